@@ -1,0 +1,207 @@
+// cmd_bench.cpp: `moescope bench` and `moescope presets`.
+//
+// bench measures, on the reference config of the speed brief (teacher,
+// d_model 64, E 16, k 2, h 256, batch 1024 tokens, 1 layer, Adam), in one run:
+//   - tokens/s of a full training step with 1 and 2 threads
+//   - heap allocations inside steady-state steps (malloc is counted)
+//   - Eigen's own GEMM rate on exactly the step's matrix shapes, with the same
+//     two threads, and the step's useful FLOP/s as a fraction of it
+//   - the PyTorch peer (bench/torch_step.py on Debian's python3-torch) on the same step
+//   - determinism: parameters after 30 steps with 1 and 2 threads, bit for bit
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "alloc_counter.h"
+#include "commands.h"
+#include "config_io.h"
+#include "thread_pool.h"
+
+namespace moe {
+
+int cmd_presets() {
+  const auto presets = list_presets();
+  if (presets.empty()) {
+    std::fprintf(stderr, "moescope presets: none found in '%s/presets' (set MOESCOPE_ASSETS)\n", assets_dir().c_str());
+    return 2;
+  }
+  size_t w = 0;
+  for (const Preset& p : presets) w = std::max(w, p.name.size());
+  for (const Preset& p : presets) std::printf("%-*s  %s\n", int(w), p.name.c_str(), p.title.c_str());
+  return 0;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Config bench_config(int threads) {
+  Config c = default_config();
+  c.task = Task::teacher;
+  c.teacher_inputs = 16;
+  c.teacher_outputs = 4;
+  c.d_model = 64;
+  c.num_experts = 16;
+  c.top_k = 2;
+  c.expert_hidden = 256;
+  c.batch_size = 1024;
+  c.n_layers = 1;
+  c.optimizer = Optimizer::adam;
+  c.activation = Activation::gelu;
+  c.alpha = 0.01;
+  c.lr = 1e-3;
+  c.threads = threads;
+  return c;
+}
+
+struct StepTiming {
+  double tokens_per_s = 0, step_ms = 0;
+  uint64_t allocations = 0;
+  int64_t assignments = 0;  // expert rows in the last step (for the FLOP count)
+};
+
+StepTiming time_steps(const Config& cfg, int steps) {
+  std::string err;
+  auto tr = Trainer::create(cfg, &err);
+  for (int i = 0; i < 20; ++i) tr->step();  // warm-up: buffers reach their steady size
+  const uint64_t a0 = heap_allocations();
+  const auto t0 = Clock::now();
+  for (int i = 0; i < steps; ++i) tr->step();
+  const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+  StepTiming r;
+  r.allocations = heap_allocations() - a0;
+  r.step_ms = 1000 * s / steps;
+  r.tokens_per_s = double(cfg.batch_size) * steps / s;
+  for (int e = 0; e < cfg.num_experts; ++e) r.assignments += tr->model().router(0).kept[size_t(e)];
+  return r;
+}
+
+// FLOPs of the step's matrix products (forward and backward) for A expert rows.
+double step_gemm_flops(const Config& c, double A) {
+  const double T = c.batch_size, d = c.d_model, h = c.expert_hidden, E = c.num_experts, din = c.teacher_inputs,
+               o = c.teacher_outputs;
+  const double fwd = 2 * T * din * d + 2 * T * d * E + A * (2 * d * h + 2 * h * d) + 2 * T * d * o;
+  const double bwd = 2 * T * din * d /*dW_in*/ + 2 * (2 * T * d * E) + A * 2 * (2 * d * h + 2 * h * d) + 2 * (2 * T * d * o);
+  return fwd + bwd;
+}
+
+// Eigen's GEMM on the step's shapes: the expert products per expert (parallel
+// over experts on the same pool), the dense ones on one thread.
+double eigen_gemm_flops_per_s(const Config& c, int threads) {
+  const int T = c.batch_size, d = c.d_model, h = c.expert_hidden, E = c.num_experts;
+  const int n = T * c.top_k / E;
+  ThreadPool pool(threads);
+  std::vector<Mat<float>> X(size_t(E), Mat<float>::Random(n, d)), W1(size_t(E), Mat<float>::Random(d, h)),
+      W2(size_t(E), Mat<float>::Random(h, d)), H(size_t(E), Mat<float>(n, h)), O(size_t(E), Mat<float>(n, d)),
+      dW1(size_t(E), Mat<float>(d, h)), dW2(size_t(E), Mat<float>(h, d)), dX(size_t(E), Mat<float>(n, d));
+  Mat<float> x = Mat<float>::Random(T, d), wr = Mat<float>::Random(d, E), z(T, E), dwr(d, E), dx(T, d);
+  auto once = [&]() {
+    z.noalias() = x * wr;
+    pool.parallel_for(E, [&](int e) {
+      H[size_t(e)].noalias() = X[size_t(e)] * W1[size_t(e)];
+      O[size_t(e)].noalias() = H[size_t(e)] * W2[size_t(e)];
+      dW2[size_t(e)].noalias() = H[size_t(e)].transpose() * O[size_t(e)];
+      H[size_t(e)].noalias() = O[size_t(e)] * W2[size_t(e)].transpose();
+      dW1[size_t(e)].noalias() = X[size_t(e)].transpose() * H[size_t(e)];
+      dX[size_t(e)].noalias() = H[size_t(e)] * W1[size_t(e)].transpose();
+    });
+    dwr.noalias() = x.transpose() * z;
+    dx.noalias() = z * wr.transpose();
+  };
+  for (int i = 0; i < 10; ++i) once();
+  const int reps = 100;
+  const auto t0 = Clock::now();
+  for (int i = 0; i < reps; ++i) once();
+  const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double flops = 2.0 * T * d * E * 3 + E * (2.0 * n * d * h * 3 + 2.0 * n * h * d * 3);
+  return flops * reps / s;
+}
+
+bool identical_params(int threads_a, int threads_b) {
+  std::string err;
+  auto a = Trainer::create(bench_config(threads_a), &err), b = Trainer::create(bench_config(threads_b), &err);
+  for (int i = 0; i < 30; ++i) a->step(), b->step();
+  const auto& pa = a->model().params().data;
+  const auto& pb = b->model().params().data;
+  return pa.size() == pb.size() && std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(float)) == 0;
+}
+
+nlohmann::json torch_peer(int steps, int threads, std::string* why) {
+  const std::string script = std::string(MOESCOPE_SOURCE_DIR) + "/bench/torch_step.py";
+  const std::string cmd = "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=" + std::to_string(threads) + " /usr/bin/python3 '" + script +
+                          "' --steps " + std::to_string(steps) + " --threads " + std::to_string(threads) + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) {
+    *why = "cannot start /usr/bin/python3";
+    return nullptr;
+  }
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  const auto brace = out.rfind('{');
+  if (status != 0 || brace == std::string::npos) {
+    *why = "the PyTorch peer failed (install python3-torch and libopenblas0-pthread): " + out.substr(0, 300);
+    return nullptr;
+  }
+  try {
+    return nlohmann::json::parse(out.substr(brace));
+  } catch (...) {
+    *why = "unreadable output from the PyTorch peer: " + out.substr(0, 300);
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+int cmd_bench(int steps, bool with_torch, const std::string& json_out) {
+  const Config c2 = bench_config(2), c1 = bench_config(1);
+  std::printf("moescope bench: teacher, d_model 64, E 16, k 2, h 256, batch 1024 tokens, 1 layer, Adam, float32\n");
+  const StepTiming t1 = time_steps(c1, steps);
+  const StepTiming t2 = time_steps(c2, steps);
+  const double useful = step_gemm_flops(c2, double(t2.assignments));
+  const double gemm_rate = eigen_gemm_flops_per_s(c2, 2);
+  const double our_rate = useful / (t2.step_ms / 1000);
+  std::printf("  moescope step, 1 thread : %8.2f ms  %10.0f tokens/s\n", t1.step_ms, t1.tokens_per_s);
+  std::printf("  moescope step, 2 threads: %8.2f ms  %10.0f tokens/s  (%.2fx the 1-thread rate)\n", t2.step_ms,
+              t2.tokens_per_s, t2.tokens_per_s / t1.tokens_per_s);
+  std::printf("  useful GEMM work        : %8.1f GFLOP/s = %.0f%% of Eigen's GEMM rate on the same shapes (%.1f GFLOP/s, 2 threads)\n",
+              our_rate / 1e9, 100 * our_rate / gemm_rate, gemm_rate / 1e9);
+  if (heap_counter_available())
+    std::printf("  heap allocations        : %llu in %d steady-state steps\n", (unsigned long long)t2.allocations, steps);
+  else
+    std::printf("  heap allocations        : not counted in sanitizer builds\n");
+  const bool same = identical_params(1, 2);
+  std::printf("  determinism             : parameters after 30 steps with 1 and 2 threads are %s\n",
+              same ? "bit-identical" : "DIFFERENT");
+  nlohmann::json doc = {{"step_ms_1thread", t1.step_ms}, {"tokens_per_s_1thread", t1.tokens_per_s},
+                        {"step_ms", t2.step_ms},         {"tokens_per_s", t2.tokens_per_s},
+                        {"gemm_gflops", gemm_rate / 1e9}, {"useful_gflops", our_rate / 1e9},
+                        {"gemm_fraction", our_rate / gemm_rate}, {"heap_allocations", t2.allocations},
+                        {"deterministic_across_threads", same}};
+  if (with_torch) {
+    std::string why;
+    const nlohmann::json torch = torch_peer(std::max(50, steps), 2, &why);
+    if (torch.is_null()) {
+      std::printf("  PyTorch peer            : not measured: %s\n", why.c_str());
+    } else {
+      const double tps = torch.value("tokens_per_s", 0.0);
+      std::printf("  PyTorch %s, 2 threads: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
+                  torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps, t2.tokens_per_s / tps);
+      doc["torch"] = torch;
+      doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
+    }
+  }
+  if (!json_out.empty()) {
+    const std::string err = write_file_atomic(json_out, doc.dump(2) + "\n");
+    if (!err.empty()) {
+      std::fprintf(stderr, "moescope bench: %s\n", err.c_str());
+      return 1;
+    }
+  }
+  return same ? 0 : 1;
+}
+
+}  // namespace moe

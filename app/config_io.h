@@ -1,0 +1,44 @@
+// config_io.h: configs and presets as JSON files, and where the assets live.
+//
+// A config file is a JSON object of settings (any subset; the rest keep their
+// defaults), or a preset: {"name", "title", "description", "config": {...}}.
+// Every error names the file, the setting and what is allowed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config.h"
+
+namespace moe {
+
+struct Preset {
+  std::string name;         // file stem, e.g. "collapse"
+  std::string title;        // one line for `moescope presets` and the GUI picker
+  std::string description;  // what it shows and the numbers measured over 5 seeds
+  nlohmann::json settings;  // the "config" object
+};
+
+// Applies a JSON object of settings onto cfg. Returns "" or "<where>: <error>".
+std::string apply_json(const nlohmann::json& obj, const std::string& where, Config& cfg);
+// The whole config as a JSON object in table order (what `--config` reads back).
+nlohmann::json config_to_json(const Config& cfg);
+// Reads a config or preset file onto the defaults. Returns "" or an error naming the file.
+std::string load_config_file(const std::string& path, Config& cfg);
+// Parses a JSON text; "" or "<where>: malformed JSON at line L, column C: ...".
+std::string parse_json_text(const std::string& text, const std::string& where, nlohmann::json& out);
+
+std::string assets_dir();                    // MOESCOPE_ASSETS, the installed share folder, or the source tree
+std::vector<Preset> list_presets();          // assets/presets/*.json, sorted by name (unreadable ones skipped)
+// Finds a preset by name and applies it onto the defaults. "" or an error listing the presets.
+std::string load_preset(const std::string& name, Config& cfg, Preset* out = nullptr);
+// Applies "key=value" (value text) onto cfg; "" or an error naming the key.
+std::string apply_set(const std::string& assignment, Config& cfg);
+
+// Writes `data` to `path` atomically (temp file in the same folder, then rename). "" or an error.
+std::string write_file_atomic(const std::string& path, const std::string& data);
+// Reads a whole file; false and *error naming the path on failure.
+bool read_file(const std::string& path, std::string* data, std::string* error);
+
+}  // namespace moe

@@ -1,0 +1,36 @@
+// gui_main.h: the window's entry points, called from app/main.cpp.
+//   gui_main   opens the window (GLFW + OpenGL 3.3 core + Dear ImGui) and trains live
+//   cmd_shot   trains headless, renders the window or one panel offscreen (EGL), writes a PNG
+#pragma once
+
+#include <string>
+
+#include "commands.h"
+
+namespace CLI {
+class App;
+}
+
+namespace moe {
+
+struct GuiOptions {
+  RunSource source;                 // the config the window opens on
+};
+
+struct ShotOptions {
+  RunSource source;
+  int64_t steps = -1;               // steps to train before the shot (-1: the config's `steps`)
+  std::string out;                  // PNG path
+  int width = 1600, height = 1000;  // --size WxH
+  float scale = 1.0f;               // --scale: UI scale (fonts, spacing)
+  std::string theme = "dark";       // dark | light
+  std::string panel;                // "" = whole window, else a panel name
+  bool timing = false;              // print median / p95 frame time and training steps/s
+};
+
+bool display_available();                               // an X11 or Wayland display to open a window on
+int gui_main(const GuiOptions& opt);                    // exit status
+void add_shot_options(CLI::App* cmd, ShotOptions& opt); // --steps --out --size --scale --theme --panel --timing
+int cmd_shot(const ShotOptions& opt);                   // exit status (2 bad input)
+
+}  // namespace moe

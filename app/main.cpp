@@ -1,0 +1,113 @@
+// main.cpp: the one `moescope` binary.
+//   moescope                      the window on the default preset (headless summary where there is no display)
+//   moescope run|trace|sweep|shot|bench|presets ...   headless subcommands (see --help of each)
+// Bad input exits with status 2 and one clear message.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+#include "commands.h"
+#include "config_io.h"
+#ifdef MOESCOPE_HAVE_GUI
+#include "gui/gui_main.h"
+#endif
+
+namespace {
+
+constexpr const char* kDefaultPreset = "balanced";
+
+std::string settings_help() {
+  std::string s = "Settings (config JSON keys and --set names; short names k, E, c, gamma, alpha, beta, lr work too):\n";
+  for (const moe::Property& p : moe::properties()) {
+    s += "  " + std::string(p.name) + " = " + moe::format_value(p.default_value) + "  (" + p.describe_allowed() +
+         (p.live() ? "; live" : "") + ")\n      " + p.help + "\n";
+  }
+  return s;
+}
+
+void add_source(CLI::App* cmd, moe::RunSource& src) {
+  cmd->add_option("--preset", src.preset, "Preset name (`moescope presets` lists them)");
+  cmd->add_option("--config", src.config_file, "Config JSON file (a preset file works too)");
+  cmd->add_option("--set", src.sets, "key=value, or key=value@STEP to change a live setting at that step")->take_all();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"moescope: a laboratory for Mixture-of-Experts routing.\n"
+               "With no subcommand it opens the window on the '" + std::string(kDefaultPreset) + "' preset."};
+  app.require_subcommand(0, 1);
+  app.footer("Exit status: 0 ok, 1 the run diverged or an output could not be written, 2 bad input.");
+
+  moe::RunOptions run;
+  auto* c_run = app.add_subcommand("run", "Train headless, stream per-step metrics, print a summary");
+  add_source(c_run, run.source);
+  c_run->add_option("--steps", run.steps, "Steps to train (default: the config's `steps`)")->check(CLI::Range(int64_t(1), int64_t(1000000000)));
+  c_run->add_option("--out", run.out, "Per-step metrics: FILE.csv or FILE.json (written atomically at the end)");
+  c_run->add_option("--log-every", run.log_every, "Write every Nth step")->check(CLI::Range(1, 1000000000));
+  c_run->add_flag("--quiet", run.quiet, "No summary");
+  c_run->footer(settings_help());
+
+  moe::TraceOptions trace;
+  auto* c_trace = app.add_subcommand("trace", "Write one training step in full (moescope-trace/1) for outside checking");
+  add_source(c_trace, trace.source);
+  c_trace->add_option("--out", trace.out, "Trace JSON file")->required();
+  c_trace->add_option("--after", trace.after, "Train this many steps first, then trace the next")->check(CLI::Range(int64_t(0), int64_t(100000000)));
+
+  moe::SweepOptions sweep;
+  auto* c_sweep = app.add_subcommand("sweep", "Run a grid of settings × seeds in parallel, one CSV row per run");
+  add_source(c_sweep, sweep.source);
+  c_sweep->add_option("--grid", sweep.grid, "key=v1,v2,... (repeatable), e.g. --grid k=1,2,4 --grid alpha=0,1e-3,1e-2");
+  c_sweep->add_option("--seeds", sweep.seeds, "Seeds per grid point (seed, seed+1, ...)");
+  c_sweep->add_option("--steps", sweep.steps, "Steps per run")->check(CLI::Range(int64_t(1), int64_t(1000000000)));
+  c_sweep->add_option("--jobs", sweep.jobs, "Runs at once (0 = all cores)")->check(CLI::Range(0, 1024));
+  c_sweep->add_option("--shard", sweep.shard, "i/n: only runs with index % n == i");
+  c_sweep->add_option("--out", sweep.out, "Result CSV")->required();
+
+  auto* c_presets = app.add_subcommand("presets", "List the presets, one line each");
+
+  int bench_steps = 200;
+  bool bench_no_torch = false;
+  std::string bench_json;
+  auto* c_bench = app.add_subcommand("bench", "Speed of a training step against PyTorch and Eigen's GEMM rate");
+  c_bench->add_option("--steps", bench_steps, "Timed steps")->check(CLI::Range(10, 100000));
+  c_bench->add_flag("--no-torch", bench_no_torch, "Skip the PyTorch peer");
+  c_bench->add_option("--json", bench_json, "Also write the figures to this JSON file");
+
+#ifdef MOESCOPE_HAVE_GUI
+  moe::ShotOptions shot;
+  auto* c_shot = app.add_subcommand("shot", "Train, render the window or one panel offscreen, write a PNG");
+  add_source(c_shot, shot.source);
+  moe::add_shot_options(c_shot, shot);
+  moe::GuiOptions gui;
+  add_source(&app, gui.source);
+#endif
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "moescope: %s\n", e.what());
+    return 2;
+  }
+
+  if (*c_run) return moe::cmd_run(run);
+  if (*c_trace) return moe::cmd_trace(trace);
+  if (*c_sweep) return moe::cmd_sweep(sweep);
+  if (*c_presets) return moe::cmd_presets();
+  if (*c_bench) return moe::cmd_bench(bench_steps, !bench_no_torch, bench_json);
+#ifdef MOESCOPE_HAVE_GUI
+  if (*c_shot) return moe::cmd_shot(shot);
+  if (gui.source.preset.empty() && gui.source.config_file.empty()) gui.source.preset = kDefaultPreset;
+  if (moe::display_available()) return moe::gui_main(gui);
+  std::fprintf(stderr, "moescope: no display found (DISPLAY and WAYLAND_DISPLAY are unset); running headless.\n");
+  run.source = gui.source;
+#else
+  std::fprintf(stderr, "moescope: built without the window (MOESCOPE_GUI=OFF); running headless.\n");
+  run.source.preset = kDefaultPreset;
+#endif
+  return moe::cmd_run(run);
+}

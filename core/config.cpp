@@ -1,0 +1,373 @@
+// config.cpp: the property table and the checks that keep a run valid and
+// within memory. Each entry: name, type, group, help (with its source), flags,
+// range or choices, default. Accessors are built from member pointers.
+#include "config.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace moe {
+
+bool Config::renormalized() const {
+  if (score == Score::sigmoid) return true;  // DeepSeek-V3 always renormalises sigmoid gates
+  if (renormalize == Renorm::auto_) return top_k >= 2;
+  return renormalize == Renorm::on;
+}
+int Config::routed_experts() const { return router == RouterKind::dense ? 1 : num_experts; }
+int Config::active_k() const { return router == RouterKind::dense ? 1 : top_k; }
+
+namespace {
+
+// Member access, type-erased: each property knows how to read and write its field.
+struct Accessor {
+  std::function<PropValue(const Config&)> get;
+  std::function<void(Config&, const PropValue&)> put;
+};
+std::map<std::string, Accessor, std::less<>>& accessors() {
+  static std::map<std::string, Accessor, std::less<>> a;
+  return a;
+}
+
+struct TableBuilder {
+  std::vector<Property> props;
+  const char* group = "";
+
+  Property& add(const char* name, PropType t, const char* help, PropFlags f, Accessor acc, PropValue def) {
+    Property p{name, t, group, help, f, 0, 0, {}, std::move(def)};
+    props.push_back(std::move(p));
+    accessors()[name] = std::move(acc);
+    return props.back();
+  }
+  template <class I>
+  void integer(const char* name, I Config::*m, int64_t def, int64_t lo, int64_t hi, PropFlags f, const char* help) {
+    Property& p = add(name, PropType::Int, help, f,
+                      {[m](const Config& c) { return PropValue(int64_t(c.*m)); },
+                       [m](Config& c, const PropValue& v) { c.*m = I(std::get<int64_t>(v)); }},
+                      def);
+    p.min = double(lo);
+    p.max = double(hi);
+  }
+  void real(const char* name, double Config::*m, double def, double lo, double hi, PropFlags f, const char* help) {
+    Property& p = add(name, PropType::Float, help, f,
+                      {[m](const Config& c) { return PropValue(c.*m); },
+                       [m](Config& c, const PropValue& v) { c.*m = std::get<double>(v); }},
+                      def);
+    p.min = lo;
+    p.max = hi;
+  }
+  void boolean(const char* name, bool Config::*m, bool def, PropFlags f, const char* help) {
+    add(name, PropType::Bool, help, f,
+        {[m](const Config& c) { return PropValue(c.*m); }, [m](Config& c, const PropValue& v) { c.*m = std::get<bool>(v); }},
+        def);
+  }
+  void text(const char* name, std::string Config::*m, const char* def, PropFlags f, const char* help) {
+    add(name, PropType::String, help, f,
+        {[m](const Config& c) { return PropValue(c.*m); },
+         [m](Config& c, const PropValue& v) { c.*m = std::get<std::string>(v); }},
+        std::string(def));
+  }
+  template <class En>
+  void choice(const char* name, En Config::*m, std::vector<std::string> names, const char* def, PropFlags f,
+              const char* help) {
+    Property& p = add(name, PropType::Choice, help, f,
+                      {[m, names](const Config& c) { return PropValue(names[size_t(c.*m)]); },
+                       [m, names](Config& c, const PropValue& v) {
+                         for (size_t i = 0; i < names.size(); ++i)
+                           if (names[i] == std::get<std::string>(v)) c.*m = En(i);
+                       }},
+                      std::string(def));
+    p.choices = std::move(names);
+  }
+};
+
+std::vector<Property> build_table() {
+  TableBuilder b;
+  constexpr PropFlags L = PropFlags_Live, LG = PropFlags_Live | PropFlags_Log, A = PropFlags_Advanced;
+
+  b.group = "Run";
+  b.choice("task", &Config::task, {"blobs", "teacher", "chars"}, "blobs", 0,
+           "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), or next-character prediction.");
+  b.integer("seed", &Config::seed, 1, 0, 2147483647, 0, "Seed of every random draw: data, initial weights, router noise.");
+  b.integer("steps", &Config::steps, 2000, 1, 100000000, 0, "Default run length in training steps.");
+  b.integer("batch_size", &Config::batch_size, 256, 1, 65536, 0, "T, tokens per training step.");
+  b.integer("threads", &Config::threads, 0, 0, 64, A,
+            "Worker threads for one step (0 = all cores). Results are identical for any value.");
+
+  b.group = "Model";
+  b.integer("d_model", &Config::d_model, 32, 2, 1024, 0, "d, the model width every MoE layer reads and writes.");
+  b.integer("n_layers", &Config::n_layers, 1, 1, 4, 0, "Number of MoE layers, each a residual block.");
+  b.integer("num_experts", &Config::num_experts, 8, 1, 256, 0,
+            "E, routed experts per layer (Shazeer et al. 2017; DeepSeekMoE uses many small ones).");
+  b.integer("top_k", &Config::top_k, 2, 1, 256, L, "k, experts each token runs (Switch: 1, Mixtral: 2, DeepSeek-V3: 8).");
+  b.integer("expert_hidden", &Config::expert_hidden, 64, 1, 4096, 0, "h, hidden width of each expert FFN.");
+  b.integer("shared_experts", &Config::shared_experts, 0, 0, 8, 0,
+            "S, experts every token runs besides the routed ones (DeepSeekMoE, Dai et al. 2024).");
+  b.choice("activation", &Config::activation, {"relu", "gelu", "silu"}, "gelu", 0,
+           "Expert nonlinearity: relu, gelu (tanh form, Hendrycks & Gimpel 2016), silu (Elfwing et al. 2018).");
+
+  b.group = "Router";
+  b.choice("router", &Config::router, {"topk", "expert_choice", "dense"}, "topk", 0,
+           "topk: tokens choose experts (Shazeer 2017). expert_choice: experts choose tokens (Zhou et al. 2022). dense: one FFN, no router.");
+  b.choice("score", &Config::score, {"softmax", "sigmoid"}, "softmax", L,
+           "Router score: softmax (Switch, Mixtral) or sigmoid with renormalised gates (DeepSeek-V3).");
+  b.choice("renormalize", &Config::renormalize, {"auto", "true", "false"}, "auto", L,
+           "Renormalise gates over the chosen k (Mixtral) or keep raw softmax (Switch, GShard). auto: on for k >= 2.");
+  b.boolean("noisy_gating", &Config::noisy_gating, false, L,
+            "Add trainable Gaussian noise to router logits in training (noisy top-k, Shazeer et al. 2017).");
+  b.real("capacity_factor", &Config::capacity_factor, 0.0, 0.0, 64.0, L,
+         "c: each expert takes at most ceil(c*k*T/E) tokens, the rest ride the residual (GShard, Switch). 0 = no limit.");
+  b.choice("drop_policy", &Config::drop_policy, {"position", "gate"}, "position", L,
+           "Which overflowing tokens an expert drops: latest first (position) or lowest gate first (V-MoE batch priority).");
+
+  b.group = "Losses";
+  b.real("alpha", &Config::alpha, 0.01, 0.0, 10.0, LG,
+         "alpha, weight of the load-balance loss E*sum f_i P_i (Switch: 1e-2). Hugging Face's Mixtral loss reads k times larger.");
+  b.real("beta", &Config::beta, 0.0, 0.0, 10.0, LG, "beta, weight of the router z-loss mean(logsumexp(z)^2) (ST-MoE, Zoph et al. 2022: 1e-3).");
+  b.real("w_importance", &Config::w_importance, 0.0, 0.0, 10.0, LG,
+         "Weight of the importance loss CV(sum of gates)^2 (Shazeer et al. 2017: 0.1).");
+  b.real("aux_free_gamma", &Config::aux_free_gamma, 0.0, 0.0, 1.0, LG,
+         "gamma, speed of the aux-loss-free selection bias b_i += gamma*sign(mean n - n_i) (DeepSeek-V3: 1e-3). 0 = off.");
+
+  b.group = "Optimiser";
+  b.choice("optimizer", &Config::optimizer, {"sgd", "adam", "adamw"}, "adam", 0,
+           "SGD with momentum, Adam (Kingma & Ba 2015) or AdamW with decoupled weight decay (Loshchilov & Hutter 2019).");
+  b.real("lr", &Config::lr, 3e-3, 0.0, 10.0, LG, "Learning rate.");
+  b.real("momentum", &Config::momentum, 0.9, 0.0, 0.999, L, "SGD momentum.");
+  b.real("weight_decay", &Config::weight_decay, 0.01, 0.0, 1.0, L, "AdamW decoupled weight decay.");
+  b.real("grad_clip", &Config::grad_clip, 0.0, 0.0, 1000.0, L, "Clip the global gradient norm to this value (0 = off).");
+  b.real("router_lr_scale", &Config::router_lr_scale, 1.0, 0.0, 100.0, L, "Learning-rate multiplier for router weights.");
+
+  b.group = "Metrics";
+  b.integer("dead_window", &Config::dead_window, 100, 1, 1000000, L,
+            "W: an expert that took no token in the last W steps counts as dead.");
+  b.integer("probe_size", &Config::probe_size, 256, 8, 4096, A, "Tokens in the fixed probe batch drawn as the gate heatmap.");
+
+  b.group = "Task";
+  b.integer("blob_clusters", &Config::blob_clusters, 8, 2, 64, PropFlags_TaskBlobs, "blobs: Gaussian clusters in the plane.");
+  b.integer("blob_classes", &Config::blob_classes, 4, 2, 64, PropFlags_TaskBlobs,
+            "blobs: class labels; clusters share them round-robin, so one class may need several experts.");
+  b.real("blob_spread", &Config::blob_spread, 0.15, 0.01, 2.0, PropFlags_TaskBlobs, "blobs: standard deviation of each cluster.");
+  b.integer("teacher_inputs", &Config::teacher_inputs, 16, 1, 1024, PropFlags_TaskTeacher, "teacher: input width.");
+  b.integer("teacher_outputs", &Config::teacher_outputs, 4, 1, 256, PropFlags_TaskTeacher, "teacher: regression outputs.");
+  b.integer("teacher_experts", &Config::teacher_experts, 4, 1, 64, PropFlags_TaskTeacher,
+            "teacher: experts of the hidden top-1 MoE that makes the targets.");
+  b.integer("teacher_hidden", &Config::teacher_hidden, 32, 1, 1024, PropFlags_TaskTeacher, "teacher: hidden width of its experts.");
+  b.real("teacher_noise", &Config::teacher_noise, 0.0, 0.0, 10.0, PropFlags_TaskTeacher, "teacher: std of noise added to targets.");
+  b.integer("chars_window", &Config::chars_window, 8, 1, 64, PropFlags_TaskChars, "chars: previous characters the model sees.");
+  b.integer("chars_embed", &Config::chars_embed, 8, 1, 256, PropFlags_TaskChars, "chars: embedding width per character.");
+  b.integer("text_length", &Config::text_length, 200000, 1000, 20000000, PropFlags_TaskChars,
+            "chars: length of the generated text in characters.");
+  b.text("text_file", &Config::text_file, "", PropFlags_TaskChars,
+         "chars: a UTF-8 text file to learn instead of the generated text (\"\" = generated).");
+  return std::move(b.props);
+}
+
+std::string lower_first_error(const Property& p, const std::string& what) {
+  return "setting '" + std::string(p.name) + "': " + what + "; allowed: " + p.describe_allowed();
+}
+
+}  // namespace
+
+const std::vector<Property>& properties() {
+  static const std::vector<Property> table = build_table();
+  return table;
+}
+
+namespace {
+// Short names a lecturer writes on the board; accepted wherever a setting name is.
+struct Alias {
+  const char* alias;
+  const char* name;
+  const char* display;
+};
+constexpr Alias kAliases[] = {
+    {"k", "top_k", "k"},           {"E", "num_experts", "E"},     {"gamma", "aux_free_gamma", "\u03b3"},
+    {"c", "capacity_factor", "c"}, {"T", "batch_size", "T"},      {"d", "d_model", "d"},
+    {"h", "expert_hidden", "h"},   {"alpha", "alpha", "\u03b1"}, {"beta", "beta", "\u03b2"},
+    {"S", "shared_experts", "S"},  {"lr", "lr", "lr"},
+};
+}  // namespace
+
+const Property* find_property(std::string_view name) {
+  for (const Alias& a : kAliases)
+    if (name == a.alias) name = a.name;
+  for (const Property& p : properties())
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
+const char* short_name(std::string_view name) {
+  for (const Alias& a : kAliases)
+    if (name == a.name) return a.display;
+  const Property* p = find_property(name);
+  return p ? p->name : "?";
+}
+
+Config default_config() {
+  Config c;
+  for (const Property& p : properties()) p.set(c, p.default_value);
+  return c;
+}
+
+PropValue Property::get(const Config& c) const { return accessors().find(name)->second.get(c); }
+
+std::string format_value(const PropValue& v) {
+  if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (auto i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (auto d = std::get_if<double>(&v)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", *d);
+    return buf;
+  }
+  return std::get<std::string>(v);
+}
+
+std::string choice_name(const Property& p, const Config& c) { return format_value(p.get(c)); }
+
+std::string Property::describe_allowed() const {
+  char buf[128];
+  switch (type) {
+    case PropType::Bool: return "true or false";
+    case PropType::Int: std::snprintf(buf, sizeof buf, "an integer in [%.0f, %.0f]", min, max); return buf;
+    case PropType::Float: std::snprintf(buf, sizeof buf, "a number in [%g, %g]", min, max); return buf;
+    case PropType::String: return "a text";
+    case PropType::Choice: {
+      std::string s = "one of ";
+      for (size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
+      if (std::string(name) == "renormalize") s += " (or a boolean)";
+      return s;
+    }
+  }
+  return "";
+}
+
+std::string Property::set(Config& c, const PropValue& v) const {
+  PropValue val = v;
+  switch (type) {
+    case PropType::Bool:
+      if (!std::holds_alternative<bool>(val)) return lower_first_error(*this, "expected a boolean");
+      break;
+    case PropType::Int: {
+      if (auto d = std::get_if<double>(&val)) {
+        if (std::floor(*d) != *d || !std::isfinite(*d)) return lower_first_error(*this, "expected an integer, got " + format_value(val));
+        val = int64_t(*d);
+      }
+      if (!std::holds_alternative<int64_t>(val)) return lower_first_error(*this, "expected an integer");
+      int64_t i = std::get<int64_t>(val);
+      if (double(i) < min || double(i) > max) return lower_first_error(*this, std::to_string(i) + " is out of range");
+      break;
+    }
+    case PropType::Float: {
+      if (auto i = std::get_if<int64_t>(&val)) val = double(*i);
+      if (!std::holds_alternative<double>(val)) return lower_first_error(*this, "expected a number");
+      double d = std::get<double>(val);
+      if (!std::isfinite(d)) return lower_first_error(*this, "value is not finite");
+      if (d < min || d > max) return lower_first_error(*this, format_value(val) + " is out of range");
+      break;
+    }
+    case PropType::Choice: {
+      if (auto b = std::get_if<bool>(&val); b && std::string(name) == "renormalize") val = std::string(*b ? "true" : "false");
+      if (!std::holds_alternative<std::string>(val)) return lower_first_error(*this, "expected a name");
+      const std::string& s = std::get<std::string>(val);
+      bool ok = false;
+      for (const auto& ch : choices) ok |= (ch == s);
+      if (!ok) return lower_first_error(*this, "'" + s + "' is not a choice");
+      break;
+    }
+    case PropType::String:
+      if (!std::holds_alternative<std::string>(val)) return lower_first_error(*this, "expected a text");
+      break;
+  }
+  accessors().find(name)->second.put(c, val);
+  return "";
+}
+
+std::string Property::set_from_text(Config& c, std::string_view text) const {
+  std::string s(text);
+  switch (type) {
+    case PropType::Bool:
+      if (s == "true" || s == "1" || s == "on") return set(c, true);
+      if (s == "false" || s == "0" || s == "off") return set(c, false);
+      return lower_first_error(*this, "'" + s + "' is not a boolean");
+    case PropType::Int: {
+      errno = 0;
+      char* end = nullptr;
+      long long v = std::strtoll(s.c_str(), &end, 10);
+      if (s.empty() || *end != '\0' || errno) {
+        // accept "1e3"-style integers
+        double d = std::strtod(s.c_str(), &end);
+        if (!s.empty() && *end == '\0' && std::floor(d) == d && std::fabs(d) < 9e15) return set(c, int64_t(d));
+        return lower_first_error(*this, "'" + s + "' is not an integer");
+      }
+      return set(c, int64_t(v));
+    }
+    case PropType::Float: {
+      char* end = nullptr;
+      double d = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0') return lower_first_error(*this, "'" + s + "' is not a number");
+      return set(c, d);
+    }
+    case PropType::Choice:
+    case PropType::String: return set(c, s);
+  }
+  return "";
+}
+
+double estimate_bytes(const Config& c) {
+  const double E = c.routed_experts(), T = c.batch_size, d = c.d_model, h = c.expert_hidden, L = c.n_layers;
+  const double S = c.shared_experts, k = std::max(1, c.active_k());
+  double d_in = 2, n_out = c.blob_classes;
+  if (c.task == Task::teacher) d_in = c.teacher_inputs, n_out = c.teacher_outputs;
+  if (c.task == Task::chars) d_in = double(c.chars_window) * c.chars_embed, n_out = 1024;  // vocabulary cap
+  const double per_expert = d * h * 2 + h + d;
+  const double params = d_in * d + d + L * ((E + S) * per_expert + 2 * d * E) + d * n_out + n_out +
+                        (c.task == Task::chars ? 1024.0 * c.chars_embed : 0);
+  const double rows = std::max<double>(T, c.probe_size);
+  // per layer: router (T*E several times), expert rows (T*k assignments, each ~ 3h + 4d), shared experts
+  const double acts = L * (rows * E * 8 + rows * E * (2 * h + 4 * d) + rows * S * (2 * h + 2 * d) + rows * d * 4) +
+                      rows * (d_in + n_out * 3);
+  const double text = c.task == Task::chars && c.text_file.empty() ? double(c.text_length) * 3 : 0;
+  (void)k;
+  return 4.0 * params * 5 /* values, grads, two moments, scratch */ + 4.0 * acts + text;
+}
+
+std::string validate(const Config& c) {
+  if (c.router != RouterKind::dense && c.top_k > c.num_experts)
+    return "setting 'top_k': " + std::to_string(c.top_k) + " is more than num_experts = " + std::to_string(c.num_experts) +
+           "; allowed: an integer in [1, num_experts]";
+  if (c.router == RouterKind::expert_choice && c.score == Score::sigmoid)
+    return "setting 'score': sigmoid is not defined for router = expert_choice (Zhou et al. 2022 use softmax); allowed: softmax";
+  if (c.blob_classes > c.blob_clusters && c.task == Task::blobs)
+    return "setting 'blob_classes': " + std::to_string(c.blob_classes) + " is more than blob_clusters = " +
+           std::to_string(c.blob_clusters) + "; allowed: an integer in [2, blob_clusters]";
+  const double bytes = estimate_bytes(c);
+  if (bytes > kMaxRunBytes) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "settings 'batch_size', 'num_experts', 'expert_hidden', 'd_model', 'n_layers': this run would need about "
+                  "%.1f GiB; allowed: at most %.0f GiB (make the batch, the experts or the widths smaller)",
+                  bytes / (1024.0 * 1024 * 1024), kMaxRunBytes / (1024.0 * 1024 * 1024));
+    return buf;
+  }
+  return "";
+}
+
+bool structural_change(const Config& a, const Config& b) {
+  for (const Property& p : properties())
+    if (!p.live() && p.get(a) != p.get(b)) return true;
+  return false;
+}
+
+std::vector<std::string> changed_settings(const Config& a, const Config& b) {
+  std::vector<std::string> out;
+  for (const Property& p : properties())
+    if (p.get(a) != p.get(b)) out.push_back(p.name);
+  return out;
+}
+
+}  // namespace moe

@@ -1,0 +1,140 @@
+// config.h: every moescope setting, in one declarative property table.
+//
+// The table (name, type, default, allowed range or choices, one-line help that
+// names the source paper) drives parsing (--set key=value, JSON through app/),
+// validation, serialisation and the GUI's sliders and tooltips. A Config plus
+// its seed reproduces a run exactly. This header is part of core/: no JSON, no
+// GUI; values cross the boundary as PropValue (bool, integer, double, string).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace moe {
+
+// [SECTION] Choices (their order is the order of the names in the table)
+enum class Task { blobs, teacher, chars };
+enum class RouterKind { topk, expert_choice, dense };
+enum class Score { softmax, sigmoid };
+enum class Renorm { auto_, on, off };          // auto: renormalise iff k >= 2 (spec "default for k >= 2")
+enum class Activation { relu, gelu, silu };
+enum class DropPolicy { position, gate };
+enum class Optimizer { sgd, adam, adamw };
+
+// [SECTION] Config: plain values, defaults come from the table (default_config()).
+struct Config {
+  // run
+  Task task{};                 // blobs | teacher | chars
+  int64_t seed = 0;            // every random draw
+  int64_t steps = 0;           // default run length
+  int batch_size = 0;          // T tokens per step
+  int threads = 0;             // worker threads for a step (0 = all cores); never changes the numbers
+  // model
+  int d_model = 0;             // d
+  int n_layers = 0;            // MoE layers, 1..4
+  int num_experts = 0;         // E routed experts
+  int top_k = 0;               // k experts per token
+  int expert_hidden = 0;       // h
+  int shared_experts = 0;      // S always-on experts
+  Activation activation{};
+  // router
+  RouterKind router{};
+  Score score{};
+  Renorm renormalize{};
+  bool noisy_gating = false;
+  double capacity_factor = 0;  // c, 0 = no limit
+  DropPolicy drop_policy{};
+  // losses and balancing
+  double alpha = 0;            // load-balance weight
+  double beta = 0;             // z-loss weight
+  double w_importance = 0;     // importance-loss weight
+  double aux_free_gamma = 0;   // aux-loss-free bias speed
+  // optimiser
+  Optimizer optimizer{};
+  double lr = 0;
+  double momentum = 0;
+  double weight_decay = 0;
+  double grad_clip = 0;
+  double router_lr_scale = 0;
+  // metrics
+  int dead_window = 0;         // W steps for "dead expert"
+  int probe_size = 0;          // tokens in the fixed probe batch (gate heatmap)
+  // task: blobs
+  int blob_clusters = 0;
+  int blob_classes = 0;
+  double blob_spread = 0;
+  // task: teacher
+  int teacher_inputs = 0;
+  int teacher_outputs = 0;
+  int teacher_experts = 0;
+  int teacher_hidden = 0;
+  double teacher_noise = 0;
+  // task: chars
+  int chars_window = 0;
+  int chars_embed = 0;
+  int text_length = 0;
+  std::string text_file;       // "" = the generated text
+
+  // Derived, not settings:
+  bool renormalized() const;   // gates renormalised over K_t for the current k and score
+  int routed_experts() const;  // E, or 1 for the dense baseline
+  int active_k() const;        // k, or 1 for the dense baseline
+};
+
+// [SECTION] The property table
+using PropValue = std::variant<bool, int64_t, double, std::string>;
+
+enum class PropType { Bool, Int, Float, Choice, String };
+
+enum PropFlags_ {
+  PropFlags_None = 0,
+  PropFlags_Live = 1 << 0,        // may change mid-run at a step boundary (a slider, or --set key=v@STEP)
+  PropFlags_Log = 1 << 1,         // drawn as a logarithmic slider with an explicit 0
+  PropFlags_TaskBlobs = 1 << 2,   // only meaningful for task=blobs
+  PropFlags_TaskTeacher = 1 << 3, // only meaningful for task=teacher
+  PropFlags_TaskChars = 1 << 4,   // only meaningful for task=chars
+  PropFlags_Advanced = 1 << 5,    // folded away in the GUI by default
+};
+using PropFlags = int;
+
+struct Property {
+  const char* name;                  // config key, --set name, trace config key
+  PropType type;
+  const char* group;                 // GUI section: "Run", "Model", "Router", "Losses", "Optimiser", "Task", "Metrics"
+  const char* help;                  // one line, names the source paper
+  PropFlags flags;
+  double min = 0, max = 0;           // Int/Float inclusive range
+  std::vector<std::string> choices;  // Choice names, in enum order
+  PropValue default_value;
+
+  PropValue get(const Config& c) const;                          // current value
+  std::string set(Config& c, const PropValue& v) const;          // "" or an error naming the field and what is allowed
+  std::string set_from_text(Config& c, std::string_view text) const;  // parses "0.01", "true", "softmax"...
+  bool live() const { return flags & PropFlags_Live; }
+  std::string describe_allowed() const;                          // "an integer in [1, 256]", "one of softmax, sigmoid"
+};
+
+const std::vector<Property>& properties();                      // the table, in display order
+const Property* find_property(std::string_view name);            // nullptr if unknown; accepts short names (k, E, gamma...)
+const char* short_name(std::string_view name);                   // "k" for top_k, "α" for alpha...; the name itself otherwise
+Config default_config();                                         // every field at its table default
+std::string format_value(const PropValue& v);                    // "0.01", "true", "softmax"
+std::string choice_name(const Property& p, const Config& c);     // the current choice as text
+
+// Cross-field checks (k <= E, memory estimate, router/score pairs...).
+// Returns "" or a message naming the field(s) and what is allowed.
+std::string validate(const Config& c);
+// Bytes a run of this config needs (parameters, optimiser state, activations), an estimate.
+double estimate_bytes(const Config& c);
+constexpr double kMaxRunBytes = 2.0 * 1024 * 1024 * 1024;
+
+// Settings whose change needs a new model: anything not PropFlags_Live.
+bool structural_change(const Config& a, const Config& b);
+// Names of the settings that differ between a and b, in table order.
+std::vector<std::string> changed_settings(const Config& a, const Config& b);
+
+}  // namespace moe

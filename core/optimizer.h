@@ -1,0 +1,35 @@
+// optimizer.h: SGD with momentum, Adam and AdamW over a ParamBuffer, with
+// optional global-norm clipping and a learning-rate multiplier for the router.
+//   SGD:   m ← μ m + g;            θ ← θ − lr m
+//   Adam:  m ← β1 m + (1−β1) g;   v ← β2 v + (1−β2) g²;   θ ← θ − lr m̂ / (√v̂ + ε)
+//   AdamW: θ ← θ − lr λ θ first (decoupled decay, Loshchilov & Hutter 2019)
+// β1 0.9, β2 0.999, ε 1e-8. Each tensor is updated on its own (in parallel);
+// the global norm is summed in tensor order, so nothing depends on threads.
+#pragma once
+
+#include "config.h"
+#include "tensor.h"
+#include "thread_pool.h"
+
+namespace moe {
+
+template <class S>
+class OptimizerState {
+ public:
+  void init(const ParamLayout& layout);
+  // Global L2 norm of g; with grad_clip > 0 and a larger norm, scales g to grad_clip.
+  double clip(const Config& cfg, ParamBuffer<S>& g, ThreadPool& pool);
+  void step(const Config& cfg, ParamBuffer<S>& p, const ParamBuffer<S>& g, ThreadPool& pool);
+  int64_t steps() const { return t_; }
+
+ private:
+  const ParamLayout* layout_ = nullptr;
+  std::vector<S> m_, v_;
+  std::vector<double> sq_;  // per-tensor squared norms
+  int64_t t_ = 0;
+};
+
+extern template class OptimizerState<float>;
+extern template class OptimizerState<double>;
+
+}  // namespace moe

@@ -1,0 +1,71 @@
+// tasks.h: the three training tasks, each generated from the seed (no download).
+//   blobs   2-D Gaussian clusters with class labels (classification; the
+//           router's partition of the plane can be drawn)
+//   teacher regression on targets of a random hidden top-1 MoE; the label of
+//           a token is the teacher expert that made it
+//   chars   next-character prediction over a generated text whose character
+//           classes (letters, digits, punctuation, spaces) give experts
+//           something to specialise on, or over any UTF-8 text file
+// A Task makes batches; the model never sees how.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "rng.h"
+
+namespace moe {
+
+using MatrixRd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// One batch of T tokens. Buffers keep their capacity between calls, so
+// sampling into a batch of the same T allocates nothing.
+struct Batch {
+  int T = 0;
+  MatrixRd inputs;                    // [T, d_in] real inputs (blobs, teacher); empty for chars
+  std::vector<int32_t> token_ids;     // [T * window] character ids, row-major (chars); empty otherwise
+  std::vector<int32_t> class_targets; // [T] class or next-character id (blobs, chars)
+  MatrixRd reg_targets;               // [T, n_out] regression targets (teacher)
+  std::vector<int32_t> labels;        // [T] label for specialisation: class (blobs), teacher expert, character class
+};
+
+class TaskData {
+ public:
+  virtual ~TaskData() = default;
+  // Builds the task for a config; nullptr and *error set (naming the setting
+  // or the file and what is wrong) when it cannot, e.g. an unreadable text file.
+  static std::unique_ptr<TaskData> create(const Config& cfg, std::string* error);
+
+  virtual Task kind() const = 0;
+  virtual int input_width() const = 0;    // d_in: 2 (blobs), teacher_inputs; chars: chars_window (ids per token)
+  virtual int vocab_size() const { return 0; }   // chars: distinct characters (embedding rows); else 0
+  virtual int n_out() const = 0;          // classes, regression outputs, or vocab size
+  virtual bool regression() const = 0;    // MSE (teacher) instead of cross-entropy
+  virtual int n_labels() const = 0;       // label classes for the specialisation MI
+  virtual std::string label_name(int label) const = 0;  // "class 2", "teacher expert 1", "letters"...
+  // Draws a fresh training batch of T tokens from rng (no allocation once `out` has held T tokens).
+  virtual void sample(Rng& rng, int T, Batch& out) const = 0;
+  // blobs: class of cluster j and its centre; used to draw the routing map.
+  virtual int clusters() const { return 0; }
+  virtual double cluster_x(int) const { return 0; }
+  virtual double cluster_y(int) const { return 0; }
+  // chars: the text of character id i (UTF-8), for labels in the UI.
+  virtual std::string token_text(int) const { return ""; }
+  // teacher: fraction of a batch's tokens whose student top-1 matches the best
+  // one-to-one mapping of teacher experts is computed by metrics from labels.
+};
+
+// Character classes of the chars task (the labels there).
+enum CharClass { CharClass_Letter = 0, CharClass_Digit, CharClass_Punct, CharClass_Space, CharClass_Other, CharClass_COUNT };
+CharClass char_class(uint32_t code_point);
+
+// Decodes UTF-8; on failure returns false and says at which byte offset.
+bool decode_utf8(const std::string& bytes, std::vector<uint32_t>* out, std::string* error);
+// The generated text of the chars task: words, numbers, punctuation, spaces.
+std::string generate_text(uint64_t seed, int length);
+
+}  // namespace moe
