@@ -242,7 +242,9 @@ ACTIVATIONS = {
 
 
 def softplus(v):
-    return torch.clamp(v, min=0) + torch.log1p(torch.exp(-torch.abs(v)))
+    # log(1 + e^v), stable for any v, with the exact derivative sigmoid(v) everywhere
+    # (clamp(v, 0) + log1p(e^-|v|) has subgradient 1 at v = 0, where noise weights start).
+    return torch.logaddexp(v, torch.zeros_like(v))
 
 
 def ffn(params, prefix, x, act):
