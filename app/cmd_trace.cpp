@@ -27,11 +27,11 @@ json tensor_rows(const Mat<double>& m, int rows, int cols) {
 }
 json int_tensor(const std::vector<int64_t>& shape, const std::vector<int64_t>& v) { return json{{"shape", shape}, {"data", v}}; }
 
-json params_json(const ParamLayout& layout, const std::vector<double>& buf) {
+json params_json(const ParamLayout& layout, const double* buf) {
   json out = json::object();
   for (const ParamSpec& p : layout.specs()) {
     std::vector<int64_t> shape = p.vector ? std::vector<int64_t>{p.cols} : std::vector<int64_t>{p.rows, p.cols};
-    out[p.name] = tensor(shape, buf.data() + p.offset, p.size());
+    out[p.name] = tensor(shape, buf + p.offset, p.size());
   }
   return out;
 }
@@ -77,7 +77,7 @@ int cmd_trace(const TraceOptions& opt) {
   doc["format"] = "moescope-trace/1";
   doc["config"] = config_to_json(cfg);
   doc["step"] = opt.after;
-  doc["params"] = params_json(model.layout(), model.params().data);
+  doc["params"] = params_json(model.layout(), model.params().data.data());
   json b;
   if (cfg.task == Task::chars) {
     const int w = tr->task().input_width();
@@ -122,7 +122,7 @@ int cmd_trace(const TraceOptions& opt) {
   doc["bias"] = biases;
   doc["losses"] = {{"task", losses.task}, {"balance", losses.balance}, {"z", losses.z}, {"importance", losses.importance},
                    {"total", losses.total}};
-  doc["grads"] = params_json(model.layout(), model.grads().data);
+  doc["grads"] = params_json(model.layout(), model.grads().data.data());
   err = write_file_atomic(opt.out, doc.dump() + "\n");
   if (!err.empty()) {
     std::fprintf(stderr, "moescope trace: %s\n", err.c_str());

@@ -10,6 +10,9 @@
 
 namespace moe {
 
+constexpr double kGeluC = 0.7978845608028654;  // √(2/π)
+constexpr double kGeluA = 0.044715;
+
 template <class S>
 inline S activate(Activation a, S x) {
   switch (a) {

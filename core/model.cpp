@@ -152,21 +152,41 @@ void expert_forward(const ParamBuffer<S>& P, int w1, int b1, int w2, int b2, Act
                     OB O) {
   Hpre.noalias() = X * P.mat(w1);
   Hpre.rowwise() += P.mat(b1).row(0);
-  H = Hpre.unaryExpr([act](S v) { return activate(act, v); });
+  // φ as Eigen array expressions, so tanh and exp run vectorised
+  const auto x = Hpre.array();
+  switch (act) {
+    case Activation::relu: H.array() = x.max(S(0)); break;
+    case Activation::gelu: H.array() = S(0.5) * x * (S(1) + (S(kGeluC) * (x + S(kGeluA) * x.cube())).tanh()); break;
+    case Activation::silu: H.array() = x / (S(1) + (-x).exp()); break;
+  }
   O.noalias() = H * P.mat(w2);
   O.rowwise() += P.mat(b2).row(0);
 }
 
 // Accumulates dW1, db1, dW2, db2 from dO; writes dX. dH is scratch [n,h].
+// H is used for dW2 first and then overwritten with a factor of φ' (tanh(u)
+// for gelu, σ(x) for silu), so each transcendental is evaluated once.
 template <class S, class XB, class HB, class DOB, class DXB>
 void expert_backward(const ParamBuffer<S>& P, ParamBuffer<S>& G, int w1, int b1, int w2, int b2, Activation act,
-                     const XB& X, const HB& Hpre, const HB& H, const DOB& dO, HB dH, DXB dX) {
+                     const XB& X, const HB& Hpre, HB H, const DOB& dO, HB dH, DXB dX) {
   G.mat(w2).noalias() += H.transpose() * dO;
-  G.mat(b2).row(0) += dO.colwise().sum();
+  add_column_sums(G.mat(b2).row(0), dO);
   dH.noalias() = dO * P.mat(w2).transpose();
-  dH = dH.cwiseProduct(Hpre.unaryExpr([act](S v) { return activate_grad(act, v); }));
+  const auto x = Hpre.array();
+  switch (act) {
+    case Activation::relu: dH.array() *= (x > S(0)).template cast<S>(); break;
+    case Activation::gelu:  // φ' = ½(1 + th) + ½ x (1 − th²) c (1 + 3a x²),  th = tanh(c (x + a x³))
+      H.array() = (S(kGeluC) * (x + S(kGeluA) * x.cube())).tanh();
+      dH.array() *= S(0.5) * (S(1) + H.array()) +
+                    S(0.5) * x * (S(1) - H.array().square()) * S(kGeluC) * (S(1) + S(3 * kGeluA) * x.square());
+      break;
+    case Activation::silu:  // φ' = σ (1 + x (1 − σ))
+      H.array() = S(1) / (S(1) + (-x).exp());
+      dH.array() *= H.array() * (S(1) + x * (S(1) - H.array()));
+      break;
+  }
   G.mat(w1).noalias() += X.transpose() * dH;
-  G.mat(b1).row(0) += dH.colwise().sum();
+  add_column_sums(G.mat(b1).row(0), dH);
   dX.noalias() = dH * P.mat(w1).transpose();
 }
 
@@ -339,11 +359,11 @@ void Model<S>::backward() {
   grads_.zero();
   const size_t nl = layers_.size();
   grads_.mat(head_w_).noalias() += x_[nl].topRows(T).transpose() * do_.topRows(T);
-  grads_.mat(head_b_).row(0) += do_.topRows(T).colwise().sum();
+  add_column_sums(grads_.mat(head_b_).row(0), do_.topRows(T));
   dx_[nl].topRows(T).noalias() = do_.topRows(T) * params_.mat(head_w_).transpose();
   for (int l = int(nl) - 1; l >= 0; --l) layer_backward(l, T);
   grads_.mat(in_w_).noalias() += u_.topRows(T).transpose() * dx_[0].topRows(T);
-  grads_.mat(in_b_).row(0) += dx_[0].topRows(T).colwise().sum();
+  add_column_sums(grads_.mat(in_b_).row(0), dx_[0].topRows(T));
   if (task_kind_ == Task::chars) {
     du_.topRows(T).noalias() = dx_[0].topRows(T) * params_.mat(in_w_).transpose();
     auto demb = grads_.mat(embed_w_);

@@ -232,7 +232,9 @@ void Model<S>::router_losses(Layer& L, int T) {
     else
       rs.f[e] = S(double(rs.tokens[size_t(e)]) / (double(cfg_.top_k) * T));
   }
-  rs.P = rs.p.topRows(T).colwise().sum() / S(T);
+  rs.P.setZero();
+  add_column_sums(rs.P, rs.p.topRows(T));
+  rs.P /= S(T);
   rs.loss_balance = S(E) * rs.f.dot(rs.P);
   S z2 = 0;
   for (int t = 0; t < T; ++t) z2 += rs.lse[size_t(t)] * rs.lse[size_t(t)];
@@ -301,14 +303,14 @@ void Model<S>::route_backward(Layer& L, int T, const Mat<S>& /*dy*/, Mat<S>& dx)
   // balance: dL/dp_{t,i} = α E f_i / T, then p → s
   const bool use_sigmoid = cfg_.score == Score::sigmoid && cfg_.router != RouterKind::expert_choice;
   if (a_bal != S(0)) {
-    const RowVec<S> dp = rs.f * (a_bal * S(E) / S(T));
+    const S c = a_bal * S(E) / S(T);  // dp = c·f (an expression: nothing allocated)
     if (use_sigmoid) {  // p = s / Q:  ds_m += (dp_m − Σ_i dp_i p_i) / Q
       for (int t = 0; t < T; ++t) {
-        const S Q = rs.s.row(t).sum(), G = dp.dot(rs.p.row(t));
-        ds.row(t).array() += (dp.array() - G) / Q;
+        const S Q = rs.s.row(t).sum(), G = c * rs.f.dot(rs.p.row(t));
+        ds.row(t).array() += (c * rs.f.array() - G) / Q;
       }
     } else {
-      ds.rowwise() += dp;
+      for (int t = 0; t < T; ++t) ds.row(t) += c * rs.f;  // (rowwise() += would evaluate c·f into a temporary)
     }
   }
 

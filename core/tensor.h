@@ -55,11 +55,20 @@ class ParamLayout {
   size_t total_ = 0;
 };
 
-// One flat buffer of S in a ParamLayout's order (values, gradients, moments).
+// dst [1,n] += Σ_r src[r,:], adding whole rows in row order. Unlike
+// colwise().sum(), the order of additions never depends on how the block
+// happens to be aligned in memory, so results are identical run to run.
+template <class Dst, class Src>
+void add_column_sums(Dst&& dst, const Src& src) {
+  for (Eigen::Index r = 0; r < src.rows(); ++r) dst += src.row(r);
+}
+
+// One flat buffer of S in a ParamLayout's order (values, gradients, moments),
+// aligned like Eigen's own matrices.
 template <class S>
 struct ParamBuffer {
   const ParamLayout* layout = nullptr;
-  std::vector<S> data;
+  std::vector<S, Eigen::aligned_allocator<S>> data;
   void init(const ParamLayout& l) {
     layout = &l;
     data.assign(l.total(), S(0));

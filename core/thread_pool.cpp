@@ -21,7 +21,7 @@ void ThreadPool::run_share(int index) {
   for (int i = index; i < job_n_; i += threads_) (*job_)(i);
 }
 
-void ThreadPool::parallel_for(int n, const std::function<void(int)>& fn) {
+void ThreadPool::parallel_for(int n, IndexFn fn) {
   if (threads_ == 1 || n <= 1) {
     for (int i = 0; i < n; ++i) fn(i);
     return;

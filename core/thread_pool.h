@@ -6,12 +6,25 @@
 #pragma once
 
 #include <condition_variable>
-#include <functional>
 #include <mutex>
+#include <type_traits>
 #include <thread>
 #include <vector>
 
 namespace moe {
+
+// A non-owning reference to a callable void(int): unlike std::function it
+// never allocates, so a training step stays free of heap allocations.
+class IndexFn {
+ public:
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, IndexFn>>>
+  IndexFn(F& f) : obj_(&f), call_([](void* o, int i) { (*static_cast<F*>(o))(i); }) {}  // NOLINT: implicit by design
+  void operator()(int i) const { call_(obj_, i); }
+
+ private:
+  void* obj_;
+  void (*call_)(void*, int);
+};
 
 class ThreadPool {
  public:
@@ -22,7 +35,11 @@ class ThreadPool {
 
   int size() const { return threads_; }
   // Runs fn(i) for every i in [0, n) and returns when all are done. fn must not throw.
-  void parallel_for(int n, const std::function<void(int)>& fn);
+  void parallel_for(int n, IndexFn fn);
+  template <class F>
+  void parallel_for(int n, F&& fn) {  // takes lambdas by reference, no copy
+    parallel_for(n, IndexFn(fn));
+  }
 
  private:
   void worker(int index);
@@ -32,7 +49,7 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable start_cv_, done_cv_;
-  const std::function<void(int)>* job_ = nullptr;
+  const IndexFn* job_ = nullptr;
   int job_n_ = 0;
   uint64_t generation_ = 0;
   int pending_ = 0;

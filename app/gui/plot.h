@@ -1,0 +1,286 @@
+// plot.h: moescope's plots, drawn on Dear ImGui draw lists (ImPlot's shape, our own code).
+//
+//   if (plot::BeginPlot("Expert load##layer0", ImVec2(-1, 260))) {
+//     plot::SetupAxes("step", "load fraction", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+//     plot::SetupAxisLinks(plot::Axis_X, &ui.steps_range);          // pan/zoom one, all follow
+//     const int max_points = plot::GetPlotPointBudget();            // ~2 per pixel column
+//     history.fetch_many(load_ids, range.min, range.max, max_points, pts);
+//     for (int e = 0; e < E; ++e) {
+//       plot::SetNextLineStyle(palette::categorical(e));
+//       plot::PlotLine(names[e], &pts[e][0].x, &pts[e][0].mean, int(pts[e].size()), 0, 0, sizeof(HistorySample));
+//     }
+//     plot::PlotHLine("ideal 1/E", 1.0 / E, plot::ItemFlags_Dashed);
+//     plot::PlotVLines("events", event_steps, n_events, event_texts);  // e.g. "k 2→1"
+//     plot::EndPlot();
+//   }
+//
+// Call plot::CreateContext() once after ImGui::CreateContext(), DestroyContext() before ImGui's.
+// Only call EndPlot() if BeginPlot() returned true. Setup* calls come before the first Plot*.
+//
+// Mouse: left-drag pans, wheel zooms about the cursor (over an axis: that axis only),
+// right-drag zooms to a box, double-click fits the data, hovering shows a crosshair and
+// a tooltip with every visible series' value under the cursor. Legend: click an entry
+// to hide/show it, hover it to highlight that series.
+//
+// Data access (the getters and strided/ring-buffer indexers in [SECTION] Data access)
+// is separate from drawing (renderers in plot.cpp that only emit ImDrawList primitives).
+// Non-finite points are never drawn: a NaN or Inf breaks a line. Lines and bands are
+// decimated to at most ~2 points per pixel column. UI-only state (view limits, hidden
+// series) lives in a PlotState per plot ID, apart from any model data.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "palette.h"
+
+namespace moe::plot {
+
+// [SECTION] Types and flags
+
+struct Point {
+  double x, y;  // plot coordinates
+};
+
+struct Range {
+  double min = 0, max = 1;                        // inclusive view limits
+  double size() const { return max - min; }       // max - min
+  bool contains(double v) const { return v >= min && v <= max; }  // min <= v <= max
+};
+
+enum Axis_ {
+  Axis_X = 0,  // horizontal (e.g. training step)
+  Axis_Y = 1,  // vertical
+};
+using Axis = int;
+
+enum PlotFlags_ {
+  PlotFlags_None = 0,
+  PlotFlags_NoTitle = 1 << 0,      // do not draw the title (the text before "##" in the ID)
+  PlotFlags_NoLegend = 1 << 1,     // no legend (items still get colours)
+  PlotFlags_NoInputs = 1 << 2,     // no pan, zoom, box zoom, fit or legend clicks
+  PlotFlags_NoCrosshair = 1 << 3,  // no crosshair and no value tooltip on hover
+  PlotFlags_NoBoxZoom = 1 << 4,    // right-drag does nothing
+  PlotFlags_LegendLeft = 1 << 5,   // legend in the top-left corner instead of the top-right
+  PlotFlags_NoFrame = 1 << 6,      // no plot-area background and border
+};
+using PlotFlags = int;
+
+enum AxisFlags_ {
+  AxisFlags_None = 0,
+  AxisFlags_Log = 1 << 0,           // log10 scale (y only); values <= 0 are skipped like NaN
+  AxisFlags_AutoFit = 1 << 1,       // follow the data every frame until the user pans/zooms this axis; double-click resumes
+  AxisFlags_NoGrid = 1 << 2,        // no grid lines
+  AxisFlags_NoTickLabels = 1 << 3,  // no tick labels (and no room reserved for them)
+  AxisFlags_Lock = 1 << 4,          // pan and zoom leave this axis alone
+  AxisFlags_FitZero = 1 << 5,       // fitting always includes 0 (e.g. loads, bars)
+};
+using AxisFlags = int;
+
+enum ItemFlags_ {
+  ItemFlags_None = 0,
+  ItemFlags_NoLegend = 1 << 0,   // not listed in the legend (labels starting with "##" never are)
+  ItemFlags_NoFit = 1 << 1,      // ignored when fitting the view to the data
+  ItemFlags_NoTooltip = 1 << 2,  // not listed in the hover tooltip
+  ItemFlags_Dashed = 1 << 3,     // lines: dashed (PlotLine, PlotHLine, PlotVLines)
+};
+using ItemFlags = int;
+
+// Look of all plots; colours default to StyleColorsDark().
+struct Style {
+  float line_weight = 1.5f;             // default line thickness in pixels
+  float fill_alpha = 0.25f;             // default alpha of PlotShaded bands
+  float stacked_alpha = 0.85f;          // alpha of PlotStacked areas
+  float highlight_dim = 0.25f;          // alpha factor of the other series while one is highlighted
+  ImVec2 padding = ImVec2(8, 6);        // frame edge to title/labels
+  float x_tick_spacing = 90.0f;         // aimed-for pixels between x ticks
+  float y_tick_spacing = 42.0f;         // aimed-for pixels between y ticks
+  float fit_padding = 0.06f;            // fraction of the y range added above and below when fitting
+  palette::Theme theme = palette::Theme::dark;  // categorical colours given to items without a style
+  ImU32 frame_bg = 0;                   // whole plot frame (0 = transparent)
+  ImU32 plot_bg = 0;                    // data area background
+  ImU32 plot_border = 0;                // data area border
+  ImU32 grid = 0;                       // major grid lines
+  ImU32 grid_minor = 0;                 // minor grid lines (log axes)
+  ImU32 text = 0;                       // title and axis labels
+  ImU32 tick_text = 0;                  // tick labels
+  ImU32 crosshair = 0;                  // hover lines
+  ImU32 legend_bg = 0;                  // legend box
+  ImU32 legend_border = 0;              // legend box border
+  ImU32 legend_hover = 0;               // hovered legend entry
+  ImU32 hidden_text = 0;                // legend text of a hidden series
+  ImU32 selection = 0;                  // box-zoom rectangle fill (its border is opaque)
+  ImU32 marker_text_bg = 0;             // background behind PlotVLines labels
+};
+
+// UI-only state of one plot, kept across frames and keyed by its ImGui ID.
+struct PlotState {
+  Range x, y;                       // current view limits
+  bool fit_x = true, fit_y = true;  // following the data (AxisFlags_AutoFit, first frame, double-click)
+  bool fit_request = false;         // fit both axes once at the end of the next frame
+  ImGuiStorage hidden;              // item ID -> 1 if hidden by a legend click
+  ImGuiID highlighted = 0;          // item whose legend entry was hovered last frame
+  ImRect legend_rect;               // legend box last frame (screen pixels)
+  int drag_region = -1;             // -1 none, 0 plot area, 1 x axis, 2 y axis (left drag)
+  bool box_active = false;          // right-drag box zoom in progress
+  ImVec2 box_start;                 // where it started (screen pixels)
+  bool initialised = false;         // seen at least once
+};
+
+// Per-point access for the G(etter) functions; data is whatever you pass as `data`.
+using Getter = Point (*)(const void* data, int index);
+using StackGetter = Point (*)(const void* data, int series, int index);  // PlotStackedG
+
+// [SECTION] Context and style
+
+void CreateContext();   // once, after ImGui::CreateContext()
+void DestroyContext();  // before ImGui::DestroyContext()
+Style& GetStyle();      // edit in place
+void StyleColorsDark();   // colours for ImGui's dark theme; categorical colours for dark backgrounds
+void StyleColorsLight();  // colours for ImGui's light theme
+PlotState* GetPlotState(const char* title_id);  // state of a plot in the current window (nullptr if never shown)
+
+// [SECTION] Begin/End and setup
+
+bool BeginPlot(const char* title_id, const ImVec2& size = ImVec2(-1, 0), PlotFlags flags = 0);  // size <= 0: fill / default 280 px
+void EndPlot();  // legend, crosshair, tooltip, input state; only if BeginPlot returned true
+void SetupAxes(const char* x_label, const char* y_label, AxisFlags x_flags = 0, AxisFlags y_flags = 0);  // labels may be nullptr
+void SetupAxis(Axis axis, const char* label, AxisFlags flags = 0);         // one axis
+void SetupAxisLimits(Axis axis, double min, double max, ImGuiCond cond = ImGuiCond_Once);  // Once: first frame; Always: every frame
+void SetupAxisLinks(Axis axis, Range* link);                               // share this axis' limits with other plots through *link
+void SetupAxisFormat(Axis axis, const char* fmt);                          // printf format for tick labels (nullptr: SI, e.g. 10k, 1.5M)
+void SetupFinish();  // lays out, draws axes, handles input; implicit at the first Plot* or utility call
+
+// [SECTION] Item style (applies to the next item only)
+
+void SetNextLineStyle(ImU32 colour = 0, float weight = -1.0f);  // 0 / negative: automatic
+void SetNextFillStyle(ImU32 colour = 0, float alpha = -1.0f);   // PlotShaded, PlotBars: fill colour and alpha
+
+// [SECTION] Items (getter forms; typed forms below)
+
+void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags = 0);
+void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count, ItemFlags flags = 0);  // band between two curves with the same x
+void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, const void* data, int count,
+                  const ImU32* colours = nullptr, ItemFlags flags = 0);  // stacked areas; series s at point i = getter(data, s, i); all series share x
+void PlotBarsG(const char* label, Getter getter, const void* data, int count, double bar_width, ItemFlags flags = 0);  // bars from 0 to y, centred on x
+void PlotHLine(const char* label, double y, ItemFlags flags = 0);  // horizontal line across the plot (e.g. the ideal load 1/E)
+void PlotVLines(const char* label, const double* xs, int count, const char* const* texts = nullptr, ItemFlags flags = 0);  // event markers with optional texts
+void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max,
+                 Point bounds_min = {0, 0}, Point bounds_max = {0, 0}, ItemFlags flags = 0);  // CPU rectangles, row 0 at the top; bounds_max (0,0) = (cols, rows)
+void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point bounds_max, ImVec2 uv0 = ImVec2(0, 0),
+               ImVec2 uv1 = ImVec2(1, 1), ImU32 tint = IM_COL32_WHITE, ItemFlags flags = 0);  // a GL texture (e.g. HeatmapGL) in plot coordinates; uv0 is the top-left
+void ColorBar(const char* label, double scale_min, double scale_max, const ImVec2& size = ImVec2(0, 0), const char* fmt = nullptr);  // colormap scale as its own widget (size 0: 70 x 280 px)
+
+// [SECTION] Utilities (inside BeginPlot/EndPlot)
+
+bool IsPlotHovered();            // mouse over the data area
+Point GetPlotMousePos();         // mouse in plot coordinates
+Range GetPlotLimits(Axis axis);  // view limits this frame
+ImVec2 PlotToPixels(Point p);    // plot -> screen pixels
+Point PixelsToPlot(ImVec2 px);   // screen pixels -> plot
+ImVec2 GetPlotPos();             // top-left of the data area (screen pixels)
+ImVec2 GetPlotSize();            // size of the data area (pixels)
+int GetPlotPointBudget();        // points worth fetching for a line: 2 per pixel column
+ImDrawList* GetPlotDrawList();   // the window's draw list (clip to GetPlotPos/Size yourself)
+
+// [SECTION] Helpers
+
+// Debiased exponential moving average (TensorBoard's "smoothing" in [0, 1)): out[i]
+// averages the finite in[0..i] with weights smoothing^age. A non-finite input gives
+// NaN at that point and leaves the average unchanged. in == out is allowed; strides in bytes.
+void SmoothEma(const float* in, float* out, int count, double smoothing, int in_stride = sizeof(float), int out_stride = sizeof(float));
+void SmoothEma(const double* in, double* out, int count, double smoothing, int in_stride = sizeof(double), int out_stride = sizeof(double));
+
+// Tick label text as the axes print it: 1-2-5 steps, SI suffixes (1.5k, 10M), trailing zeros dropped.
+int FormatTick(double value, double step, char* buf, int buf_size);
+
+// [SECTION] Data access: strided and ring-buffer arrays
+// Element i of an array is at byte (offset + i) % count * stride from its start,
+// so a ring buffer that wrapped at `offset` plots in order without a copy.
+
+namespace detail {
+template <typename T>
+inline double Index(const T* data, int i, int count, int offset, int stride) {
+  const int k = offset == 0 ? i : (offset + i) % count;
+  return double(*reinterpret_cast<const T*>(reinterpret_cast<const unsigned char*>(data) + size_t(k) * size_t(stride)));
+}
+template <typename T>
+struct YsData {
+  const T* ys;
+  int count, offset, stride;
+  double x_scale, x0;
+};
+template <typename T>
+Point YsGetter(const void* d, int i) {
+  const auto& a = *static_cast<const YsData<T>*>(d);
+  return {a.x0 + a.x_scale * double(i), Index(a.ys, i, a.count, a.offset, a.stride)};
+}
+template <typename T>
+struct XYData {
+  const T* xs;
+  const T* ys;
+  const T* ys2;  // PlotShaded upper curve
+  int count, offset, stride;
+};
+template <typename T>
+Point XYGetter(const void* d, int i) {
+  const auto& a = *static_cast<const XYData<T>*>(d);
+  return {Index(a.xs, i, a.count, a.offset, a.stride), Index(a.ys, i, a.count, a.offset, a.stride)};
+}
+template <typename T>
+Point XY2Getter(const void* d, int i) {
+  const auto& a = *static_cast<const XYData<T>*>(d);
+  return {Index(a.xs, i, a.count, a.offset, a.stride), Index(a.ys2, i, a.count, a.offset, a.stride)};
+}
+template <typename T>
+struct StackData {
+  const T* values;  // [n_series][count], row-major
+  int count;
+  double x_scale, x0;
+};
+template <typename T>
+Point StackGetterOf(const void* d, int s, int i) {
+  const auto& a = *static_cast<const StackData<T>*>(d);
+  return {a.x0 + a.x_scale * double(i), double(a.values[size_t(s) * size_t(a.count) + size_t(i)])};
+}
+}  // namespace detail
+
+// ys[i] at x = x0 + i * x_scale.
+template <typename T>
+void PlotLine(const char* label, const T* ys, int count, double x_scale = 1, double x0 = 0, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+  const detail::YsData<T> d{ys, count, offset, stride, x_scale, x0};
+  PlotLineG(label, &detail::YsGetter<T>, &d, count, flags);
+}
+
+// (xs[i], ys[i]); with a struct array pass pointers to two fields and stride = sizeof(struct).
+template <typename T>
+void PlotLine(const char* label, const T* xs, const T* ys, int count, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+  const detail::XYData<T> d{xs, ys, nullptr, count, offset, stride};
+  PlotLineG(label, &detail::XYGetter<T>, &d, count, flags);
+}
+
+// Band between (xs[i], lower[i]) and (xs[i], upper[i]), e.g. a bucket's min and max.
+template <typename T>
+void PlotShaded(const char* label, const T* xs, const T* lower, const T* upper, int count, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+  const detail::XYData<T> d{xs, lower, upper, count, offset, stride};
+  PlotShadedG(label, &detail::XYGetter<T>, &detail::XY2Getter<T>, &d, count, flags);
+}
+
+// Stacked areas: values[s * count + i] is series s at x = x0 + i * x_scale.
+template <typename T>
+void PlotStacked(const char* const* labels, const T* values, int n_series, int count, double x_scale = 1, double x0 = 0,
+                 const ImU32* colours = nullptr, ItemFlags flags = 0) {
+  const detail::StackData<T> d{values, count, x_scale, x0};
+  PlotStackedG(labels, n_series, &detail::StackGetterOf<T>, &d, count, colours, flags);
+}
+
+// Bar i at x = x0 + i, height values[i].
+template <typename T>
+void PlotBars(const char* label, const T* values, int count, double bar_width = 0.67, double x0 = 0, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+  const detail::YsData<T> d{values, count, offset, stride, 1.0, x0};
+  PlotBarsG(label, &detail::YsGetter<T>, &d, count, bar_width, flags);
+}
+
+}  // namespace moe::plot
