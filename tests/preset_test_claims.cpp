@@ -1,0 +1,193 @@
+// preset_test_claims.cpp: every teaching preset shows what its name claims,
+// over 5 seeds, within its default steps. The thresholds here are the claims;
+// the measured ranges are written in each preset's description.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <numeric>
+
+#include "config_io.h"
+#include "trainer.h"
+
+namespace moe {
+namespace {
+
+struct Outcome {
+  StepMetrics last;
+  ProbeResult probe;
+  SparsityFigures sparsity;
+  Config cfg;
+};
+
+// Runs a preset (with overrides) for its default steps at seeds 1..5.
+std::vector<Outcome> run_preset(const std::string& name, const std::function<void(Config&)>& tweak = {}) {
+  std::vector<Outcome> out;
+  for (int seed = 1; seed <= 5; ++seed) {
+    Config cfg;
+    const std::string err = load_preset(name, cfg);
+    EXPECT_EQ(err, "");
+    cfg.seed = seed;
+    if (tweak) tweak(cfg);
+    std::string e;
+    auto tr = Trainer::create(cfg, &e);
+    EXPECT_TRUE(tr) << e;
+    if (!tr) return out;
+    for (int64_t s = 0; s < cfg.steps; ++s) EXPECT_TRUE(tr->step().finite) << name << " seed " << seed << " step " << s;
+    Outcome o;
+    o.last = tr->last();
+    tr->probe(0, o.probe);
+    o.sparsity = tr->model().sparsity();
+    o.cfg = cfg;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+double layer0(const Outcome& o, double LayerMetrics::*m) { return o.last.layers[0].*m; }
+void print_range(const std::string& what, const std::vector<double>& v) {
+  std::printf("  %-28s %.4g .. %.4g\n", what.c_str(), *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+}
+std::vector<double> collect(const std::vector<Outcome>& runs, const std::function<double(const Outcome&)>& f) {
+  std::vector<double> v;
+  for (const Outcome& o : runs) v.push_back(f(o));
+  return v;
+}
+
+TEST(Presets, CollapseEndsWithLowLoadEntropyOrHalfTheExpertsDead) {
+  const auto runs = run_preset("collapse");
+  for (const Outcome& o : runs) {
+    const int E = o.cfg.num_experts;
+    EXPECT_TRUE(layer0(o, &LayerMetrics::load_entropy) < 0.5 || o.last.layers[0].dead_experts >= E / 2)
+        << "load entropy " << layer0(o, &LayerMetrics::load_entropy) << ", dead " << o.last.layers[0].dead_experts;
+  }
+  print_range("load entropy", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
+  print_range("dead experts", collect(runs, [](auto& o) { return double(o.last.layers[0].dead_experts); }));
+  print_range("MaxVio", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::max_vio); }));
+}
+
+TEST(Presets, BalancedKeepsLoadEntropyAbove09) {
+  const auto runs = run_preset("balanced");
+  for (const Outcome& o : runs) EXPECT_GT(layer0(o, &LayerMetrics::load_entropy), 0.9);
+  print_range("load entropy", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
+  print_range("MaxVio", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::max_vio); }));
+}
+
+TEST(Presets, AuxFreeEndsWithMaxVioFarBelowCollapse) {
+  const auto collapse = run_preset("collapse"), aux = run_preset("aux-free");
+  double worst_aux = 0, best_collapse = 1e9;
+  for (const Outcome& o : aux) worst_aux = std::max(worst_aux, layer0(o, &LayerMetrics::max_vio));
+  for (const Outcome& o : collapse) best_collapse = std::min(best_collapse, layer0(o, &LayerMetrics::max_vio));
+  EXPECT_LT(worst_aux * 2, best_collapse) << "aux-free worst MaxVio " << worst_aux << ", collapse best " << best_collapse;
+  for (const Outcome& o : aux) EXPECT_EQ(o.last.losses.balance * o.cfg.alpha, 0.0);  // no loss term does it
+  print_range("aux-free MaxVio", collect(aux, [](auto& o) { return layer0(o, &LayerMetrics::max_vio); }));
+  print_range("aux-free load entropy", collect(aux, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
+}
+
+TEST(Presets, CapacityDropsDropsAFifthOfAssignmentsOrMore) {
+  const auto runs = run_preset("capacity-drops");
+  for (const Outcome& o : runs) EXPECT_GT(layer0(o, &LayerMetrics::drop_rate), 0.2);
+  print_range("drop rate", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::drop_rate); }));
+}
+
+TEST(Presets, SwitchTop1StaysBalancedAndDropsLittle) {
+  const auto runs = run_preset("switch-top1");
+  for (const Outcome& o : runs) {
+    EXPECT_EQ(o.cfg.top_k, 1);
+    EXPECT_GT(layer0(o, &LayerMetrics::load_entropy), 0.9);
+    EXPECT_LT(layer0(o, &LayerMetrics::drop_rate), 0.1);
+  }
+  print_range("load entropy", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
+  print_range("drop rate", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::drop_rate); }));
+}
+
+TEST(Presets, ZlossKeepsRouterLogitsFarSmallerThanWithoutIt) {
+  const auto with = run_preset("zloss"), without = run_preset("zloss", [](Config& c) { c.beta = 0; });
+  for (size_t i = 0; i < with.size(); ++i) EXPECT_LT(with[i].last.losses.z * 20, without[i].last.losses.z);
+  print_range("L_z with beta", collect(with, [](auto& o) { return o.last.losses.z; }));
+  print_range("L_z without beta", collect(without, [](auto& o) { return o.last.losses.z; }));
+}
+
+TEST(Presets, ExpertChoiceIsBalancedByConstruction) {
+  const auto runs = run_preset("expert-choice");
+  for (const Outcome& o : runs) {
+    EXPECT_DOUBLE_EQ(layer0(o, &LayerMetrics::max_vio), 0.0);
+    EXPECT_NEAR(layer0(o, &LayerMetrics::load_entropy), 1.0, 1e-9);
+  }
+  print_range("unrouted tokens", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::unrouted); }));
+}
+
+TEST(Presets, MixtralTop2BeatsTheDenseBaselineOfEqualActiveWidth) {
+  const auto moe = run_preset("mixtral-top2"), dense = run_preset("dense-baseline");
+  for (size_t i = 0; i < moe.size(); ++i) {
+    EXPECT_EQ(moe[i].cfg.top_k, 2);
+    EXPECT_GT(layer0(moe[i], &LayerMetrics::load_entropy), 0.85);
+    EXPECT_LT(moe[i].last.losses.task * 1.5, dense[i].last.losses.task);
+  }
+  print_range("mixtral-top2 loss_task", collect(moe, [](auto& o) { return o.last.losses.task; }));
+  print_range("dense-baseline loss_task", collect(dense, [](auto& o) { return o.last.losses.task; }));
+}
+
+TEST(Presets, DenseBaselineRunsEveryWeightForEveryToken) {
+  const auto runs = run_preset("dense-baseline");
+  for (const Outcome& o : runs) {
+    EXPECT_DOUBLE_EQ(o.sparsity.active_params, o.sparsity.total_params);
+    EXPECT_DOUBLE_EQ(layer0(o, &LayerMetrics::router_entropy), 1.0);  // "does not apply": reads 1
+    EXPECT_EQ(o.last.losses.balance, 0.0);
+  }
+}
+
+TEST(Presets, DeepseekSharedKeepsThirtyTwoFineGrainedExpertsBalanced) {
+  const auto runs = run_preset("deepseek-shared");
+  for (const Outcome& o : runs) {
+    EXPECT_EQ(o.cfg.shared_experts, 1);
+    EXPECT_GT(layer0(o, &LayerMetrics::load_entropy), 0.95);
+    EXPECT_LT(layer0(o, &LayerMetrics::max_vio), 1.0);
+    EXPECT_LT(o.sparsity.active_params / o.sparsity.total_params, 0.4);
+  }
+  print_range("load entropy", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
+  print_range("MaxVio", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::max_vio); }));
+  print_range("active / total params", collect(runs, [](auto& o) { return o.sparsity.active_params / o.sparsity.total_params; }));
+}
+
+// MI(label; top-1 expert) / min(log E, log n_labels) of the probe batch.
+double probe_mi(const ProbeResult& p, const std::vector<int32_t>& labels, int n_labels) {
+  const int E = p.experts;
+  std::vector<double> joint(size_t(n_labels) * E, 0.0), pl(size_t(n_labels), 0.0), pe(size_t(E), 0.0);
+  double N = 0;
+  for (int t = 0; t < p.tokens; ++t) {
+    if (p.top1[size_t(t)] < 0) continue;
+    joint[size_t(labels[size_t(t)]) * E + size_t(p.top1[size_t(t)])] += 1;
+    pl[size_t(labels[size_t(t)])] += 1;
+    pe[size_t(p.top1[size_t(t)])] += 1;
+    N += 1;
+  }
+  double mi = 0;
+  for (int c = 0; c < n_labels; ++c)
+    for (int e = 0; e < E; ++e) {
+      const double n = joint[size_t(c) * E + size_t(e)];
+      if (n > 0) mi += n / N * std::log(n * N / (pl[size_t(c)] * pe[size_t(e)]));
+    }
+  return mi / std::min(std::log(double(E)), std::log(double(n_labels)));
+}
+
+TEST(Presets, CharsSpecialiseReachesMutualInformationWellAboveShuffledLabels) {
+  const auto runs = run_preset("chars-specialise", [](Config& c) { c.probe_size = 2048; });
+  std::vector<double> real, shuffled;
+  for (const Outcome& o : runs) {
+    const double mi = probe_mi(o.probe, o.probe.labels, CharClass_COUNT);
+    std::vector<int32_t> perm = o.probe.labels;  // a fixed derangement-like shuffle: deterministic
+    Rng rng(99, 0);
+    for (size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[rng.below(uint32_t(i))]);
+    const double base = probe_mi(o.probe, perm, CharClass_COUNT);
+    EXPECT_GT(mi, 3 * base + 0.05) << "MI " << mi << " shuffled " << base;
+    real.push_back(mi);
+    shuffled.push_back(base);
+  }
+  print_range("specialisation MI", real);
+  print_range("shuffled-label MI", shuffled);
+}
+
+}  // namespace
+}  // namespace moe
