@@ -37,6 +37,7 @@ std::string apply_json(const json& obj, const std::string& where, Config& cfg) {
     const json& v = it.value();
     PropValue pv;
     if (v.is_boolean()) pv = v.get<bool>();
+    else if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) pv = v.get<double>();  // would wrap negative
     else if (v.is_number_integer()) pv = v.get<int64_t>();
     else if (v.is_number_float()) pv = v.get<double>();
     else if (v.is_string()) pv = v.get<std::string>();

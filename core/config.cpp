@@ -255,6 +255,7 @@ std::string Property::set(Config& c, const PropValue& v) const {
     case PropType::Int: {
       if (auto d = std::get_if<double>(&val)) {
         if (std::floor(*d) != *d || !std::isfinite(*d)) return lower_first_error(*this, "expected an integer, got " + format_value(val));
+        if (*d < min || *d > max) return lower_first_error(*this, format_value(val) + " is out of range");  // before int64_t(*d): UB when it does not fit
         val = int64_t(*d);
       }
       if (!std::holds_alternative<int64_t>(val)) return lower_first_error(*this, "expected an integer");

@@ -180,12 +180,13 @@ int64_t History::first_nonfinite_step(SeriesId id) const {
 // Finest level whose ring still holds the range's first row and that needs at
 // most max_points buckets; widened by one bucket either side when that fits.
 int History::choose_level(double x_min, double x_max, int max_points, int64_t& k_lo, int64_t& k_hi) const {
-  if (rows_ == 0 || !(x_min <= x_max)) return -1;
+  if (rows_ == 0 || !(x_min <= x_max)) return -1;  // also rejects NaN; +-Inf means "from the start" / "to the end"
   const double r_lo = std::floor((x_min - double(opt_.first_step)) / double(opt_.step_stride));
   const double r_hi = std::floor((x_max - double(opt_.first_step)) / double(opt_.step_stride));
-  if (r_hi < 0 || r_lo > double(rows_ - 1)) return -1;
+  const double last_row = double(rows_ - 1);
+  if (r_hi < 0 || r_lo > last_row) return -1;
   const int64_t i_lo = r_lo < 0 ? 0 : int64_t(r_lo);
-  const int64_t i_hi = std::min<int64_t>(rows_ - 1, int64_t(r_hi));
+  const int64_t i_hi = r_hi > last_row ? rows_ - 1 : int64_t(r_hi);
   const int64_t C = opt_.capacity;
   // Level L = 1 + floor(log2(rows)) holds the whole run in one (filling) bucket.
   int top = 0;

@@ -74,8 +74,8 @@ class History {
   int64_t nonfinite_count(SeriesId id) const;     // rows where this series was NaN or Inf
   int64_t first_nonfinite_step(SeriesId id) const;  // x of the first such row, -1 if none
   // Points covering [x_min, x_max] (plus one bucket either side when they fit),
-  // at most max_points (>= 2), oldest first. Returns the level used (bucket =
-  // 2^level steps), or -1 if nothing overlaps the range.
+  // at most max_points (>= 2), oldest first; +-infinity means the whole run.
+  // Returns the level used (bucket = 2^level steps), or -1 if nothing overlaps.
   int fetch(SeriesId id, double x_min, double x_max, int max_points, std::vector<HistorySample>& out) const;
   // The same for several series under one lock: every out[i] has the same x's (for stacked plots).
   int fetch_many(std::span<const SeriesId> ids, double x_min, double x_max, int max_points,

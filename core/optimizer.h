@@ -3,8 +3,9 @@
 //   SGD:   m ← μ m + g;            θ ← θ − lr m
 //   Adam:  m ← β1 m + (1−β1) g;   v ← β2 v + (1−β2) g²;   θ ← θ − lr m̂ / (√v̂ + ε)
 //   AdamW: θ ← θ − lr λ θ first (decoupled decay, Loshchilov & Hutter 2019)
-// β1 0.9, β2 0.999, ε 1e-8. Each tensor is updated on its own (in parallel);
-// the global norm is summed in tensor order, so nothing depends on threads.
+// β1 0.9, β2 0.999, ε 1e-8. The flat buffer is cut into fixed chunks (never
+// spanning two tensors) updated in parallel; the global norm is summed chunk
+// by chunk in a fixed order, so nothing depends on the thread count.
 #pragma once
 
 #include "config.h"
@@ -25,7 +26,12 @@ class OptimizerState {
  private:
   const ParamLayout* layout_ = nullptr;
   std::vector<S> m_, v_;
-  std::vector<double> sq_;  // per-tensor squared norms
+  struct Chunk {
+    size_t offset, size;
+    int group;  // ParamGroup_ of its tensor
+  };
+  std::vector<Chunk> chunks_;
+  std::vector<double> sq_;  // per-chunk squared norms
   int64_t t_ = 0;
 };
 

@@ -195,8 +195,13 @@ std::string write_png(const std::string& path, const uint8_t* rgba, int width, i
   if (!rgba || width <= 0 || height <= 0) return "cannot write " + path + ": empty image";
   const fs::path target(path);
   static std::atomic<unsigned> counter{0};
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                                               "-" + std::to_string(counter++));
+  std::string tmp_name = ".";  // hidden, same folder, unique per process and call
+  tmp_name += target.filename().string();
+  tmp_name += ".tmp-";
+  tmp_name += std::to_string(::getpid());
+  tmp_name += "-";
+  tmp_name += std::to_string(counter++);
+  const fs::path tmp = target.parent_path() / tmp_name;
   errno = 0;
   if (!stbi_write_png(tmp.c_str(), width, height, 4, rgba, width * 4)) {
     const int e = errno;

@@ -2,9 +2,9 @@
 //
 //   if (plot::BeginPlot("Expert load##layer0", ImVec2(-1, 260))) {
 //     plot::SetupAxes("step", "load fraction", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
-//     plot::SetupAxisLinks(plot::Axis_X, &ui.steps_range);          // pan/zoom one, all follow
-//     const int max_points = plot::GetPlotPointBudget();            // ~2 per pixel column
-//     history.fetch_many(load_ids, range.min, range.max, max_points, pts);
+//     plot::SetupAxisLinks(plot::Axis_X, &ui.steps_link);           // pan/zoom one, all follow
+//     const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);  // the view, or everything while fitting
+//     history.fetch_many(load_ids, r.min, r.max, plot::GetPlotPointBudget(), pts);  // ~2 points per pixel column
 //     for (int e = 0; e < E; ++e) {
 //       plot::SetNextLineStyle(palette::categorical(e));
 //       plot::PlotLine(names[e], &pts[e][0].x, &pts[e][0].mean, int(pts[e].size()), 0, 0, sizeof(HistorySample));
@@ -25,7 +25,8 @@
 // Data access (the getters and strided/ring-buffer indexers in [SECTION] Data access)
 // is separate from drawing (renderers in plot.cpp that only emit ImDrawList primitives).
 // Non-finite points are never drawn: a NaN or Inf breaks a line. Lines and bands are
-// decimated to at most ~2 points per pixel column. UI-only state (view limits, hidden
+// decimated to at most ~2 points per pixel column (a line keeps one point per column
+// plus a min..max span, so noise keeps its envelope). UI-only state (view limits, hidden
 // series) lives in a PlotState per plot ID, apart from any model data.
 #pragma once
 
@@ -48,6 +49,13 @@ struct Range {
   double min = 0, max = 1;                        // inclusive view limits
   double size() const { return max - min; }       // max - min
   bool contains(double v) const { return v >= min && v <= max; }  // min <= v <= max
+};
+
+// Limits shared by several plots' axes (SetupAxisLinks): pan or zoom one, all follow.
+struct AxisLink {
+  Range range;          // the shared limits
+  bool follow = true;   // AutoFit axes keep fitting while set; a pan/zoom on any linked plot clears it, a double-click sets it
+  bool set = false;     // some plot has written `range` (until then the first plot fits its data)
 };
 
 enum Axis_ {
@@ -95,8 +103,8 @@ struct Style {
   float stacked_alpha = 0.85f;          // alpha of PlotStacked areas
   float highlight_dim = 0.25f;          // alpha factor of the other series while one is highlighted
   ImVec2 padding = ImVec2(8, 6);        // frame edge to title/labels
-  float x_tick_spacing = 90.0f;         // aimed-for pixels between x ticks
-  float y_tick_spacing = 42.0f;         // aimed-for pixels between y ticks
+  float x_tick_spacing = 44.0f;         // least pixels between x ticks (labels also keep 14 px apart)
+  float y_tick_spacing = 30.0f;         // least pixels between y ticks
   float fit_padding = 0.06f;            // fraction of the y range added above and below when fitting
   palette::Theme theme = palette::Theme::dark;  // categorical colours given to items without a style
   ImU32 frame_bg = 0;                   // whole plot frame (0 = transparent)
@@ -122,7 +130,7 @@ struct PlotState {
   bool fit_request = false;         // fit both axes once at the end of the next frame
   ImGuiStorage hidden;              // item ID -> 1 if hidden by a legend click
   ImGuiID highlighted = 0;          // item whose legend entry was hovered last frame
-  ImRect legend_rect;               // legend box last frame (screen pixels)
+  ImVec2 legend_min, legend_max;    // legend box last frame (screen pixels; empty if none)
   int drag_region = -1;             // -1 none, 0 plot area, 1 x axis, 2 y axis (left drag)
   bool box_active = false;          // right-drag box zoom in progress
   ImVec2 box_start;                 // where it started (screen pixels)
@@ -149,18 +157,18 @@ void EndPlot();  // legend, crosshair, tooltip, input state; only if BeginPlot r
 void SetupAxes(const char* x_label, const char* y_label, AxisFlags x_flags = 0, AxisFlags y_flags = 0);  // labels may be nullptr
 void SetupAxis(Axis axis, const char* label, AxisFlags flags = 0);         // one axis
 void SetupAxisLimits(Axis axis, double min, double max, ImGuiCond cond = ImGuiCond_Once);  // Once: first frame; Always: every frame
-void SetupAxisLinks(Axis axis, Range* link);                               // share this axis' limits with other plots through *link
+void SetupAxisLinks(Axis axis, AxisLink* link);                            // share this axis' limits with other plots through *link
 void SetupAxisFormat(Axis axis, const char* fmt);                          // printf format for tick labels (nullptr: SI, e.g. 10k, 1.5M)
 void SetupFinish();  // lays out, draws axes, handles input; implicit at the first Plot* or utility call
 
 // [SECTION] Item style (applies to the next item only)
 
-void SetNextLineStyle(ImU32 colour = 0, float weight = -1.0f);  // 0 / negative: automatic
-void SetNextFillStyle(ImU32 colour = 0, float alpha = -1.0f);   // PlotShaded, PlotBars: fill colour and alpha
+void SetNextLineStyle(ImU32 colour = 0, float weight = -1.0f);  // 0 / negative: automatic (next palette colour, Style::line_weight)
+void SetNextFillStyle(ImU32 colour = 0, float alpha = -1.0f);   // PlotShaded/Stacked/Bars/Heatmap swatch: colour, alpha (x the colour's own)
 
 // [SECTION] Items (getter forms; typed forms below)
 
-void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags = 0);
+void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags = 0);  // line through getter(data, 0..count-1)
 void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count, ItemFlags flags = 0);  // band between two curves with the same x
 void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, const void* data, int count,
                   const ImU32* colours = nullptr, ItemFlags flags = 0);  // stacked areas; series s at point i = getter(data, s, i); all series share x
@@ -178,6 +186,7 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
 bool IsPlotHovered();            // mouse over the data area
 Point GetPlotMousePos();         // mouse in plot coordinates
 Range GetPlotLimits(Axis axis);  // view limits this frame
+Range GetPlotQueryRange(Axis axis = Axis_X);  // range to fetch data for: the view, or (-inf, inf) while this axis is being fitted to the data
 ImVec2 PlotToPixels(Point p);    // plot -> screen pixels
 Point PixelsToPlot(ImVec2 px);   // screen pixels -> plot
 ImVec2 GetPlotPos();             // top-left of the data area (screen pixels)

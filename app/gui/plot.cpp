@@ -1,0 +1,1732 @@
+// plot.cpp: the plot layer behind plot.h, drawn with ImDrawList primitives.
+//
+// Index (grep "[SECTION]"):
+// [SECTION] Context, style and state
+// [SECTION] Number formatting and ticks
+// [SECTION] Transforms
+// [SECTION] BeginPlot and Setup*
+// [SECTION] Layout, axes and input (SetupFinish)
+// [SECTION] Item bookkeeping: colours, legend entries, fit extents, hover values
+// [SECTION] Renderers: polylines, dashes, bands
+// [SECTION] Items
+// [SECTION] EndPlot: fit, legend, crosshair, tooltip
+// [SECTION] Colour bar
+// [SECTION] Utilities and helpers
+//
+// Frame flow: BeginPlot reserves the frame; Setup* record axis options;
+// SetupFinish (first item or utility call) applies limits and links, lays
+// out the data area, handles pan/zoom input and draws background, grid and
+// ticks; each item draws clipped to the data area and records its legend
+// entry, its data extents and the value under the mouse; EndPlot fits the
+// view for the next frame, draws the legend, crosshair and tooltip.
+#include "plot.h"
+
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace moe::plot {
+
+// [SECTION] Context, style and state
+
+namespace {
+
+struct AxisSetup {
+  std::string label;          // shown under/left of the axis
+  AxisFlags flags = 0;
+  bool has_limits = false;
+  double limit_min = 0, limit_max = 1;
+  ImGuiCond limit_cond = ImGuiCond_Once;
+  AxisLink* link = nullptr;   // shared limits
+  std::string fmt;            // printf format; empty = SI
+};
+
+// One entry of the legend / tooltip, recorded as items are submitted.
+struct ItemRecord {
+  ImGuiID id = 0;
+  std::string label;          // display text (before "##")
+  ImU32 colour = 0;
+  bool hidden = false;
+  bool legend = true;
+  bool tooltip = true;
+  bool filled = false;        // legend swatch: square (fills) or line
+  bool dashed = false;
+  std::string value;          // value under the mouse, "" if none
+  double value_x = NAN;       // x of the data point that value belongs to
+};
+
+struct Tick {
+  double value = 0;
+  float pixel = 0;
+  bool major = true;
+  bool labelled = true;
+  char text[32] = {};
+  float width = 0;            // text width in pixels
+};
+
+struct Transform {
+  double x_min = 0, x_per_px = 1;  // plot units per pixel
+  double ty_min = 0, ty_per_px = 1;
+  bool log_y = false;
+  float left = 0, bottom = 0;
+  double ty(double y) const { return log_y ? (y > 0 ? std::log10(y) : NAN) : y; }
+  double px(double x) const { return double(left) + (x - x_min) / x_per_px; }
+  double py(double y) const { return double(bottom) - (ty(y) - ty_min) / ty_per_px; }
+};
+
+struct CurrentPlot {
+  ImGuiID id = 0;
+  PlotFlags flags = 0;
+  PlotState* state = nullptr;
+  std::string title;
+  ImRect frame, area;
+  AxisSetup axis[2];
+  bool setup_done = false;
+  std::vector<ItemRecord> items;
+  int colour_index = 0;
+  ImU32 next_line_colour = 0, next_fill_colour = 0;
+  float next_weight = -1, next_fill_alpha = -1;
+  double ext_min[2], ext_max[2];   // data extents this frame (for fitting)
+  bool gather = false;             // collect extents this frame
+  bool hovered = false;            // mouse over the data area, hover info wanted
+  bool frame_hovered = false;
+  bool legend_hovered = false;
+  ImVec2 mouse;
+  Transform tf;
+  std::vector<Tick> ticks[2];
+};
+
+struct Context {
+  Style style;
+  std::unordered_map<ImGuiID, PlotState> states;
+  CurrentPlot cur;
+  bool in_plot = false;
+  std::vector<ImVec2> poly;  // scratch for polylines
+};
+
+Context* g_ctx = nullptr;
+
+Context& Ctx() {
+  IM_ASSERT(g_ctx && "plot: call plot::CreateContext() after ImGui::CreateContext()");
+  return *g_ctx;
+}
+
+CurrentPlot& Cur() {
+  Context& c = Ctx();
+  IM_ASSERT(c.in_plot && "plot: call this between a BeginPlot() that returned true and EndPlot()");
+  return c.cur;
+}
+
+const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }
+
+}  // namespace
+
+void CreateContext() {
+  IM_ASSERT(ImGui::GetCurrentContext() && "plot::CreateContext: create the ImGui context first");
+  if (!g_ctx) g_ctx = new Context();
+  StyleColorsDark();
+}
+
+void DestroyContext() {
+  delete g_ctx;
+  g_ctx = nullptr;
+}
+
+Style& GetStyle() { return Ctx().style; }
+
+void StyleColorsDark() {
+  Style& s = GetStyle();
+  s.theme = palette::Theme::dark;
+  s.frame_bg = 0;
+  s.plot_bg = IM_COL32(24, 25, 31, 255);
+  s.plot_border = IM_COL32(255, 255, 255, 46);
+  s.grid = IM_COL32(255, 255, 255, 24);
+  s.grid_minor = IM_COL32(255, 255, 255, 11);
+  s.text = IM_COL32(232, 233, 238, 255);
+  s.tick_text = IM_COL32(178, 181, 192, 255);
+  s.crosshair = IM_COL32(255, 255, 255, 96);
+  s.legend_bg = IM_COL32(16, 17, 22, 225);
+  s.legend_border = IM_COL32(255, 255, 255, 40);
+  s.legend_hover = IM_COL32(255, 255, 255, 30);
+  s.hidden_text = IM_COL32(120, 122, 132, 255);
+  s.selection = IM_COL32(100, 160, 255, 48);
+  s.marker_text_bg = IM_COL32(16, 17, 22, 210);
+}
+
+void StyleColorsLight() {
+  Style& s = GetStyle();
+  s.theme = palette::Theme::light;
+  s.frame_bg = 0;
+  s.plot_bg = IM_COL32(255, 255, 255, 255);
+  s.plot_border = IM_COL32(0, 0, 0, 64);
+  s.grid = IM_COL32(0, 0, 0, 26);
+  s.grid_minor = IM_COL32(0, 0, 0, 12);
+  s.text = IM_COL32(24, 25, 30, 255);
+  s.tick_text = IM_COL32(72, 75, 86, 255);
+  s.crosshair = IM_COL32(0, 0, 0, 96);
+  s.legend_bg = IM_COL32(255, 255, 255, 232);
+  s.legend_border = IM_COL32(0, 0, 0, 50);
+  s.legend_hover = IM_COL32(0, 0, 0, 22);
+  s.hidden_text = IM_COL32(150, 152, 160, 255);
+  s.selection = IM_COL32(40, 110, 230, 45);
+  s.marker_text_bg = IM_COL32(255, 255, 255, 215);
+}
+
+PlotState* GetPlotState(const char* title_id) {
+  Context& c = Ctx();
+  const ImGuiID id = ImGui::GetCurrentWindow()->GetID(title_id);
+  auto it = c.states.find(id);
+  return it == c.states.end() ? nullptr : &it->second;
+}
+
+// [SECTION] Number formatting and ticks
+
+int FormatTick(double value, double step, char* buf, int buf_size) {
+  if (!(step > 0) || !std::isfinite(step)) step = value != 0 ? std::abs(value) : 1.0;
+  if (std::abs(value) < step * 1e-9) value = 0;
+  const double a = std::abs(value);
+  static const struct {
+    double unit;
+    const char* suffix;
+  } kSI[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+  double unit = 1;
+  const char* suffix = "";
+  for (const auto& s : kSI)
+    if (a >= s.unit) {
+      unit = s.unit;
+      suffix = s.suffix;
+      break;
+    }
+  const double scaled_step = step / unit;
+  int decimals = scaled_step >= 1 ? 0 : int(std::ceil(-std::log10(scaled_step) - 1e-9));
+  int n = 0;
+  if (decimals > 4 && unit == 1 && a > 0) {  // tiny: mantissa and exponent, e.g. 2e-5
+    const int e = int(std::floor(std::log10(a)));
+    const double mant = value / std::pow(10.0, e);
+    const int md = std::clamp(int(std::ceil(-std::log10(step / std::pow(10.0, e)) - 1e-9)), 0, 3);
+    n = std::snprintf(buf, size_t(buf_size), "%.*fe%d", md, mant, e);
+  } else {
+    decimals = std::min(decimals, 6);
+    n = std::snprintf(buf, size_t(buf_size), "%.*f", decimals, value / unit);
+    if (decimals > 0 && n > 0 && n < buf_size) {  // drop trailing zeros: 1.50 -> 1.5, 2.0 -> 2
+      while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
+      if (n > 0 && buf[n - 1] == '.') buf[--n] = '\0';
+    }
+    if (std::strcmp(buf, "-0") == 0) n = std::snprintf(buf, size_t(buf_size), "0");
+    n += std::snprintf(buf + n, size_t(std::max(0, buf_size - n)), "%s", suffix);
+  }
+  return n;
+}
+
+namespace {
+
+// Smallest step of the 1-2-5 series that is >= raw.
+double NiceStepAbove(double raw) {
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double f = raw / mag;
+  return (f <= 1.0 + 1e-9 ? 1.0 : f <= 2.0 + 1e-9 ? 2.0 : f <= 5.0 + 1e-9 ? 5.0 : 10.0) * mag;
+}
+
+// The next larger step of the 1-2-5 series.
+double NextNiceStep(double step) {
+  const double mag = std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+  const double f = step / mag;
+  return (f < 1.5 ? 2.0 : f < 3.5 ? 5.0 : 10.0) * mag;
+}
+
+void FormatWith(const AxisSetup& ax, double v, double step, char* buf, int n) {
+  if (ax.fmt.empty())
+    FormatTick(v, step, buf, n);
+  else
+    std::snprintf(buf, size_t(n), ax.fmt.c_str(), v);
+}
+
+// Ticks at multiples of the smallest 1-2-5 step that leaves `spacing` pixels
+// between ticks and, if `label_gap` >= 0, room for the widest label plus that gap.
+void LinearTicks(const Range& r, float pixels, float spacing, const AxisSetup& ax, std::vector<Tick>& out, bool positive_only = false,
+                 float label_gap = -1) {
+  const double span = r.max - r.min;
+  if (!(span > 0) || !std::isfinite(span) || pixels < 1) return;
+  double step = NiceStepAbove(span * spacing / pixels);
+  for (int guard = 0; label_gap >= 0 && guard < 8; ++guard) {
+    char a[32], b[32];
+    FormatWith(ax, std::ceil(r.min / step) * step, step, a, sizeof a);
+    FormatWith(ax, std::floor(r.max / step) * step, step, b, sizeof b);
+    const float widest = std::max(ImGui::CalcTextSize(a).x, ImGui::CalcTextSize(b).x);
+    if (step / span * pixels >= widest + label_gap) break;
+    step = NextNiceStep(step);
+  }
+  const double first = std::ceil(r.min / step);
+  for (int k = 0; k < 1000; ++k) {
+    const double v = (first + k) * step;
+    if (v > r.max + step * 1e-6) break;
+    if (positive_only && v <= 0) continue;
+    Tick t;
+    t.value = v;
+    FormatWith(ax, v, step, t.text, sizeof t.text);
+    out.push_back(t);
+  }
+}
+
+void LogTicks(const Range& r, float pixels, float spacing, const AxisSetup& ax, std::vector<Tick>& out) {
+  const double lo = std::log10(r.min), hi = std::log10(r.max);
+  const double decades = std::max(hi - lo, 1e-9);
+  const double px_per_decade = pixels / decades;
+  int stride = 1;
+  while (stride * px_per_decade < spacing) stride = stride == 1 ? 2 : stride == 2 ? 5 : stride * 2;
+  int labelled = 0;
+  for (int k = int(std::floor(lo)); k <= int(std::ceil(hi)); ++k) {
+    for (int m = 1; m <= 9; ++m) {
+      const double v = m * std::pow(10.0, k);
+      if (v < r.min * (1 - 1e-9) || v > r.max * (1 + 1e-9)) continue;
+      Tick t;
+      t.value = v;
+      if (m == 1) {
+        t.major = t.labelled = (k % stride) == 0;
+      } else {
+        if (px_per_decade < 40) continue;  // no room for minor lines
+        t.major = false;
+        t.labelled = px_per_decade >= 4 * spacing && (m == 2 || m == 5);
+      }
+      if (t.labelled) {
+        FormatWith(ax, v, v, t.text, sizeof t.text);
+        ++labelled;
+      }
+      out.push_back(t);
+    }
+  }
+  if (labelled < 2) {  // less than a decade in view: label linear ticks instead
+    for (Tick& t : out) t.labelled = false;
+    std::vector<Tick> linear;
+    LinearTicks(r, pixels, spacing, ax, linear, true);
+    out.insert(out.end(), linear.begin(), linear.end());
+  }
+}
+
+void ComputeTicks(Axis axis, const Range& r, float pixels, std::vector<Tick>& out) {
+  CurrentPlot& p = Ctx().cur;
+  const Style& s = Ctx().style;
+  const AxisSetup& ax = p.axis[axis];
+  out.clear();
+  if (axis == Axis_Y && (ax.flags & AxisFlags_Log))
+    LogTicks(r, pixels, s.y_tick_spacing, ax, out);
+  else
+    LinearTicks(r, pixels, axis == Axis_X ? s.x_tick_spacing : s.y_tick_spacing, ax, out, false, axis == Axis_X ? 14.0f : -1.0f);
+  for (Tick& t : out)
+    if (t.labelled) t.width = ImGui::CalcTextSize(t.text).x;
+}
+
+// Text rotated a quarter turn anticlockwise (reads bottom to top), centred on `centre`.
+// ImFont drops glyphs outside the clip rect on the CPU, so the text is first laid
+// out horizontally where it surely fits (the clip rect's left edge), then its
+// vertices are turned about that text's centre onto `centre`.
+void AddTextVertical(ImDrawList* dl, ImVec2 centre, ImU32 col, const char* text, const char* text_end = nullptr) {
+  const ImVec2 size = ImGui::CalcTextSize(text, text_end);
+  const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
+  const ImVec2 start(std::floor(clip_min.x), std::floor(ImClamp(centre.y - size.y * 0.5f, clip_min.y, std::max(clip_min.y, clip_max.y - size.y))));
+  const ImVec2 c0(start.x + std::floor(size.x * 0.5f), start.y + std::floor(size.y * 0.5f));
+  centre = ImVec2(std::floor(centre.x), std::floor(centre.y));
+  const int first = dl->VtxBuffer.Size;
+  dl->AddText(start, col, text, text_end);
+  for (int i = first; i < dl->VtxBuffer.Size; ++i) {
+    ImDrawVert& v = dl->VtxBuffer[i];
+    const ImVec2 r(v.pos.x - c0.x, v.pos.y - c0.y);
+    v.pos = ImVec2(centre.x + r.y, centre.y - r.x);
+  }
+}
+
+void FormatValue(double v, char* buf, int n) {
+  if (!std::isfinite(v))
+    std::snprintf(buf, size_t(n), "%s", std::isnan(v) ? "NaN" : (v > 0 ? "Inf" : "-Inf"));
+  else if (std::abs(v) < 1e9 && v == std::floor(v))
+    std::snprintf(buf, size_t(n), "%.0f", v);
+  else
+    std::snprintf(buf, size_t(n), "%.4g", v);
+}
+
+// [SECTION] Transforms
+
+void UpdateTransform(CurrentPlot& p) {
+  Transform& t = p.tf;
+  const PlotState& st = *p.state;
+  t.log_y = (p.axis[Axis_Y].flags & AxisFlags_Log) != 0;
+  t.left = p.area.Min.x;
+  t.bottom = p.area.Max.y;
+  t.x_min = st.x.min;
+  t.x_per_px = (st.x.max - st.x.min) / std::max(1.0f, p.area.GetWidth());
+  const double ty0 = t.ty(st.y.min), ty1 = t.ty(st.y.max);
+  t.ty_min = ty0;
+  t.ty_per_px = (ty1 - ty0) / std::max(1.0f, p.area.GetHeight());
+}
+
+double FromTY(const Transform& t, double ty) { return t.log_y ? std::pow(10.0, ty) : ty; }
+
+// Keeps a range usable: ordered, finite, not degenerate, positive on a log axis.
+void Sanitize(Range& r, bool log) {
+  if (!std::isfinite(r.min) || !std::isfinite(r.max)) r = Range{};
+  if (r.min > r.max) std::swap(r.min, r.max);
+  if (log) {
+    if (r.max <= 0) r = Range{0.1, 1.0};
+    if (r.min <= 0) r.min = r.max * 1e-3;
+    if (r.max / r.min < 1.0 + 1e-9) r = Range{r.min / 1.5, r.max * 1.5};
+  } else if (r.max - r.min < 1e-12 * std::max(1.0, std::abs(r.min))) {
+    const double h = std::max(0.5, std::abs(r.min) * 0.1);
+    r = Range{r.min - h, r.max + h};
+  }
+}
+
+}  // namespace
+
+// [SECTION] BeginPlot and Setup*
+
+bool BeginPlot(const char* title_id, const ImVec2& size, PlotFlags flags) {
+  Context& c = Ctx();
+  IM_ASSERT(!c.in_plot && "plot::BeginPlot: the previous plot was not ended (call EndPlot only when BeginPlot returned true)");
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (window->SkipItems) return false;
+  const ImGuiID id = window->GetID(title_id);
+  const ImVec2 frame_size = ImGui::CalcItemSize(size, 400.0f, 280.0f);
+  const ImRect frame(window->DC.CursorPos, ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
+  ImGui::ItemSize(frame);
+  if (!ImGui::ItemAdd(frame, id)) return false;
+
+  CurrentPlot& p = c.cur;
+  p = CurrentPlot{};
+  p.id = id;
+  p.flags = flags;
+  p.state = &c.states[id];
+  p.title.assign(title_id, DisplayEnd(title_id));
+  p.frame = frame;
+  p.items.reserve(16);
+  for (int a = 0; a < 2; ++a) {
+    p.ext_min[a] = DBL_MAX;
+    p.ext_max[a] = -DBL_MAX;
+  }
+  c.in_plot = true;
+  return true;
+}
+
+void SetupAxis(Axis axis, const char* label, AxisFlags flags) {
+  CurrentPlot& p = Cur();
+  IM_ASSERT(!p.setup_done && "plot::SetupAxis: call Setup* before the first Plot* or utility call");
+  IM_ASSERT((axis == Axis_Y || !(flags & AxisFlags_Log)) && "plot: AxisFlags_Log is supported on the y axis only");
+  p.axis[axis].label = label ? std::string(label, DisplayEnd(label)) : std::string();
+  p.axis[axis].flags = flags;
+}
+
+void SetupAxes(const char* x_label, const char* y_label, AxisFlags x_flags, AxisFlags y_flags) {
+  SetupAxis(Axis_X, x_label, x_flags);
+  SetupAxis(Axis_Y, y_label, y_flags);
+}
+
+void SetupAxisLimits(Axis axis, double min, double max, ImGuiCond cond) {
+  CurrentPlot& p = Cur();
+  IM_ASSERT(!p.setup_done && "plot::SetupAxisLimits: call Setup* before the first Plot* or utility call");
+  AxisSetup& ax = p.axis[axis];
+  ax.has_limits = true;
+  ax.limit_min = min;
+  ax.limit_max = max;
+  ax.limit_cond = cond ? cond : ImGuiCond_Once;
+}
+
+void SetupAxisLinks(Axis axis, AxisLink* link) {
+  CurrentPlot& p = Cur();
+  IM_ASSERT(!p.setup_done && "plot::SetupAxisLinks: call Setup* before the first Plot* or utility call");
+  p.axis[axis].link = link;
+}
+
+void SetupAxisFormat(Axis axis, const char* fmt) {
+  CurrentPlot& p = Cur();
+  IM_ASSERT(!p.setup_done && "plot::SetupAxisFormat: call Setup* before the first Plot* or utility call");
+  p.axis[axis].fmt = fmt ? fmt : "";
+}
+
+// [SECTION] Layout, axes and input (SetupFinish)
+
+namespace {
+
+// -1 outside, 0 data area, 1 x-axis strip, 2 y-axis strip.
+int RegionAt(const CurrentPlot& p, ImVec2 m) {
+  if (!p.frame.Contains(m)) return -1;
+  if (p.area.Contains(m)) return 0;
+  if (m.y > p.area.Max.y && m.x >= p.area.Min.x && m.x <= p.area.Max.x) return 1;
+  if (m.x < p.area.Min.x && m.y >= p.area.Min.y && m.y <= p.area.Max.y) return 2;
+  return -1;
+}
+
+void Layout(CurrentPlot& p) {
+  const Style& s = Ctx().style;
+  const PlotState& st = *p.state;
+  const float F = ImGui::GetFontSize();
+  const bool title = !(p.flags & PlotFlags_NoTitle) && !p.title.empty();
+  const bool x_ticks = !(p.axis[Axis_X].flags & AxisFlags_NoTickLabels);
+  const bool y_ticks = !(p.axis[Axis_Y].flags & AxisFlags_NoTickLabels);
+  const float top = p.frame.Min.y + s.padding.y + (title ? F + 5 : 0);
+  const float bottom = p.frame.Max.y - s.padding.y - (x_ticks ? F + 5 : 0) - (p.axis[Axis_X].label.empty() ? 0 : F + 3);
+  ComputeTicks(Axis_Y, st.y, std::max(10.0f, bottom - top), p.ticks[Axis_Y]);
+  float y_label_w = 0;
+  if (y_ticks)
+    for (const Tick& t : p.ticks[Axis_Y])
+      if (t.labelled) y_label_w = std::max(y_label_w, t.width);
+  const float left = p.frame.Min.x + s.padding.x + (p.axis[Axis_Y].label.empty() ? 0 : F + 5) + (y_ticks ? y_label_w + 6 : 0);
+  // Leave room for half of the last x label, which is centred on the right edge.
+  char buf[32];
+  FormatWith(p.axis[Axis_X], st.x.max, std::max(std::abs(st.x.max - st.x.min) / 8, 1e-12), buf, sizeof buf);
+  const float right = p.frame.Max.x - std::max(s.padding.x, x_ticks ? ImGui::CalcTextSize(buf).x * 0.5f + 2 : 0.0f);
+  p.area = ImRect(left, top, std::max(left + 10, right), std::max(top + 10, bottom));
+}
+
+void ApplyLimitsAndLinks(CurrentPlot& p) {
+  PlotState& st = *p.state;
+  for (int a = 0; a < 2; ++a) {
+    const AxisSetup& ax = p.axis[a];
+    Range& r = a == Axis_X ? st.x : st.y;
+    bool& fit = a == Axis_X ? st.fit_x : st.fit_y;
+    if (ax.has_limits && (ax.limit_cond == ImGuiCond_Always || !st.initialised)) {
+      r = Range{ax.limit_min, ax.limit_max};
+      fit = false;
+    } else if (ax.link) {
+      if (ax.link->set) r = ax.link->range;
+      fit = ax.link->follow && ((ax.flags & AxisFlags_AutoFit) || !ax.link->set);
+    } else if (!st.initialised) {
+      fit = true;  // first frame: show the data
+    }
+    Sanitize(r, a == Axis_Y && (ax.flags & AxisFlags_Log));
+  }
+}
+
+// The user panned/zoomed `axis`: stop following the data there (and in linked plots).
+void UserMoved(CurrentPlot& p, int axis) {
+  (axis == Axis_X ? p.state->fit_x : p.state->fit_y) = false;
+  if (p.axis[axis].link) p.axis[axis].link->follow = false;
+}
+
+void WriteLinks(CurrentPlot& p) {
+  for (int a = 0; a < 2; ++a)
+    if (AxisLink* link = p.axis[a].link) {
+      link->range = a == Axis_X ? p.state->x : p.state->y;
+      link->set = true;
+    }
+}
+
+void Zoom(CurrentPlot& p, int axis, double centre_px, float factor) {
+  PlotState& st = *p.state;
+  if (p.axis[axis].flags & AxisFlags_Lock) return;
+  const Transform& t = p.tf;
+  if (axis == Axis_X) {
+    const double m = t.x_min + (centre_px - t.left) * t.x_per_px;
+    st.x = Range{m - (m - st.x.min) * factor, m + (st.x.max - m) * factor};
+    UserMoved(p, Axis_X);
+  } else {
+    const double m = t.ty_min + (t.bottom - centre_px) * t.ty_per_px;
+    const double lo = t.ty(st.y.min), hi = t.ty(st.y.max);
+    st.y = Range{FromTY(t, m - (m - lo) * factor), FromTY(t, m + (hi - m) * factor)};
+    UserMoved(p, Axis_Y);
+  }
+}
+
+void HandleInput(CurrentPlot& p) {
+  PlotState& st = *p.state;
+  ImGuiIO& io = ImGui::GetIO();
+  p.mouse = io.MousePos;
+  if (p.flags & PlotFlags_NoInputs) {
+    p.frame_hovered = ImGui::ItemHoverable(p.frame, p.id);
+    p.hovered = p.frame_hovered && p.area.Contains(io.MousePos);
+    return;
+  }
+  // Claim last frame's legend box first, so clicks there neither pan nor move the window.
+  bool legend_hovered = false, legend_held = false;
+  if (st.legend_max.x > st.legend_min.x)
+    ImGui::ButtonBehavior(ImRect(st.legend_min, st.legend_max), ImHashStr("#legend", 0, p.id), &legend_hovered, &legend_held,
+                          ImGuiButtonFlags_PressedOnClick);
+  bool hovered = false, held = false;
+  ImGui::ButtonBehavior(p.frame, p.id, &hovered, &held,
+                        ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_PressedOnClick);
+  if (hovered) ImGui::SetItemUsingMouseWheel();  // the wheel zooms the plot, not scrolls the window
+  p.legend_hovered = legend_hovered;
+  p.frame_hovered = hovered;
+  const int region = RegionAt(p, io.MousePos);
+
+  if (hovered && io.MouseClicked[0]) st.drag_region = region;
+  if (!io.MouseDown[0]) st.drag_region = -1;
+  if (held && st.drag_region >= 0 && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {  // pan
+    const Transform& t = p.tf;
+    if (st.drag_region != 2 && !(p.axis[Axis_X].flags & AxisFlags_Lock)) {
+      const double dx = io.MouseDelta.x * t.x_per_px;
+      st.x = Range{st.x.min - dx, st.x.max - dx};
+      UserMoved(p, Axis_X);
+    }
+    if (st.drag_region != 1 && !(p.axis[Axis_Y].flags & AxisFlags_Lock)) {
+      const double dy = io.MouseDelta.y * t.ty_per_px;
+      st.y = Range{FromTY(t, t.ty(st.y.min) + dy), FromTY(t, t.ty(st.y.max) + dy)};
+      UserMoved(p, Axis_Y);
+    }
+  }
+  if (hovered && io.MouseWheel != 0 && region >= 0) {  // zoom about the cursor
+    const float factor = std::pow(0.85f, io.MouseWheel);
+    if (region != 2) Zoom(p, Axis_X, io.MousePos.x, factor);
+    if (region != 1) Zoom(p, Axis_Y, io.MousePos.y, factor);
+  }
+  if (hovered && io.MouseDoubleClicked[0]) st.fit_request = true;
+  if (hovered && io.MouseClicked[1] && region == 0 && !(p.flags & PlotFlags_NoBoxZoom)) {
+    st.box_active = true;
+    st.box_start = io.MousePos;
+  }
+  if (st.box_active && !io.MouseDown[1]) {  // released: zoom to the box
+    st.box_active = false;
+    const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x), ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
+    const ImVec2 b(ImClamp(io.MousePos.x, p.area.Min.x, p.area.Max.x), ImClamp(io.MousePos.y, p.area.Min.y, p.area.Max.y));
+    const Transform& t = p.tf;
+    if (std::abs(a.x - b.x) >= 4 && !(p.axis[Axis_X].flags & AxisFlags_Lock)) {
+      st.x = Range{t.x_min + (std::min(a.x, b.x) - t.left) * t.x_per_px, t.x_min + (std::max(a.x, b.x) - t.left) * t.x_per_px};
+      UserMoved(p, Axis_X);
+    }
+    if (std::abs(a.y - b.y) >= 4 && !(p.axis[Axis_Y].flags & AxisFlags_Lock)) {
+      st.y = Range{FromTY(t, t.ty_min + (t.bottom - std::max(a.y, b.y)) * t.ty_per_px),
+                   FromTY(t, t.ty_min + (t.bottom - std::min(a.y, b.y)) * t.ty_per_px)};
+      UserMoved(p, Axis_Y);
+    }
+  }
+  p.hovered = hovered && region == 0 && st.drag_region < 0 && !st.box_active && !(p.flags & PlotFlags_NoCrosshair);
+}
+
+void DrawAxes(CurrentPlot& p) {
+  const Style& s = Ctx().style;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float F = ImGui::GetFontSize();
+  if (s.frame_bg) dl->AddRectFilled(p.frame.Min, p.frame.Max, s.frame_bg, ImGui::GetStyle().FrameRounding);
+  if (!(p.flags & PlotFlags_NoFrame)) dl->AddRectFilled(p.area.Min, p.area.Max, s.plot_bg);
+
+  // Grid and tick marks.
+  const AxisSetup& ax = p.axis[Axis_X];
+  const AxisSetup& ay = p.axis[Axis_Y];
+  for (Tick& t : p.ticks[Axis_X]) {
+    t.pixel = std::round(float(p.tf.px(t.value)));
+    if (t.pixel < p.area.Min.x - 0.5f || t.pixel > p.area.Max.x + 0.5f) continue;
+    if (!(ax.flags & AxisFlags_NoGrid))
+      dl->AddLine(ImVec2(t.pixel + 0.5f, p.area.Min.y), ImVec2(t.pixel + 0.5f, p.area.Max.y), t.major ? s.grid : s.grid_minor);
+    dl->AddLine(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), s.plot_border);
+  }
+  for (Tick& t : p.ticks[Axis_Y]) {
+    t.pixel = std::round(float(p.tf.py(t.value)));
+    if (t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
+    if (!(ay.flags & AxisFlags_NoGrid))
+      dl->AddLine(ImVec2(p.area.Min.x, t.pixel + 0.5f), ImVec2(p.area.Max.x, t.pixel + 0.5f), t.major ? s.grid : s.grid_minor);
+    if (t.major) dl->AddLine(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), s.plot_border);
+  }
+
+  // Tick labels: x centred under the tick (kept inside the frame, never overlapping), y right-aligned.
+  if (!(ax.flags & AxisFlags_NoTickLabels)) {
+    float last_right = -FLT_MAX;
+    for (const Tick& t : p.ticks[Axis_X]) {
+      if (!t.labelled || t.pixel < p.area.Min.x - 0.5f || t.pixel > p.area.Max.x + 0.5f) continue;
+      float x = std::round(t.pixel - t.width * 0.5f);
+      x = ImClamp(x, p.frame.Min.x, p.frame.Max.x - t.width);
+      if (x < last_right + 8) continue;
+      dl->AddText(ImVec2(x, p.area.Max.y + 4), s.tick_text, t.text);
+      last_right = x + t.width;
+    }
+  }
+  if (!(ay.flags & AxisFlags_NoTickLabels)) {
+    float last_top = FLT_MAX;
+    for (const Tick& t : p.ticks[Axis_Y]) {
+      if (!t.labelled || t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
+      const float y = ImClamp(std::round(t.pixel - F * 0.5f), p.frame.Min.y, p.frame.Max.y - F);
+      if (y + F > last_top - 1) continue;
+      dl->AddText(ImVec2(p.area.Min.x - 6 - t.width, y), s.tick_text, t.text);
+      last_top = y;
+    }
+  }
+
+  // Axis labels and title.
+  if (!ax.label.empty()) {
+    const ImVec2 sz = ImGui::CalcTextSize(ax.label.c_str());
+    dl->AddText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F), s.text, ax.label.c_str());
+  }
+  if (!ay.label.empty())
+    AddTextVertical(dl, ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), s.text, ay.label.c_str());
+  if (!(p.flags & PlotFlags_NoTitle) && !p.title.empty()) {
+    const ImVec2 sz = ImGui::CalcTextSize(p.title.c_str());
+    dl->AddText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), s.text, p.title.c_str());
+  }
+}
+
+}  // namespace
+
+void SetupFinish() {
+  CurrentPlot& p = Cur();
+  if (p.setup_done) return;
+  p.setup_done = true;
+  PlotState& st = *p.state;
+  ApplyLimitsAndLinks(p);
+  Layout(p);
+  UpdateTransform(p);
+  HandleInput(p);
+  const bool log_y = (p.axis[Axis_Y].flags & AxisFlags_Log) != 0;
+  Sanitize(st.x, false);
+  Sanitize(st.y, log_y);
+  WriteLinks(p);
+  UpdateTransform(p);
+  ComputeTicks(Axis_X, st.x, p.area.GetWidth(), p.ticks[Axis_X]);
+  ComputeTicks(Axis_Y, st.y, p.area.GetHeight(), p.ticks[Axis_Y]);
+  p.gather = st.fit_x || st.fit_y || st.fit_request;
+  DrawAxes(p);
+}
+
+// [SECTION] Item bookkeeping: colours, legend entries, fit extents, hover values
+
+namespace {
+
+struct ItemDraw {
+  int record = -1;       // index into cur.items
+  ImU32 line = 0;        // line colour (dimmed if another item is highlighted)
+  ImU32 fill = 0;        // fill colour with alpha
+  float weight = 1.5f;
+  bool hover = false;    // compute the value under the mouse
+};
+
+// Registers an item; returns false if it is hidden (nothing to draw).
+bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, float default_fill_alpha) {
+  SetupFinish();
+  Context& c = Ctx();
+  CurrentPlot& p = c.cur;
+  const Style& s = c.style;
+  const ImGuiID id = ImHashStr(label, 0, p.id);
+  ItemRecord rec;
+  rec.id = id;
+  rec.label.assign(label, DisplayEnd(label));
+  const ImU32 explicit_colour = filled && p.next_fill_colour ? p.next_fill_colour : p.next_line_colour;
+  rec.colour = explicit_colour ? (explicit_colour | 0xFF000000u) : palette::categorical(p.colour_index++, s.theme);  // swatch: opaque
+  const float own_alpha = explicit_colour ? float(explicit_colour >> 24) / 255.0f : 1.0f;  // an explicit colour's alpha still applies
+  rec.hidden = p.state->hidden.GetInt(id, 0) != 0;
+  rec.legend = !(flags & ItemFlags_NoLegend) && !rec.label.empty();
+  rec.tooltip = !(flags & ItemFlags_NoTooltip) && !rec.label.empty();
+  rec.filled = filled;
+  rec.dashed = (flags & ItemFlags_Dashed) != 0;
+  d.weight = p.next_weight > 0 ? p.next_weight : s.line_weight;
+  float alpha = p.next_fill_alpha >= 0 ? p.next_fill_alpha : default_fill_alpha;
+  p.next_line_colour = p.next_fill_colour = 0;
+  p.next_weight = p.next_fill_alpha = -1;
+  const ImGuiID hl = p.state->highlighted;
+  float dim = 1.0f;
+  if (hl != 0 && hl != id) dim = s.highlight_dim;
+  if (hl == id) d.weight += 1.5f;
+  d.line = palette::with_alpha(rec.colour, own_alpha * dim);
+  d.fill = palette::with_alpha(rec.colour, own_alpha * alpha * dim);
+  d.record = int(p.items.size());
+  d.hover = p.hovered && rec.tooltip && !rec.hidden;
+  p.items.push_back(std::move(rec));
+  if (p.items.back().hidden) return false;
+  ImGui::PushClipRect(p.area.Min, p.area.Max, true);
+  return true;
+}
+
+void EndItem() { ImGui::PopClipRect(); }
+
+void FitX(double x) {
+  CurrentPlot& p = Ctx().cur;
+  if (!p.gather || !std::isfinite(x)) return;
+  p.ext_min[Axis_X] = std::min(p.ext_min[Axis_X], x);
+  p.ext_max[Axis_X] = std::max(p.ext_max[Axis_X], x);
+}
+
+void FitY(double y) {
+  CurrentPlot& p = Ctx().cur;
+  if (!p.gather || !std::isfinite(y) || (p.tf.log_y && y <= 0)) return;
+  p.ext_min[Axis_Y] = std::min(p.ext_min[Axis_Y], y);
+  p.ext_max[Axis_Y] = std::max(p.ext_max[Axis_Y], y);
+}
+
+// y counts towards the fit if x is (or will be) in view.
+void FitPoint(double x, double y) {
+  CurrentPlot& p = Ctx().cur;
+  if (!p.gather) return;
+  FitX(x);
+  if (p.state->fit_x || p.state->fit_request || p.state->x.contains(x)) FitY(y);
+}
+
+// Tracks the point nearest to the mouse along x.
+struct HoverPick {
+  bool active = false;
+  double best = DBL_MAX;  // |px - mouse.x|
+  double x = 0, y = 0, y2 = NAN;
+  double px_min = DBL_MAX, px_max = -DBL_MAX;
+  void add(double px, double x_, double y_, double y2_ = NAN) {
+    px_min = std::min(px_min, px);
+    px_max = std::max(px_max, px);
+    const double d = std::abs(px - double(Ctx().cur.mouse.x));
+    if (d < best) {
+      best = d;
+      x = x_;
+      y = y_;
+      y2 = y2_;
+    }
+  }
+  bool found() const {  // the mouse is over the item's x extent (with a little slack)
+    const double m = Ctx().cur.mouse.x;
+    return active && best < DBL_MAX && m >= px_min - 12 && m <= px_max + 12;
+  }
+};
+
+void SetValue(int record, const char* text, double x = NAN) {
+  ItemRecord& it = Ctx().cur.items[size_t(record)];
+  it.value = text;
+  it.value_x = x;
+}
+
+}  // namespace
+
+void SetNextLineStyle(ImU32 colour, float weight) {
+  CurrentPlot& p = Cur();
+  p.next_line_colour = colour;
+  p.next_weight = weight;
+}
+
+void SetNextFillStyle(ImU32 colour, float alpha) {
+  CurrentPlot& p = Cur();
+  p.next_fill_colour = colour;
+  p.next_fill_alpha = alpha;
+}
+
+// [SECTION] Renderers: polylines, dashes, bands
+
+namespace {
+
+constexpr int kPolyChunk = 4000;  // points per AddPolyline call (4 vertices each stays under 16-bit indices)
+
+void DashedPolyline(ImDrawList* dl, const ImVec2* pts, int n, ImU32 col, float weight) {
+  const float dash = 6.0f + 2.0f * weight, gap = 4.0f + weight;
+  float phase = 0;  // distance into the current dash+gap period
+  for (int i = 0; i + 1 < n; ++i) {
+    ImVec2 a = pts[i];
+    const ImVec2 b = pts[i + 1];
+    float len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
+    if (len <= 0) continue;
+    const ImVec2 dir((b.x - a.x) / len, (b.y - a.y) / len);
+    while (len > 0) {
+      const bool on = phase < dash;
+      const float left = on ? dash - phase : dash + gap - phase;
+      const float step = std::min(left, len);
+      const ImVec2 e(a.x + dir.x * step, a.y + dir.y * step);
+      if (on) dl->AddLine(a, e, col, weight);
+      a = e;
+      len -= step;
+      phase += step;
+      if (phase >= dash + gap) phase = 0;
+    }
+  }
+}
+
+// Turns a stream of finite pixel points and breaks into clipped, decimated polylines:
+//   cull      points far left/right of the area, keeping the neighbours that enter it
+//   decimate  (optional) per pixel column: one polyline point and a min..max span
+//   clip      each segment to the area's x range, then AddPolyline in chunks
+class LineBuilder {
+ public:
+  LineBuilder(ImDrawList* dl, const ImRect& area, ImU32 col, float weight, bool dashed, bool decimate)
+      : dl_(dl), L_(area.Min.x - 2.0), R_(area.Max.x + 2.0), top_(area.Min.y), bottom_(area.Max.y), col_(col),
+        weight_(weight), dashed_(dashed), decimate_(decimate), poly_(Ctx().poly) {
+    poly_.clear();
+  }
+  ~LineBuilder() { Break(); }
+
+  void Add(double x, double y) {
+    y = std::clamp(y, double(top_) - 1e4, double(bottom_) + 1e4);
+    const int side = x < L_ ? -1 : x > R_ ? 1 : 0;
+    if (!have_prev_) {
+      if (side == 0) Decimate(x, y); else Hold(x, y);
+    } else if (side == 0) {
+      FlushHeld();
+      Decimate(x, y);
+    } else if (side == prev_side_) {
+      Hold(x, y);
+    } else {
+      FlushHeld();
+      Decimate(x, y);
+    }
+    have_prev_ = true;
+    prev_side_ = side;
+  }
+
+  void Break() {
+    held_ = false;
+    have_prev_ = false;
+    FlushColumn();
+    have_last_ = false;
+    DrawPoly();
+  }
+
+ private:
+  void Hold(double x, double y) {
+    held_ = true;
+    hx_ = x;
+    hy_ = y;
+  }
+  void FlushHeld() {
+    if (held_) Decimate(hx_, hy_);
+    held_ = false;
+  }
+
+  // Stage 2 (when there are more than two points per pixel column): per column,
+  // one polyline point (the column's first) plus a one-pixel-wide span from the
+  // column's min to its max, so noise keeps its true envelope without the
+  // hairpin turns a min/max zigzag would force on the polyline joins.
+  void Decimate(double x, double y) {
+    if (!decimate_) return Clip(x, y);
+    const long col = long(std::floor(std::clamp(x, L_ - 8, R_ + 8)));
+    if (col_n_ > 0 && col == column_) {
+      min_y_ = std::min(min_y_, y);
+      max_y_ = std::max(max_y_, y);
+      ++col_n_;
+      return;
+    }
+    FlushColumn();
+    column_ = col;
+    col_n_ = 1;
+    first_x_ = x;
+    first_y_ = min_y_ = max_y_ = y;
+  }
+  void FlushColumn() {
+    if (col_n_ == 0) return;
+    if (col_n_ > 1 && max_y_ - min_y_ > 0.5 && column_ >= L_ && column_ <= R_) {
+      const float h = weight_ * 0.5f;
+      dl_->AddRectFilled(ImVec2(float(column_), float(min_y_) - h), ImVec2(float(column_ + 1), float(max_y_) + h), col_);
+    }
+    Clip(first_x_, first_y_);
+    col_n_ = 0;
+  }
+
+  // Stage 3: clip the segment from the last point to this one to [L, R].
+  void Clip(double x, double y) {
+    if (!have_last_) {
+      have_last_ = true;
+      lx_ = x;
+      ly_ = y;
+      if (x >= L_ && x <= R_) Push(x, y);
+      return;
+    }
+    double ax = lx_, ay = ly_, bx = x, by = y;
+    lx_ = x;
+    ly_ = y;
+    if ((ax < L_ && bx < L_) || (ax > R_ && bx > R_)) {
+      DrawPoly();
+      return;
+    }
+    auto at = [&](double cx) { return ay + (by - ay) * (cx - ax) / (bx - ax); };
+    bool b_clipped = false;
+    double cax = ax, cay = ay, cbx = bx, cby = by;
+    if (ax < L_) cax = L_, cay = at(L_);
+    if (ax > R_) cax = R_, cay = at(R_);
+    if (bx < L_) cbx = L_, cby = at(L_), b_clipped = true;
+    if (bx > R_) cbx = R_, cby = at(R_), b_clipped = true;
+    const ImVec2 a{float(cax), float(cay)};
+    if (poly_.empty() || poly_.back().x != a.x || poly_.back().y != a.y) {
+      DrawPoly();
+      poly_.push_back(a);
+    }
+    Push(cbx, cby);
+    if (b_clipped) DrawPoly();
+  }
+
+  void Push(double x, double y) {
+    poly_.push_back(ImVec2(float(x), float(y)));
+    if (int(poly_.size()) >= kPolyChunk) {
+      const ImVec2 last = poly_.back();
+      DrawPoly();
+      poly_.push_back(last);
+    }
+  }
+
+  void DrawPoly() {
+    const int n = int(poly_.size());
+    if (n == 1 && !have_last_)  // an isolated finite point between breaks: a dot
+      dl_->AddCircleFilled(poly_[0], std::max(1.5f, weight_), col_, 8);
+    else if (n >= 2 && dashed_)
+      DashedPolyline(dl_, poly_.data(), n, col_, weight_);
+    else if (n >= 2)
+      dl_->AddPolyline(poly_.data(), n, col_, ImDrawFlags_None, weight_);
+    poly_.clear();
+  }
+
+  ImDrawList* dl_;
+  double L_, R_;
+  float top_, bottom_;
+  ImU32 col_;
+  float weight_;
+  bool dashed_, decimate_;
+  std::vector<ImVec2>& poly_;
+  bool have_prev_ = false, held_ = false;
+  int prev_side_ = 0;
+  double hx_ = 0, hy_ = 0;
+  long column_ = 0;  // pixel column being decimated
+  int col_n_ = 0;    // points seen in it
+  double first_x_ = 0, first_y_ = 0, min_y_ = 0, max_y_ = 0;
+  bool have_last_ = false;
+  double lx_ = 0, ly_ = 0;
+};
+
+// A band in pixels: x with a top and bottom y; `gap` marks a break before it.
+struct BandPoint {
+  double x, y0, y1;
+  bool gap;
+};
+
+// Fills quads between consecutive band points, clipping each to the area's x range.
+void FillBand(ImDrawList* dl, const ImRect& area, const std::vector<BandPoint>& pts, ImU32 col) {
+  const double L = area.Min.x - 1.0, R = area.Max.x + 1.0;
+  const ImVec2 uv = ImGui::GetDrawListSharedData()->TexUvWhitePixel;
+  for (size_t i = 1; i < pts.size(); ++i) {
+    const BandPoint& a = pts[i - 1];
+    const BandPoint& b = pts[i];
+    if (b.gap || b.x <= a.x) continue;
+    if (b.x < L || a.x > R) continue;
+    auto lerp = [&](double x, double ya, double yb) { return ya + (yb - ya) * (x - a.x) / (b.x - a.x); };
+    const double x0 = std::max(a.x, L), x1 = std::min(b.x, R);
+    const float ax = float(x0), bx = float(x1);
+    const float a0 = float(lerp(x0, a.y0, b.y0)), a1 = float(lerp(x0, a.y1, b.y1));
+    const float b0 = float(lerp(x1, a.y0, b.y0)), b1 = float(lerp(x1, a.y1, b.y1));
+    dl->PrimReserve(6, 4);
+    const ImDrawIdx base = ImDrawIdx(dl->_VtxCurrentIdx);
+    dl->PrimWriteVtx(ImVec2(ax, a0), uv, col);
+    dl->PrimWriteVtx(ImVec2(ax, a1), uv, col);
+    dl->PrimWriteVtx(ImVec2(bx, b1), uv, col);
+    dl->PrimWriteVtx(ImVec2(bx, b0), uv, col);
+    dl->PrimWriteIdx(base);
+    dl->PrimWriteIdx(ImDrawIdx(base + 1));
+    dl->PrimWriteIdx(ImDrawIdx(base + 2));
+    dl->PrimWriteIdx(base);
+    dl->PrimWriteIdx(ImDrawIdx(base + 2));
+    dl->PrimWriteIdx(ImDrawIdx(base + 3));
+  }
+}
+
+// Culls a band stream like LineBuilder (keeping the neighbours that enter the
+// area) and, if `aggregate`, merges points of one pixel column into one
+// envelope point (min top, max bottom).
+class BandBuilder {
+ public:
+  BandBuilder(const ImRect& area, bool aggregate) : L_(area.Min.x - 1.0), R_(area.Max.x + 1.0), aggregate_(aggregate) {}
+  void Add(double x, double y0, double y1) {
+    if (y0 > y1) std::swap(y0, y1);
+    const int side = x < L_ ? -1 : x > R_ ? 1 : 0;
+    if (have_prev_ && side != 0 && side == prev_side_) {
+      held_ = true;
+      h_ = {x, y0, y1, false};
+    } else {
+      if (held_) Emit(h_);
+      held_ = false;
+      if (!have_prev_ && side != 0) {
+        held_ = true;
+        h_ = {x, y0, y1, false};
+      } else {
+        Emit({x, y0, y1, false});
+      }
+    }
+    have_prev_ = true;
+    prev_side_ = side;
+  }
+  void Break() {
+    held_ = false;
+    have_prev_ = false;
+    gap_ = true;
+  }
+  std::vector<BandPoint>& points() { return out_; }
+
+ private:
+  void Emit(BandPoint b) {
+    b.gap = gap_;
+    gap_ = false;
+    if (aggregate_ && !out_.empty() && !b.gap && std::floor(out_.back().x) == std::floor(b.x)) {
+      out_.back().y0 = std::min(out_.back().y0, b.y0);
+      out_.back().y1 = std::max(out_.back().y1, b.y1);
+      return;
+    }
+    out_.push_back(b);
+  }
+  double L_, R_;
+  bool aggregate_;
+  bool have_prev_ = false, held_ = false, gap_ = true;
+  int prev_side_ = 0;
+  BandPoint h_{};
+  std::vector<BandPoint> out_;
+};
+
+}  // namespace
+
+// [SECTION] Items
+
+void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags, false, d, 1.0f)) return;
+  CurrentPlot& p = Ctx().cur;
+  const Transform& t = p.tf;
+  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  HoverPick pick;
+  pick.active = d.hover;
+  {
+    LineBuilder line(ImGui::GetWindowDrawList(), p.area, d.line, d.weight, (flags & ItemFlags_Dashed) != 0,
+                     count > 2 * int(p.area.GetWidth()));
+    for (int i = 0; i < count; ++i) {
+      const Point pt = getter(data, i);
+      const double px = t.px(pt.x), py = t.py(pt.y);
+      if (!std::isfinite(px) || !std::isfinite(py)) {
+        line.Break();
+        continue;
+      }
+      line.Add(px, py);
+      if (fit) FitPoint(pt.x, pt.y);
+      if (pick.active) pick.add(px, pt.x, pt.y);
+    }
+  }
+  if (pick.found()) {
+    char buf[48];
+    FormatValue(pick.y, buf, sizeof buf);
+    SetValue(d.record, buf, pick.x);
+  }
+  EndItem();
+}
+
+void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count, ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags, true, d, Ctx().style.fill_alpha)) return;
+  CurrentPlot& p = Ctx().cur;
+  const Transform& t = p.tf;
+  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  HoverPick pick;
+  pick.active = d.hover;
+  BandBuilder band(p.area, count > 2 * int(p.area.GetWidth()));
+  for (int i = 0; i < count; ++i) {
+    const Point a = lower(data, i), b = upper(data, i);
+    const double px = t.px(a.x), y0 = t.py(a.y), y1 = t.py(b.y);
+    if (!std::isfinite(px) || !std::isfinite(y0) || !std::isfinite(y1)) {
+      band.Break();
+      continue;
+    }
+    band.Add(px, std::clamp(y0, double(p.area.Min.y) - 1e4, double(p.area.Max.y) + 1e4),
+             std::clamp(y1, double(p.area.Min.y) - 1e4, double(p.area.Max.y) + 1e4));
+    if (fit) {
+      FitPoint(a.x, a.y);
+      FitPoint(a.x, b.y);
+    }
+    if (pick.active) pick.add(px, a.x, a.y, b.y);
+  }
+  FillBand(ImGui::GetWindowDrawList(), p.area, band.points(), d.fill);
+  if (pick.found()) {
+    char lo[32], hi[32], buf[72];
+    FormatValue(pick.y, lo, sizeof lo);
+    FormatValue(pick.y2, hi, sizeof hi);
+    std::snprintf(buf, sizeof buf, "%s .. %s", lo, hi);
+    SetValue(d.record, buf, pick.x);
+  }
+  EndItem();
+}
+
+void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, const void* data, int count, const ImU32* colours,
+                  ItemFlags flags) {
+  SetupFinish();
+  CurrentPlot& p = Ctx().cur;
+  const Style& s = Ctx().style;
+  const Transform& t = p.tf;
+  // One legend entry per series; hidden series drop out of the stack.
+  std::vector<ItemDraw> draws(size_t(std::max(0, n_series)));
+  std::vector<int> visible;
+  for (int k = 0; k < n_series; ++k) {
+    if (colours) SetNextFillStyle(colours[k], s.stacked_alpha);
+    else SetNextFillStyle(0, s.stacked_alpha);
+    if (BeginItem(labels[k], flags, true, draws[size_t(k)], s.stacked_alpha)) {
+      EndItem();
+      visible.push_back(k);
+    }
+  }
+  if (visible.empty() || count <= 0) return;
+  // Representative points: the first of each pixel column (areas must tile, so
+  // no min/max envelope here), culled to the view plus one neighbour each side.
+  std::vector<int> reps;
+  reps.reserve(size_t(std::min(count, 2 * int(p.area.GetWidth()) + 4)));
+  const double L = p.area.Min.x - 1, R = p.area.Max.x + 1;
+  long last_col = LONG_MIN;
+  int pending_left = -1;
+  bool right_done = false;
+  for (int i = 0; i < count && !right_done; ++i) {
+    const double px = t.px(getter(data, visible[0], i).x);
+    if (!std::isfinite(px)) continue;
+    if (px < L) {
+      pending_left = i;
+      continue;
+    }
+    if (pending_left >= 0) reps.push_back(pending_left), pending_left = -1;
+    if (px > R) right_done = true;
+    const long col = long(std::floor(px));
+    if (col != last_col || right_done) reps.push_back(i);
+    last_col = col;
+  }
+  if (reps.empty() && pending_left >= 0) reps.push_back(pending_left);
+  const size_t nv = visible.size();
+  if (p.gather && !(flags & ItemFlags_NoFit)) {  // extents over every point, not only the visible ones
+    for (int i = 0; i < count; ++i) {
+      double cum = 0, x = 0;
+      bool ok = true;
+      for (size_t k = 0; k < nv; ++k) {
+        const Point pt = getter(data, visible[k], i);
+        if (k == 0) x = pt.x;
+        ok = ok && std::isfinite(pt.y);
+        cum += pt.y;
+      }
+      if (ok) {
+        FitPoint(x, 0);
+        FitPoint(x, cum);
+      }
+    }
+  }
+  std::vector<double> lower(reps.size() * nv), upper(reps.size() * nv), xs(reps.size());
+  std::vector<bool> valid(reps.size(), true);
+  for (size_t r = 0; r < reps.size(); ++r) {
+    double cum = 0;  // series k spans [lower, upper] at rep r
+    for (size_t k = 0; k < nv; ++k) {
+      const Point pt = getter(data, visible[k], reps[r]);
+      if (k == 0) xs[r] = pt.x;
+      if (!std::isfinite(pt.y)) valid[r] = false;
+      lower[r * nv + k] = cum;
+      cum += pt.y;
+      upper[r * nv + k] = cum;
+    }
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::PushClipRect(p.area.Min, p.area.Max, true);
+  std::vector<BandPoint> band;
+  for (size_t k = 0; k < nv; ++k) {
+    band.clear();
+    bool gap = true;
+    for (size_t r = 0; r < reps.size(); ++r) {
+      const double px = t.px(xs[r]);
+      const double y0 = t.py(lower[r * nv + k]), y1 = t.py(upper[r * nv + k]);
+      if (!valid[r] || !std::isfinite(px) || !std::isfinite(y0) || !std::isfinite(y1)) {
+        gap = true;
+        continue;
+      }
+      band.push_back({px, std::clamp(y0, double(p.area.Min.y) - 1e4, double(p.area.Max.y) + 1e4),
+                      std::clamp(y1, double(p.area.Min.y) - 1e4, double(p.area.Max.y) + 1e4), gap});
+      gap = false;
+    }
+    FillBand(dl, p.area, band, draws[size_t(visible[k])].fill);
+  }
+  ImGui::PopClipRect();
+  if (p.hovered) {  // every visible series' own value at the nearest x
+    double best = DBL_MAX, pmin = DBL_MAX, pmax = -DBL_MAX;
+    size_t best_r = 0;
+    for (size_t r = 0; r < reps.size(); ++r) {
+      const double px = t.px(xs[r]);
+      pmin = std::min(pmin, px);
+      pmax = std::max(pmax, px);
+      if (std::abs(px - p.mouse.x) < best) best = std::abs(px - p.mouse.x), best_r = r;
+    }
+    if (best < DBL_MAX && p.mouse.x >= pmin - 12 && p.mouse.x <= pmax + 12) {
+      for (size_t k = 0; k < nv; ++k) {
+        const ItemDraw& d = draws[size_t(visible[k])];
+        if (!d.hover) continue;
+        char buf[48];
+        FormatValue(upper[best_r * nv + k] - lower[best_r * nv + k], buf, sizeof buf);
+        SetValue(d.record, buf, xs[best_r]);
+      }
+    }
+  }
+}
+
+void PlotBarsG(const char* label, Getter getter, const void* data, int count, double bar_width, ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags, true, d, 0.75f)) return;
+  CurrentPlot& p = Ctx().cur;
+  const Transform& t = p.tf;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const double base = t.log_y ? p.state->y.min : 0.0;
+  const double half = bar_width * 0.5;
+  int hovered_bar = -1;
+  double hovered_y = 0, hovered_x = 0;
+  for (int i = 0; i < count; ++i) {
+    const Point pt = getter(data, i);
+    const double x0 = t.px(pt.x - half), x1 = t.px(pt.x + half), y0 = t.py(base), y1 = t.py(pt.y);
+    if (!std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y1)) continue;
+    if (fit) {
+      FitX(pt.x - half);
+      FitX(pt.x + half);
+      if (p.state->fit_x || p.state->fit_request || p.state->x.contains(pt.x)) {
+        FitY(pt.y);
+        if (!t.log_y) FitY(0);
+      }
+    }
+    if (x1 < p.area.Min.x || x0 > p.area.Max.x) continue;
+    const ImVec2 a(float(std::max(x0, double(p.area.Min.x) - 2)), float(std::clamp(std::min(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
+    const ImVec2 b(float(std::min(x1, double(p.area.Max.x) + 2)), float(std::clamp(std::max(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
+    dl->AddRectFilled(a, b, d.fill);
+    if (b.x - a.x >= 4) dl->AddRect(a, b, d.line, 0, ImDrawFlags_None, 1.0f);
+    if (d.hover && p.mouse.x >= x0 && p.mouse.x <= x1) hovered_bar = i, hovered_y = pt.y, hovered_x = pt.x;
+  }
+  if (hovered_bar >= 0) {
+    char buf[48];
+    FormatValue(hovered_y, buf, sizeof buf);
+    SetValue(d.record, buf, hovered_x);
+  }
+  EndItem();
+}
+
+void PlotHLine(const char* label, double y, ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags, false, d, 1.0f)) return;
+  CurrentPlot& p = Ctx().cur;
+  if (p.gather && !(flags & ItemFlags_NoFit)) FitY(y);
+  const double py = p.tf.py(y);
+  if (std::isfinite(py) && py >= p.area.Min.y - 4 && py <= p.area.Max.y + 4) {
+    const ImVec2 pts[2] = {ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py))};
+    if (flags & ItemFlags_Dashed)
+      DashedPolyline(ImGui::GetWindowDrawList(), pts, 2, d.line, d.weight);
+    else
+      ImGui::GetWindowDrawList()->AddLine(pts[0], pts[1], d.line, d.weight);
+  }
+  if (d.hover) {
+    char buf[48];
+    FormatValue(y, buf, sizeof buf);
+    SetValue(d.record, buf);
+  }
+  EndItem();
+}
+
+void PlotVLines(const char* label, const double* xs, int count, const char* const* texts, ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags, false, d, 1.0f)) return;
+  CurrentPlot& p = Ctx().cur;
+  const Style& s = Ctx().style;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float F = ImGui::GetFontSize();
+  float row_right[3] = {-FLT_MAX, -FLT_MAX, -FLT_MAX};  // labels stagger over up to three rows
+  std::string hover_text;
+  for (int i = 0; i < count; ++i) {
+    if (p.gather && !(flags & ItemFlags_NoFit)) FitX(xs[i]);
+    const double px = p.tf.px(xs[i]);
+    if (!std::isfinite(px) || px < p.area.Min.x - 1 || px > p.area.Max.x + 1) continue;
+    const float x = std::round(float(px)) + 0.5f;
+    const ImVec2 pts[2] = {ImVec2(x, p.area.Min.y), ImVec2(x, p.area.Max.y)};
+    if (flags & ItemFlags_Dashed)
+      DashedPolyline(dl, pts, 2, d.line, d.weight);
+    else
+      dl->AddLine(pts[0], pts[1], d.line, d.weight);
+    char fallback[32];
+    const char* text = texts ? texts[i] : nullptr;
+    if (!text) {
+      FormatValue(xs[i], fallback, sizeof fallback);
+      text = fallback;
+    }
+    if (texts && texts[i] && texts[i][0]) {
+      const ImVec2 sz = ImGui::CalcTextSize(text);
+      float tx = x + 3;
+      if (tx + sz.x > p.area.Max.x - 2) tx = x - 3 - sz.x;  // flip to the left near the right edge
+      int row = 0;
+      while (row < 2 && tx < row_right[row] + 4) ++row;
+      row_right[row] = tx + sz.x;
+      const ImVec2 a(tx - 2, p.area.Min.y + 3 + float(row) * (F + 3));
+      dl->AddRectFilled(a, ImVec2(a.x + sz.x + 4, a.y + F + 1), s.marker_text_bg, 2.0f);
+      dl->AddText(ImVec2(tx, a.y), d.line, text);
+    }
+    if (d.hover && std::abs(px - p.mouse.x) <= 4) {
+      if (!hover_text.empty()) hover_text += ", ";
+      hover_text += text;
+    }
+  }
+  if (!hover_text.empty()) SetValue(d.record, hover_text.c_str());
+  EndItem();
+}
+
+void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max, Point bounds_min,
+                 Point bounds_max, ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags, true, d, 1.0f)) return;
+  CurrentPlot& p = Ctx().cur;
+  const Transform& t = p.tf;
+  if (bounds_max.x == 0 && bounds_max.y == 0) bounds_max = Point{double(cols), double(rows)};
+  if (p.gather && !(flags & ItemFlags_NoFit)) {
+    FitPoint(bounds_min.x, bounds_min.y);
+    FitPoint(bounds_max.x, bounds_max.y);
+  }
+  const double cw = (bounds_max.x - bounds_min.x) / std::max(1, cols), ch = (bounds_max.y - bounds_min.y) / std::max(1, rows);
+  const double span = scale_max - scale_min;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (int r = 0; r < rows; ++r) {
+    const double y_top = bounds_max.y - ch * r, y_bottom = y_top - ch;  // row 0 at the top
+    const float py0 = float(t.py(y_top)), py1 = float(t.py(y_bottom));
+    if (!(py1 >= p.area.Min.y && py0 <= p.area.Max.y)) continue;
+    for (int c = 0; c < cols; ++c) {
+      const float v = values[size_t(r) * size_t(cols) + size_t(c)];
+      if (!std::isfinite(v)) continue;
+      const float px0 = float(t.px(bounds_min.x + cw * c)), px1 = float(t.px(bounds_min.x + cw * (c + 1)));
+      if (px1 < p.area.Min.x || px0 > p.area.Max.x) continue;
+      const float u = span != 0 ? float((double(v) - scale_min) / span) : 0.5f;
+      dl->AddRectFilled(ImVec2(std::round(px0), std::round(py0)), ImVec2(std::round(px1), std::round(py1)),
+                        palette::with_alpha(palette::colormap(u), (d.line >> 24) == 0xFF ? 1.0f : Ctx().style.highlight_dim));
+    }
+  }
+  if (d.hover) {
+    const Point m = PixelsToPlot(p.mouse);
+    const int c = int(std::floor((m.x - bounds_min.x) / cw)), r = int(std::floor((bounds_max.y - m.y) / ch));
+    if (c >= 0 && c < cols && r >= 0 && r < rows) {
+      char buf[96], v[32];
+      FormatValue(values[size_t(r) * size_t(cols) + size_t(c)], v, sizeof v);
+      std::snprintf(buf, sizeof buf, "row %d, col %d: %s", r, c, v);
+      SetValue(d.record, buf);
+    }
+  }
+  EndItem();
+}
+
+void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point bounds_max, ImVec2 uv0, ImVec2 uv1, ImU32 tint,
+               ItemFlags flags) {
+  ItemDraw d;
+  if (!BeginItem(label, flags | ItemFlags_NoTooltip, true, d, 1.0f)) return;
+  CurrentPlot& p = Ctx().cur;
+  if (p.gather && !(flags & ItemFlags_NoFit)) {
+    FitPoint(bounds_min.x, bounds_min.y);
+    FitPoint(bounds_max.x, bounds_max.y);
+  }
+  const ImVec2 a = PlotToPixels(Point{bounds_min.x, bounds_max.y});
+  const ImVec2 b = PlotToPixels(Point{bounds_max.x, bounds_min.y});
+  ImGui::GetWindowDrawList()->AddImage(texture, a, b, uv0, uv1, tint);
+  EndItem();
+}
+
+// [SECTION] EndPlot: fit, legend, crosshair, tooltip
+
+namespace {
+
+void ApplyFit(CurrentPlot& p) {
+  PlotState& st = *p.state;
+  const Style& s = Ctx().style;
+  const bool log_y = (p.axis[Axis_Y].flags & AxisFlags_Log) != 0;
+  const bool request = st.fit_request;
+  if ((st.fit_x || request) && p.ext_min[Axis_X] <= p.ext_max[Axis_X]) {
+    Range r{p.ext_min[Axis_X], p.ext_max[Axis_X]};
+    if (p.axis[Axis_X].flags & AxisFlags_FitZero) r = Range{std::min(r.min, 0.0), std::max(r.max, 0.0)};
+    Sanitize(r, false);
+    st.x = r;
+  }
+  if ((st.fit_y || request) && p.ext_min[Axis_Y] <= p.ext_max[Axis_Y]) {
+    Range r{p.ext_min[Axis_Y], p.ext_max[Axis_Y]};
+    if ((p.axis[Axis_Y].flags & AxisFlags_FitZero) && !log_y) r = Range{std::min(r.min, 0.0), std::max(r.max, 0.0)};
+    if (log_y) {
+      const double lo = std::log10(r.min), hi = std::log10(r.max), pad = std::max(hi - lo, 0.1) * s.fit_padding;
+      r = Range{std::pow(10.0, lo - pad), std::pow(10.0, hi + pad)};
+    } else {
+      const double pad = (r.max - r.min) * s.fit_padding;
+      const bool zero_min = (p.axis[Axis_Y].flags & AxisFlags_FitZero) && r.min == 0;
+      r = Range{zero_min ? 0.0 : r.min - pad, r.max + pad};
+    }
+    Sanitize(r, log_y);
+    st.y = r;
+  }
+  // AutoFit axes keep following; others fitted once (first frame or double-click).
+  if (request) {
+    st.fit_x = (p.axis[Axis_X].flags & AxisFlags_AutoFit) != 0;
+    st.fit_y = (p.axis[Axis_Y].flags & AxisFlags_AutoFit) != 0;
+    st.fit_request = false;
+    for (int a = 0; a < 2; ++a)
+      if (p.axis[a].link) p.axis[a].link->follow = (p.axis[a].flags & AxisFlags_AutoFit) != 0;
+  } else {
+    if (!(p.axis[Axis_X].flags & AxisFlags_AutoFit)) st.fit_x = false;
+    if (!(p.axis[Axis_Y].flags & AxisFlags_AutoFit)) st.fit_y = false;
+  }
+  WriteLinks(p);
+}
+
+void DrawSwatch(ImDrawList* dl, ImVec2 pos, float size, const ItemRecord& it, bool hidden) {
+  const ImVec2 b(pos.x + size, pos.y + size);
+  if (hidden) {
+    dl->AddRect(pos, b, palette::with_alpha(it.colour, 0.6f), 2.0f);
+  } else if (it.filled) {
+    dl->AddRectFilled(pos, b, it.colour, 2.0f);
+  } else {
+    const float y = std::round(pos.y + size * 0.5f);
+    if (it.dashed) {
+      dl->AddLine(ImVec2(pos.x, y), ImVec2(pos.x + size * 0.4f, y), it.colour, 2.5f);
+      dl->AddLine(ImVec2(pos.x + size * 0.65f, y), ImVec2(b.x, y), it.colour, 2.5f);
+    } else {
+      dl->AddRectFilled(ImVec2(pos.x, y - 1.5f), ImVec2(b.x, y + 1.5f), it.colour);
+      dl->AddCircleFilled(ImVec2(pos.x + size * 0.5f, y), size * 0.28f, it.colour, 10);
+    }
+  }
+}
+
+void DrawLegend(CurrentPlot& p) {
+  PlotState& st = *p.state;
+  const Style& s = Ctx().style;
+  std::vector<int> entries;
+  for (int i = 0; i < int(p.items.size()); ++i)
+    if (p.items[size_t(i)].legend) entries.push_back(i);
+  if ((p.flags & PlotFlags_NoLegend) || entries.empty()) {
+    st.legend_min = st.legend_max = ImVec2(0, 0);
+    st.highlighted = 0;
+    return;
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float F = ImGui::GetFontSize();
+  const float row_h = F + 3, sw = std::round(F * 0.8f), pad = 5, margin = 6, col_gap = 12;
+  const int n = int(entries.size());
+  const int max_rows = std::max(1, int((p.area.GetHeight() - 2 * margin - 2 * pad) / row_h));
+  const int n_cols = (n + max_rows - 1) / max_rows;
+  const int rows = (n + n_cols - 1) / n_cols;
+  std::vector<float> col_w(size_t(n_cols), 0);
+  for (int k = 0; k < n; ++k) {
+    const float w = sw + 5 + ImGui::CalcTextSize(p.items[size_t(entries[size_t(k)])].label.c_str()).x;
+    col_w[size_t(k / rows)] = std::max(col_w[size_t(k / rows)], w);
+  }
+  float width = 2 * pad + col_gap * float(n_cols - 1);
+  for (float w : col_w) width += w;
+  const float height = 2 * pad + row_h * float(rows) - 3;
+  const float x0 = (p.flags & PlotFlags_LegendLeft) ? p.area.Min.x + margin : std::max(p.area.Min.x + margin, p.area.Max.x - margin - width);
+  const ImRect box(ImVec2(std::round(x0), std::round(p.area.Min.y + margin)), ImVec2(std::round(x0 + width), std::round(p.area.Min.y + margin + height)));
+  dl->PushClipRect(p.area.Min, p.area.Max, true);
+  dl->AddRectFilled(box.Min, box.Max, s.legend_bg, 3.0f);
+  dl->AddRect(box.Min, box.Max, s.legend_border, 3.0f);
+  ImGuiID highlight = 0;
+  const bool can_click = !(p.flags & PlotFlags_NoInputs);
+  float col_x = box.Min.x + pad;
+  for (int k = 0; k < n; ++k) {
+    const int col = k / rows, row = k % rows;
+    if (row == 0 && col > 0) col_x += col_w[size_t(col - 1)] + col_gap;
+    ItemRecord& it = p.items[size_t(entries[size_t(k)])];
+    const ImVec2 pos(col_x, box.Min.y + pad + row_h * float(row));
+    const ImRect entry(ImVec2(pos.x - 2, pos.y - 1), ImVec2(pos.x + col_w[size_t(col)] + 2, pos.y + F + 1));
+    if (p.legend_hovered && entry.Contains(ImGui::GetIO().MousePos)) {
+      dl->AddRectFilled(entry.Min, entry.Max, s.legend_hover, 2.0f);
+      if (!it.hidden) highlight = it.id;
+      if (can_click && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        it.hidden = !it.hidden;
+        st.hidden.SetInt(it.id, it.hidden ? 1 : 0);
+      }
+    }
+    DrawSwatch(dl, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, it, it.hidden);
+    dl->AddText(ImVec2(pos.x + sw + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
+  }
+  dl->PopClipRect();
+  st.highlighted = highlight;
+  st.legend_min = box.Min;
+  st.legend_max = box.Max;
+}
+
+void DrawCrosshairAndTooltip(CurrentPlot& p) {
+  const Style& s = Ctx().style;
+  if (!p.hovered || p.legend_hovered) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 m(std::round(p.mouse.x) + 0.5f, std::round(p.mouse.y) + 0.5f);
+  dl->PushClipRect(p.area.Min, p.area.Max, true);
+  dl->AddLine(ImVec2(m.x, p.area.Min.y), ImVec2(m.x, p.area.Max.y), s.crosshair);
+  dl->AddLine(ImVec2(p.area.Min.x, m.y), ImVec2(p.area.Max.x, m.y), s.crosshair);
+  dl->PopClipRect();
+
+  std::vector<const ItemRecord*> rows;
+  for (const ItemRecord& it : p.items)
+    if (it.tooltip && !it.hidden && !it.value.empty()) rows.push_back(&it);
+  const Point pm = PixelsToPlot(p.mouse);
+  double x = pm.x;  // the data's x when a series answered (values are read there), else the mouse's
+  for (const ItemRecord* it : rows)
+    if (std::isfinite(it->value_x)) {
+      x = it->value_x;
+      break;
+    }
+  char x_text[48], y_text[48];
+  FormatValue(x, x_text, sizeof x_text);
+  FormatValue(pm.y, y_text, sizeof y_text);
+  ImGui::BeginTooltip();
+  const std::string& xl = p.axis[Axis_X].label;
+  const std::string& yl = p.axis[Axis_Y].label;
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.tick_text), "%s %s   %s %s", xl.empty() ? "x" : xl.c_str(), x_text,
+                     yl.empty() ? "y" : yl.c_str(), y_text);
+  if (!rows.empty()) {
+    ImGui::Separator();
+    const int n = int(rows.size());
+    const int groups = (n + 15) / 16;  // up to 16 rows per column group
+    const int per = (n + groups - 1) / groups;
+    const float sw = std::round(ImGui::GetFontSize() * 0.7f);
+    if (ImGui::BeginTable("##plot_tooltip", 2 * groups, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoSavedSettings)) {
+      for (int r = 0; r < per; ++r) {
+        ImGui::TableNextRow();
+        for (int gidx = 0; gidx < groups; ++gidx) {
+          const int k = gidx * per + r;
+          ImGui::TableSetColumnIndex(2 * gidx);
+          if (k >= n) continue;
+          const ItemRecord& it = *rows[size_t(k)];
+          const ImVec2 c = ImGui::GetCursorScreenPos();
+          const float dy = std::round((ImGui::GetTextLineHeight() - sw) * 0.5f);
+          ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(c.x, c.y + dy), ImVec2(c.x + sw, c.y + dy + sw), it.colour, 2.0f);
+          ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
+          ImGui::SameLine();
+          ImGui::TextUnformatted(it.label.c_str());
+          ImGui::TableSetColumnIndex(2 * gidx + 1);
+          ImGui::TextUnformatted(it.value.c_str());
+        }
+      }
+      ImGui::EndTable();
+    }
+  }
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+void EndPlot() {
+  CurrentPlot& p = Cur();
+  SetupFinish();  // a plot with no items still gets its axes
+  PlotState& st = *p.state;
+  const Style& s = Ctx().style;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ApplyFit(p);
+  if (!(p.flags & PlotFlags_NoFrame)) dl->AddRect(p.area.Min, p.area.Max, s.plot_border);
+  if (st.box_active) {
+    const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x), ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
+    const ImVec2 b(ImClamp(p.mouse.x, p.area.Min.x, p.area.Max.x), ImClamp(p.mouse.y, p.area.Min.y, p.area.Max.y));
+    dl->AddRectFilled(ImMin(a, b), ImMax(a, b), s.selection);
+    dl->AddRect(ImMin(a, b), ImMax(a, b), s.selection | 0xFF000000u);
+  }
+  DrawLegend(p);
+  DrawCrosshairAndTooltip(p);
+  st.initialised = true;
+  Ctx().in_plot = false;
+}
+
+// [SECTION] Colour bar
+
+void ColorBar(const char* label, double scale_min, double scale_max, const ImVec2& size, const char* fmt) {
+  Context& c = Ctx();
+  const Style& s = c.style;
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (window->SkipItems) return;
+  const float F = ImGui::GetFontSize();
+  const ImVec2 frame_size = ImGui::CalcItemSize(size, 70.0f, 280.0f);
+  const ImRect frame(window->DC.CursorPos, ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
+  ImGui::ItemSize(frame);
+  if (!ImGui::ItemAdd(frame, window->GetID(label))) return;
+  ImDrawList* dl = window->DrawList;
+  const float bar_w = 14;
+  const ImRect bar(ImVec2(frame.Min.x + 4, frame.Min.y + s.padding.y + F * 0.5f), ImVec2(frame.Min.x + 4 + bar_w, frame.Max.y - s.padding.y - F * 0.5f));
+  const int segments = 64;
+  for (int k = 0; k < segments; ++k) {  // top = scale_max
+    const float y0 = bar.Min.y + bar.GetHeight() * float(k) / segments, y1 = bar.Min.y + bar.GetHeight() * float(k + 1) / segments;
+    const ImU32 top = palette::colormap(1.0f - float(k) / segments), bottom = palette::colormap(1.0f - float(k + 1) / segments);
+    dl->AddRectFilledMultiColor(ImVec2(bar.Min.x, std::floor(y0)), ImVec2(bar.Max.x, std::ceil(y1)), top, top, bottom, bottom);
+  }
+  dl->AddRect(bar.Min, bar.Max, s.plot_border);
+  AxisSetup ax;
+  ax.fmt = fmt ? fmt : "";
+  std::vector<Tick> ticks;
+  Range r{std::min(scale_min, scale_max), std::max(scale_min, scale_max)};
+  Sanitize(r, false);
+  LinearTicks(r, bar.GetHeight(), s.y_tick_spacing, ax, ticks);
+  float label_w = 0;
+  for (const Tick& t : ticks) {
+    const float y = std::round(bar.Max.y - float((t.value - r.min) / (r.max - r.min)) * bar.GetHeight());
+    dl->AddLine(ImVec2(bar.Max.x, y + 0.5f), ImVec2(bar.Max.x + 3, y + 0.5f), s.plot_border);
+    dl->AddText(ImVec2(bar.Max.x + 5, std::round(y - F * 0.5f)), s.tick_text, t.text);
+    label_w = std::max(label_w, ImGui::CalcTextSize(t.text).x);
+  }
+  const char* end = DisplayEnd(label);
+  if (end != label)
+    AddTextVertical(dl, ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f), s.text,
+                    label, end);
+}
+
+// [SECTION] Utilities and helpers
+
+bool IsPlotHovered() {
+  SetupFinish();
+  CurrentPlot& p = Ctx().cur;
+  return p.frame_hovered && p.area.Contains(ImGui::GetIO().MousePos);
+}
+
+Point GetPlotMousePos() {
+  SetupFinish();
+  return PixelsToPlot(ImGui::GetIO().MousePos);
+}
+
+Range GetPlotQueryRange(Axis axis) {
+  SetupFinish();
+  const PlotState& st = *Ctx().cur.state;
+  const bool fitting = st.fit_request || (axis == Axis_X ? st.fit_x : st.fit_y);
+  if (fitting) return Range{-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+  return axis == Axis_X ? st.x : st.y;
+}
+
+Range GetPlotLimits(Axis axis) {
+  SetupFinish();
+  return axis == Axis_X ? Ctx().cur.state->x : Ctx().cur.state->y;
+}
+
+ImVec2 PlotToPixels(Point pt) {
+  SetupFinish();
+  const Transform& t = Ctx().cur.tf;
+  return ImVec2(float(t.px(pt.x)), float(t.py(pt.y)));
+}
+
+Point PixelsToPlot(ImVec2 px) {
+  SetupFinish();
+  const Transform& t = Ctx().cur.tf;
+  return Point{t.x_min + (double(px.x) - t.left) * t.x_per_px, FromTY(t, t.ty_min + (double(t.bottom) - px.y) * t.ty_per_px)};
+}
+
+ImVec2 GetPlotPos() {
+  SetupFinish();
+  return Ctx().cur.area.Min;
+}
+
+ImVec2 GetPlotSize() {
+  SetupFinish();
+  return Ctx().cur.area.GetSize();
+}
+
+int GetPlotPointBudget() {
+  SetupFinish();
+  return std::max(2, 2 * int(Ctx().cur.area.GetWidth()));
+}
+
+ImDrawList* GetPlotDrawList() {
+  SetupFinish();
+  return ImGui::GetWindowDrawList();
+}
+
+namespace {
+
+template <typename T>
+void Ema(const T* in, T* out, int count, double smoothing, int in_stride, int out_stride) {
+  const double w = std::clamp(smoothing, 0.0, 0.999999);
+  double last = 0, weight = 0;  // running average and the sum of its weights (debiasing)
+  const auto* src = reinterpret_cast<const unsigned char*>(in);
+  auto* dst = reinterpret_cast<unsigned char*>(out);
+  for (int i = 0; i < count; ++i) {
+    const double v = double(*reinterpret_cast<const T*>(src + size_t(i) * size_t(in_stride)));
+    T& o = *reinterpret_cast<T*>(dst + size_t(i) * size_t(out_stride));
+    if (!std::isfinite(v)) {
+      o = T(NAN);
+      continue;
+    }
+    last = last * w + (1 - w) * v;
+    weight = weight * w + (1 - w);
+    o = T(last / weight);
+  }
+}
+
+}  // namespace
+
+void SmoothEma(const float* in, float* out, int count, double smoothing, int in_stride, int out_stride) {
+  Ema(in, out, count, smoothing, in_stride, out_stride);
+}
+
+void SmoothEma(const double* in, double* out, int count, double smoothing, int in_stride, int out_stride) {
+  Ema(in, out, count, smoothing, in_stride, out_stride);
+}
+
+}  // namespace moe::plot

@@ -1,0 +1,107 @@
+// session.h: the live run as the window sees it.
+//
+// A Session owns the training thread. The thread owns the Trainer (live
+// tensors); the UI only ever reads immutable RunSnapshots (swapped under a
+// mutex, held by shared_ptr) and the thread-safe History, and sends commands.
+// Live settings (k, α, β, γ, lr, capacity, noise...) apply at the next step
+// boundary and become Events; structural ones restart the run.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config.h"
+#include "history.h"
+#include "trainer.h"
+
+namespace moe {
+
+// Series ids of one MoE layer in the History (names "L0/load_entropy", "L0/load[3]"...).
+struct LayerSeriesIds {
+  SeriesId router_entropy = -1, load_entropy = -1, load_cv = -1, max_vio = -1, dead_experts = -1, drop_rate = -1,
+           unrouted = -1, top1_gate_mean = -1, specialisation = -1, label_purity = -1;
+  SeriesId load0 = -1, importance0 = -1, bias0 = -1, tokens0 = -1;  // first of E consecutive ids each
+};
+
+// Series ids of the whole run.
+struct HistoryIds {
+  SeriesId loss_total = -1, loss_task = -1, loss_balance = -1, loss_z = -1, loss_importance = -1, accuracy = -1,
+           grad_norm = -1, lr = -1;
+  std::vector<LayerSeriesIds> layers;
+};
+
+// Everything a panel draws, frozen at one step. Never mutated once published.
+struct RunSnapshot {
+  Config cfg;                              // the config in force (live changes included)
+  std::string preset;                      // preset name it started from, "" if none
+  int64_t steps_done = 0;
+  bool running = false;                    // training thread is playing
+  StepMetrics last;                        // metrics of the last step (layers[l])
+  std::vector<Event> events;               // every live change so far ("k 2→1" at step s)
+  std::vector<ProbeResult> probe;          // [layer] gates of the fixed probe batch
+  RoutingMap map;                          // blobs only (res == 0 otherwise), layer `map_layer`
+  int map_layer = 0;
+  SparsityFigures sparsity;                // total/active params, FLOPs per token
+  std::vector<std::string> label_names;    // task labels for the specialisation matrix
+  std::vector<std::vector<double>> label_expert;  // [layer][label * E + e] token counts, probe batch
+  bool diverged = false;                   // the run paused itself on NaN/Inf
+  std::string diverged_what;               // "loss_task = nan at step 812"
+  std::string notice;                      // last message for the status bar ("restarted: num_experts 8→16")
+  double steps_per_s = 0;                  // measured training speed
+  std::shared_ptr<const History> history;  // thread-safe, shared with the writer
+  HistoryIds ids;
+};
+
+class Session {
+ public:
+  // Starts the training thread, paused, on cfg (validated by the caller).
+  explicit Session(const Config& cfg, std::string preset = "");
+  ~Session();  // stops and joins the thread
+
+  std::shared_ptr<const RunSnapshot> snapshot() const;  // latest published snapshot
+
+  void play();
+  void pause();
+  void toggle();
+  void step_once();                       // one step, then paused
+  void reset();                           // same config and seed, from step 0
+  void new_seed();                        // seed + 1, from step 0
+  // Live settings apply at the next step boundary (an Event); structural ones restart
+  // the run. Returns "" or an error naming the setting and what is allowed (nothing changes).
+  std::string apply(const Config& next, const std::string& preset = "");
+  void reset_with_lr(double lr);          // after divergence: restart with a smaller learning rate
+  void set_rate(double steps_per_s);      // 0 = as fast as possible
+  double rate() const;
+  void set_map_layer(int layer);          // which layer the routing map and probe describe first
+
+ private:
+  void thread_main();
+  void rebuild(const Config& cfg);        // new Trainer + History (training thread only)
+  void publish();                         // builds and swaps a snapshot (training thread only)
+
+  struct Command;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::shared_ptr<const RunSnapshot> snap_;
+  std::vector<std::unique_ptr<Command>> queue_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> running_{false};
+  std::atomic<double> rate_{0};
+  std::atomic<int> map_layer_{0};
+  std::thread thread_;
+  // training thread only:
+  std::unique_ptr<Trainer> trainer_;
+  std::shared_ptr<History> history_;
+  HistoryIds ids_;
+  std::string preset_, notice_;
+  std::vector<float> row_;
+  struct ThreadState;                     // timers, probes, shown events... (session.cpp)
+  std::unique_ptr<ThreadState> ts_;
+};
+
+}  // namespace moe

@@ -1,0 +1,26 @@
+// ui_state.h: UI-only state (apart from the model's config), one plain struct.
+// Panels read and write it; it is saved with the layout between runs.
+#pragma once
+
+#include <string>
+
+#include "plot.h"
+
+namespace moe {
+
+enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
+
+struct UiState {
+  bool light_theme = false;         // "report" theme for projectors and papers
+  float ui_scale = 1.0f;            // font and spacing scale (monitor content scale × user zoom)
+  int layer = 0;                    // MoE layer shown by per-layer panels
+  float ema = 0.0f;                 // EMA smoothing of time plots, 0 = raw, up to 0.999
+  bool log_y_losses = true;         // losses on a log axis
+  int load_view = LoadView_Lines;   // per-expert load: lines, stacked area, steps × experts heatmap
+  bool sort_gates_by_top1 = true;   // gate heatmap rows sorted by top-1 expert
+  float collapse_alert = 0.5f;      // alert when load entropy falls below this
+  plot::AxisLink steps_link;        // the x axis (steps) every time plot shares; follows the newest step until panned
+  bool show_panel[10] = {true, true, true, true, true, true, true, true, true, true};  // View menu
+};
+
+}  // namespace moe

@@ -1,0 +1,626 @@
+// gui_test_plot.cpp: the plot layer, the GPU heatmap and the palettes, rendered
+// headless through EGL (no X server; skipped with the reason if EGL cannot make
+// a context). Proves: a frame with 8 coloured lines, a dashed reference line,
+// event markers, a GPU heatmap, a colour bar and a legend has real content
+// (every line colour is on screen outside the legend; the heatmap shows the
+// colormap's colours from both ends); hovering shows the crosshair tooltip; a
+// legend click hides its series; wheel and box zoom, double-click fit and
+// linked x axes work; every item kind draws from History data and a 1M-point
+// line reaches the draw list as at most 2 points per pixel column; the GPU
+// routing map colours cells palette[winner] x brightness(confidence); the light
+// theme shows all 64 expert colours; the palettes keep 64 experts perceptually
+// apart; tick labels and EMA smoothing are right.
+// PNGs (moescope_gui_plot.png, _hover, _gallery, _light64) go to the test temp dir.
+#include <epoxy/gl.h>
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gl_context.h"
+#include "heatmap_gl.h"
+#include "history.h"
+#include "palette.h"
+#include "plot.h"
+
+namespace {
+
+using moe::gui::HeatmapGL;
+using moe::gui::OffscreenGL;
+namespace plot = moe::plot;
+namespace palette = moe::palette;
+
+constexpr int kW = 800, kH = 500;
+constexpr int kLines = 8;
+constexpr int kPoints = 400;
+constexpr int kTokens = 32, kExperts = 16;
+
+struct Rgba {
+  int r, g, b, a;
+};
+
+Rgba unpack(ImU32 c) { return {int(c & 255), int((c >> 8) & 255), int((c >> 16) & 255), int(c >> 24)}; }
+
+int channel_distance(const uint8_t* p, Rgba c) {
+  return std::max({std::abs(p[0] - c.r), std::abs(p[1] - c.g), std::abs(p[2] - c.b)});
+}
+
+struct Rect {
+  float x0, y0, x1, y1;
+  bool contains(int x, int y) const { return x >= x0 && x < x1 && y >= y0 && y < y1; }
+};
+
+// EGL context + ImGui + the OpenGL3 backend + the plot context, torn down in reverse.
+class PlotRender : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    if (!gl_.create(kW, kH, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.DisplaySize = ImVec2(kW, kH);
+    io.DeltaTime = 1.0f / 60.0f;
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2190, 0x2193, 0x2212, 0x2212, 0};  // Latin-1, arrows, minus
+    const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 14.0f, nullptr, ranges);
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().WindowRounding = 0;
+    ASSERT_TRUE(ImGui_ImplOpenGL3_Init("#version 330 core"));
+    backend_ = true;
+    plot::CreateContext();
+    ASSERT_TRUE(heatmap_.init(&error)) << error;
+    // Eight curves around the ideal load 1/8; curve 5 has a NaN gap.
+    xs_.resize(kPoints);
+    ys_.assign(kLines, std::vector<float>(kPoints));
+    for (int i = 0; i < kPoints; ++i) xs_[size_t(i)] = 5.0f * float(i);
+    for (int e = 0; e < kLines; ++e)
+      for (int i = 0; i < kPoints; ++i) {
+        const double x = xs_[size_t(i)];
+        ys_[size_t(e)][size_t(i)] = float(0.125 + 0.07 * std::sin(2 * M_PI * x / (900.0 + 110.0 * e) + 0.8 * e) + 0.004 * (e - 3.5));
+      }
+    for (int i = 180; i < 200; ++i) ys_[5][size_t(i)] = std::numeric_limits<float>::quiet_NaN();
+    // Gate probabilities: each token prefers one expert, softly.
+    gates_.resize(size_t(kTokens) * kExperts);
+    for (int t = 0; t < kTokens; ++t) {
+      const int pref = (t * 5) % kExperts;
+      for (int e = 0; e < kExperts; ++e) {
+        const double d = std::min(std::abs(e - pref), kExperts - std::abs(e - pref));
+        gates_[size_t(t) * kExperts + size_t(e)] = float(std::exp(-d * d / (2.0 + 0.15 * t)));
+      }
+    }
+  }
+
+  void TearDown() override {
+    if (!gl_.valid()) return;
+    heatmap_.shutdown();
+    plot::DestroyContext();
+    if (backend_) ImGui_ImplOpenGL3_Shutdown();
+    ImGui::DestroyContext();
+    gl_.destroy();
+  }
+
+  // One frame: UI, render into the FBO, return nothing (read back with pixels()).
+  void frame(const std::function<void()>& ui) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    ui();
+    ImGui::Render();
+    glViewport(0, 0, kW, kH);
+    glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ASSERT_EQ(glGetError(), GLenum(GL_NO_ERROR));
+  }
+
+  std::vector<uint8_t> pixels() { return moe::gui::read_pixels_rgba(0, 0, kW, kH); }
+
+  std::string save(const std::string& name, const std::vector<uint8_t>& rgba) {
+    const std::string path = ::testing::TempDir() + name;
+    const std::string error = moe::gui::write_png(path, rgba.data(), kW, kH);
+    EXPECT_EQ(error, "");
+    std::printf("[ png      ] %s\n", path.c_str());
+    return path;
+  }
+
+  // The lab scene: loads (8 lines + ideal + events), the GPU gate heatmap and its colour bar.
+  void scene() {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("lab", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    if (plot::BeginPlot("Expert load", ImVec2(500, -1))) {
+      plot::SetupAxes("step", "load fraction", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      for (int e = 0; e < kLines; ++e) {
+        char name[24];
+        std::snprintf(name, sizeof name, "expert %d", e);
+        plot::SetNextLineStyle(palette::categorical(e), 2.0f);
+        plot::PlotLine(name, xs_.data(), ys_[size_t(e)].data(), kPoints);
+      }
+      plot::SetNextLineStyle(IM_COL32(210, 210, 215, 255), 1.5f);
+      plot::PlotHLine("ideal 1/E", 1.0 / kLines, plot::ItemFlags_Dashed);
+      static const double events[] = {600, 1400};
+      static const char* const texts[] = {"k 2\u21921", "lr \u00d70.5"};
+      plot::SetNextLineStyle(IM_COL32(255, 255, 255, 140), 1.0f);
+      plot::PlotVLines("##events", events, 2, texts);
+      load_area_ = {plot::GetPlotPos().x, plot::GetPlotPos().y, plot::GetPlotPos().x + plot::GetPlotSize().x,
+                    plot::GetPlotPos().y + plot::GetPlotSize().y};
+      plot::EndPlot();
+    }
+    if (plot::PlotState* st = plot::GetPlotState("Expert load")) legend_ = {st->legend_min.x, st->legend_min.y, st->legend_max.x, st->legend_max.y};
+    ImGui::SameLine();
+    if (plot::BeginPlot("Gate probabilities", ImVec2(205, -1), plot::PlotFlags_NoLegend)) {
+      plot::SetupAxes("expert", "token");
+      plot::SetupAxisLimits(plot::Axis_X, 0, kExperts, ImGuiCond_Always);
+      plot::SetupAxisLimits(plot::Axis_Y, 0, kTokens, ImGuiCond_Always);
+      const ImVec2 a = plot::PlotToPixels({0, double(kTokens)}), b = plot::PlotToPixels({double(kExperts), 0});
+      const ImTextureID tex = heatmap_.render_values(gates_.data(), kTokens, kExperts, 0.0f, 1.0f, int(std::lround(b.x - a.x)),
+                                                     int(std::lround(b.y - a.y)));
+      plot::PlotImage("gates", tex, {0, 0}, {double(kExperts), double(kTokens)});
+      heat_area_ = {a.x, a.y, b.x, b.y};
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    plot::ColorBar("gate probability", 0.0, 1.0, ImVec2(64, -1));
+    ImGui::End();
+  }
+
+  OffscreenGL gl_;
+  HeatmapGL heatmap_;
+  bool backend_ = false;
+  std::vector<float> xs_;
+  std::vector<std::vector<float>> ys_;
+  std::vector<float> gates_;
+  Rect load_area_{}, heat_area_{}, legend_{};
+};
+
+// Pixels of `colour` (within tol per channel) inside `area` but outside `except`.
+int count_colour(const std::vector<uint8_t>& px, const Rect& area, const Rect& except, ImU32 colour, int tol) {
+  const Rgba c = unpack(colour);
+  int n = 0;
+  for (int y = int(area.y0); y < int(area.y1); ++y)
+    for (int x = int(area.x0); x < int(area.x1); ++x)
+      if (!except.contains(x, y) && channel_distance(&px[(size_t(y) * kW + size_t(x)) * 4], c) <= tol) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_F(PlotRender, EightLinesHeatmapAndLegendDrawRealContent) {
+  for (int i = 0; i < 3; ++i) frame([&] { scene(); });  // first frames settle the fit
+  const std::vector<uint8_t> px = pixels();
+  save("moescope_gui_plot.png", px);
+
+  ASSERT_GT(load_area_.x1 - load_area_.x0, 300);
+  ASSERT_GT(load_area_.y1 - load_area_.y0, 300);
+  ASSERT_GT(legend_.x1, legend_.x0) << "the legend was drawn";
+
+  // Not blank: many distinct colours in the data area.
+  std::vector<uint32_t> seen;
+  for (int y = int(load_area_.y0); y < int(load_area_.y1); y += 2)
+    for (int x = int(load_area_.x0); x < int(load_area_.x1); x += 2) {
+      const uint8_t* p = &px[(size_t(y) * kW + size_t(x)) * 4];
+      seen.push_back(uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16);
+    }
+  std::sort(seen.begin(), seen.end());
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  EXPECT_GT(seen.size(), 100u) << "the load plot looks blank";
+
+  // Every line's colour is on screen outside the legend (so the lines, not the swatches, are there).
+  for (int e = 0; e < kLines; ++e) {
+    const int n = count_colour(px, load_area_, legend_, palette::categorical(e), 12);
+    EXPECT_GT(n, 60) << "expert " << e << " colour barely visible: " << n << " pixels";
+  }
+
+  // The heatmap area shows the colormap: most pixels match a colormap texel, from both ends of it.
+  const ImU32* lut = palette::colormap_texels();
+  int total = 0, matched = 0, low = 0, high = 0;
+  for (int y = int(heat_area_.y0) + 2; y < int(heat_area_.y1) - 2; ++y)
+    for (int x = int(heat_area_.x0) + 2; x < int(heat_area_.x1) - 2; ++x) {
+      const uint8_t* p = &px[(size_t(y) * kW + size_t(x)) * 4];
+      int best = 1 << 30, best_i = -1;
+      for (int i = 0; i < palette::kColormapTexels; ++i) {
+        const int d = channel_distance(p, unpack(lut[i]));
+        if (d < best) best = d, best_i = i;
+      }
+      ++total;
+      if (best <= 4) {
+        ++matched;
+        if (best_i < 40) ++low;
+        if (best_i > 215) ++high;
+      }
+    }
+  ASSERT_GT(total, 10000);
+  EXPECT_GT(double(matched) / total, 0.7) << matched << " of " << total << " heatmap pixels are colormap colours";
+  EXPECT_GT(double(low) / total, 0.05) << "the low end of the colormap is missing";
+  EXPECT_GT(double(high) / total, 0.01) << "the high end of the colormap is missing";
+}
+
+TEST_F(PlotRender, HoveringShowsCrosshairAndTooltip) {
+  for (int i = 0; i < 2; ++i) frame([&] { scene(); });
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(load_area_.x0 + 150, load_area_.y0 + 200);
+  for (int i = 0; i < 2; ++i) frame([&] { scene(); });
+  ImGuiWindow* tooltip = ImGui::FindWindowByName("##Tooltip_00");
+  ASSERT_NE(tooltip, nullptr);
+  EXPECT_TRUE(tooltip->Active) << "the value tooltip is shown";
+  EXPECT_GT(tooltip->Size.y, 8 * ImGui::GetTextLineHeight()) << "one row per visible series";
+  save("moescope_gui_plot_hover.png", pixels());
+}
+
+TEST_F(PlotRender, ClickingALegendEntryHidesItsSeries) {
+  for (int i = 0; i < 3; ++i) frame([&] { scene(); });
+  const ImU32 first = palette::categorical(0);
+  ASSERT_GT(count_colour(pixels(), load_area_, legend_, first, 12), 60);
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(legend_.x0 + 20, legend_.y0 + 10);  // first entry
+  frame([&] { scene(); });
+  io.MouseDown[0] = true;
+  frame([&] { scene(); });
+  io.MouseDown[0] = false;
+  frame([&] { scene(); });
+  io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  for (int i = 0; i < 2; ++i) frame([&] { scene(); });
+  EXPECT_LT(count_colour(pixels(), load_area_, legend_, first, 12), 5) << "expert 0 should be hidden";
+  EXPECT_GT(count_colour(pixels(), load_area_, legend_, palette::categorical(1), 12), 60) << "the others stay";
+}
+
+TEST_F(PlotRender, WheelAndBoxZoomDoubleClickFitsAndLinkedAxesPanTogether) {
+  plot::AxisLink link;
+  Rect top{}, bottom{};
+  const plot::PlotState* top_state = nullptr;
+  auto ui = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("linked", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    for (int k = 0; k < 2; ++k) {
+      if (plot::BeginPlot(k == 0 ? "top" : "bottom", ImVec2(-1, 230))) {
+        plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+        plot::SetupAxisLinks(plot::Axis_X, &link);
+        plot::PlotLine("a", xs_.data(), ys_[size_t(k)].data(), kPoints);
+        const ImVec2 p = plot::GetPlotPos(), s = plot::GetPlotSize();
+        (k == 0 ? top : bottom) = {p.x, p.y, p.x + s.x, p.y + s.y};
+        plot::EndPlot();
+      }
+    }
+    top_state = plot::GetPlotState("top");
+    ImGui::End();
+  };
+  for (int i = 0; i < 3; ++i) frame(ui);
+  EXPECT_DOUBLE_EQ(link.range.min, 0.0);
+  EXPECT_DOUBLE_EQ(link.range.max, 5.0 * (kPoints - 1));
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2((top.x0 + top.x1) * 0.5f, (top.y0 + top.y1) * 0.5f);
+  frame(ui);
+  io.MouseWheel = 3;  // zoom in about the centre
+  frame(ui);
+  io.MouseWheel = 0;
+  frame(ui);
+  const double zoomed = link.range.size();
+  EXPECT_LT(zoomed, 0.7 * 5.0 * (kPoints - 1));
+  EXPECT_FALSE(link.follow) << "a user zoom stops following the data";
+  // Drag the bottom plot right by 100 px: both x ranges move left by 100 px worth of steps.
+  const double before = link.range.min;
+  io.MousePos = ImVec2((bottom.x0 + bottom.x1) * 0.5f, (bottom.y0 + bottom.y1) * 0.5f);
+  frame(ui);
+  io.MouseDown[0] = true;
+  frame(ui);
+  io.MousePos.x += 100;
+  frame(ui);
+  io.MouseDown[0] = false;
+  frame(ui);
+  const double per_px = zoomed / (bottom.x1 - bottom.x0);
+  EXPECT_NEAR(link.range.min, before - 100 * per_px, 2 * per_px);
+  ASSERT_NE(top_state, nullptr);
+  EXPECT_NEAR(top_state->x.min, link.range.min, 1e-9) << "the other plot follows the link";
+  // Double-click fits the whole range again and resumes following.
+  frame(ui);
+  for (int click = 0; click < 2; ++click) {
+    io.MouseDown[0] = true;
+    frame(ui);
+    io.MouseDown[0] = false;
+    frame(ui);
+  }
+  frame(ui);
+  EXPECT_NEAR(link.range.min, 0.0, 1e-9);
+  EXPECT_NEAR(link.range.max, 5.0 * (kPoints - 1), 1e-9);
+  EXPECT_TRUE(link.follow);
+  // Right-drag a box over the middle half of the top plot: x zooms to it.
+  const float w = top.x1 - top.x0;
+  io.MousePos = ImVec2(top.x0 + 0.25f * w, top.y0 + 20);
+  frame(ui);
+  io.MouseDown[1] = true;
+  frame(ui);
+  io.MousePos = ImVec2(top.x0 + 0.75f * w, top.y1 - 20);
+  frame(ui);
+  io.MouseDown[1] = false;
+  frame(ui);
+  const double full = 5.0 * (kPoints - 1);
+  EXPECT_NEAR(link.range.min, 0.25 * full, full / w);
+  EXPECT_NEAR(link.range.max, 0.75 * full, full / w);
+  EXPECT_FALSE(link.follow);
+}
+
+TEST_F(PlotRender, EveryItemKindDrawsAndA1MPointLineIsDecimatedToTwoPointsPerColumn) {
+  // History-fed curves: a noisy loss over 200k steps (with a diverged stretch) and 64 expert loads.
+  moe::History history;
+  const moe::SeriesId loss = history.add_series("loss");
+  const moe::SeriesId load0 = history.add_series_group("load", 64);
+  std::vector<float> row(65);
+  uint32_t rng = 12345;
+  auto noise = [&] {
+    rng = rng * 1664525u + 1013904223u;
+    return float(rng >> 8) / float(1 << 24) - 0.5f;
+  };
+  for (int step = 0; step < 200'000; ++step) {
+    row[0] = float(3.0 * std::exp(-step / 30000.0) + 0.05) * (1.0f + 0.3f * noise());
+    if (step >= 120'000 && step < 126'000) row[0] = std::numeric_limits<float>::quiet_NaN();
+    float sum = 0;
+    for (int e = 0; e < 64; ++e) sum += row[size_t(e) + 1] = 1.0f + 0.6f * std::sin(step / (4000.0f + 300.0f * e) + e) + 0.2f * noise();
+    for (int e = 0; e < 64; ++e) row[size_t(e) + 1] /= sum;
+    history.append(row);
+  }
+  std::vector<moe::SeriesId> load_ids(64);
+  for (int e = 0; e < 64; ++e) load_ids[size_t(e)] = load0 + e;
+  std::vector<moe::HistorySample> loss_pts;
+  std::vector<std::vector<moe::HistorySample>> load_pts;
+  // A ring buffer of 1M raw points that wrapped at 300k.
+  const int kRaw = 1'000'000, kWrap = 300'000;
+  std::vector<float> ring(kRaw);
+  for (int i = 0; i < kRaw; ++i) ring[size_t((i + kWrap) % kRaw)] = float(std::sin(i * 2e-5) + 0.3 * std::sin(i * 0.37));
+  // Routing map: winner by region, confidence rising to the right.
+  const int kR = 24, kC = 36;
+  std::vector<float> winner(kR * kC), confidence(kR * kC);
+  for (int r = 0; r < kR; ++r)
+    for (int c = 0; c < kC; ++c) {
+      winner[size_t(r * kC + c)] = float((r / 6) * 6 + c / 6);
+      confidence[size_t(r * kC + c)] = float(c) / (kC - 1);
+    }
+  float cpu_heat[8 * 8];
+  for (int i = 0; i < 64; ++i) cpu_heat[i] = float(i % 8 + i / 8) / 14.0f;
+  cpu_heat[9] = std::numeric_limits<float>::quiet_NaN();
+  int line_vertices = 0;
+  float raw_width = 0;
+  Rect routing{};
+  std::vector<std::string> names(64);
+  std::vector<const char*> name_ptrs(64);
+  for (int e = 0; e < 64; ++e) name_ptrs[size_t(e)] = (names[size_t(e)] = "expert " + std::to_string(e)).c_str();
+
+  auto ui = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("gallery", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    const ImVec2 cell(258, 238);
+    if (plot::BeginPlot("Loss (log y)", cell)) {
+      plot::SetupAxes("step", "loss", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit | plot::AxisFlags_Log);
+      const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
+      history.fetch(loss, r.min, r.max, plot::GetPlotPointBudget() / 4, loss_pts);
+      const auto* p = loss_pts.data();
+      const int n = int(loss_pts.size());
+      plot::SetNextFillStyle(palette::categorical(0), 0.3f);
+      plot::PlotShaded("min..max", &p->x, &p->min, &p->max, n, 0, 0, sizeof(*p));
+      plot::SetNextLineStyle(palette::categorical(0));
+      plot::PlotLine("mean", &p->x, &p->mean, n, 0, 0, sizeof(*p));
+      std::vector<double> smooth(static_cast<size_t>(n));
+      plot::SmoothEma(&p->mean, smooth.data(), n, 0.9, sizeof(*p), sizeof(double));
+      struct Smoothed {
+        const moe::HistorySample* pts;
+        const double* ema;
+      } sm{p, smooth.data()};
+      plot::SetNextLineStyle(palette::categorical(1));
+      plot::PlotLineG("EMA 0.9", [](const void* d, int i) {
+        const auto* a = static_cast<const Smoothed*>(d);
+        return plot::Point{a->pts[i].x, a->ema[i]};
+      }, &sm, n);
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    if (plot::BeginPlot("Load (stacked, 64 experts)", cell, plot::PlotFlags_NoLegend)) {
+      plot::SetupAxes("step", "load fraction", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
+      history.fetch_many(load_ids, r.min, r.max, plot::GetPlotPointBudget(), load_pts);
+      plot::PlotStackedG(name_ptrs.data(), 64, [](const void* d, int s, int i) {
+        const auto& pts = *static_cast<const std::vector<std::vector<moe::HistorySample>>*>(d);
+        return plot::Point{pts[size_t(s)][size_t(i)].x, pts[size_t(s)][size_t(i)].mean};
+      }, &load_pts, int(load_pts[0].size()), palette::categorical_table(palette::Theme::dark));
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    if (plot::BeginPlot("Tokens per expert", cell)) {
+      plot::SetupAxes("expert", "tokens", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit | plot::AxisFlags_FitZero);
+      static const float tokens[8] = {310, 250, 180, 420, 90, 260, 230, 308};
+      for (int e = 0; e < 8; ++e) {
+        plot::SetNextFillStyle(palette::categorical(e), 0.8f);
+        plot::PlotBars(name_ptrs[size_t(e)], &tokens[e], 1, 0.7, double(e), plot::ItemFlags_NoLegend);
+      }
+      plot::SetNextLineStyle(IM_COL32(210, 210, 215, 255));
+      plot::PlotHLine("capacity", 256.0, plot::ItemFlags_Dashed);
+      plot::EndPlot();
+    }
+    if (plot::BeginPlot("Routing map (GPU)", cell, plot::PlotFlags_NoLegend)) {
+      plot::SetupAxes("x1", "x2");
+      plot::SetupAxisLimits(plot::Axis_X, 0, kC, ImGuiCond_Always);
+      plot::SetupAxisLimits(plot::Axis_Y, 0, kR, ImGuiCond_Always);
+      const ImVec2 a = plot::PlotToPixels({0, double(kR)}), b = plot::PlotToPixels({double(kC), 0});
+      heatmap_.grid = 0;
+      const ImTextureID tex = heatmap_.render_routing(winner.data(), confidence.data(), kR, kC, palette::Theme::dark,
+                                                      int(std::lround(b.x - a.x)), int(std::lround(b.y - a.y)));
+      plot::PlotImage("routing", tex, {0, 0}, {double(kC), double(kR)});
+      routing = {a.x, a.y, b.x, b.y};
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    if (plot::BeginPlot("CPU heatmap", cell, plot::PlotFlags_NoLegend)) {
+      plot::SetupAxes("col", "row", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      plot::PlotHeatmap("values", cpu_heat, 8, 8, 0.0, 1.0);
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    if (plot::BeginPlot("1M raw points (ring)", cell, plot::PlotFlags_NoLegend)) {
+      plot::SetupAxes("index", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      ImDrawList* dl = plot::GetPlotDrawList();
+      raw_width = plot::GetPlotSize().x;
+      const int before = dl->VtxBuffer.Size;
+      plot::SetNextLineStyle(palette::categorical(6));
+      plot::PlotLine("raw", ring.data(), kRaw, 1.0, 0.0, 0, kWrap);
+      line_vertices = dl->VtxBuffer.Size - before;
+      plot::EndPlot();
+    }
+    ImGui::End();
+  };
+  for (int i = 0; i < 3; ++i) frame(ui);
+  const std::vector<uint8_t> px = pixels();
+  save("moescope_gui_gallery.png", px);
+
+  // Decimation: an anti-aliased thick polyline costs 4 vertices per point; at most 2 points per pixel column.
+  EXPECT_GT(line_vertices, 0);
+  EXPECT_LE(line_vertices, 4 * (2 * int(raw_width) + 16)) << "1M points must not reach the draw list";
+
+  // Routing map: a cell's colour is the winner's palette colour times mix(0.25, 1, confidence).
+  const float cw = (routing.x1 - routing.x0) / kC, ch = (routing.y1 - routing.y0) / kR;
+  for (int r : {1, 9, 20})
+    for (int c : {2, 17, 33}) {
+      const int x = int(routing.x0 + (c + 0.5f) * cw), y = int(routing.y0 + (r + 0.5f) * ch);
+      const Rgba want = unpack(palette::categorical(int(winner[size_t(r * kC + c)])));
+      const float k = 0.25f + 0.75f * confidence[size_t(r * kC + c)];
+      const uint8_t* p = &px[(size_t(y) * kW + size_t(x)) * 4];
+      EXPECT_NEAR(p[0], want.r * k, 3) << "cell " << r << "," << c;
+      EXPECT_NEAR(p[1], want.g * k, 3) << "cell " << r << "," << c;
+      EXPECT_NEAR(p[2], want.b * k, 3) << "cell " << r << "," << c;
+    }
+}
+
+TEST_F(PlotRender, LightThemeWith64SeriesKeepsEveryColourVisibleAndTheTooltipInColumns) {
+  ImGui::StyleColorsLight();
+  plot::StyleColorsLight();
+  std::vector<std::vector<float>> ys(64, std::vector<float>(kPoints));
+  for (int e = 0; e < 64; ++e)
+    for (int i = 0; i < kPoints; ++i) ys[size_t(e)][size_t(i)] = float(e + 0.35 * std::sin(xs_[size_t(i)] / 150.0 + e));
+  Rect area{}, legend{};
+  auto ui = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("light", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    if (plot::BeginPlot("64 experts (light theme)", ImVec2(-1, -1), plot::PlotFlags_LegendLeft)) {
+      plot::SetupAxes("step", "expert + load", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      for (int e = 0; e < 64; ++e) {
+        char name[24];
+        std::snprintf(name, sizeof name, "e%d", e);
+        plot::SetNextLineStyle(palette::categorical(e, palette::Theme::light), 2.0f);
+        plot::PlotLine(name, xs_.data(), ys[size_t(e)].data(), kPoints);
+      }
+      area = {plot::GetPlotPos().x, plot::GetPlotPos().y, plot::GetPlotPos().x + plot::GetPlotSize().x,
+              plot::GetPlotPos().y + plot::GetPlotSize().y};
+      plot::EndPlot();
+    }
+    if (plot::PlotState* st = plot::GetPlotState("64 experts (light theme)")) legend = {st->legend_min.x, st->legend_min.y, st->legend_max.x, st->legend_max.y};
+    ImGui::End();
+  };
+  for (int i = 0; i < 3; ++i) frame(ui);
+  const std::vector<uint8_t> px = pixels();
+  ASSERT_GT(legend.x1, legend.x0);
+  EXPECT_LT(legend.x1 - legend.x0, 0.6f * (area.x1 - area.x0)) << "64 entries fit in a few columns";
+  EXPECT_GT(count_colour(px, area, legend, IM_COL32(255, 255, 255, 255), 2), int(0.2f * (area.x1 - area.x0) * (area.y1 - area.y0)))
+      << "white plot background";
+  int visible = 0;
+  for (int e = 0; e < 64; ++e) visible += count_colour(px, area, legend, palette::categorical(e, palette::Theme::light), 10) > 40;
+  EXPECT_EQ(visible, 64) << "every expert's colour shows outside the legend";
+  ImGui::GetIO().MousePos = ImVec2(area.x1 - 60, (area.y0 + area.y1) * 0.5f);
+  for (int i = 0; i < 2; ++i) frame(ui);
+  ImGuiWindow* tooltip = ImGui::FindWindowByName("##Tooltip_00");
+  ASSERT_NE(tooltip, nullptr);
+  EXPECT_TRUE(tooltip->Active);
+  EXPECT_LT(tooltip->Size.y, 20 * ImGui::GetTextLineHeightWithSpacing()) << "64 rows are split into column groups";
+  save("moescope_gui_light64.png", pixels());
+}
+
+TEST(Palette, SixtyFourExpertColoursStayPerceptuallyApartInBothThemes) {
+  for (palette::Theme theme : {palette::Theme::dark, palette::Theme::light}) {
+    const ImU32* c = palette::categorical_table(theme);
+    const ImU32 bg = theme == palette::Theme::dark ? IM_COL32(24, 25, 31, 255) : IM_COL32(255, 255, 255, 255);
+    float worst = 1e9f, worst_neighbour = 1e9f, worst_first8 = 1e9f;
+    for (int i = 0; i < palette::kCategorical; ++i) {
+      EXPECT_GT(palette::delta_e(c[i], bg), 0.25f) << "colour " << i << " too close to the plot background";
+      for (int j = i + 1; j < palette::kCategorical; ++j) {
+        const float d = palette::delta_e(c[i], c[j]);
+        worst = std::min(worst, d);
+        if (j == i + 1) worst_neighbour = std::min(worst_neighbour, d);
+        if (j < 8) worst_first8 = std::min(worst_first8, d);
+      }
+    }
+    const char* name = theme == palette::Theme::dark ? "dark" : "light";
+    std::printf("[ palette  ] %s: min delta_e %.3f (all pairs), %.3f (neighbours), %.3f (first 8)\n", name, worst, worst_neighbour,
+                worst_first8);
+    EXPECT_GE(worst, 0.06f) << name << ": every pair of the 64 colours at least ~3 just-noticeable differences apart";
+    EXPECT_GE(worst_neighbour, 0.15f) << name << ": neighbouring expert indices clearly different";
+    EXPECT_GE(worst_first8, 0.12f) << name << ": the first eight far apart";
+    EXPECT_EQ(palette::categorical(64 + 3, theme), c[3]) << "indices wrap";
+  }
+}
+
+TEST(Palette, ColormapLightnessRisesSteadilyFromDarkVioletToYellow) {
+  const ImU32* lut = palette::colormap_texels();
+  float prev_l = -1, min_step = 1e9f, max_step = 0;
+  for (int i = 0; i < palette::kColormapTexels; ++i) {
+    const float l = palette::to_oklab(lut[i]).L;
+    EXPECT_GT(l, prev_l) << "lightness must rise at texel " << i;
+    prev_l = l;
+    if (i >= 16) {
+      const float step = palette::delta_e(lut[i], lut[i - 16]);
+      min_step = std::min(min_step, step);
+      max_step = std::max(max_step, step);
+    }
+  }
+  EXPECT_LT(palette::to_oklab(lut[0]).L, 0.32f);
+  EXPECT_GT(palette::to_oklab(lut[255]).L, 0.88f);
+  EXPECT_LT(max_step / min_step, 1.6f) << "perceptual steps of equal t should look alike: " << min_step << " .. " << max_step;
+  EXPECT_EQ(palette::colormap(0.0f), lut[0]);
+  EXPECT_EQ(palette::colormap(1.0f), lut[255]);
+  EXPECT_EQ(palette::colormap(std::numeric_limits<float>::quiet_NaN()) >> 24, 0u) << "NaN is transparent";
+}
+
+TEST(PlotFormat, TickLabelsUseSiSuffixesAndNoTrailingZeros) {
+  char buf[32];
+  auto f = [&](double v, double step) {
+    plot::FormatTick(v, step, buf, sizeof buf);
+    return std::string(buf);
+  };
+  EXPECT_EQ(f(0, 500), "0");
+  EXPECT_EQ(f(500, 500), "500");
+  EXPECT_EQ(f(1500, 500), "1.5k");
+  EXPECT_EQ(f(10000, 10000), "10k");
+  EXPECT_EQ(f(1.5e6, 5e5), "1.5M");
+  EXPECT_EQ(f(2e6, 5e5), "2M");
+  EXPECT_EQ(f(-200000, 100000), "-200k");
+  EXPECT_EQ(f(0.04, 0.02), "0.04");
+  EXPECT_EQ(f(1.0, 0.2), "1");
+  EXPECT_EQ(f(2e-5, 1e-5), "2e-5");
+  EXPECT_EQ(f(1e-12, 0.2), "0");
+}
+
+TEST(PlotHelpers, EmaIsDebiasedAndSkipsNonFiniteValues) {
+  std::vector<double> in = {2, 2, 2, NAN, 2, 4};
+  std::vector<double> out(in.size());
+  plot::SmoothEma(in.data(), out.data(), int(in.size()), 0.9);
+  EXPECT_DOUBLE_EQ(out[0], 2.0) << "debiased: the first output is the first input";
+  EXPECT_NEAR(out[2], 2.0, 1e-12);
+  EXPECT_TRUE(std::isnan(out[3]));
+  EXPECT_NEAR(out[4], 2.0, 1e-12);
+  EXPECT_GT(out[5], 2.0);
+  EXPECT_LT(out[5], 3.0);
+  // Strided, in place: the mean field of a struct array.
+  struct S {
+    double x, mean;
+  } s[3] = {{0, 1}, {1, 3}, {2, 5}};
+  plot::SmoothEma(&s[0].mean, &s[0].mean, 3, 0.0, sizeof(S), sizeof(S));
+  EXPECT_EQ(s[2].mean, 5.0) << "smoothing 0 leaves values alone";
+}
