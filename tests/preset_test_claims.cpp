@@ -19,6 +19,7 @@ struct Outcome {
   ProbeResult probe;
   SparsityFigures sparsity;
   Config cfg;
+  double drop_last100 = 0;  // mean drop rate of layer 0 over the last 100 steps
 };
 
 // Runs a preset (with overrides) for its default steps at seeds 1..5.
@@ -34,8 +35,15 @@ std::vector<Outcome> run_preset(const std::string& name, const std::function<voi
     auto tr = Trainer::create(cfg, &e);
     EXPECT_TRUE(tr) << e;
     if (!tr) return out;
-    for (int64_t s = 0; s < cfg.steps; ++s) EXPECT_TRUE(tr->step().finite) << name << " seed " << seed << " step " << s;
+    double drop_sum = 0;
+    int64_t drop_n = 0;
+    for (int64_t s = 0; s < cfg.steps; ++s) {
+      const StepMetrics& m = tr->step();
+      EXPECT_TRUE(m.finite) << name << " seed " << seed << " step " << s;
+      if (s >= cfg.steps - 100) drop_sum += m.layers[0].drop_rate, ++drop_n;
+    }
     Outcome o;
+    o.drop_last100 = drop_n ? drop_sum / double(drop_n) : 0.0;
     o.last = tr->last();
     tr->probe(0, o.probe);
     o.sparsity = tr->model().sparsity();
@@ -96,10 +104,10 @@ TEST(Presets, SwitchTop1StaysBalancedAndDropsLittle) {
   for (const Outcome& o : runs) {
     EXPECT_EQ(o.cfg.top_k, 1);
     EXPECT_GT(layer0(o, &LayerMetrics::load_entropy), 0.9);
-    EXPECT_LT(layer0(o, &LayerMetrics::drop_rate), 0.1);
+    EXPECT_LT(o.drop_last100, 0.1);  // a single step's drop rate is noisy; the claim is about the regime
   }
   print_range("load entropy", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
-  print_range("drop rate", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::drop_rate); }));
+  print_range("drop rate, last 100 steps", collect(runs, [](auto& o) { return o.drop_last100; }));
 }
 
 TEST(Presets, ZlossKeepsRouterLogitsFarSmallerThanWithoutIt) {
