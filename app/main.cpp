@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
   if (*c_bench) return moe::cmd_bench(bench_steps, !bench_no_torch, bench_json);
 #ifdef MOESCOPE_HAVE_GUI
   if (*c_shot) return moe::cmd_shot(shot);
+  if (moe::display_available()) return moe::gui_main(gui);  // no --preset/--config: the last session's config
   if (gui.source.preset.empty() && gui.source.config_file.empty()) gui.source.preset = kDefaultPreset;
-  if (moe::display_available()) return moe::gui_main(gui);
   std::fprintf(stderr, "moescope: no display found (DISPLAY and WAYLAND_DISPLAY are unset); running headless.\n");
   run.source = gui.source;
 #else

@@ -3,17 +3,25 @@
 // snapshot and UI state only; none touches the trainer.
 #pragma once
 
+#include "heatmap_gl.h"
 #include "session.h"
 #include "ui_state.h"
 
 namespace moe {
 
-class HeatmapRenderer;  // heatmap_gl.h: GPU heatmaps (gates, routing map)
+// GPU heatmaps, one per plot that needs one (each owns its output texture).
+// Created by the window (or the shot command) once a GL context is current.
+struct PanelGpu {
+  gui::HeatmapGL gates;           // 3. probe tokens × experts
+  gui::HeatmapGL load;            // 1. steps × experts (heatmap view)
+  gui::HeatmapGL routing;         // 8. the input plane by winning expert
+  gui::HeatmapGL specialisation;  // 7. label × expert
+};
 
 struct PanelContext {
   const RunSnapshot& snap;
   UiState& ui;
-  HeatmapRenderer* gpu;  // nullptr: draw heatmaps on the CPU
+  PanelGpu* gpu;  // nullptr: draw heatmaps on the CPU (plot::PlotHeatmap)
 };
 
 void draw_load(PanelContext& ctx);            // 1. per-expert load over steps (lines | stacked | heatmap), ideal 1/E

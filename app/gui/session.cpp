@@ -49,11 +49,13 @@ std::string describe_changes(const Config& from, const Config& to) {
 // [SECTION] Commands and thread-only state
 
 struct Session::Command {
-  enum Kind { Rebuild, Play, Pause, Toggle, Step, Reset, NewSeed, Apply, ResetWithLr, MapLayer };
+  enum Kind { Rebuild, Play, Pause, Toggle, Step, RunTo, Reset, NewSeed, Apply, ResetWithLr, MapLayer, Schedule };
   Kind kind = Play;
   Config cfg;          // Rebuild, Apply
   std::string preset;  // Rebuild, Apply ("" keeps the current one)
   double value = 0;    // ResetWithLr
+  int64_t steps = 0;   // RunTo
+  std::vector<ScheduledChange> changes;  // Schedule
 };
 
 struct Session::ThreadState {
@@ -66,6 +68,7 @@ struct Session::ThreadState {
   std::vector<std::string> label_names;
   RoutingMap map;
   int map_layer = 0;
+  std::vector<float> probe_xy;  // blobs: probe batch inputs (x, y); refilled after rebuild() clears it
   Clock::time_point next_probe{}, next_map{};
   bool probe_now = true, map_now = true;
   // events as shown: consecutive changes of one key within kEventMergeSeconds (a slider drag) become one
@@ -80,6 +83,8 @@ struct Session::ThreadState {
   Clock::time_point last_publish{}, next_step_due{};
   bool dirty = true;
   bool step_requested = false;
+  int64_t stop_at = -1;  // RunTo: pause once steps_done reaches this
+  uint64_t commands_done = 0;  // commands taken off the queue so far
 };
 
 // [SECTION] History layout
@@ -178,7 +183,7 @@ Session::Session(const Config& cfg, std::string preset) : ts_(std::make_unique<T
   c->kind = Command::Rebuild;
   c->cfg = cfg;
   c->preset = std::move(preset);
-  queue_.push_back(std::move(c));
+  push_locked(std::move(c));
   thread_ = std::thread([this] { thread_main(); });
 }
 
@@ -207,37 +212,60 @@ std::unique_ptr<Cmd> command(int kind) {
 
 void Session::play() {
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::Play));
+  push_locked(command<Command>(Command::Play));
   cv_.notify_all();
 }
 
 void Session::pause() {
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::Pause));
+  push_locked(command<Command>(Command::Pause));
   cv_.notify_all();
 }
 
 void Session::toggle() {
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::Toggle));
+  push_locked(command<Command>(Command::Toggle));
   cv_.notify_all();
 }
 
 void Session::step_once() {
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::Step));
+  push_locked(command<Command>(Command::Step));
   cv_.notify_all();
+}
+
+void Session::run_to(int64_t steps) {
+  auto c = command<Command>(Command::RunTo);
+  c->steps = steps;
+  std::lock_guard lk(mu_);
+  push_locked(std::move(c));
+  cv_.notify_all();
+}
+
+std::string Session::schedule(const std::vector<ScheduledChange>& changes) {
+  if (changes.empty()) return "";
+  for (const ScheduledChange& ch : changes) {  // checked on the caller's thread, so a refusal is immediate
+    const Property* p = find_property(ch.key);
+    if (!p) return "unknown setting '" + ch.key + "'";
+    if (!p->live()) return "setting '" + ch.key + "' needs a new run and cannot change at step " + std::to_string(ch.step);
+  }
+  auto c = command<Command>(Command::Schedule);
+  c->changes = changes;
+  std::lock_guard lk(mu_);
+  push_locked(std::move(c));
+  cv_.notify_all();
+  return "";
 }
 
 void Session::reset() {
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::Reset));
+  push_locked(command<Command>(Command::Reset));
   cv_.notify_all();
 }
 
 void Session::new_seed() {
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::NewSeed));
+  push_locked(command<Command>(Command::NewSeed));
   cv_.notify_all();
 }
 
@@ -249,7 +277,7 @@ std::string Session::apply(const Config& next, const std::string& preset) {
   c->cfg = next;
   c->preset = preset;
   std::lock_guard lk(mu_);
-  queue_.push_back(std::move(c));
+  push_locked(std::move(c));
   cv_.notify_all();
   return "";
 }
@@ -258,7 +286,7 @@ void Session::reset_with_lr(double lr) {
   auto c = command<Command>(Command::ResetWithLr);
   c->value = lr;
   std::lock_guard lk(mu_);
-  queue_.push_back(std::move(c));
+  push_locked(std::move(c));
   cv_.notify_all();
 }
 
@@ -273,9 +301,16 @@ double Session::rate() const { return rate_; }
 void Session::set_map_layer(int layer) {
   map_layer_ = std::max(0, layer);
   std::lock_guard lk(mu_);
-  queue_.push_back(command<Command>(Command::MapLayer));
+  push_locked(command<Command>(Command::MapLayer));
   cv_.notify_all();
 }
+
+void Session::push_locked(std::unique_ptr<Command> c) {
+  queue_.push_back(std::move(c));
+  ++queued_;
+}
+
+uint64_t Session::commands_queued() const { return queued_; }
 
 // [SECTION] Training thread
 
@@ -304,6 +339,7 @@ void Session::thread_main() {
       }
       cmds.swap(queue_);
     }
+    ts.commands_done += cmds.size();
 
     const bool had_commands = !cmds.empty();
     for (auto& c : cmds) {
@@ -337,15 +373,33 @@ void Session::thread_main() {
           running_ = false;
           ts.step_requested = true;
           break;
+        case Command::RunTo:
+          if (trainer_ && trainer_->steps_done() < c->steps) {
+            ts.stop_at = c->steps;
+            if (!running_) {
+              running_ = true;
+              ts.speed_t0 = ts.next_step_due = Clock::now();
+              ts.speed_steps0 = trainer_->steps_done();
+            }
+          } else {
+            running_ = false;
+          }
+          break;
+        case Command::Schedule:
+          scheduled_ = c->changes;
+          if (trainer_) {
+            if (std::string err = trainer_->schedule(scheduled_); !err.empty()) notice_ = "refused: " + err, scheduled_.clear();
+          }
+          break;
         case Command::Reset:
           if (trainer_) {
-            rebuild(trainer_->config());
+            rebuild(start_cfg_);
             notice_ = "reset to step 0";
           }
           break;
         case Command::NewSeed:
           if (trainer_) {
-            Config next = trainer_->config();
+            Config next = start_cfg_;
             next.seed = next.seed >= 2147483647 ? 0 : next.seed + 1;
             rebuild(next);
             notice_ = "new seed " + std::to_string(next.seed);
@@ -353,7 +407,7 @@ void Session::thread_main() {
           break;
         case Command::ResetWithLr:
           if (trainer_) {
-            Config next = trainer_->config();
+            Config next = start_cfg_;
             const double old_lr = next.lr;
             next.lr = c->value;
             if (std::string err = validate(next); !err.empty()) {
@@ -389,6 +443,7 @@ void Session::thread_main() {
           } else if (!changed_settings(cur, c->cfg).empty()) {
             const std::string what = describe_changes(cur, c->cfg);
             std::string err = trainer_->apply_live(c->cfg);
+            if (err.empty()) start_cfg_ = c->cfg;  // a reset keeps what the user set (not what a schedule did)
             notice_ = err.empty() ? "at step " + std::to_string(trainer_->steps_done()) + ": " + what : "refused: " + err;
           }
           break;
@@ -431,6 +486,11 @@ void Session::thread_main() {
           if (ts.next_step_due < now) ts.next_step_due = now;
         }
         if (single) ts.probe_now = ts.map_now = true;
+        if (ts.stop_at >= 0 && trainer_->steps_done() >= ts.stop_at) {
+          running_ = false;
+          ts.stop_at = -1;
+          ts.probe_now = ts.map_now = true;
+        }
       }
     }
 
@@ -453,6 +513,10 @@ void Session::rebuild(const Config& cfg) {
     return;
   }
   trainer_ = std::move(tr);
+  start_cfg_ = cfg;
+  if (!scheduled_.empty()) {  // changes for later steps apply to every restart of the run
+    if (std::string e = trainer_->schedule(scheduled_); !e.empty()) scheduled_.clear();
+  }
   history_ = make_history(cfg, ids_);
   row_.assign(size_t(history_->series_count()), 0.f);
   ts.diverged = false;
@@ -460,6 +524,7 @@ void Session::rebuild(const Config& cfg) {
   ts.probe.clear();
   ts.label_expert.clear();
   ts.map = RoutingMap{};
+  ts.probe_xy.clear();
   ts.label_names.clear();
   for (int i = 0; i < trainer_->n_labels(); ++i) ts.label_names.push_back(trainer_->task().label_name(i));
   ts.shown_events.clear();
@@ -470,6 +535,7 @@ void Session::rebuild(const Config& cfg) {
   ts.steps_per_s = 0;
   ts.next_step_due = Clock::now();
   ts.step_requested = false;
+  ts.stop_at = -1;
   ts.probe_now = ts.map_now = true;
   ts.dirty = true;
   notice_.clear();
@@ -546,6 +612,19 @@ void Session::publish() {
     if (cfg.task != Task::blobs) ts.map = RoutingMap{};
     s->map = ts.map;
     s->map_layer = ts.map_layer;
+    // The probe batch's inputs in the plane (blobs), drawn on the map: the same draw as Trainer::create's probe batch.
+    if (cfg.task == Task::blobs && ts.probe_xy.size() != size_t(2 * cfg.probe_size)) {
+      Batch probe;
+      Rng probe_rng(uint64_t(cfg.seed), RngStream_Probe);
+      tr.task().sample(probe_rng, cfg.probe_size, probe);
+      ts.probe_xy.resize(size_t(2 * probe.T));
+      for (int t = 0; t < probe.T; ++t) {
+        ts.probe_xy[size_t(2 * t)] = float(probe.inputs(t, 0));
+        ts.probe_xy[size_t(2 * t + 1)] = float(probe.inputs(t, 1));
+      }
+    }
+    if (cfg.task != Task::blobs) ts.probe_xy.clear();
+    s->probe_xy = ts.probe_xy;
 
     // Speed over the last kSpeedWindow seconds of training.
     const double dt = Seconds(now - ts.speed_t0).count();
@@ -562,6 +641,7 @@ void Session::publish() {
     s->last.layers.resize(size_t(std::max(0, s->cfg.n_layers)));
   }
   s->notice = notice_;
+  s->commands_done = ts.commands_done;
   ts.dirty = false;
   ts.last_publish = now;
   std::shared_ptr<const RunSnapshot> old;

@@ -46,6 +46,7 @@ struct RunSnapshot {
   std::vector<ProbeResult> probe;          // [layer] gates of the fixed probe batch
   RoutingMap map;                          // blobs only (res == 0 otherwise), layer `map_layer`
   int map_layer = 0;
+  std::vector<float> probe_xy;             // blobs only: [probe tokens * 2] inputs (x, y) of the probe batch, labels in probe[l].labels
   SparsityFigures sparsity;                // total/active params, FLOPs per token
   std::vector<std::string> label_names;    // task labels for the specialisation matrix
   std::vector<std::vector<double>> label_expert;  // [layer][label * E + e] token counts, probe batch
@@ -53,6 +54,7 @@ struct RunSnapshot {
   std::string diverged_what;               // "loss_task = nan at step 812"
   std::string notice;                      // last message for the status bar ("restarted: num_experts 8→16")
   double steps_per_s = 0;                  // measured training speed
+  uint64_t commands_done = 0;              // commands the thread had taken when this was published
   std::shared_ptr<const History> history;  // thread-safe, shared with the writer
   HistoryIds ids;
 };
@@ -69,6 +71,9 @@ class Session {
   void pause();
   void toggle();
   void step_once();                       // one step, then paused
+  void run_to(int64_t steps);             // play until steps_done == steps, then pause (shots, tests)
+  // Changes for later steps (--set key=value@STEP), kept across reset/new seed. "" or an error.
+  std::string schedule(const std::vector<ScheduledChange>& changes);
   void reset();                           // same config and seed, from step 0
   void new_seed();                        // seed + 1, from step 0
   // Live settings apply at the next step boundary (an Event); structural ones restart
@@ -78,6 +83,8 @@ class Session {
   void set_rate(double steps_per_s);      // 0 = as fast as possible
   double rate() const;
   void set_map_layer(int layer);          // which layer the routing map and probe describe first
+  // Commands sent so far; a snapshot with commands_done equal to it reflects every one of them.
+  uint64_t commands_queued() const;
 
  private:
   void thread_main();
@@ -85,10 +92,12 @@ class Session {
   void publish();                         // builds and swaps a snapshot (training thread only)
 
   struct Command;
+  void push_locked(std::unique_ptr<Command> c);  // queue_ + counter; mu_ held
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::shared_ptr<const RunSnapshot> snap_;
   std::vector<std::unique_ptr<Command>> queue_;
+  std::atomic<uint64_t> queued_{0};
   std::atomic<bool> stop_{false};
   std::atomic<bool> running_{false};
   std::atomic<double> rate_{0};
@@ -100,6 +109,8 @@ class Session {
   HistoryIds ids_;
   std::string preset_, notice_;
   std::vector<float> row_;
+  std::vector<ScheduledChange> scheduled_;
+  Config start_cfg_;                      // what Reset / New seed restart from: the start config plus the user's live changes
   struct ThreadState;                     // timers, probes, shown events... (session.cpp)
   std::unique_ptr<ThreadState> ts_;
 };

@@ -1,0 +1,295 @@
+// gui_main.cpp: the window, in Dear ImGui's example order (GLFW + OpenGL 3.3 core).
+//
+//   1. settings      last layout, theme and config from the user's config folder
+//   2. GLFW window   OpenGL 3.3 core, vsync, content scale, drop callback
+//   3. ImGui         context, ini file, GLFW + OpenGL3 backends, plot context, fonts
+//   4. main loop     poll events, new frame, MainWindow::draw, render, F12 shot, swap
+//   5. shutdown      save settings, tear down in reverse order
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config_io.h"
+#include "gl_context.h"
+#include "gui_main.h"
+#include "plot.h"
+#include "window.h"
+
+namespace moe {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kDefaultPreset = "balanced";
+
+// $XDG_CONFIG_HOME/moescope or ~/.config/moescope ("" if neither can be found).
+fs::path settings_dir() {
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return fs::path(x) / "moescope";
+  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".config" / "moescope";
+  return {};
+}
+
+struct Saved {
+  json ui = json::object();
+  json config;           // last config (object) or null
+  std::string preset;
+  int width = 1600, height = 1000;
+};
+
+Saved load_saved(const fs::path& file) {
+  Saved s;
+  std::string text, err;
+  if (!read_file(file.string(), &text, &err)) return s;
+  json j;
+  if (!parse_json_text(text, file.string(), j).empty() || !j.is_object()) {
+    std::fprintf(stderr, "moescope: ignoring unreadable settings %s\n", file.string().c_str());
+    return s;
+  }
+  if (j.contains("ui") && j["ui"].is_object()) s.ui = j["ui"];
+  if (j.contains("config") && j["config"].is_object()) s.config = j["config"];
+  if (j.contains("preset") && j["preset"].is_string()) s.preset = j["preset"].get<std::string>();
+  if (j.contains("window") && j["window"].is_array() && j["window"].size() == 2 && j["window"][0].is_number_integer() &&
+      j["window"][1].is_number_integer()) {
+    s.width = std::clamp(j["window"][0].get<int>(), 640, 8192);
+    s.height = std::clamp(j["window"][1].get<int>(), 400, 8192);
+  }
+  return s;
+}
+
+template <class T>
+void read_field(const json& j, const char* key, T& out) {
+  if (!j.contains(key)) return;
+  try {
+    out = j[key].get<T>();
+  } catch (const json::exception&) {
+  }
+}
+
+void ui_from_json(const json& j, UiState& ui) {
+  read_field(j, "light_theme", ui.light_theme);
+  read_field(j, "ui_scale", ui.ui_scale);
+  read_field(j, "ema", ui.ema);
+  read_field(j, "log_y_losses", ui.log_y_losses);
+  read_field(j, "load_view", ui.load_view);
+  read_field(j, "sort_gates_by_top1", ui.sort_gates_by_top1);
+  read_field(j, "collapse_alert", ui.collapse_alert);
+  if (j.contains("show_panel") && j["show_panel"].is_array())
+    for (size_t i = 0; i < j["show_panel"].size() && i < std::size(ui.show_panel); ++i)
+      if (j["show_panel"][i].is_boolean()) ui.show_panel[i] = j["show_panel"][i].get<bool>();
+  ui.ui_scale = std::clamp(ui.ui_scale, 0.6f, 3.0f);
+  ui.ema = std::clamp(ui.ema, 0.0f, 0.999f);
+  ui.load_view = std::clamp(ui.load_view, 0, 2);
+  ui.collapse_alert = std::clamp(ui.collapse_alert, 0.0f, 1.0f);
+}
+
+json ui_to_json(const UiState& ui) {
+  json j;
+  j["light_theme"] = ui.light_theme;
+  j["ui_scale"] = ui.ui_scale;
+  j["ema"] = ui.ema;
+  j["log_y_losses"] = ui.log_y_losses;
+  j["load_view"] = ui.load_view;
+  j["sort_gates_by_top1"] = ui.sort_gates_by_top1;
+  j["collapse_alert"] = ui.collapse_alert;
+  j["show_panel"] = json::array();
+  for (bool b : ui.show_panel) j["show_panel"].push_back(b);
+  return j;
+}
+
+std::vector<std::string> g_dropped;  // paths dropped on the window, taken by the main loop
+
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
+}
+
+void on_glfw_error(int code, const char* text) { std::fprintf(stderr, "moescope: GLFW error %d: %s\n", code, text); }
+
+// Where F12 puts screenshots: ~/Pictures if it exists, else the current folder.
+fs::path screenshot_dir() {
+  std::error_code ec;
+  if (const char* h = std::getenv("HOME"); h && *h && fs::is_directory(fs::path(h) / "Pictures", ec))
+    return fs::path(h) / "Pictures";
+  return fs::current_path(ec);
+}
+
+}  // namespace
+
+bool display_available() {
+  const char* x = std::getenv("DISPLAY");
+  const char* w = std::getenv("WAYLAND_DISPLAY");
+  return (x && *x) || (w && *w);
+}
+
+int gui_main(const GuiOptions& opt) {
+  // 1. settings and the config to open
+  const fs::path dir = settings_dir();
+  std::error_code ec;
+  if (!dir.empty()) fs::create_directories(dir, ec);
+  const fs::path settings_file = dir.empty() ? fs::path() : dir / "settings.json";
+  Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file);
+
+  Config cfg = default_config();
+  std::vector<ScheduledChange> scheduled;
+  std::string preset, startup_note;
+  const bool asked = !opt.source.preset.empty() || !opt.source.config_file.empty() || !opt.source.sets.empty();
+  if (asked) {
+    RunSource src = opt.source;
+    if (src.preset.empty() && src.config_file.empty()) src.preset = kDefaultPreset;
+    if (std::string err = resolve_config(src, cfg, &scheduled); !err.empty()) {
+      std::fprintf(stderr, "moescope: %s\n", err.c_str());
+      return 2;
+    }
+    preset = src.preset;
+  } else if (saved.config.is_object()) {
+    Config last = default_config();
+    std::string err = apply_json(saved.config, "last session's config", last);
+    if (err.empty()) err = validate(last);
+    if (err.empty()) {
+      cfg = last;
+      preset = saved.preset;
+    } else {
+      startup_note = err + "; opened the default preset instead";
+    }
+  }
+  if (!asked && (!saved.config.is_object() || !startup_note.empty())) {
+    if (std::string err = load_preset(kDefaultPreset, cfg); !err.empty()) {
+      std::fprintf(stderr, "moescope: %s\n", err.c_str());
+      return 2;
+    }
+    preset = kDefaultPreset;
+  }
+
+  // 2. GLFW window with an OpenGL 3.3 core context
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) {
+    std::fprintf(stderr, "moescope: cannot open a window (GLFW failed to start); try `moescope run` or `moescope shot`\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(saved.width, saved.height, "moescope", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "moescope: cannot create an OpenGL 3.3 core window\n");
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  glfwSetDropCallback(window, on_drop);
+  float xscale = 1, yscale = 1;
+  glfwGetWindowContentScale(window, &xscale, &yscale);
+
+  // 3. ImGui, its backends, our plot context and fonts
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  static std::string ini_path;
+  ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
+  io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  plot::CreateContext();
+
+  int status = 0;
+  {
+    gui::MainWindow win(cfg, preset, scheduled);
+    UiState& ui = win.ui();
+    ui.ui_scale = std::clamp(xscale, 0.6f, 3.0f);
+    ui_from_json(saved.ui, ui);
+    float font_scale = ui.ui_scale;
+    const std::string font = gui::load_fonts(font_scale);
+    if (font.empty()) win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
+    if (!startup_note.empty()) win.set_status(startup_note, true);
+    std::string err;
+    if (!win.init_gl(&err)) win.set_status("GPU heatmaps off: " + err, true);
+
+    std::string title;
+    // 4. main loop
+    while (!glfwWindowShouldClose(window) && !win.quit_requested) {
+      // Paused and idle: wake on input only (a few times a second for the training thread's notices).
+      if (win.snapshot().running)
+        glfwPollEvents();
+      else
+        glfwWaitEventsTimeout(0.1);
+      for (const std::string& path : g_dropped) win.open_config_file(path);
+      g_dropped.clear();
+      if (font_scale != ui.ui_scale) {  // View > Larger/Smaller text: rebuild the font atlas between frames
+        font_scale = ui.ui_scale;
+        gui::load_fonts(font_scale);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+      }
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      // Ctrl + / Ctrl - change the text size.
+      if (io.KeyCtrl && !io.WantTextInput) {
+        if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, false))
+          ui.ui_scale = std::min(3.0f, ui.ui_scale * 1.15f);
+        if (ImGui::IsKeyPressed(GLFW_KEY_MINUS, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, false))
+          ui.ui_scale = std::max(0.6f, ui.ui_scale / 1.15f);
+      }
+      win.draw();
+      ImGui::Render();
+      int fw = 0, fh = 0;
+      glfwGetFramebufferSize(window, &fw, &fh);
+      glViewport(0, 0, fw, fh);
+      if (ui.light_theme)
+        glClearColor(0.98f, 0.98f, 0.97f, 1.0f);
+      else
+        glClearColor(0.09f, 0.095f, 0.11f, 1.0f);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      if (win.screenshot_requested) {  // F12: what is on screen, before the swap
+        win.screenshot_requested = false;
+        const RunSnapshot& s = win.snapshot();
+        const std::string name = "moescope-" + (s.preset.empty() ? std::string("custom") : s.preset) + "-step" +
+                                 std::to_string(s.steps_done) + ".png";
+        const std::string path = (screenshot_dir() / name).string();
+        const std::string e = gui::save_framebuffer_png(path, fw, fh);
+        win.set_status(e.empty() ? "screenshot saved to " + path : e, !e.empty());
+      }
+      glfwSwapBuffers(window);
+      if (const std::string t = win.title(); t != title) {
+        title = t;
+        glfwSetWindowTitle(window, title.c_str());
+      }
+    }
+
+    // 5. save what the next start reopens
+    if (!settings_file.empty()) {
+      json j;
+      j["ui"] = ui_to_json(ui);
+      j["config"] = config_to_json(win.snapshot().cfg);
+      j["preset"] = win.snapshot().preset;
+      int w = 0, h = 0;
+      glfwGetWindowSize(window, &w, &h);
+      j["window"] = {w, h};
+      if (std::string e = write_file_atomic(settings_file.string(), j.dump(2) + "\n"); !e.empty())
+        std::fprintf(stderr, "moescope: %s\n", e.c_str());
+    }
+    win.shutdown_gl();
+  }
+  plot::DestroyContext();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return status;
+}
+
+}  // namespace moe

@@ -1,0 +1,192 @@
+// panel_common.cpp: what the time-series panels share (see panel_common.h).
+//
+// [SECTION] Layer and theme
+// [SECTION] Time plots: axes, series, events
+// [SECTION] Notes and the key row
+#include "panel_common.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace moe::panel {
+
+// [SECTION] Layer and theme
+
+int layer_of(const PanelContext& ctx) {
+  const int n = std::min(ctx.snap.cfg.n_layers, int(ctx.snap.ids.layers.size()));
+  return n <= 0 ? 0 : std::clamp(ctx.ui.layer, 0, n - 1);
+}
+
+palette::Theme theme() { return plot::GetStyle().theme; }
+
+ImU32 reference_colour() {
+  return theme() == palette::Theme::light ? IM_COL32(70, 72, 80, 230) : IM_COL32(215, 217, 225, 220);
+}
+
+ImU32 event_colour() {
+  return theme() == palette::Theme::light ? IM_COL32(150, 40, 120, 230) : IM_COL32(240, 170, 225, 220);
+}
+
+// [SECTION] Time plots: axes, series, events
+
+namespace {
+int g_next_colour = 0;  // palette index of the next plot_series without a colour (reset by begin_time_plot)
+}  // namespace
+
+bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size, const char* y_label, plot::AxisFlags y_flags,
+                     plot::PlotFlags flags) {
+  if (!plot::BeginPlot(title_id, size, flags)) return false;
+  plot::SetupAxes("step", y_label, plot::AxisFlags_AutoFit, y_flags);
+  plot::SetupAxisLinks(plot::Axis_X, &ctx.ui.steps_link);
+  g_next_colour = 0;
+  return true;
+}
+
+int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesStyle& style) {
+  const History* h = ctx.snap.history.get();
+  if (!h || id < 0 || id >= h->series_count()) return 0;
+  // Reused across frames and plots: fetch copies into it, so it never grows past the largest budget.
+  thread_local std::vector<HistorySample> pts;
+  const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
+  const int level = h->fetch(id, r.min, r.max, plot::GetPlotPointBudget(), pts);
+  const int n = int(pts.size());
+  if (level < 0 || n == 0) return 0;
+  const ImU32 colour = style.colour ? style.colour : palette::categorical(g_next_colour++, theme());
+  HistorySample* p = pts.data();
+  // The item keeps its label so a legend click or hover on the line also hides/highlights its band.
+  if (style.band && level > 0) {  // a bucket of 2^level steps: its min..max behind the mean
+    plot::SetNextFillStyle(colour, 0.16f);
+    plot::PlotShaded(label, &p->x, &p->min, &p->max, n, style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
+                     int(sizeof(HistorySample)));
+  }
+  if (ctx.ui.ema > 0) {
+    if (style.band && level == 0) {  // raw steps: the unsmoothed values stay visible, faintly
+      plot::SetNextLineStyle(palette::with_alpha(colour, 0.28f), 1.0f);
+      plot::PlotLine(label, &p->x, &p->mean, n, style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
+                     int(sizeof(HistorySample)));
+    }
+    plot::SmoothEma(&p->mean, &p->mean, n, ema_for_level(ctx, level), int(sizeof(HistorySample)), int(sizeof(HistorySample)));
+  }
+  plot::SetNextLineStyle(colour, style.weight);
+  plot::PlotLine(label, &p->x, &p->mean, n, style.flags, 0, int(sizeof(HistorySample)));
+  return n;
+}
+
+double ema_for_level(const PanelContext& ctx, int level) {
+  if (!(ctx.ui.ema > 0)) return 0;
+  // A bucket of 2^level steps stands for 2^level EMA updates: weight ema^(2^level).
+  return std::pow(double(std::min(ctx.ui.ema, 0.999f)), std::ldexp(1.0, std::clamp(level, 0, 60)));
+}
+
+void plot_events(PanelContext& ctx) {
+  const std::vector<Event>& ev = ctx.snap.events;
+  if (ev.empty()) return;
+  // Labels are rebuilt only when the event list changes (a new event, or a new run).
+  thread_local std::vector<double> xs;
+  thread_local std::vector<std::string> texts;
+  thread_local std::vector<const char*> ptrs;
+  thread_local std::string last_key;
+  thread_local int64_t last_step = -1;
+  if (xs.size() != ev.size() || last_step != ev.back().step || last_key != ev.back().key) {
+    xs.resize(ev.size());
+    texts.resize(ev.size());
+    ptrs.resize(ev.size());
+    for (size_t i = 0; i < ev.size(); ++i) {
+      xs[i] = double(ev[i].step);
+      texts[i] = ev[i].label();
+    }
+    for (size_t i = 0; i < ev.size(); ++i) ptrs[i] = texts[i].c_str();
+    last_step = ev.back().step;
+    last_key = ev.back().key;
+  }
+  plot::SetNextLineStyle(event_colour(), 1.0f);
+  plot::PlotVLines("event", xs.data(), int(xs.size()), ptrs.data(), plot::ItemFlags_NoLegend | plot::ItemFlags_Dashed);
+}
+
+// [SECTION] Notes and the key row
+
+void no_data_note(const char* text) {
+  const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
+  const float wrap = std::max(40.0f, size.x - 24.0f);
+  const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrap);
+  const ImVec2 at(std::round(pos.x + (size.x - ts.x) * 0.5f), std::round(pos.y + (size.y - ts.y) * 0.5f));
+  ImDrawList* dl = plot::GetPlotDrawList();
+  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, plot::GetStyle().tick_text, text, nullptr, wrap);
+  dl->PopClipRect();
+}
+
+void fit_include(double y) {
+  plot::SetNextLineStyle(IM_COL32(255, 255, 255, 0), 1.0f);  // explicit (non-zero) colour, fully transparent
+  plot::PlotHLine("##fit", y, plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip);
+}
+
+float ColumnAlign::begin(int i, float width) {
+  float target = 0;
+  for (float m : margin) target = std::max(target, m);
+  const float shift = i >= 0 && i < kMax ? std::max(0.0f, target - margin[i]) : 0.0f;
+  if (shift > 0) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + shift);
+  frame_x = ImGui::GetCursorScreenPos().x;
+  return width - shift;
+}
+
+void ColumnAlign::record(int i) {
+  if (i >= 0 && i < kMax) margin[i] = plot::GetPlotPos().x - frame_x;
+}
+
+float x_labels_right_inset(const PanelContext& ctx) {
+  // Mirrors plot.cpp's Layout: right = frame - max(padding, half the label of x.max + 2).
+  const plot::Range r = ctx.ui.steps_link.range;
+  char buf[32];
+  plot::FormatTick(r.max, std::max(std::abs(r.max - r.min) / 8, 1e-12), buf, sizeof buf);
+  const float pad = plot::GetStyle().padding.x;
+  return std::max(pad, ImGui::CalcTextSize(buf).x * 0.5f + 2) - pad;
+}
+
+int key_row(const KeyItem* items, int count, bool* shown) {
+  const float F = ImGui::GetFontSize();
+  const float sw = std::round(F * 0.9f), gap = std::round(F * 0.8f);
+  const plot::Style& ps = plot::GetStyle();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  int hovered = -1;
+  for (int i = 0; i < count; ++i) {
+    const KeyItem& it = items[i];
+    const float w = sw + 4 + ImGui::CalcTextSize(it.label).x;
+    if (i > 0) {
+      ImGui::SameLine(0, gap);
+      if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();  // wrap
+    }
+    ImGui::PushID(i);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float line_h = ImGui::GetFrameHeight();  // sits on a row of frames (radio buttons, sliders)
+    const bool on = !shown || shown[i];
+    if (shown) {
+      if (ImGui::InvisibleButton("##key", ImVec2(w, line_h))) shown[i] = !shown[i];
+    } else {
+      ImGui::Dummy(ImVec2(w, line_h));
+    }
+    if (ImGui::IsItemHovered()) {
+      hovered = on ? i : -1;
+      dl->AddRectFilled(ImVec2(p.x - 2, p.y), ImVec2(p.x + w + 2, p.y + line_h), ps.legend_hover, 2.0f);
+      if (shown) ImGui::SetTooltip(on ? "click to hide" : "click to show");
+    }
+    const ImU32 col = on ? it.colour : palette::with_alpha(it.colour, 0.35f);
+    const float y = std::round(p.y + line_h * 0.5f);
+    if (it.dashed) {
+      dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + sw * 0.4f, y), col, 2.0f);
+      dl->AddLine(ImVec2(p.x + sw * 0.6f, y), ImVec2(p.x + sw, y), col, 2.0f);
+    } else {
+      dl->AddRectFilled(ImVec2(p.x, y - 1.5f), ImVec2(p.x + sw, y + 1.5f), col);
+      dl->AddCircleFilled(ImVec2(p.x + sw * 0.5f, y), sw * 0.26f, col, 10);
+    }
+    dl->AddText(ImVec2(p.x + sw + 4, std::round(p.y + (line_h - F) * 0.5f)), on ? ps.text : ps.hidden_text, it.label);
+    ImGui::PopID();
+  }
+  return hovered;
+}
+
+}  // namespace moe::panel

@@ -1,0 +1,74 @@
+// panel_common.h: what the time-series panels share (panel_common.cpp).
+//
+//   begin_time_plot   BeginPlot + x axis "step" linked across every time plot
+//                     (ui.steps_link), y axis label/flags; returns false if hidden
+//   plot_series       one History series over the visible steps: its min..max
+//                     band per bucket and its mean as a line, EMA-smoothed by ui.ema
+//   plot_events       every live change ("top_k 2→1") as a labelled vertical marker
+//   layer_of          the MoE layer the per-layer panels show (ui.layer, clamped)
+//   no_data_note      centred grey text inside the plot when there is nothing yet
+//   key_row           a one-line legend above a plot (never covers the newest data)
+//   theme, reference_colour, event_colour   colours that read on the current plot theme
+#pragma once
+
+#include "panels.h"
+#include "plot.h"
+
+namespace moe::panel {
+
+int layer_of(const PanelContext& ctx);  // ui.layer clamped to [0, n_layers - 1]
+
+bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size, const char* y_label,
+                     plot::AxisFlags y_flags = plot::AxisFlags_AutoFit, plot::PlotFlags flags = 0);
+
+struct SeriesStyle {
+  ImU32 colour = 0;       // 0: next palette colour
+  bool band = true;       // min..max band of each bucket behind the line
+  plot::ItemFlags flags = 0;
+  float weight = -1.0f;   // line weight (-1 = style default)
+};
+// Fetches `id` over plot::GetPlotQueryRange and draws it; returns the points drawn.
+int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesStyle& style = {});
+
+void plot_events(PanelContext& ctx);  // call after the series, before EndPlot
+
+// ui.ema per point of a fetch at `level` (a bucket of 2^level steps), so a curve is
+// smoothed over the same number of steps at every zoom; 0 = no smoothing.
+double ema_for_level(const PanelContext& ctx, int level);
+
+void no_data_note(const char* text);  // inside BeginPlot/EndPlot
+void fit_include(double y);           // the y fit reaches y, with the usual padding (unlike FitZero, 0 stays off the frame)
+
+// Plots stacked on one x axis whose y tick labels differ in width: shifts each frame right so
+// every data area starts at the same x (margins measured last frame, so it settles in one).
+//   static panel::ColumnAlign align;                      // one per stack
+//   width = align.begin(0, width);  if (begin_time_plot(...)) { align.record(0); ...; EndPlot(); }
+struct ColumnAlign {
+  static constexpr int kMax = 4;
+  float margin[kMax] = {};  // data-area left − frame left of each plot, last frame
+  float frame_x = 0;        // frame left of the plot being drawn
+  float begin(int i, float width);  // before BeginPlot: moves the cursor, returns the narrower width
+  void record(int i);               // inside the plot (after Setup*): measures its margin
+};
+
+// Pixels a plot with x tick labels loses on its right (half its last step label): narrow the
+// plots without tick labels above it by this much and their x axes line up with it.
+float x_labels_right_inset(const PanelContext& ctx);
+
+// [SECTION] Legend above a plot and theme-aware colours (outside BeginPlot/EndPlot)
+
+struct KeyItem {
+  const char* label;     // e.g. "router entropy"
+  ImU32 colour;          // swatch colour
+  bool dashed = false;   // reference line (dashed swatch)
+};
+// Swatch + label per item on the current line, wrapping at the region's edge;
+// returns the item under the mouse (-1: none) so the caller can highlight it.
+// With `shown` ([count]), a click on an entry toggles shown[i]; hidden ones are greyed.
+int key_row(const KeyItem* items, int count, bool* shown = nullptr);
+
+palette::Theme theme();    // plot::GetStyle().theme (the colours the plots are using)
+ImU32 reference_colour();  // dashed reference lines (ideal 1/E, thresholds): neutral grey for the theme
+ImU32 event_colour();      // event markers
+
+}  // namespace moe::panel

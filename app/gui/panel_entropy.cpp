@@ -1,0 +1,97 @@
+// panel_entropy.cpp: 2. router entropy and load entropy over steps, both over log E.
+//
+//   router entropy  mean over tokens of H(p_t) / log E: 1 = every token's gates
+//                   uniform, 0 = every token sure of one expert (a confident router)
+//   load entropy    H(f) / log E of the step's load: 1 = perfectly balanced, falling
+//                   towards 0 as the router collapses onto a few experts
+// A confident router (router entropy low) is healthy; a collapsed one has low
+// load entropy. The dashed red line is the collapse alert (ui.collapse_alert).
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "panel_common.h"
+#include "panels.h"
+
+namespace moe {
+
+namespace {
+
+ImU32 router_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(30, 100, 200, 255) : IM_COL32(105, 180, 255, 255); }
+ImU32 load_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(205, 105, 0, 255) : IM_COL32(255, 172, 64, 255); }
+ImU32 alert_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(200, 30, 30, 220) : IM_COL32(255, 95, 95, 220); }
+
+// A dashed horizontal line with its name written at the right end, above it.
+void labelled_hline(const char* item, const char* text, double y, ImU32 colour) {
+  plot::SetNextLineStyle(colour, 1.5f);
+  plot::PlotHLine(item, y, plot::ItemFlags_Dashed | plot::ItemFlags_NoLegend);
+  const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
+  const float py = plot::PlotToPixels({0, y}).y;
+  if (py < pos.y + 2 || py > pos.y + size.y - 2) return;
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(py + 3 + ts.y > pos.y + size.y ? py - ts.y - 3 : py + 3));
+  ImDrawList* dl = plot::GetPlotDrawList();
+  dl->AddRectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ts.x + 3, at.y + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
+  dl->AddText(at, colour, text);
+}
+
+}  // namespace
+
+void draw_entropy(PanelContext& ctx) {
+  const RunSnapshot& snap = ctx.snap;
+  const int layer = panel::layer_of(ctx);
+  const bool dense = snap.cfg.router == RouterKind::dense || snap.cfg.routed_experts() <= 1;
+  const bool expert_choice = snap.cfg.router == RouterKind::expert_choice;
+  const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size());
+
+  // Key and the latest values.
+  const char* load_label = expert_choice ? "load entropy (expert choice: 1 by construction)" : "load entropy H(f)/log E";
+  const panel::KeyItem key[] = {
+      {"router entropy H(p)/log E", router_colour()},
+      {load_label, load_colour()},
+      {"collapse alert", alert_colour(), true},
+  };
+  ImGui::AlignTextToFramePadding();
+  const int hovered = panel::key_row(key, 3);
+  if (ok && snap.steps_done > 0 && layer < int(snap.last.layers.size())) {
+    const LayerMetrics& m = snap.last.layers[size_t(layer)];
+    char now[96];
+    std::snprintf(now, sizeof now, "now: router %.2f, load %.2f", m.router_entropy, m.load_entropy);
+    ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(now).x + ImGui::CalcTextSize("  layer 3 of 4").x) ImGui::NewLine();
+    ImGui::TextUnformatted(now);
+    if (snap.cfg.n_layers > 1) {
+      ImGui::SameLine();
+      ImGui::TextDisabled(" layer %d of %d", layer, snap.cfg.n_layers);
+    }
+  }
+
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 size(avail.x, std::max(avail.y, ImGui::GetFontSize() * 8));
+  if (!panel::begin_time_plot(ctx, "##entropy", size, "normalised entropy", plot::AxisFlags_Lock,
+                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
+    return;
+  plot::SetupAxisLimits(plot::Axis_Y, -0.03, 1.05, ImGuiCond_Always);  // 0 (collapsed) stays off the frame
+  if (!ok) {
+    panel::no_data_note(dense ? "Dense baseline: there is no router, so both entropies read 1 and do not apply." : "No entropy series yet.");
+  } else {
+    const LayerSeriesIds& L = snap.ids.layers[size_t(layer)];
+    const float dim = hovered >= 0 ? 0.3f : 1.0f;
+    panel::SeriesStyle rs, ls;
+    rs.colour = palette::with_alpha(router_colour(), hovered == 0 ? 1.0f : dim);
+    ls.colour = palette::with_alpha(load_colour(), hovered == 1 ? 1.0f : dim);
+    rs.weight = hovered == 0 ? 3.0f : 2.0f;
+    ls.weight = hovered == 1 ? 3.0f : 2.0f;
+    int drawn = panel::plot_series(ctx, "router entropy", L.router_entropy, rs);
+    drawn += panel::plot_series(ctx, "load entropy", L.load_entropy, ls);
+    char text[64];
+    std::snprintf(text, sizeof text, "collapse alert: load entropy < %.2f", double(ctx.ui.collapse_alert));
+    labelled_hline("collapse alert", text, ctx.ui.collapse_alert, palette::with_alpha(alert_colour(), hovered == 2 || hovered < 0 ? 1.0f : 0.4f));
+    if (drawn == 0) panel::no_data_note("No steps yet: router and load entropy appear here as the run trains.");
+  }
+  panel::plot_events(ctx);
+  plot::EndPlot();
+}
+
+}  // namespace moe

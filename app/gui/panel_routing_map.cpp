@@ -1,0 +1,278 @@
+// panel_routing_map.cpp: 8. the router's partition of the input plane (blobs task):
+// each cell coloured by the expert that wins it (palette::categorical, the same
+// colour as everywhere else), darker where the top-1 gate is less confident, drawn
+// by the GPU (HeatmapGL::render_routing) in data coordinates with equal units on
+// both axes. The probe batch's points sit on top, one marker shape per true class,
+// so one sees which experts a class's cluster is routed to. A key at the right lists
+// the experts that win part of the plane (with their share) and the class shapes.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "palette.h"
+#include "panel_common.h"
+#include "panels.h"
+#include "plot.h"
+
+namespace moe {
+
+namespace {
+
+constexpr int kShapes = 6;  // circle, square, triangle, diamond, triangle down, cross; then again
+
+// A marker of class `shape` centred on c, radius r: fill, then a contrasting outline.
+void draw_marker(ImDrawList* dl, ImVec2 c, float r, int shape, ImU32 fill, ImU32 outline) {
+  switch (shape % kShapes) {
+    case 0:
+      dl->AddCircleFilled(c, r, fill, 12);
+      dl->AddCircle(c, r, outline, 12, 1.0f);
+      break;
+    case 1: {
+      const float h = r * 0.85f;
+      dl->AddRectFilled(ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y + h), fill);
+      dl->AddRect(ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y + h), outline, 0, 0, 1.0f);
+      break;
+    }
+    case 2: {
+      const ImVec2 a(c.x, c.y - r * 1.1f), b(c.x + r, c.y + r * 0.75f), d(c.x - r, c.y + r * 0.75f);
+      dl->AddTriangleFilled(a, b, d, fill);
+      dl->AddTriangle(a, b, d, outline, 1.0f);
+      break;
+    }
+    case 3: {
+      const ImVec2 a(c.x, c.y - r * 1.15f), b(c.x + r, c.y), d(c.x, c.y + r * 1.15f), e(c.x - r, c.y);
+      dl->AddQuadFilled(a, b, d, e, fill);
+      dl->AddQuad(a, b, d, e, outline, 1.0f);
+      break;
+    }
+    case 4: {
+      const ImVec2 a(c.x, c.y + r * 1.1f), b(c.x - r, c.y - r * 0.75f), d(c.x + r, c.y - r * 0.75f);
+      dl->AddTriangleFilled(a, b, d, fill);
+      dl->AddTriangle(a, b, d, outline, 1.0f);
+      break;
+    }
+    default: {  // a plus, drawn twice for the outline
+      const float h = r * 1.05f;
+      dl->AddLine(ImVec2(c.x - h, c.y), ImVec2(c.x + h, c.y), outline, 4.0f);
+      dl->AddLine(ImVec2(c.x, c.y - h), ImVec2(c.x, c.y + h), outline, 4.0f);
+      dl->AddLine(ImVec2(c.x - h + 1, c.y), ImVec2(c.x + h - 1, c.y), fill, 2.0f);
+      dl->AddLine(ImVec2(c.x, c.y - h + 1), ImVec2(c.x, c.y + h - 1), fill, 2.0f);
+      break;
+    }
+  }
+}
+
+// The plot frame's margins around its data area (as plot.cpp lays it out), to
+// give the plane equal units on both axes.
+ImVec2 plot_margins() {
+  const float F = ImGui::GetFontSize();
+  const ImVec2 pad = plot::GetStyle().padding;
+  const float tick_w = ImGui::CalcTextSize("-0.5").x;
+  return ImVec2(2 * pad.x + (F + 5) + tick_w + 6, 2 * pad.y + (F + 5) + (F + 5) + (F + 3));
+}
+
+// The CPU fallback of render_routing: one rectangle per cell.
+void draw_cells_cpu(const RoutingMap& map, palette::Theme theme, float min_brightness) {
+  ImDrawList* dl = plot::GetPlotDrawList();
+  const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
+  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  const double cw = (map.x1 - map.x0) / map.res, ch = (map.y1 - map.y0) / map.res;
+  for (int r = 0; r < map.res; ++r)
+    for (int c = 0; c < map.res; ++c) {
+      const size_t i = size_t(r) * size_t(map.res) + size_t(c);
+      const int e = map.winner[i];
+      if (e < 0) continue;
+      const ImVec2 a = plot::PlotToPixels({map.x0 + cw * c, map.y0 + ch * (r + 1)});
+      const ImVec2 b = plot::PlotToPixels({map.x0 + cw * (c + 1), map.y0 + ch * r});
+      const float k = min_brightness + (1 - min_brightness) * std::clamp(map.confidence[i], 0.0f, 1.0f);
+      const ImVec4 col = ImGui::ColorConvertU32ToFloat4(palette::categorical(e, theme));
+      dl->AddRectFilled(ImVec2(std::floor(a.x), std::floor(a.y)), ImVec2(std::ceil(b.x), std::ceil(b.y)),
+                        ImGui::ColorConvertFloat4ToU32(ImVec4(col.x * k, col.y * k, col.z * k, 1.0f)));
+    }
+  dl->PopClipRect();
+}
+
+}  // namespace
+
+void draw_routing_map(PanelContext& ctx) {
+  const RunSnapshot& s = ctx.snap;
+  const Config& cfg = s.cfg;
+  const bool light = ctx.ui.light_theme;
+  const palette::Theme theme = light ? palette::Theme::light : palette::Theme::dark;
+  const float F = ImGui::GetFontSize();
+
+  if (cfg.task != Task::blobs) {
+    // A note in the middle of the panel: why there is no map, and how to get one.
+    const char* task = cfg.task == Task::teacher ? "teacher" : "chars";
+    char detail[320];
+    std::snprintf(detail, sizeof detail,
+                  "This run uses the %s task, whose inputs have no plane to draw. No preset uses blobs: set "
+                  "task = blobs under Run in the controls (a new run starts), or start moescope without a preset "
+                  "(blobs is the default) or with --set task=blobs.",
+                  task);
+    const char* head = "The routing map needs the blobs task (2-D inputs)";
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float wrap = std::min(avail.x - 2 * F, 40 * F);
+    const float h = ImGui::CalcTextSize(head, nullptr, false, wrap).y + ImGui::GetStyle().ItemSpacing.y +
+                    ImGui::CalcTextSize(detail, nullptr, false, wrap).y;
+    const ImVec2 start = ImGui::GetCursorPos();
+    const float x = start.x + std::max(F, (avail.x - wrap) * 0.5f);
+    ImGui::SetCursorPos(ImVec2(x, start.y + std::max(0.0f, (avail.y - h) * 0.45f)));
+    ImGui::PushTextWrapPos(x + wrap);
+    ImGui::TextUnformatted(head);
+    ImGui::SetCursorPosX(x);
+    ImGui::TextUnformatted(detail);
+    ImGui::PopTextWrapPos();
+    return;
+  }
+
+  const RoutingMap& map = s.map;
+  const int E = cfg.routed_experts();
+  const bool have_map = map.res > 0 && map.winner.size() == size_t(map.res) * size_t(map.res) && map.x1 > map.x0 && map.y1 > map.y0;
+
+  // Share of the plane each expert wins.
+  std::vector<int> cells(size_t(std::max(1, E)), 0);
+  if (have_map)
+    for (int w : map.winner)
+      if (w >= 0 && w < E) ++cells[size_t(w)];
+  const std::vector<int32_t>* labels = !s.probe.empty() ? &s.probe[0].labels : nullptr;
+  const int n_points = int(s.probe_xy.size() / 2);
+  const int n_classes = cfg.blob_classes;
+
+  // Layout: the map (equal units) on the left, the key on the right.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  char widest[48];
+  std::snprintf(widest, sizeof widest, "expert %d  100%%", std::max(0, E - 1));
+  const float key_w = std::round(std::max({ImGui::CalcTextSize(widest).x, ImGui::CalcTextSize("brightness = confidence").x,
+                                           ImGui::CalcTextSize("probe tokens, by class").x}) +
+                                 F * 1.6f);
+  const ImVec2 margins = plot_margins();
+  double x0 = have_map ? map.x0 : -1, x1 = have_map ? map.x1 : 1, y0 = have_map ? map.y0 : -1, y1 = have_map ? map.y1 : 1;
+  // Plot width: what equal units need at the full height, within what is left beside the key.
+  const float max_plot_w = std::max(10 * F, avail.x - key_w - ImGui::GetStyle().ItemSpacing.x);
+  const float area_h = std::max(10.0f, avail.y - margins.y);
+  const float want_w = float(area_h * (x1 - x0) / (y1 - y0)) + margins.x;
+  const float plot_w = std::min(max_plot_w, want_w);
+  // Widen the shorter data range so one unit has the same length on both axes.
+  {
+    const double area_w = std::max(10.0f, plot_w - margins.x);
+    const double sx = (x1 - x0) / area_w, sy = (y1 - y0) / area_h;
+    if (sx > sy) {
+      const double grow = (sx * area_h - (y1 - y0)) * 0.5;
+      y0 -= grow, y1 += grow;
+    } else {
+      const double grow = (sy * area_w - (x1 - x0)) * 0.5;
+      x0 -= grow, x1 += grow;
+    }
+  }
+
+  char title[96];
+  if (cfg.n_layers > 1)
+    std::snprintf(title, sizeof title, "Winning expert over the plane, layer %d###routing_map", s.map_layer);
+  else
+    std::snprintf(title, sizeof title, "%s###routing_map",
+                  ImGui::CalcTextSize("Winning expert over the input plane").x + 16 <= plot_w ? "Winning expert over the input plane"
+                                                                                                : "Winning expert");
+  if (plot::BeginPlot(title, ImVec2(plot_w, avail.y), plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom)) {
+    plot::SetupAxes("input x1", "input x2");
+    plot::SetupAxisLimits(plot::Axis_X, x0, x1, ImGuiCond_Always);
+    plot::SetupAxisLimits(plot::Axis_Y, y0, y1, ImGuiCond_Always);
+    if (!have_map) {
+      panel::no_data_note("no routing map yet");
+    } else {
+      const plot::Point lo{map.x0, map.y0}, hi{map.x1, map.y1};
+      if (ctx.gpu) {
+        const ImVec2 a = plot::PlotToPixels({lo.x, hi.y}), b = plot::PlotToPixels({hi.x, lo.y});
+        const int w = std::max(1, int(std::lround(b.x - a.x))), h = std::max(1, int(std::lround(b.y - a.y)));
+        thread_local std::vector<float> winner;
+        winner.resize(map.winner.size());
+        for (size_t i = 0; i < winner.size(); ++i) winner[i] = float(map.winner[i]);
+        const ImTextureID tex = ctx.gpu->routing.render_routing(winner.data(), map.confidence.data(), map.res, map.res, theme, w, h);
+        // Map row 0 is at y0 (the bottom) and the texture's row 0 is its top: flip v.
+        plot::PlotImage("##routing", tex, lo, hi, ImVec2(0, 1), ImVec2(1, 0));
+      } else {
+        draw_cells_cpu(map, theme, 0.25f);
+      }
+      // Probe tokens on top: white (dark outline) markers, one shape per true class.
+      ImDrawList* dl = plot::GetPlotDrawList();
+      const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
+      dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+      const float r = std::clamp(F * 0.24f, 2.5f, 5.0f);
+      for (int t = 0; t < n_points; ++t) {
+        const int cls = labels && t < int(labels->size()) ? (*labels)[size_t(t)] : 0;
+        const ImVec2 c = plot::PlotToPixels({s.probe_xy[size_t(2 * t)], s.probe_xy[size_t(2 * t + 1)]});
+        draw_marker(dl, c, r, cls, IM_COL32(255, 255, 255, 235), IM_COL32(10, 10, 15, 255));
+      }
+      dl->PopClipRect();
+      if (plot::IsPlotHovered()) {
+        const plot::Point m = plot::GetPlotMousePos();
+        const int cx = int(std::floor((m.x - map.x0) / (map.x1 - map.x0) * map.res));
+        const int cy = int(std::floor((m.y - map.y0) / (map.y1 - map.y0) * map.res));
+        if (cx >= 0 && cx < map.res && cy >= 0 && cy < map.res) {
+          const size_t i = size_t(cy) * size_t(map.res) + size_t(cx);
+          ImGui::BeginTooltip();
+          ImGui::Text("expert %d wins here, top-1 gate %.2f", map.winner[i], double(map.confidence[i]));
+          ImGui::EndTooltip();
+        }
+      }
+    }
+    plot::EndPlot();
+  }
+
+  // The key: experts that win part of the plane, then the class shapes.
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float row_h = ImGui::GetTextLineHeightWithSpacing();
+  const float sw = std::round(F * 0.8f);
+  const float key_top = ImGui::GetCursorScreenPos().y;
+  const float key_bottom = key_top + avail.y;
+  const float class_rows_h = (n_points > 0 ? float(std::min(n_classes, 12) + 1) * row_h : 0) + row_h;
+  ImGui::Dummy(ImVec2(key_w, plot::GetStyle().padding.y));
+  ImGui::TextUnformatted("winning expert");
+  const int total = have_map ? map.res * map.res : 0;
+  int listed = 0, winners = 0;
+  for (int e = 0; e < E; ++e) winners += cells[size_t(e)] > 0;
+  for (int e = 0; e < E && total > 0; ++e) {
+    if (cells[size_t(e)] == 0) continue;
+    // Keep room for the class key and a "+N more" line.
+    if (ImGui::GetCursorScreenPos().y + 2 * row_h + class_rows_h > key_bottom && listed < winners - 1) {
+      ImGui::TextDisabled("+%d more", winners - listed);
+      break;
+    }
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float dy = std::round((ImGui::GetTextLineHeight() - sw) * 0.5f);
+    dl->AddRectFilled(ImVec2(p.x, p.y + dy), ImVec2(p.x + sw, p.y + dy + sw), palette::categorical(e, theme), 2.0f);
+    ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
+    ImGui::SameLine();
+    ImGui::Text("expert %d", e);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%.0f%%", 100.0 * cells[size_t(e)] / total);
+    ++listed;
+  }
+  if (E - winners > 0 && total > 0) ImGui::TextDisabled("%d win nowhere", E - winners);
+  ImGui::TextDisabled("brightness = confidence");
+  if (n_points > 0) {
+    ImGui::Dummy(ImVec2(1, row_h * 0.3f));
+    ImGui::TextUnformatted("probe tokens, by class");
+    for (int c = 0; c < n_classes; ++c) {
+      if (ImGui::GetCursorScreenPos().y + row_h > key_bottom) break;
+      const ImVec2 p = ImGui::GetCursorScreenPos();
+      const float cy = std::round(p.y + ImGui::GetTextLineHeight() * 0.5f);
+      dl->AddRectFilled(ImVec2(p.x - 1, p.y), ImVec2(p.x + sw + 2, p.y + ImGui::GetTextLineHeight()),
+                        light ? IM_COL32(120, 120, 130, 255) : IM_COL32(70, 70, 80, 255), 2.0f);
+      draw_marker(dl, ImVec2(p.x + sw * 0.5f + 0.5f, cy), std::clamp(F * 0.24f, 2.5f, 5.0f), c, IM_COL32(255, 255, 255, 235),
+                  IM_COL32(10, 10, 15, 255));
+      ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
+      ImGui::SameLine();
+      ImGui::Text("class %d", c);
+    }
+  }
+  ImGui::EndGroup();
+}
+
+}  // namespace moe

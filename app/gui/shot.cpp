@@ -1,0 +1,218 @@
+// shot.cpp: `moescope shot` — train headless, render the window or one panel
+// offscreen (EGL surfaceless, no display needed), write a PNG.
+//
+//   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
+//                 [--scale 1.25] [--theme light] [--panel load] [--timing]
+//
+// The run is the same as `moescope run` with the same config and seed (the
+// Session trains with the same Trainer), stopped exactly at --steps. --timing
+// then keeps training while rendering 300 frames and prints the median and 95th
+// percentile frame time and the training speed with and without the window.
+#include <CLI/CLI.hpp>
+#include <epoxy/gl.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "gl_context.h"
+#include "gui_main.h"
+#include "plot.h"
+#include "window.h"
+
+namespace moe {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool parse_size(const std::string& text, int& w, int& h) {
+  int a = 0, b = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &a, &x, &b, &extra) != 3 || (x != 'x' && x != 'X')) return false;
+  if (a < 200 || b < 150 || a > 8192 || b > 8192) return false;
+  w = a;
+  h = b;
+  return true;
+}
+
+// Waits until the session has taken every command and stopped (run_to reached, or diverged).
+bool wait_idle(Session& s, int64_t steps, double timeout_s) {
+  const auto t0 = Clock::now();
+  for (;;) {
+    const auto snap = s.snapshot();
+    if (snap->commands_done >= s.commands_queued() && !snap->running &&
+        (snap->steps_done >= steps || snap->diverged || snap->notice.rfind("refused", 0) == 0))
+      return true;
+    if (std::chrono::duration<double>(Clock::now() - t0).count() > timeout_s) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// One frame: the whole window or one panel, rendered into the bound FBO. Returns its CPU+GPU time in ms.
+double render_frame(gui::MainWindow& win, const PanelInfo* panel, int w, int h, bool light) {
+  const auto t0 = Clock::now();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(w), float(h));
+  io.DeltaTime = 1.0f / 60.0f;
+  io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  if (panel)
+    win.draw_single_panel(*panel);
+  else
+    win.draw();
+  ImGui::Render();
+  glViewport(0, 0, w, h);
+  if (light)
+    glClearColor(0.98f, 0.98f, 0.97f, 1.0f);
+  else
+    glClearColor(0.09f, 0.095f, 0.11f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  glFinish();
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, size_t(q * double(v.size() - 1) + 0.5));
+  return v[i];
+}
+
+}  // namespace
+
+void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
+  cmd->add_option("--steps", opt.steps, "Training steps before the shot (default: the config's steps)")
+      ->check(CLI::Range(int64_t(0), int64_t(100000000)));
+  cmd->add_option("--out", opt.out, "PNG file to write")->required();
+  cmd->add_option_function<std::string>(
+         "--size",
+         [&opt](const std::string& s) {
+           if (!parse_size(s, opt.width, opt.height))
+             throw CLI::ValidationError("--size", "'" + s + "' is not WxH with W in [200, 8192] and H in [150, 8192], e.g. 1600x1000");
+         },
+         "Image size in pixels, WxH (default 1600x1000)");
+  cmd->add_option("--scale", opt.scale, "UI scale: fonts and spacing (default 1)")->check(CLI::Range(0.5f, 4.0f));
+  cmd->add_option("--theme", opt.theme, "dark or light (the report theme)")->check(CLI::IsMember({"dark", "light"}));
+  cmd->add_option("--panel", opt.panel, "Only this panel: load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity");
+  cmd->add_flag("--timing", opt.timing, "Also print median and p95 frame time and training steps/s with the window open");
+}
+
+int cmd_shot(const ShotOptions& opt) {
+  Config cfg;
+  std::vector<ScheduledChange> scheduled;
+  if (std::string err = resolve_config(opt.source, cfg, &scheduled); !err.empty()) {
+    std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
+    return 2;
+  }
+  if (opt.out.size() < 5 || opt.out.substr(opt.out.size() - 4) != ".png") {
+    std::fprintf(stderr, "moescope shot: --out '%s' must name a .png file\n", opt.out.c_str());
+    return 2;
+  }
+  const PanelInfo* panel = nullptr;
+  if (!opt.panel.empty()) {
+    int n = 0;
+    const PanelInfo* list = panel_list(&n);
+    std::string names;
+    for (int i = 0; i < n; ++i) {
+      if (opt.panel == list[i].name) panel = &list[i];
+      names += (i ? ", " : "") + std::string(list[i].name);
+    }
+    if (!panel) {
+      std::fprintf(stderr, "moescope shot: unknown panel '%s'; panels: %s\n", opt.panel.c_str(), names.c_str());
+      return 2;
+    }
+  }
+  const int64_t steps = opt.steps >= 0 ? opt.steps : cfg.steps;
+
+  gui::OffscreenGL gl;
+  std::string err;
+  if (!gl.create(opt.width, opt.height, &err)) {
+    std::fprintf(stderr, "moescope shot: cannot render offscreen: %s\n", err.c_str());
+    return 1;
+  }
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.LogFilename = nullptr;
+  gui::load_fonts(opt.scale);
+  if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
+    std::fprintf(stderr, "moescope shot: the OpenGL 3.3 renderer failed to start (%s)\n", gl.renderer().c_str());
+    ImGui::DestroyContext();
+    return 1;
+  }
+  plot::CreateContext();
+  int status = 0;
+  {
+    gui::MainWindow win(cfg, opt.source.preset, scheduled);
+    win.interactive = false;
+    win.ui().light_theme = opt.theme == "light";
+    win.ui().ui_scale = opt.scale;
+    if (!win.init_gl(&err)) std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
+    win.session().set_map_layer(0);
+    win.session().run_to(steps);
+    const auto t0 = Clock::now();
+    if (!wait_idle(win.session(), steps, 3600.0)) {
+      std::fprintf(stderr, "moescope shot: training did not reach step %lld within an hour\n", static_cast<long long>(steps));
+      status = 1;
+    }
+    const double train_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    const auto snap = win.session().snapshot();
+    if (snap->diverged) std::fprintf(stderr, "moescope shot: the run diverged (%s); the shot shows it\n", snap->diverged_what.c_str());
+    // A few frames so auto-fitted axes, legends and text sizes settle, then the shot.
+    for (int i = 0; i < 4; ++i) render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
+    if (status == 0) {
+      err = gui::save_framebuffer_png(opt.out, opt.width, opt.height);
+      if (!err.empty()) {
+        std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
+        status = 1;
+      } else {
+        std::printf("wrote %s (%dx%d, %s, step %lld, trained in %.2f s)\n", opt.out.c_str(), opt.width, opt.height,
+                    panel ? panel->name : "whole window", static_cast<long long>(snap->steps_done), train_s);
+      }
+    }
+    if (status == 0 && opt.timing) {
+      // Training speed without drawing, then with a frame drawn continuously, on the same run.
+      auto speed = [&](double seconds, bool draw, std::vector<double>* frames) {
+        const int64_t s0 = win.session().snapshot()->steps_done;
+        const auto a = Clock::now();
+        win.session().play();
+        double el = 0;
+        while ((el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds) {
+          if (draw) {
+            const double ms = render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
+            if (frames) frames->push_back(ms);
+          } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          }
+        }
+        win.session().pause();
+        wait_idle(win.session(), 0, 60.0);
+        const int64_t s1 = win.session().snapshot()->steps_done;
+        return double(s1 - s0) / std::chrono::duration<double>(Clock::now() - a).count();
+      };
+      std::vector<double> frames;
+      const double headless = speed(3.0, false, nullptr);
+      const double windowed = speed(5.0, true, &frames);
+      const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
+      std::printf("frames: %zu at %dx%d on %s\n", frames.size(), opt.width, opt.height, gl.renderer().c_str());
+      std::printf("frame time: median %.2f ms (%.0f frames/s), p95 %.2f ms\n", med, med > 0 ? 1000.0 / med : 0.0, p95);
+      std::printf("training: %.0f steps/s while drawing, %.0f steps/s without (%.0f%%)\n", windowed, headless,
+                  headless > 0 ? 100.0 * windowed / headless : 0.0);
+      std::printf("history: %.1f MB for %lld steps\n", double(snap->history->memory_bytes()) / 1e6,
+                  static_cast<long long>(win.session().snapshot()->steps_done));
+    }
+    win.shutdown_gl();
+  }
+  plot::DestroyContext();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui::DestroyContext();
+  return status;
+}
+
+}  // namespace moe

@@ -1,0 +1,505 @@
+// window.cpp: the whole window (see window.h).
+//
+// [SECTION] Theme and fonts
+// [SECTION] MainWindow: construction, snapshot, config files
+// [SECTION] Frame: shortcuts, menu bar, status strip, panels
+// [SECTION] Popups: open/save a config, help
+#include "window.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "heatmap_gl.h"
+#include "plot.h"
+
+namespace moe::gui {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Key codes as the GLFW backend fills io.KeysDown (letters are their ASCII capitals).
+constexpr int kKeyF12 = 301;
+constexpr int kKeyR = 'R', kKeyS = 'S', kKeyO = 'O';
+
+constexpr float kControlsWidth = 340.0f;  // left column, × UI scale
+constexpr float kStatusHeight = 30.0f;    // strip above the panels, × UI scale
+
+ImVec4 rgba(float r, float g, float b, float a = 1.0f) { return ImVec4(r, g, b, a); }
+
+}  // namespace
+
+// [SECTION] Theme and fonts
+
+void apply_theme(bool light, float scale) {
+  ImGuiStyle style;
+  if (light) {
+    ImGui::StyleColorsLight(&style);
+    style.Colors[ImGuiCol_WindowBg] = rgba(0.98f, 0.98f, 0.97f);
+    style.Colors[ImGuiCol_ChildBg] = rgba(1.0f, 1.0f, 1.0f, 0.0f);
+    style.Colors[ImGuiCol_TitleBgActive] = rgba(0.84f, 0.86f, 0.90f);
+    style.Colors[ImGuiCol_TitleBg] = rgba(0.90f, 0.91f, 0.93f);
+    style.Colors[ImGuiCol_Text] = rgba(0.08f, 0.08f, 0.10f);
+  } else {
+    ImGui::StyleColorsDark(&style);
+    style.Colors[ImGuiCol_WindowBg] = rgba(0.09f, 0.095f, 0.11f);
+    style.Colors[ImGuiCol_ChildBg] = rgba(0.0f, 0.0f, 0.0f, 0.0f);
+    style.Colors[ImGuiCol_TitleBgActive] = rgba(0.16f, 0.20f, 0.28f);
+    style.Colors[ImGuiCol_TitleBg] = rgba(0.12f, 0.14f, 0.18f);
+  }
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.WindowBorderSize = 1.0f;
+  style.FramePadding = ImVec2(6, 4);
+  style.ItemSpacing = ImVec2(8, 5);
+  style.WindowPadding = ImVec2(8, 6);
+  style.ScaleAllSizes(scale);
+  ImGui::GetStyle() = style;
+  if (light)
+    plot::StyleColorsLight();
+  else
+    plot::StyleColorsDark();
+  plot::GetStyle().line_weight = 1.5f * std::max(1.0f, scale);
+}
+
+std::string load_fonts(float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  // Latin-1, Greek (α β γ), general punctuation (— …), arrows (→), maths (− ≤ ≥ ≈ ×), block (▶ ■).
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2044, 0x2190, 0x21FF,
+                                   0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                              "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
+  const float px = std::round(15.0f * scale);
+  for (const char* path : candidates) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) continue;
+    ImFontConfig fc;
+    fc.OversampleH = 2;
+    if (io.Fonts->AddFontFromFileTTF(path, px, &fc, ranges)) return path;
+  }
+  ImFontConfig fc;
+  fc.SizePixels = std::round(13.0f * scale);
+  io.Fonts->AddFontDefault(&fc);
+  return "";
+}
+
+// [SECTION] MainWindow
+
+MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled)
+    : session_(std::make_unique<Session>(cfg, preset)), edit_(cfg), preset_(preset), presets_(list_presets()) {
+  if (!scheduled.empty()) {
+    if (std::string err = session_->schedule(scheduled); !err.empty()) set_status(err, true);
+  }
+  snap_ = session_->snapshot();
+}
+
+MainWindow::~MainWindow() {
+  session_.reset();  // joins the training thread before the UI state goes
+}
+
+bool MainWindow::init_gl(std::string* error) {
+  gpu_ = std::make_unique<PanelGpu>();
+  std::string err;
+  gpu_ok_ = gpu_->gates.init(&err) && gpu_->load.init(&err) && gpu_->routing.init(&err) &&
+            gpu_->specialisation.init(&err);
+  if (!gpu_ok_) {
+    gpu_.reset();
+    if (error) *error = err;
+  }
+  return gpu_ok_;
+}
+
+void MainWindow::shutdown_gl() {
+  if (gpu_) {
+    gpu_->gates.shutdown();
+    gpu_->load.shutdown();
+    gpu_->routing.shutdown();
+    gpu_->specialisation.shutdown();
+  }
+  gpu_.reset();
+  gpu_ok_ = false;
+}
+
+void MainWindow::take_snapshot() {
+  snap_ = session_->snapshot();
+  sync_edit_config();
+}
+
+// The controls edit `edit_`; it follows the run's config whenever every command
+// we sent has been taken up and no widget is being dragged.
+void MainWindow::sync_edit_config() {
+  if (ImGui::GetCurrentContext() && ImGui::IsAnyItemActive()) return;
+  if (snap_->commands_done < session_->commands_queued()) return;
+  if (!changed_settings(edit_, snap_->cfg).empty()) edit_ = snap_->cfg;
+  if (!snap_->preset.empty()) preset_ = snap_->preset;
+}
+
+void MainWindow::apply_edit(bool structural_ok) {
+  if (!structural_ok && structural_change(snap_->cfg, edit_)) return;  // wait for the widget's release
+  if (changed_settings(snap_->cfg, edit_).empty()) return;
+  if (std::string err = session_->apply(edit_); !err.empty()) {
+    set_status(err, true);
+    edit_ = snap_->cfg;  // nothing changes
+  }
+}
+
+std::string MainWindow::title() const {
+  const RunSnapshot& s = *snap_;
+  std::string t = "moescope \u2014 ";
+  t += s.preset.empty() ? std::string("custom config") : s.preset;
+  t += " \u2014 step " + std::to_string(s.steps_done);
+  t += s.diverged ? " \u2014 diverged" : s.running ? " \u2014 running" : " \u2014 paused";
+  return t;
+}
+
+void MainWindow::set_status(const std::string& text, bool error) {
+  status_ = text;
+  status_error_ = error;
+  status_time_ = ImGui::GetCurrentContext() ? ImGui::GetTime() : 0.0;
+}
+
+std::string MainWindow::open_config_file(const std::string& path) {
+  Config cfg = default_config();
+  std::string err = load_config_file(path, cfg);
+  if (err.empty()) err = validate(cfg);
+  if (!err.empty()) {
+    set_status(err, true);
+    return err;
+  }
+  // A preset file keeps its name as the preset; any other file is a custom config.
+  std::string preset;
+  for (const Preset& p : presets_) {
+    std::error_code ec;
+    if (fs::equivalent(fs::path(assets_dir()) / "presets" / (p.name + ".json"), path, ec)) preset = p.name;
+  }
+  err = session_->apply(cfg, preset.empty() ? "file " + fs::path(path).filename().string() : preset);
+  if (!err.empty()) {
+    set_status(err, true);
+    return err;
+  }
+  edit_ = cfg;
+  set_status("opened " + path);
+  return "";
+}
+
+std::string MainWindow::open_preset(const std::string& name) {
+  Config cfg;
+  std::string err = load_preset(name, cfg);
+  if (err.empty()) err = session_->apply(cfg, name);
+  if (!err.empty()) {
+    set_status(err, true);
+    return err;
+  }
+  edit_ = cfg;
+  preset_ = name;
+  set_status("preset " + name);
+  return "";
+}
+
+std::string MainWindow::save_config_file(const std::string& path) {
+  std::string err = write_file_atomic(path, config_to_json(snap_->cfg).dump(2) + "\n");
+  if (!err.empty()) {
+    set_status(err, true);
+    return err;
+  }
+  set_status("saved " + path);
+  return "";
+}
+
+// [SECTION] Frame
+
+void MainWindow::draw() {
+  take_snapshot();
+  if (theme_applied_ != int(ui_.light_theme) || scale_applied_ != ui_.ui_scale) {
+    apply_theme(ui_.light_theme, ui_.ui_scale);
+    theme_applied_ = int(ui_.light_theme);
+    scale_applied_ = ui_.ui_scale;
+  }
+  if (interactive) handle_shortcuts();
+  draw_menu_bar();
+
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float s = ui_.ui_scale;
+  const float top = vp->WorkPos.y;
+  const ImVec2 work(vp->WorkSize.x, vp->WorkSize.y);
+  const float controls_w = std::min(kControlsWidth * s, work.x * 0.4f);
+  draw_controls_window(ImVec2(vp->WorkPos.x, top), ImVec2(controls_w, work.y));
+
+  // Status strip and panels to the right of the controls.
+  const ImVec2 right_pos(vp->WorkPos.x + controls_w, top);
+  const ImVec2 right_size(work.x - controls_w, work.y);
+  const float strip_h = (snap_->diverged ? 2.0f : 1.0f) * kStatusHeight * s + 8.0f * s;
+  ImGui::SetNextWindowPos(right_pos);
+  ImGui::SetNextWindowSize(ImVec2(right_size.x, strip_h));
+  ImGui::Begin("##status", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  draw_status_strip(right_size.x);
+  ImGui::End();
+  draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h), ImVec2(right_size.x, right_size.y - strip_h));
+
+  if (interactive) {
+    draw_file_popup();
+    draw_help_popup();
+  }
+}
+
+void MainWindow::draw_single_panel(const PanelInfo& panel) {
+  take_snapshot();
+  if (theme_applied_ != int(ui_.light_theme) || scale_applied_ != ui_.ui_scale) {
+    apply_theme(ui_.light_theme, ui_.ui_scale);
+    theme_applied_ = int(ui_.light_theme);
+    scale_applied_ = ui_.ui_scale;
+  }
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->Pos);
+  ImGui::SetNextWindowSize(vp->Size);
+  std::string title = panel.title;
+  title += " \u2014 ";
+  title += snap_->preset.empty() ? std::string("custom config") : snap_->preset;
+  title += ", step " + std::to_string(snap_->steps_done);
+  title += "###single";
+  ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                           ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
+  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
+  panel.draw(ctx);
+  ImGui::End();
+}
+
+void MainWindow::handle_shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;  // typing in a field
+  const bool ctrl = io.KeyCtrl;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && !ctrl) session_->toggle();
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) && !ctrl) session_->step_once();
+  if (ImGui::IsKeyPressed(kKeyR, false) && !ctrl) session_->reset();
+  if (ImGui::IsKeyPressed(kKeyF12, false)) screenshot_requested = true;
+  if (ctrl && ImGui::IsKeyPressed(kKeyS, false)) {
+    file_mode_ = 2;
+    open_file_ = true;
+  }
+  if (ctrl && ImGui::IsKeyPressed(kKeyO, false)) {
+    file_mode_ = 1;
+    open_file_ = true;
+  }
+}
+
+void MainWindow::draw_menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open config...", "Ctrl+O")) file_mode_ = 1, open_file_ = true;
+    if (ImGui::MenuItem("Save config...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
+    if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit")) quit_requested = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Run")) {
+    if (ImGui::MenuItem(snap_->running ? "Pause" : "Play", "Space")) session_->toggle();
+    if (ImGui::MenuItem("Step", "Right arrow")) session_->step_once();
+    if (ImGui::MenuItem("Reset", "R")) session_->reset();
+    if (ImGui::MenuItem("New seed")) session_->new_seed();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Presets")) {
+    for (const Preset& p : presets_) {
+      if (ImGui::MenuItem(p.name.c_str(), nullptr, p.name == preset_)) open_preset(p.name);
+      if (ImGui::IsItemHovered() && !p.title.empty()) ImGui::SetTooltip("%s", p.title.c_str());
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    int n = 0;
+    const PanelInfo* panels = panel_list(&n);
+    for (int i = 0; i < n && i < int(std::size(ui_.show_panel)); ++i) ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[i]);
+    ImGui::Separator();
+    ImGui::MenuItem("Light \"report\" theme", nullptr, &ui_.light_theme);
+    if (ImGui::MenuItem("Larger text", "Ctrl++")) ui_.ui_scale = std::min(3.0f, ui_.ui_scale * 1.15f);
+    if (ImGui::MenuItem("Smaller text", "Ctrl+-")) ui_.ui_scale = std::max(0.6f, ui_.ui_scale / 1.15f);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts")) open_help_ = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void MainWindow::draw_status_strip(float width) {
+  const RunSnapshot& s = *snap_;
+  const float sc = ui_.ui_scale;
+  const ImVec4 ok_col = ui_.light_theme ? rgba(0.05f, 0.45f, 0.15f) : rgba(0.45f, 0.85f, 0.5f);
+  const ImVec4 dim = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(s.diverged ? rgba(0.95f, 0.3f, 0.3f) : s.running ? ok_col : dim, "%s",
+                     s.diverged ? "\u25A0 diverged" : s.running ? "\u25B6 running" : "\u25A0 paused");
+  ImGui::SameLine();
+  ImGui::Text("step %lld", static_cast<long long>(s.steps_done));
+  if (s.running && s.steps_per_s > 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%.0f steps/s", s.steps_per_s);
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+  ImGui::Text("%s", s.preset.empty() ? "custom config" : s.preset.c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("E=%d  k=%d  %s", s.cfg.routed_experts(), s.cfg.active_k(),
+                      find_property("router")->choices[size_t(s.cfg.router)].c_str());
+  // The latest message: ours (errors stay until replaced) or the session's notice.
+  const double now = ImGui::GetTime();
+  std::string msg = s.notice;
+  bool err = msg.rfind("refused", 0) == 0;
+  if (!status_.empty() && (status_error_ || now - status_time_ < 6.0)) msg = status_, err = status_error_;
+  if (!msg.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("|");
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, err ? rgba(0.95f, 0.35f, 0.3f) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ImGui::PushTextWrapPos(width - 10 * sc);
+    ImGui::TextUnformatted(msg.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", msg.c_str());
+  }
+  if (s.diverged) {
+    // The banner: what diverged, when, and the way out.
+    const double smaller = std::max(1e-6, s.cfg.lr / 10.0);
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, rgba(0.55f, 0.08f, 0.08f, 1.0f));
+    ImGui::BeginChild("##diverged", ImVec2(0, kStatusHeight * sc), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetCursorPos(ImVec2(8 * sc, 4 * sc));
+    ImGui::PushStyleColor(ImGuiCol_Text, rgba(1, 1, 1));
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("The run diverged: %s. Training paused; plots end at the last finite step.", s.diverged_what.c_str());
+    ImGui::SameLine();
+    char label[96];
+    std::snprintf(label, sizeof label, "Reset with lr = %s", format_value(smaller).c_str());
+    if (ImGui::SmallButton(label)) session_->reset_with_lr(smaller);
+    ImGui::PopStyleColor();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+  }
+}
+
+// Panels tile the area right of the controls: 3 columns (2 when narrow), rows share the height.
+void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
+  int n = 0;
+  const PanelInfo* panels = panel_list(&n);
+  std::vector<int> shown;
+  for (int i = 0; i < n; ++i)
+    if (i >= int(std::size(ui_.show_panel)) || ui_.show_panel[i]) shown.push_back(i);
+  if (shown.empty()) return;
+  const int count = int(shown.size());
+  const int cols = count <= 2 ? count : (size.x < 1100 * ui_.ui_scale || count == 4) ? 2 : 3;
+  const int rows = (count + cols - 1) / cols;
+  const float cw = size.x / float(cols), rh = size.y / float(rows);
+  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
+  for (int j = 0; j < count; ++j) {
+    const PanelInfo& p = panels[shown[size_t(j)]];
+    const int r = j / cols, c = j % cols;
+    // The last row stretches its panels across the full width.
+    const int in_row = (r == rows - 1) ? count - r * cols : cols;
+    const float w = size.x / float(in_row);
+    ImGui::SetNextWindowPos(ImVec2(std::floor(origin.x + (r == rows - 1 ? w * float(c) : cw * float(c))),
+                                   std::floor(origin.y + rh * float(r))));
+    ImGui::SetNextWindowSize(ImVec2(std::floor(r == rows - 1 ? w : cw), std::floor(rh)));
+    bool open = true;
+    ImGui::Begin(p.title, &open,
+                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    p.draw(ctx);
+    ImGui::End();
+    if (!open && shown[size_t(j)] < int(std::size(ui_.show_panel))) ui_.show_panel[shown[size_t(j)]] = false;
+  }
+}
+
+void MainWindow::draw_controls_window(ImVec2 origin, ImVec2 size) {
+  ImGui::SetNextWindowPos(origin);
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin("Controls", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  draw_controls(*this);
+  ImGui::End();
+}
+
+// [SECTION] Popups
+
+void MainWindow::draw_file_popup() {
+  const char* id = file_mode_ == 2 ? "Save config" : "Open config";
+  if (open_file_) {
+    if (file_path_.empty()) {
+      std::error_code ec;
+      file_path_ = (fs::current_path(ec) / (file_mode_ == 2 ? "moescope-config.json" : "")).string();
+    }
+    ImGui::OpenPopup(id);
+    open_file_ = false;
+  }
+  if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, "%s", file_path_.c_str());
+  ImGui::TextUnformatted(file_mode_ == 2 ? "Save the current config as JSON:" : "Open a config or preset JSON:");
+  ImGui::SetNextItemWidth(560 * ui_.ui_scale);
+  const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+  file_path_ = buf;
+  // The .json files next to the path, to pick from.
+  fs::path dir = fs::path(file_path_);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+  std::vector<fs::path> files;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().extension() == ".json") files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  ImGui::BeginChild("##files", ImVec2(560 * ui_.ui_scale, 180 * ui_.ui_scale), true);
+  if (files.empty()) ImGui::TextDisabled("no .json files in %s", dir.string().c_str());
+  for (const fs::path& f : files)
+    if (ImGui::Selectable(f.filename().string().c_str(), f.string() == file_path_)) file_path_ = f.string();
+  ImGui::EndChild();
+  bool done = false;
+  if (ImGui::Button(file_mode_ == 2 ? "Save" : "Open") || enter) {
+    const std::string err = file_mode_ == 2 ? save_config_file(file_path_) : open_config_file(file_path_);
+    done = err.empty();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) done = true;
+  if (status_error_ && !status_.empty()) ImGui::TextColored(rgba(0.95f, 0.35f, 0.3f), "%s", status_.c_str());
+  if (done) {
+    if (!status_error_) file_mode_ = 0;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
+void MainWindow::draw_help_popup() {
+  if (open_help_) {
+    ImGui::OpenPopup("Keyboard shortcuts");
+    open_help_ = false;
+  }
+  if (!ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  static const char* kRows[][2] = {
+      {"Space", "play / pause"},      {"Right arrow", "one step"},     {"R", "reset to step 0"},
+      {"F12", "screenshot (PNG)"},    {"Ctrl+S", "save config"},       {"Ctrl+O", "open config"},
+      {"drop a .json", "open it"},    {"double-click a plot", "fit"},  {"drag / wheel", "pan / zoom"},
+      {"right-drag", "box zoom"},     {"click a legend entry", "hide/show"},
+  };
+  if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg)) {
+    for (const auto& r : kRows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r[0]);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r[1]);
+    }
+    ImGui::EndTable();
+  }
+  if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+}  // namespace moe::gui

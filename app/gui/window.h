@@ -1,0 +1,97 @@
+// window.h: the whole moescope window as one object, independent of the platform.
+//
+// MainWindow owns the Session (training thread), the UI state and the GPU
+// heatmaps, and draws one ImGui frame: menu bar, controls (controls.cpp), the
+// status strip with the divergence banner, and every panel, tiled. gui_main.cpp
+// drives it from GLFW; shot.cpp drives it offscreen through EGL. Platform
+// requests (screenshot, quit, open file) are left as flags for the driver.
+#pragma once
+
+#include <imgui.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config_io.h"
+#include "panels.h"
+#include "session.h"
+#include "ui_state.h"
+
+namespace moe::gui {
+
+// Dark or light ("report") theme for ImGui and the plots, at a UI scale.
+void apply_theme(bool light, float scale);
+// DejaVu Sans from Debian's fonts (Latin, Greek, arrows, maths) at 15 px × scale;
+// ImGui's own font if it is missing. Returns the font file used ("" = ImGui's).
+std::string load_fonts(float scale);
+
+class MainWindow {
+ public:
+  MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled = {});
+  ~MainWindow();
+  MainWindow(const MainWindow&) = delete;
+  MainWindow& operator=(const MainWindow&) = delete;
+
+  bool init_gl(std::string* error);  // GPU heatmaps; without it heatmaps are drawn on the CPU
+  void shutdown_gl();                // before the GL context goes
+
+  // One frame of the whole window (between ImGui::NewFrame and ImGui::Render).
+  void draw();
+  // One panel filling the display, with its title (shots of a single panel).
+  void draw_single_panel(const PanelInfo& panel);
+
+  Session& session() { return *session_; }
+  UiState& ui() { return ui_; }
+  const RunSnapshot& snapshot() const { return *snap_; }  // the one the last frame drew
+  std::string title() const;                               // "moescope — balanced — step 1200 — running"
+
+  // Opens a config or preset JSON (drop, Ctrl+O, last session). "" or what is wrong (also shown in the status).
+  std::string open_config_file(const std::string& path);
+  std::string open_preset(const std::string& name);
+  std::string save_config_file(const std::string& path);
+  void set_status(const std::string& text, bool error = false);
+
+  // Requests the driver acts on after the frame.
+  bool screenshot_requested = false;  // F12 / File > Screenshot
+  bool quit_requested = false;
+  bool interactive = true;            // false in shots: no keyboard shortcuts, no popups
+
+ private:
+  void take_snapshot();
+  void handle_shortcuts();
+  void draw_menu_bar();
+  void draw_status_strip(float width);
+  void draw_file_popup();
+  void draw_help_popup();
+  void draw_panels(ImVec2 origin, ImVec2 size);
+  void draw_controls_window(ImVec2 origin, ImVec2 size);
+  void sync_edit_config();
+  void apply_edit(bool structural_ok);
+
+  std::unique_ptr<Session> session_;
+  std::shared_ptr<const RunSnapshot> snap_;
+  UiState ui_;
+  std::unique_ptr<PanelGpu> gpu_;
+  bool gpu_ok_ = false;
+  Config edit_;                      // what the controls show and edit
+  uint64_t edit_commands_ = 0;       // session commands sent when edit_ was last changed by the user
+  std::string preset_;
+  std::vector<Preset> presets_;
+  std::string status_;
+  bool status_error_ = false;
+  double status_time_ = -1;
+  // file dialog
+  int file_mode_ = 0;                // 0 none, 1 open, 2 save
+  std::string file_path_;
+  bool open_help_ = false, open_file_ = false;
+  int theme_applied_ = -1;           // light_theme the styles were last set for
+  float scale_applied_ = 0;
+
+  friend void draw_controls(MainWindow& w);
+};
+
+// controls.cpp: the left column (transport, preset, layer, every setting of the property table).
+void draw_controls(MainWindow& w);
+
+}  // namespace moe::gui

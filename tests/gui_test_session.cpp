@@ -1,0 +1,172 @@
+// gui_test_session.cpp: the training thread behind the window (app/gui/session.*).
+// Proves: the window trains the same numbers as a headless Trainer (same config,
+// same seed, bit for bit); a live change becomes an event at the next step and
+// the run goes on; a structural change restarts and says what changed; an invalid
+// change is refused naming the setting and nothing changes; a diverging run
+// pauses itself, says what diverged when, keeps NaN out of the history, and a
+// reset with a smaller learning rate trains on; scheduled @STEP changes apply.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "config_io.h"
+#include "session.h"
+#include "trainer.h"
+
+namespace moe {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Config small_config() {
+  Config cfg;
+  EXPECT_EQ(load_preset("balanced", cfg), "");
+  cfg.batch_size = 64;
+  cfg.d_model = 16;
+  cfg.expert_hidden = 16;
+  cfg.num_experts = 8;
+  cfg.top_k = 2;
+  cfg.threads = 1;
+  return cfg;
+}
+
+// Waits until every command was taken and the run stopped at `steps` (or diverged).
+std::shared_ptr<const RunSnapshot> wait_for(Session& s, int64_t steps) {
+  const auto t0 = Clock::now();
+  for (;;) {
+    auto snap = s.snapshot();
+    if (snap->commands_done >= s.commands_queued() && !snap->running && (snap->steps_done == steps || snap->diverged))
+      return snap;
+    if (Clock::now() - t0 > std::chrono::seconds(120)) {
+      ADD_FAILURE() << "timed out at step " << snap->steps_done << " waiting for " << steps;
+      return snap;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+TEST(Session, TrainsBitForBitTheSameNumbersAsAHeadlessTrainer) {
+  const Config cfg = small_config();
+  Session s(cfg, "balanced");
+  s.run_to(75);
+  const auto snap = wait_for(s, 75);
+  std::string err;
+  auto tr = Trainer::create(cfg, &err);
+  ASSERT_TRUE(tr) << err;
+  for (int i = 0; i < 75; ++i) tr->step();
+  const StepMetrics& a = snap->last;
+  const StepMetrics& b = tr->last();
+  EXPECT_EQ(a.step, b.step);
+  EXPECT_EQ(a.losses.total, b.losses.total);
+  EXPECT_EQ(a.losses.task, b.losses.task);
+  EXPECT_EQ(a.losses.balance, b.losses.balance);
+  EXPECT_EQ(a.grad_norm, b.grad_norm);
+  ASSERT_EQ(a.layers.size(), b.layers.size());
+  EXPECT_EQ(a.layers[0].load, b.layers[0].load);
+  EXPECT_EQ(a.layers[0].importance, b.layers[0].importance);
+  EXPECT_EQ(a.layers[0].router_entropy, b.layers[0].router_entropy);
+  // The history holds one row per step, the last equal to the metrics (stored as float).
+  std::vector<HistorySample> pts;
+  snap->history->fetch(snap->ids.loss_total, 74, 74, 2, pts);
+  ASSERT_FALSE(pts.empty());
+  EXPECT_FLOAT_EQ(float(pts.back().mean), float(b.losses.total));
+  EXPECT_EQ(snap->history->steps(), 75);
+}
+
+TEST(Session, LiveChangeIsAnEventAtTheNextStepAndTheRunGoesOn) {
+  Config cfg = small_config();
+  Session s(cfg);
+  s.run_to(20);
+  wait_for(s, 20);
+  cfg.top_k = 1;
+  cfg.alpha = 0.1;
+  ASSERT_EQ(s.apply(cfg), "");
+  s.run_to(40);
+  const auto snap = wait_for(s, 40);
+  EXPECT_EQ(snap->steps_done, 40);
+  EXPECT_EQ(snap->cfg.top_k, 1);
+  ASSERT_EQ(snap->events.size(), 2u);
+  EXPECT_EQ(snap->events[0].step, 20);
+  EXPECT_EQ(snap->events[0].label(), "k 2\u21921");  // the short name a lecturer writes
+  EXPECT_EQ(snap->events[1].key, "alpha");
+  // k = 1 from step 20 on: every token takes one expert, so token counts sum to T.
+  double tokens = 0;
+  for (double t : snap->last.layers[0].tokens) tokens += t;
+  EXPECT_EQ(tokens, double(cfg.batch_size));
+}
+
+TEST(Session, StructuralChangeRestartsAndSaysWhatChanged) {
+  Config cfg = small_config();
+  Session s(cfg);
+  s.run_to(10);
+  wait_for(s, 10);
+  cfg.num_experts = 16;
+  ASSERT_EQ(s.apply(cfg), "");
+  const auto snap = wait_for(s, 0);
+  EXPECT_EQ(snap->steps_done, 0);
+  EXPECT_EQ(snap->cfg.num_experts, 16);
+  EXPECT_NE(snap->notice.find("restarted: num_experts 8\u219216"), std::string::npos) << snap->notice;
+  EXPECT_EQ(snap->ids.layers[0].load0 + 16, snap->ids.layers[0].importance0) << "history sized for 16 experts";
+}
+
+TEST(Session, InvalidChangeIsRefusedNamingTheSettingAndNothingChanges) {
+  Config cfg = small_config();
+  Session s(cfg);
+  s.run_to(5);
+  wait_for(s, 5);
+  Config bad = cfg;
+  bad.top_k = 9;  // > E = 8
+  const std::string err = s.apply(bad);
+  EXPECT_NE(err.find("top_k"), std::string::npos) << err;
+  const auto snap = wait_for(s, 5);
+  EXPECT_EQ(snap->cfg.top_k, 2);
+  EXPECT_EQ(snap->steps_done, 5);
+  EXPECT_EQ(s.schedule({{10, "num_experts", "4"}}).find("needs a new run") != std::string::npos, true);
+}
+
+TEST(Session, DivergingRunPausesSaysWhatAndWhenAndResetsWithASmallerLearningRate) {
+  Config cfg = small_config();
+  cfg.optimizer = Optimizer::sgd;
+  cfg.lr = 10;
+  cfg.grad_clip = 0;
+  Session s(cfg);
+  s.run_to(300);
+  const auto snap = wait_for(s, 300);
+  ASSERT_TRUE(snap->diverged) << "lr 10 with SGD should diverge within 300 steps";
+  EXPECT_FALSE(snap->running);
+  EXPECT_NE(snap->diverged_what.find(" at step "), std::string::npos) << snap->diverged_what;
+  EXPECT_NE(snap->notice.find("diverged"), std::string::npos);
+  // Only finite steps reach the history: no series holds a NaN.
+  for (SeriesId id = 0; id < snap->history->series_count(); ++id) {
+    if (id == snap->ids.accuracy) continue;  // NaN by design for a regression task
+    EXPECT_EQ(snap->history->nonfinite_count(id), 0) << snap->history->series_name(id);
+  }
+  EXPECT_EQ(snap->history->steps(), snap->steps_done);
+  s.reset_with_lr(1e-3);  // restarts and plays on; stop it at a step it cannot have reached yet
+  s.run_to(3000);
+  const auto after = wait_for(s, 3000);
+  EXPECT_FALSE(after->diverged);
+  EXPECT_EQ(after->cfg.lr, 1e-3);
+  EXPECT_NE(after->notice.find("restarted with lr"), std::string::npos) << after->notice;
+}
+
+TEST(Session, ScheduledChangesApplyAtTheirStepAndSurviveAReset) {
+  Config cfg = small_config();
+  Session s(cfg);
+  ASSERT_EQ(s.schedule({{15, "top_k", "1"}}), "");
+  s.run_to(25);
+  auto snap = wait_for(s, 25);
+  ASSERT_EQ(snap->events.size(), 1u);
+  EXPECT_EQ(snap->events[0].step, 15);
+  EXPECT_EQ(snap->cfg.top_k, 1);
+  s.reset();
+  s.run_to(25);
+  snap = wait_for(s, 25);
+  ASSERT_EQ(snap->events.size(), 1u);
+  EXPECT_EQ(snap->events[0].step, 15);
+}
+
+}  // namespace
+}  // namespace moe

@@ -1,0 +1,206 @@
+// gui_test_shots.cpp: `moescope shot` renders every panel and the whole window
+// offscreen (EGL, no display), and each image has real content: not blank, and
+// the panel's own colours (expert colours for the per-expert plots, both ends of
+// the colormap for the heatmaps) present. Also: the light theme, the timing
+// report, and bad input (unknown panel, bad size, not a .png) → status 2 naming it.
+// The PNGs stay in the test temp dir (moescope_shot_<panel>.png) for a look.
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <set>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
+
+#include "palette.h"
+#include "panels.h"
+
+namespace moe {
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  Result r;
+  const std::string cmd = std::string(MOESCOPE_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<uint8_t> rgba;
+  const uint8_t* at(int x, int y) const { return &rgba[(size_t(y) * size_t(w) + size_t(x)) * 4]; }
+};
+
+Image load_png(const std::string& path) {
+  Image im;
+  int n = 0;
+  unsigned char* d = stbi_load(path.c_str(), &im.w, &im.h, &n, 4);
+  if (d) {
+    im.rgba.assign(d, d + size_t(im.w) * size_t(im.h) * 4);
+    stbi_image_free(d);
+  }
+  return im;
+}
+
+int distance(const uint8_t* p, ImU32 c) {
+  const int r = int(c & 255), g = int((c >> 8) & 255), b = int((c >> 16) & 255);
+  return std::max({std::abs(p[0] - r), std::abs(p[1] - g), std::abs(p[2] - b)});
+}
+
+// Pixels within `tol` (max channel difference) of colour c.
+int count_colour(const Image& im, ImU32 c, int tol = 20) {
+  int n = 0;
+  for (int y = 0; y < im.h; ++y)
+    for (int x = 0; x < im.w; ++x) n += distance(im.at(x, y), c) <= tol;
+  return n;
+}
+
+// How many of `colours` appear on at least `min_pixels` pixels.
+int colours_present(const Image& im, const std::vector<ImU32>& colours, int min_pixels = 12, int tol = 20) {
+  int n = 0;
+  for (ImU32 c : colours) n += count_colour(im, c, tol) >= min_pixels;
+  return n;
+}
+
+// Fraction of pixels that differ from the most common colour (the background), and distinct colours.
+void content_stats(const Image& im, double* non_bg, int* distinct) {
+  std::vector<uint32_t> px(size_t(im.w) * size_t(im.h));
+  std::set<uint32_t> quant;
+  for (size_t i = 0; i < px.size(); ++i) {
+    const uint8_t* p = &im.rgba[i * 4];
+    px[i] = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16;
+    quant.insert(uint32_t(p[0] >> 3) | uint32_t(p[1] >> 3) << 5 | uint32_t(p[2] >> 3) << 10);
+  }
+  std::vector<uint32_t> sorted = px;
+  std::sort(sorted.begin(), sorted.end());
+  uint32_t bg = sorted[0];
+  size_t best = 0;
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+    if (j - i > best) best = j - i, bg = sorted[i];
+    i = j;
+  }
+  *non_bg = 1.0 - double(best) / double(px.size());
+  (void)bg;
+  *distinct = int(quant.size());
+}
+
+std::vector<ImU32> experts(int n, palette::Theme t = palette::Theme::dark) {
+  std::vector<ImU32> v;
+  for (int e = 0; e < n; ++e) v.push_back(palette::categorical(e, t));
+  return v;
+}
+
+struct PanelCase {
+  const char* panel;
+  std::string source;          // preset, sets and steps
+  std::vector<ImU32> colours;  // expected colours
+  int need;                    // how many of them must appear
+};
+
+class Shots : public ::testing::TestWithParam<int> {};
+
+std::vector<PanelCase> cases() {
+  const std::string blobs = "--preset balanced --set task=blobs --set num_experts=8 --set top_k=2 --steps 300";
+  const std::string balanced = "--preset balanced --steps 300";
+  const std::string chars = "--preset chars-specialise --steps 400";
+  const std::vector<ImU32> ends = {palette::colormap(0.0f), palette::colormap(1.0f)};
+  return {
+      {"load", balanced, experts(8), 7},
+      {"entropy", balanced, experts(2), 2},
+      {"collapse", "--preset collapse --steps 400", experts(3), 2},
+      {"losses", balanced, experts(4), 3},
+      {"this-step", balanced, experts(8), 7},
+      {"gates", balanced, ends, 2},
+      {"specialisation", chars, ends, 2},
+      {"routing-map", blobs, experts(8), 4},
+      {"sparsity", balanced, experts(2), 1},
+  };
+}
+
+TEST(Shots, EveryPanelIsCovered) {
+  int n = 0;
+  const PanelInfo* list = panel_list(&n);
+  const auto cs = cases();
+  ASSERT_EQ(size_t(n), cs.size());
+  for (int i = 0; i < n; ++i) EXPECT_STREQ(list[i].name, cs[size_t(i)].panel);
+}
+
+TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
+  const PanelCase c = cases()[size_t(GetParam())];
+  const std::string png = ::testing::TempDir() + "moescope_shot_" + c.panel + ".png";
+  const Result r = run(std::string("shot ") + c.source + " --panel " + c.panel + " --size 900x560 --out " + png);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const Image im = load_png(png);
+  ASSERT_EQ(im.w, 900);
+  ASSERT_EQ(im.h, 560);
+  double non_bg = 0;
+  int distinct = 0;
+  content_stats(im, &non_bg, &distinct);
+  EXPECT_GT(non_bg, 0.05) << c.panel << ": almost everything is background";
+  EXPECT_GT(distinct, 40) << c.panel << ": too few colours for a plot";
+  EXPECT_GE(colours_present(im, c.colours), c.need) << c.panel << ": its data colours are missing";
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, 9), [](const ::testing::TestParamInfo<int>& info) {
+  std::string n = cases()[size_t(info.param)].panel;
+  std::replace(n.begin(), n.end(), '-', '_');
+  return n;
+});
+
+TEST(Shots, WholeWindowInTheLightThemeShowsEveryExpertColourOnALightBackground) {
+  const std::string png = ::testing::TempDir() + "moescope_shot_window_light.png";
+  const Result r = run("shot --preset balanced --steps 300 --theme light --out " + png);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const Image im = load_png(png);
+  ASSERT_EQ(im.w, 1600);
+  ASSERT_EQ(im.h, 1000);
+  long bright = 0;
+  for (int y = 0; y < im.h; ++y)
+    for (int x = 0; x < im.w; ++x) bright += (im.at(x, y)[0] + im.at(x, y)[1] + im.at(x, y)[2]) > 600;
+  EXPECT_GT(double(bright) / (im.w * im.h), 0.4) << "the report theme is light";
+  EXPECT_GE(colours_present(im, experts(8, palette::Theme::light)), 7);
+}
+
+TEST(Shots, TimingPrintsFrameTimesAndTrainingSpeed) {
+  const std::string png = ::testing::TempDir() + "moescope_shot_timing.png";
+  const Result r = run("shot --preset balanced --steps 50 --size 800x500 --timing --out " + png);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("frame time: median"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("steps/s while drawing"), std::string::npos) << r.out;
+}
+
+TEST(Shots, BadInputExitsTwoNamingWhatIsWrong) {
+  const std::string png = ::testing::TempDir() + "moescope_shot_bad.png";
+  Result r = run("shot --preset balanced --steps 5 --panel nosuch --out " + png);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("unknown panel 'nosuch'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("routing-map"), std::string::npos) << "lists the panels: " << r.out;
+  r = run("shot --preset balanced --steps 5 --size 10x10 --out " + png);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("--size"), std::string::npos) << r.out;
+  r = run("shot --preset balanced --steps 5 --out " + ::testing::TempDir() + "x.txt");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find(".png"), std::string::npos) << r.out;
+  r = run("shot --preset balanced --set top_k=99 --steps 5 --out " + png);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("top_k"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace moe
