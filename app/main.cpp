@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   moe::add_shot_options(c_shot, shot);
   moe::GuiOptions gui;
   add_source(&app, gui.source);
+  moe::add_window_options(&app, gui);
 #endif
 
   try {

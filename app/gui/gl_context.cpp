@@ -290,4 +290,14 @@ unsigned compile_program(const char* vertex_src, const char* fragment_src, std::
   return program;
 }
 
+void set_texture_nearest(unsigned texture) {
+  if (!texture) return;
+  GLint previous = 0;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glBindTexture(GL_TEXTURE_2D, GLuint(previous));
+}
+
 }  // namespace moe::gui

@@ -65,6 +65,10 @@ std::string save_framebuffer_png(const std::string& path, int width, int height)
 // and carrying the driver's log) on failure. Needs a current context.
 unsigned compile_program(const char* vertex_src, const char* fragment_src, std::string_view what, std::string* error);
 
+// Nearest-neighbour sampling for a texture (ImGui's font atlas: glyphs sit on whole
+// pixels, and software GL such as llvmpipe fills nearest samples much faster).
+void set_texture_nearest(unsigned texture);
+
 // Source text of shaders/<file_name> (e.g. "heatmap.frag"), embedded at build
 // time by app/gui/CMakeLists.txt; nullptr if there is no such shader.
 const char* embedded_shader(std::string_view file_name);

@@ -5,11 +5,15 @@
 //   3. ImGui         context, ini file, GLFW + OpenGL3 backends, plot context, fonts
 //   4. main loop     poll events, new frame, MainWindow::draw, render, F12 shot, swap
 //   5. shutdown      save settings, tear down in reverse order
+#include <CLI/CLI.hpp>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -112,6 +116,9 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
 }
 
+std::atomic<bool> g_interrupted{false};  // Ctrl+C / SIGTERM: leave the loop, save settings
+void on_signal(int) { g_interrupted = true; }
+
 void on_glfw_error(int code, const char* text) { std::fprintf(stderr, "moescope: GLFW error %d: %s\n", code, text); }
 
 // Where F12 puts screenshots: ~/Pictures if it exists, else the current folder.
@@ -123,6 +130,12 @@ fs::path screenshot_dir() {
 }
 
 }  // namespace
+
+void add_window_options(CLI::App* app, GuiOptions& opt) {
+  app->add_flag("--play", opt.play, "Window: start training at once");
+  app->add_option("--frames", opt.frames, "Window: close after this many frames (demos, tests)")->check(CLI::Range(1, 100000000));
+  app->add_option("--screenshot", opt.screenshot, "Window: with --frames, save the last frame to this PNG");
+}
 
 bool display_available() {
   const char* x = std::getenv("DISPLAY");
@@ -216,14 +229,28 @@ int gui_main(const GuiOptions& opt) {
     std::string err;
     if (!win.init_gl(&err)) win.set_status("GPU heatmaps off: " + err, true);
 
+    if (opt.play) win.session().play();
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     std::string title;
+    int frame = 0;
+    double next_frame = glfwGetTime();
     // 4. main loop
-    while (!glfwWindowShouldClose(window) && !win.quit_requested) {
+    while (!glfwWindowShouldClose(window) && !win.quit_requested && !g_interrupted) {
+      if (opt.frames > 0 && frame >= opt.frames) break;
+      const bool last_frame = opt.frames > 0 && frame == opt.frames - 1;
+      ++frame;
       // Paused and idle: wake on input only (a few times a second for the training thread's notices).
-      if (win.snapshot().running)
+      // Training: at most 60 frames/s (Xvfb and some drivers ignore vsync), waking at once on input.
+      // Paused and idle: wake on input, or a few times a second for the training thread's notices.
+      const double now = glfwGetTime();
+      if (opt.frames > 0)
         glfwPollEvents();
+      else if (win.snapshot().running)
+        glfwWaitEventsTimeout(std::max(0.0, next_frame - now));
       else
         glfwWaitEventsTimeout(0.1);
+      next_frame = std::max(glfwGetTime(), next_frame + 1.0 / 60.0);
       for (const std::string& path : g_dropped) win.open_config_file(path);
       g_dropped.clear();
       if (font_scale != ui.ui_scale) {  // View > Larger/Smaller text: rebuild the font atlas between frames
@@ -244,23 +271,24 @@ int gui_main(const GuiOptions& opt) {
       }
       win.draw();
       ImGui::Render();
+      gui::set_texture_nearest(unsigned(reinterpret_cast<uintptr_t>(io.Fonts->TexID)));
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window, &fw, &fh);
       glViewport(0, 0, fw, fh);
-      if (ui.light_theme)
-        glClearColor(0.98f, 0.98f, 0.97f, 1.0f);
-      else
-        glClearColor(0.09f, 0.095f, 0.11f, 1.0f);
+      const ImVec4 bg = gui::clear_colour(ui.light_theme);
+      glClearColor(bg.x, bg.y, bg.z, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (win.screenshot_requested) {  // F12: what is on screen, before the swap
+      if (win.screenshot_requested || (last_frame && !opt.screenshot.empty())) {  // F12: what is on screen, before the swap
         win.screenshot_requested = false;
         const RunSnapshot& s = win.snapshot();
         const std::string name = "moescope-" + (s.preset.empty() ? std::string("custom") : s.preset) + "-step" +
                                  std::to_string(s.steps_done) + ".png";
-        const std::string path = (screenshot_dir() / name).string();
+        const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot : (screenshot_dir() / name).string();
         const std::string e = gui::save_framebuffer_png(path, fw, fh);
         win.set_status(e.empty() ? "screenshot saved to " + path : e, !e.empty());
+        if (!e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
+        if (!e.empty() && last_frame) status = 1;
       }
       glfwSwapBuffers(window);
       if (const std::string t = win.title(); t != title) {

@@ -15,7 +15,11 @@ namespace moe {
 
 struct GuiOptions {
   RunSource source;                 // the config the window opens on
+  bool play = false;                // --play: start training at once
+  int frames = 0;                   // --frames N: close after N frames (demos, tests); 0 = never
+  std::string screenshot;           // --screenshot FILE: save the last frame (with --frames) as a PNG
 };
+void add_window_options(CLI::App* app, GuiOptions& opt);  // --play --frames --screenshot
 
 struct ShotOptions {
   RunSource source;

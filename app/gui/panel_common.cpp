@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include <cstdlib> // DEBUG-A
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -58,7 +59,8 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
   const ImU32 colour = style.colour ? style.colour : palette::categorical(g_next_colour++, theme());
   HistorySample* p = pts.data();
   // The item keeps its label so a legend click or hover on the line also hides/highlights its band.
-  if (style.band && level > 0) {  // a bucket of 2^level steps: its min..max behind the mean
+  static const bool nob = getenv("A_NOBAND"); // DEBUG-A
+  if (style.band && level > 0 && !nob) {  // a bucket of 2^level steps: its min..max behind the mean
     plot::SetNextFillStyle(colour, 0.16f);
     plot::PlotShaded(label, &p->x, &p->min, &p->max, n, style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
                      int(sizeof(HistorySample)));

@@ -84,7 +84,7 @@ void token_order(const ProbeResult& p, bool sort, std::vector<int>& order) {
 
 // The title that fits `width` pixels: the long one, else the short one.
 const char* fitting(const char* long_text, const char* short_text, float width) {
-  return ImGui::CalcTextSize(long_text).x + 16 <= width ? long_text : short_text;
+  return ImGui::CalcTextSize(long_text, nullptr, true).x + 16 <= width ? long_text : short_text;
 }
 
 void draw_heatmap(PanelContext& ctx, const ProbeResult& p, int layer, ImVec2 size, float colour_bar_w) {
@@ -99,12 +99,15 @@ void draw_heatmap(PanelContext& ctx, const ProbeResult& p, int layer, ImVec2 siz
     std::copy_n(&p.gates[size_t(t) * size_t(E)], E, &shown[size_t(r) * size_t(E)]);
   }
 
+  // The longest title that fits over the data area, with the layer when there are several.
   char title[128];
-  if (ctx.snap.cfg.n_layers > 1)
-    std::snprintf(title, sizeof title, "Gate probability p(token, expert), layer %d###gates_heat", layer);
-  else
-    std::snprintf(title, sizeof title, "%s###gates_heat",
-                  fitting("Gate probability p(token, expert)", "Gates p(token, expert)", size.x));
+  for (const char* name : {"Gate probability p(token, expert)", "Gates p(token, expert)", "Gates"}) {
+    if (ctx.snap.cfg.n_layers > 1)
+      std::snprintf(title, sizeof title, "%s, layer %d###gates_heat", name, layer);
+    else
+      std::snprintf(title, sizeof title, "%s###gates_heat", name);
+    if (ImGui::CalcTextSize(title, nullptr, true).x <= size.x - colour_bar_w - 4 * ImGui::GetFontSize()) break;
+  }
   // Colour scale 0..1, or 0..a round value just above the largest gate when every gate is small
   // (many experts, sigmoid scores): otherwise the whole matrix reads one colour.
   float top = 0;

@@ -170,13 +170,15 @@ void draw_routing_map(PanelContext& ctx) {
     }
   }
 
+  // The longest title that fits over the data area, with the layer when there are several.
   char title[96];
-  if (cfg.n_layers > 1)
-    std::snprintf(title, sizeof title, "Winning expert over the plane, layer %d###routing_map", s.map_layer);
-  else
-    std::snprintf(title, sizeof title, "%s###routing_map",
-                  ImGui::CalcTextSize("Winning expert over the input plane").x + 16 <= plot_w ? "Winning expert over the input plane"
-                                                                                                : "Winning expert");
+  for (const char* name : {"Winning expert over the input plane", "Winning expert", "Winner"}) {
+    if (cfg.n_layers > 1)
+      std::snprintf(title, sizeof title, "%s, layer %d###routing_map", name, s.map_layer);
+    else
+      std::snprintf(title, sizeof title, "%s###routing_map", name);
+    if (ImGui::CalcTextSize(title, nullptr, true).x <= plot_w - margins.x + 8) break;
+  }
   if (plot::BeginPlot(title, ImVec2(plot_w, avail.y), plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom)) {
     plot::SetupAxes("input x1", "input x2");
     plot::SetupAxisLimits(plot::Axis_X, x0, x1, ImGuiCond_Always);
@@ -251,7 +253,11 @@ void draw_routing_map(PanelContext& ctx) {
     ImGui::SameLine();
     ImGui::Text("expert %d", e);
     ImGui::SameLine();
-    ImGui::TextDisabled("%.0f%%", 100.0 * cells[size_t(e)] / total);
+    const double pct = 100.0 * cells[size_t(e)] / total;
+    if (pct < 0.5)
+      ImGui::TextDisabled("<1%%");
+    else
+      ImGui::TextDisabled("%.0f%%", pct);
     ++listed;
   }
   if (E - winners > 0 && total > 0) ImGui::TextDisabled("%d win nowhere", E - winners);

@@ -205,8 +205,8 @@ void draw_comparison(const RunSnapshot& s, const SparsityFigures& sp, ImVec2 siz
     }
   }
   // y tick labels at decades, as many as fit.
-  const int d0 = int(std::lround(std::log10(lo))), d1 = int(std::lround(std::log10(hi)));
-  const float px_per_decade = area.y / float(std::max(1, d1 - d0));
+  const int d0 = int(std::lround(std::log10(lo))), d1 = int(std::floor(std::log10(hi) + 1e-9));
+  const float px_per_decade = area.y / float(std::log10(hi / lo));
   int stride = 1;
   while (px_per_decade * float(stride) < F * 1.4f) ++stride;
   static const char* const kSuffix[] = {"", "k", "M", "B", "T"};

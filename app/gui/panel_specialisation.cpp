@@ -1,8 +1,10 @@
 // panel_specialisation.cpp: 7. which expert each task label goes to. The label ×
 // expert matrix of the probe batch's top-1 choices, each row normalised to the share
-// of that label's tokens (so a row reads "where do the digits go?"), on the
-// perceptual colormap with a colour bar; the title carries the normalised mutual
-// information MI(label; top-1 expert) / min(log E, log n_labels) and the label purity.
+// of that label's tokens (a row reads "where do the digits go?") or, switched, each
+// column to the share of that expert's tokens (a column reads "what does expert 3
+// take?", which is what purity sums up), on the perceptual colormap with a colour
+// bar; the title carries the normalised mutual information
+// MI(label; top-1 expert) / min(log E, log n_labels) and the label purity.
 #include <imgui.h>
 
 #include <algorithm>
@@ -59,36 +61,55 @@ void draw_specialisation(PanelContext& ctx) {
   const LabelAxis axis = label_axis(s.cfg.task);
   const float F = ImGui::GetFontSize();
 
-  // Context line: what the numbers in the title mean, or why there are none.
+  // Controls: which way the matrix is normalised (rows: where each label goes; columns: what each
+  // expert takes, i.e. its purity), and what MI and purity mean. UI-only, kept in the window's storage.
+  bool& by_expert = *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("spec_by_expert"), false);
   if (s.cfg.router == RouterKind::dense) {
     ImGui::TextDisabled("dense baseline: one expert, nothing to specialise");
+    by_expert = false;
   } else if (L == 1) {
     ImGui::TextDisabled("one label only: nothing to specialise on");
+    by_expert = false;
   } else {
-    const char* longer = "MI 0: the top-1 expert says nothing about the label; 1: each label has experts of its own  (?)";
-    const char* shorter = "MI 0: experts ignore labels; 1: each label has its own  (?)";
-    const float w = ImGui::GetContentRegionAvail().x;
-    ImGui::TextDisabled("%s", ImGui::CalcTextSize(longer).x <= w ? longer : ImGui::CalcTextSize(shorter).x <= w ? shorter : "what MI and purity mean (?)");
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("shares of");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("each label", !by_expert)) by_expert = false;
+    ImGui::SameLine();
+    if (ImGui::RadioButton("each expert", by_expert)) by_expert = true;
+    ImGui::SameLine(0, F);
+    const char* hint = "MI 0: experts ignore labels; 1: each label has its own  (?)";
+    ImGui::TextDisabled("%s", ImGui::CalcTextSize(hint).x <= ImGui::GetContentRegionAvail().x ? hint : "(?)");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
+          "Rows are labels, columns experts; a cell counts the probe tokens of that label whose top-1 expert it is.\n"
+          "Shares of each label: each row sums to 1 (where does each label go?).\n"
+          "Shares of each expert: each column sums to 1 (what does each expert take? grey = no tokens).\n"
           "MI: mutual information between a token's label and its top-1 expert, over min(log E, log labels):\n"
           "0 = the expert says nothing about the label, 1 = each label has its own experts.\n"
           "Purity: share of tokens whose top-1 expert's most common label is their own.\n"
-          "Both from the last training batch; the matrix is the fixed probe batch.");
+          "MI and purity are from the last training batch; the matrix is the fixed probe batch.");
   }
 
-  // Row-normalised shares; NaN for a label with no probe token.
+  // Shares per row (label) or per column (expert); NaN where that row or column has no probe token.
   thread_local std::vector<float> share;
-  thread_local std::vector<double> row_total;
+  thread_local std::vector<double> row_total, col_total;
   share.assign(size_t(std::max(0, L * E)), std::numeric_limits<float>::quiet_NaN());
   row_total.assign(size_t(std::max(0, L)), 0.0);
-  if (counts)
-    for (int c = 0; c < L; ++c) {
-      for (int e = 0; e < E; ++e) row_total[size_t(c)] += (*counts)[size_t(c) * size_t(E) + size_t(e)];
-      if (row_total[size_t(c)] > 0)
-        for (int e = 0; e < E; ++e)
-          share[size_t(c) * size_t(E) + size_t(e)] = float((*counts)[size_t(c) * size_t(E) + size_t(e)] / row_total[size_t(c)]);
-    }
+  col_total.assign(size_t(std::max(0, E)), 0.0);
+  auto count = [&](int c, int e) { return (*counts)[size_t(c) * size_t(E) + size_t(e)]; };
+  if (counts) {
+    for (int c = 0; c < L; ++c)
+      for (int e = 0; e < E; ++e) {
+        row_total[size_t(c)] += count(c, e);
+        col_total[size_t(e)] += count(c, e);
+      }
+    for (int c = 0; c < L; ++c)
+      for (int e = 0; e < E; ++e) {
+        const double total = by_expert ? col_total[size_t(e)] : row_total[size_t(c)];
+        if (total > 0) share[size_t(c) * size_t(E) + size_t(e)] = float(count(c, e) / total);
+      }
+  }
 
   // Reserve the y tick-label column for the row names: a tick format of blanks as wide as the widest name.
   std::vector<std::string> names(static_cast<size_t>(L));
@@ -104,14 +125,14 @@ void draw_specialisation(PanelContext& ctx) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float colour_bar_w = std::round(4 + 14 + 8 + ImGui::CalcTextSize("0.8").x + F + 8);
   char title[160];
+  const char* names_long = by_expert ? "Labels of each expert's tokens" : "Share of each label's tokens by top-1 expert";
+  const char* name = ImGui::CalcTextSize(names_long).x + ImGui::CalcTextSize(": MI 0.00, purity 0.00").x + 16 <= avail.x - colour_bar_w
+                         ? names_long
+                         : "Label \u00d7 top-1 expert";
   if (m && L > 1)
-    std::snprintf(title, sizeof title, "%s: MI %.2f, purity %.2f###spec_matrix",
-                  ImGui::CalcTextSize("Share of each label's tokens by top-1 expert: MI 0.00, purity 0.00").x + 16 <= avail.x - colour_bar_w
-                      ? "Share of each label's tokens by top-1 expert"
-                      : "Label \u2192 top-1 expert",
-                  m->specialisation, m->label_purity);
+    std::snprintf(title, sizeof title, "%s: MI %.2f, purity %.2f###spec_matrix", name, m->specialisation, m->label_purity);
   else
-    std::snprintf(title, sizeof title, "Share of each label's tokens by top-1 expert###spec_matrix");
+    std::snprintf(title, sizeof title, "%s###spec_matrix", name);
 
   const float plot_w = avail.x - colour_bar_w;
   const ImVec2 plot_start = ImGui::GetCursorScreenPos();
@@ -137,7 +158,7 @@ void draw_specialisation(PanelContext& ctx) {
     ImDrawList* dl = plot::GetPlotDrawList();
     // Labels without a probe token say so (their row is the NaN grey).
     for (int c = 0; c < L; ++c)
-      if (row_total[size_t(c)] == 0 && b.y - a.y >= float(L) * (F + 2)) {
+      if (!by_expert && row_total[size_t(c)] == 0 && b.y - a.y >= float(L) * (F + 2)) {
         const char* text = "no probe tokens with this label";
         const ImVec2 sz = ImGui::CalcTextSize(text);
         const float cy = a.y + (b.y - a.y) * (float(c) + 0.5f) / float(L);
@@ -175,9 +196,10 @@ void draw_specialisation(PanelContext& ctx) {
       const int e = int(std::lround(mp.x)), c = L - 1 - int(std::lround(mp.y));
       if (e >= 0 && e < E && c >= 0 && c < L) {
         ImGui::BeginTooltip();
-        ImGui::Text("%s \u2192 expert %d: %.0f of %.0f tokens (%.1f%%)", s.label_names[size_t(c)].c_str(), e,
-                    (*counts)[size_t(c) * size_t(E) + size_t(e)], row_total[size_t(c)],
-                    row_total[size_t(c)] > 0 ? 100.0 * (*counts)[size_t(c) * size_t(E) + size_t(e)] / row_total[size_t(c)] : 0.0);
+        const double n = count(c, e);
+        ImGui::Text("%s, expert %d: %.0f probe tokens", s.label_names[size_t(c)].c_str(), e, n);
+        ImGui::Text("%.1f%% of the label's %.0f, %.1f%% of the expert's %.0f", row_total[size_t(c)] > 0 ? 100.0 * n / row_total[size_t(c)] : 0.0,
+                    row_total[size_t(c)], col_total[size_t(e)] > 0 ? 100.0 * n / col_total[size_t(e)] : 0.0, col_total[size_t(e)]);
         ImGui::EndTooltip();
       }
     }
@@ -187,7 +209,8 @@ void draw_specialisation(PanelContext& ctx) {
   // Placed by hand (not SameLine: ImGui 1.86 would add the plot's line height below it).
   const float pad = plot::GetStyle().padding.y;
   ImGui::SetCursorScreenPos(ImVec2(plot_start.x + plot_w + st.ItemSpacing.x * 0.5f, area_pos.y - pad - F * 0.5f));
-  const char* bar_label = ImGui::CalcTextSize("share of the label's tokens").x <= area_size.y + 2 * pad ? "share of the label's tokens" : "share";
+  const char* bar_long = by_expert ? "share of the expert's tokens" : "share of the label's tokens";
+  const char* bar_label = ImGui::CalcTextSize(bar_long).x <= area_size.y + 2 * pad ? bar_long : "share";
   plot::ColorBar(bar_label, 0.0, 1.0, ImVec2(colour_bar_w - st.ItemSpacing.x * 0.5f, area_size.y + 2 * pad + F));
 }
 

@@ -26,7 +26,7 @@ namespace {
 ImU32 reference_colour(bool light) { return light ? IM_COL32(70, 72, 80, 230) : IM_COL32(215, 217, 225, 220); }
 
 const char* fitting(const char* long_text, const char* short_text, float width) {
-  return ImGui::CalcTextSize(long_text).x + 16 <= width ? long_text : short_text;
+  return ImGui::CalcTextSize(long_text, nullptr, true).x + 16 <= width ? long_text : short_text;
 }
 
 struct OneBar {

@@ -31,22 +31,29 @@ constexpr float kStatusHeight = 30.0f;    // strip above the panels, × UI scale
 
 ImVec4 rgba(float r, float g, float b, float a = 1.0f) { return ImVec4(r, g, b, a); }
 
+// The tiled windows cover the whole framebuffer, which the driver clears to WindowBg
+// (clear_colour): skipping their own backgrounds saves a full-screen fill per frame,
+// a third of the frame time under software GL (llvmpipe).
+constexpr ImGuiWindowFlags kTiledBackground = ImGuiWindowFlags_NoBackground;
+
 }  // namespace
 
 // [SECTION] Theme and fonts
+
+ImVec4 clear_colour(bool light) { return light ? ImVec4(0.98f, 0.98f, 0.97f, 1) : ImVec4(0.09f, 0.095f, 0.11f, 1); }
 
 void apply_theme(bool light, float scale) {
   ImGuiStyle style;
   if (light) {
     ImGui::StyleColorsLight(&style);
-    style.Colors[ImGuiCol_WindowBg] = rgba(0.98f, 0.98f, 0.97f);
+    style.Colors[ImGuiCol_WindowBg] = clear_colour(true);
     style.Colors[ImGuiCol_ChildBg] = rgba(1.0f, 1.0f, 1.0f, 0.0f);
     style.Colors[ImGuiCol_TitleBgActive] = rgba(0.84f, 0.86f, 0.90f);
     style.Colors[ImGuiCol_TitleBg] = rgba(0.90f, 0.91f, 0.93f);
     style.Colors[ImGuiCol_Text] = rgba(0.08f, 0.08f, 0.10f);
   } else {
     ImGui::StyleColorsDark(&style);
-    style.Colors[ImGuiCol_WindowBg] = rgba(0.09f, 0.095f, 0.11f);
+    style.Colors[ImGuiCol_WindowBg] = clear_colour(false);
     style.Colors[ImGuiCol_ChildBg] = rgba(0.0f, 0.0f, 0.0f, 0.0f);
     style.Colors[ImGuiCol_TitleBgActive] = rgba(0.16f, 0.20f, 0.28f);
     style.Colors[ImGuiCol_TitleBg] = rgba(0.12f, 0.14f, 0.18f);
@@ -70,6 +77,8 @@ void apply_theme(bool light, float scale) {
 std::string load_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
+  // Thin lines as geometry, not texture lookups: the atlas is sampled nearest (set_texture_nearest).
+  io.Fonts->Flags |= ImFontAtlasFlags_NoBakedLines;
   // Latin-1, Greek (α β γ), general punctuation (— …), arrows (→), maths (− ≤ ≥ ≈ ×), block (▶ ■).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2044, 0x2190, 0x21FF,
                                    0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
@@ -239,7 +248,7 @@ void MainWindow::draw() {
   ImGui::SetNextWindowSize(ImVec2(right_size.x, strip_h));
   ImGui::Begin("##status", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
   draw_status_strip(right_size.x);
   ImGui::End();
   draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h), ImVec2(right_size.x, right_size.y - strip_h));
@@ -265,8 +274,8 @@ void MainWindow::draw_single_panel(const PanelInfo& panel) {
   title += snap_->preset.empty() ? std::string("custom config") : snap_->preset;
   title += ", step " + std::to_string(snap_->steps_done);
   title += "###single";
-  ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                           ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                           ImGuiWindowFlags_NoSavedSettings | kTiledBackground);
   PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
   panel.draw(ctx);
   ImGui::End();
@@ -412,7 +421,7 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     bool open = true;
     ImGui::Begin(p.title, &open,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
     p.draw(ctx);
     ImGui::End();
     if (!open && shown[size_t(j)] < int(std::size(ui_.show_panel))) ui_.show_panel[shown[size_t(j)]] = false;
@@ -424,7 +433,7 @@ void MainWindow::draw_controls_window(ImVec2 origin, ImVec2 size) {
   ImGui::SetNextWindowSize(size);
   ImGui::Begin("Controls", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
   draw_controls(*this);
   ImGui::End();
 }

@@ -20,6 +20,8 @@
 
 namespace moe::gui {
 
+// The colour to clear the framebuffer to: the theme's window background (tiled windows draw none).
+ImVec4 clear_colour(bool light);
 // Dark or light ("report") theme for ImGui and the plots, at a UI scale.
 void apply_theme(bool light, float scale);
 // DejaVu Sans from Debian's fonts (Latin, Greek, arrows, maths) at 15 px × scale;
