@@ -136,7 +136,7 @@ void draw_losses(PanelContext& ctx) {
   const float acc_w = align.begin(1, w);
   if (panel::begin_time_plot(ctx, "##accuracy", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)), "accuracy", plot::AxisFlags_Lock,
                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
-    plot::SetupAxisLimits(plot::Axis_Y, -0.02, 1.02, ImGuiCond_Always);
+    plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);  // 0 and 1 stay off the frame
     align.record(1);
     panel::SeriesStyle st;
     st.colour = accuracy_colour();
@@ -146,12 +146,16 @@ void draw_losses(PanelContext& ctx) {
       plot::SetNextLineStyle(palette::with_alpha(panel::reference_colour(), 0.8f), 1.0f);
       plot::PlotHLine("chance", 1.0 / cfg.blob_classes, plot::ItemFlags_Dashed | plot::ItemFlags_NoLegend);
     }
-    const ImVec2 pos = plot::GetPlotPos();
+    // Named in the bottom-right corner: accuracy climbs towards 1, so that corner stays empty.
+    const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
     ImDrawList* dl = plot::GetPlotDrawList();
     const char* name = cfg.task == Task::blobs && cfg.blob_classes > 1 ? "task accuracy (dashed: chance)" : "task accuracy";
     const ImVec2 ts = ImGui::CalcTextSize(name);
-    dl->AddRectFilled(ImVec2(pos.x + 3, pos.y + 3), ImVec2(pos.x + 9 + ts.x, pos.y + 5 + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
-    dl->AddText(ImVec2(pos.x + 6, pos.y + 4), accuracy_colour(), name);
+    const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(pos.y + size.y - ts.y - 4));
+    if (size.y > ts.y * 2.5f && at.x > pos.x) {
+      dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), plot::GetStyle().marker_text_bg, 2.0f);
+      dl->AddText(at, accuracy_colour(), name);
+    }
     if (drawn == 0) panel::no_data_note("No steps yet.");
     panel::plot_events(ctx);
     plot::EndPlot();
