@@ -75,6 +75,7 @@ class Trainer {
   std::string schedule(const std::vector<ScheduledChange>& changes);
 
   void probe(int layer, ProbeResult& out);        // gates of the fixed probe batch (no noise)
+  const Batch& probe_batch() const { return probe_batch_; }  // its inputs and labels (e.g. points on the routing map)
   void routing_map(int layer, int res, RoutingMap& out);  // blobs only: winner per cell of the plane
   int n_labels() const { return task_->n_labels(); }
 

@@ -126,7 +126,7 @@ void worst_case_line(const char* item, double y) {
 
 enum Metric { Dead = 0, MaxVio, LoadCv };
 
-void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int E, ImVec2 size, bool bottom, const char* missing) {
+void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int E, ImVec2 size, bool bottom) {
   static panel::ColumnAlign align;  // the three data areas start at the same x
   size.x = align.begin(metric, size.x);
   static const char* const kIds[3] = {"##dead", "##maxvio", "##loadcv"};
@@ -176,11 +176,10 @@ void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int 
     }
   }
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
-  panel::plot_events(ctx);
   const char* const variants[3] = {notes[0], notes[1], notes[2]};
   corner_note(variants, 3);
-  if (!L && metric == Dead) panel::no_data_note(missing);
-  else if (L && drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
+  panel::plot_events(ctx);  // over the note: an event's label must stay readable
+  if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
   plot::EndPlot();
 }
 
@@ -221,10 +220,18 @@ void draw_collapse(PanelContext& ctx) {
   const float w = ImGui::GetContentRegionAvail().x;
   const char* missing = dense ? "Dense baseline: one FFN every token goes through, so there are no dead experts, no MaxVio and no load CV."
                               : "No collapse series for this layer yet.";
+  if (!L) {  // nothing to plot: one empty plot that says why
+    if (panel::begin_time_plot(ctx, "##collapse_none", ImVec2(w, std::max(F * 6, avail)), "experts", plot::AxisFlags_AutoFit,
+                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+      panel::no_data_note(missing);
+      plot::EndPlot();
+    }
+    return;
+  }
   const float w_upper = w - panel::x_labels_right_inset(ctx);  // data areas end where the bottom plot's does
-  metric_plot(ctx, Dead, L, E, ImVec2(w_upper, h), false, missing);
-  metric_plot(ctx, MaxVio, L, E, ImVec2(w_upper, h), false, missing);
-  metric_plot(ctx, LoadCv, L, E, ImVec2(w, std::max(F * 3 + axis_extra, ImGui::GetContentRegionAvail().y)), true, missing);
+  metric_plot(ctx, Dead, L, E, ImVec2(w_upper, h), false);
+  metric_plot(ctx, MaxVio, L, E, ImVec2(w_upper, h), false);
+  metric_plot(ctx, LoadCv, L, E, ImVec2(w, std::max(F * 3 + axis_extra, ImGui::GetContentRegionAvail().y)), true);
 }
 
 }  // namespace moe

@@ -612,11 +612,9 @@ void Session::publish() {
     if (cfg.task != Task::blobs) ts.map = RoutingMap{};
     s->map = ts.map;
     s->map_layer = ts.map_layer;
-    // The probe batch's inputs in the plane (blobs), drawn on the map: the same draw as Trainer::create's probe batch.
-    if (cfg.task == Task::blobs && ts.probe_xy.size() != size_t(2 * cfg.probe_size)) {
-      Batch probe;
-      Rng probe_rng(uint64_t(cfg.seed), RngStream_Probe);
-      tr.task().sample(probe_rng, cfg.probe_size, probe);
+    // The probe batch's inputs in the plane (blobs), drawn on the map.
+    if (cfg.task == Task::blobs && ts.probe_xy.empty()) {
+      const Batch& probe = tr.probe_batch();
       ts.probe_xy.resize(size_t(2 * probe.T));
       for (int t = 0; t < probe.T; ++t) {
         ts.probe_xy[size_t(2 * t)] = float(probe.inputs(t, 0));
