@@ -199,3 +199,37 @@ TEST(Presets, CharsSpecialiseReachesMutualInformationWellAboveShuffledLabels) {
 
 }  // namespace
 }  // namespace moe
+
+namespace moe {
+namespace {
+
+TEST(Presets, BlobsRegionsCarvesThePlaneIntoExpertRegions) {
+  std::vector<double> acc, regions, entropy;
+  for (int seed = 1; seed <= 5; ++seed) {
+    Config cfg;
+    ASSERT_EQ(load_preset("blobs-regions", cfg), "");
+    cfg.seed = seed;
+    std::string e;
+    auto tr = Trainer::create(cfg, &e);
+    ASSERT_TRUE(tr) << e;
+    for (int64_t s = 0; s < cfg.steps; ++s) ASSERT_TRUE(tr->step().finite);
+    RoutingMap map;
+    tr->routing_map(0, 64, map);
+    std::vector<int> cells(size_t(cfg.num_experts), 0);
+    for (int32_t w : map.winner)
+      if (w >= 0) ++cells[size_t(w)];
+    int big = 0;
+    for (int c : cells) big += c >= 0.05 * double(map.winner.size());
+    EXPECT_GE(big, cfg.num_experts / 2) << "seed " << seed << ": too few experts own a region";
+    EXPECT_GT(tr->last().losses.accuracy, 0.95) << "seed " << seed;
+    acc.push_back(tr->last().losses.accuracy);
+    regions.push_back(big);
+    entropy.push_back(tr->last().layers[0].load_entropy);
+  }
+  print_range("accuracy", acc);
+  print_range("experts with >= 5% of the plane", regions);
+  print_range("load entropy", entropy);
+}
+
+}  // namespace
+}  // namespace moe

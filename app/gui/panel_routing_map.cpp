@@ -110,9 +110,8 @@ void draw_routing_map(PanelContext& ctx) {
     const char* task = cfg.task == Task::teacher ? "teacher" : "chars";
     char detail[320];
     std::snprintf(detail, sizeof detail,
-                  "This run uses the %s task, whose inputs have no plane to draw. No preset uses blobs: set "
-                  "task = blobs under Run in the controls (a new run starts), or start moescope without a preset "
-                  "(blobs is the default) or with --set task=blobs.",
+                  "This run uses the %s task, whose inputs have no plane to draw. Choose the preset "
+                  "blobs-regions, or set task = blobs under Run in the controls (a new run starts).",
                   task);
     const char* head = "The routing map needs the blobs task (2-D inputs)";
     const ImVec2 avail = ImGui::GetContentRegionAvail();
