@@ -293,6 +293,7 @@ class BlobsTask final : public TaskData {
 // the task stream, so teacher_noise reads as a noise-to-signal ratio.
 class TeacherTask final : public TaskData {
  public:
+  static constexpr int kMaxTeacherOutputs = 256;  // the table's upper bound of teacher_outputs
   explicit TeacherTask(const Config& cfg)
       : D_(cfg.teacher_inputs), E_(cfg.teacher_experts), H_(cfg.teacher_hidden), O_(cfg.teacher_outputs),
         noise_(cfg.teacher_noise) {
@@ -337,25 +338,52 @@ class TeacherTask final : public TaskData {
   std::string label_name(int label) const override { return "teacher expert " + std::to_string(label); }
 
   // Per token: D normals for u, then O normals for the noise (drawn even when
-  // teacher_noise is 0, so the inputs do not depend on it).
+  // teacher_noise is 0, so the inputs do not depend on it). All normals are
+  // drawn first (the noise parked in reg_targets), then the teacher runs per
+  // chunk of tokens, serially here and on the pool in sample_parallel: both
+  // call the same finish_chunk, so the batch is the same bit for bit.
   void sample(Rng& rng, int T, Batch& out) const override {
+    draw_normals(rng, T, out);
+    for (int c = 0; c < chunks(T); ++c) finish_chunk(c, out);
+  }
+
+  void sample_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const override {
+    draw_normals(rng, T, out);
+    pool.parallel_for(chunks(T), [&](int c) { finish_chunk(c, out); });
+  }
+
+ private:
+  static constexpr int kChunk = 32;  // tokens per work item
+  static int chunks(int T) { return (T + kChunk - 1) / kChunk; }
+
+  void draw_normals(Rng& rng, int T, Batch& out) const {
     assert(T > 0 && "a batch needs at least one token");
     out.T = T;
     fit(out.inputs, T, D_);           // [T, D]
-    fit(out.reg_targets, T, O_);      // [T, O]
+    fit(out.reg_targets, T, O_);      // [T, O]: the noise normals until finish_chunk
     fit(out.labels, size_t(T));       // [T]
     clear(out.token_ids);
     clear(out.class_targets);
     for (int t = 0; t < T; ++t) {
       double* u = out.inputs.row(t).data();
-      double* y = out.reg_targets.row(t).data();
+      double* n = out.reg_targets.row(t).data();
       for (int i = 0; i < D_; ++i) u[i] = rng.normal();
-      out.labels[size_t(t)] = forward(u, y);
-      for (int o = 0; o < O_; ++o) y[o] = scale_ * y[o] + noise_ * rng.normal();
+      for (int o = 0; o < O_; ++o) n[o] = rng.normal();
     }
   }
 
- private:
+  // Tokens [c * kChunk, ...): label = teacher expert, target = scale * y + noise * n.
+  // Not inlined, so the serial and the pooled path run the very same instructions.
+  [[gnu::noinline]] void finish_chunk(int c, Batch& out) const {
+    double y[kMaxTeacherOutputs];
+    const int end = std::min(out.T, (c + 1) * kChunk);
+    for (int t = c * kChunk; t < end; ++t) {
+      double* target = out.reg_targets.row(t).data();
+      out.labels[size_t(t)] = forward(out.inputs.row(t).data(), y);
+      for (int o = 0; o < O_; ++o) target[o] = scale_ * y[o] + noise_ * target[o];
+    }
+  }
+
   // y[O] = tanh(u A_e + a_e) B_e for the expert e the router picks, unscaled;
   // returns e. Works one hidden unit at a time, so it needs no scratch buffer.
   int forward(const double* u_ptr, double* y_ptr) const {

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "rng.h"
+#include "thread_pool.h"
 
 namespace moe {
 
@@ -49,6 +50,8 @@ class TaskData {
   virtual std::string label_name(int label) const = 0;  // "class 2", "teacher expert 1", "letters"...
   // Draws a fresh training batch of T tokens from rng (no allocation once `out` has held T tokens).
   virtual void sample(Rng& rng, int T, Batch& out) const = 0;
+  // The same batch, bit for bit, with per-token work spread over `pool` (teacher: its MoE forward).
+  virtual void sample_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const { (void)pool, sample(rng, T, out); }
   // blobs: class of cluster j and its centre; used to draw the routing map.
   virtual int clusters() const { return 0; }
   virtual double cluster_x(int) const { return 0; }

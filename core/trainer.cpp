@@ -99,7 +99,7 @@ bool Trainer::check_finite(const Losses& l, double grad_norm, std::string* what)
 const StepMetrics& Trainer::step() {
   apply_scheduled();
   Model<float>& m = *model_;
-  task_->sample(data_rng_, cfg_.batch_size, batch_);
+  task_->sample_parallel(data_rng_, cfg_.batch_size, batch_, m.pool());
   if (cfg_.noisy_gating) m.draw_noise(noise_rng_, cfg_.batch_size);
   const Losses losses = m.forward(batch_, true);
   m.backward();

@@ -497,3 +497,30 @@ TEST(Sample, ABatchReusedAcrossTasksLeavesUnusedMembersEmpty) {
 
 }  // namespace
 }  // namespace moe
+
+namespace moe {
+namespace {
+
+TEST(Teacher, ParallelSamplingGivesTheSameBatchBitForBitForAnyPoolSize) {
+  Config cfg = default_config();
+  cfg.task = Task::teacher;
+  cfg.teacher_noise = 0.3;
+  std::string err;
+  auto task = TaskData::create(cfg, &err);
+  ASSERT_TRUE(task) << err;
+  Rng a(7, RngStream_Data), b(7, RngStream_Data), c(7, RngStream_Data);
+  Batch x, y, z;
+  ThreadPool one(1), two(2);
+  for (int round = 0; round < 3; ++round) {  // the streams stay in step across batches
+    task->sample(a, 1000, x);
+    task->sample_parallel(b, 1000, y, two);
+    task->sample_parallel(c, 1000, z, one);
+    ASSERT_TRUE(x.inputs == y.inputs);
+    ASSERT_TRUE(x.reg_targets == y.reg_targets);
+    ASSERT_EQ(x.labels, y.labels);
+    ASSERT_TRUE(x.reg_targets == z.reg_targets);
+  }
+}
+
+}  // namespace
+}  // namespace moe
