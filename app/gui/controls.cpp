@@ -192,6 +192,16 @@ void draw_controls(MainWindow& w) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Which MoE layer the per-layer panels show");
   }
+  {
+    // EMA smoothing of every time plot (TensorBoard's "smoothing"); the min..max band stays raw.
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Smooth");
+    ImGui::SameLine(70 * s);
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderFloat("##ema", &ui.ema, 0.0f, 0.99f, ui.ema <= 0 ? "raw curves" : "EMA %.2f");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Exponential moving average of the time plots (0 = raw).\nThe shaded band keeps each bucket's min..max.");
+  }
   ImGui::Separator();
 
   // [settings]

@@ -99,10 +99,11 @@ void collapse_banner(const PanelContext& ctx, int layer) {
 
 // [SECTION] Plots
 
-// A name and definition in the plot's top-left corner (the plots are too small for titles
+// A name and definition in a corner of the plot (the plots are too small for titles
 // above them): the longest of `variants` that takes at most 3/4 of the width, none if even
-// the shortest does not fit (the y label still names the plot).
-void corner_note(const char* const* variants, int count) {
+// the shortest does not fit (the y label still names the plot). Top-left, unless an
+// event's label sits there; then top-right, then bottom-left.
+void corner_note(const char* const* variants, int count, const std::vector<Event>& events) {
   const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
   if (size.y < ImGui::GetFontSize() * 2.5f) return;
   const char* text = nullptr;
@@ -110,7 +111,29 @@ void corner_note(const char* const* variants, int count) {
     if (variants[i][0] && ImGui::CalcTextSize(variants[i]).x <= size.x * 0.75f) text = variants[i];
   if (!text) return;
   const ImVec2 ts = ImGui::CalcTextSize(text);
-  const ImVec2 at(pos.x + 6, pos.y + 4);
+  // Pixel spans of the event labels along the top edge (as plot::PlotVLines places them).
+  std::vector<std::pair<float, float>> spans;
+  for (const Event& e : events) {
+    const float x = plot::PlotToPixels({double(e.step), 0.0}).x;
+    if (x < pos.x - 1 || x > pos.x + size.x + 1) continue;
+    const float w = ImGui::CalcTextSize(e.label().c_str()).x;
+    float tx = x + 3;
+    if (tx + w > pos.x + size.x - 2) tx = x - 3 - w;
+    spans.push_back({tx - 4, tx + w + 4});
+  }
+  auto clear_of_labels = [&](float x0, float x1) {
+    for (const auto& [a, b] : spans)
+      if (a < x1 && b > x0) return false;
+    return true;
+  };
+  ImVec2 at(pos.x + 6, pos.y + 4);
+  if (!clear_of_labels(at.x - 3, at.x + ts.x + 3)) {
+    const float right = pos.x + size.x - 6 - ts.x;
+    if (clear_of_labels(right - 3, right + ts.x + 3))
+      at.x = right;
+    else
+      at.y = pos.y + size.y - ts.y - 4;  // the bottom edge has no labels
+  }
   ImDrawList* dl = plot::GetPlotDrawList();
   dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
   dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), plot::GetStyle().marker_text_bg, 2.0f);
@@ -156,6 +179,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int 
                       E, E - k);
         std::snprintf(notes[1], sizeof notes[1], "dead experts (no token in %d steps), of %d", ctx.snap.cfg.dead_window, E);
         std::snprintf(notes[2], sizeof notes[2], "dead experts, of %d", E);
+        st.band = false;  // a count that only steps: its bucket range adds nothing
         drawn = panel::plot_series(ctx, "dead experts", L->dead_experts, st);
         worst_case_line("total collapse", double(E - k));
         break;
@@ -177,8 +201,8 @@ void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int 
   }
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
   const char* const variants[3] = {notes[0], notes[1], notes[2]};
-  corner_note(variants, 3);
-  panel::plot_events(ctx);  // over the note: an event's label must stay readable
+  corner_note(variants, 3, ctx.snap.events);
+  panel::plot_events(ctx);
   if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
   plot::EndPlot();
 }

@@ -7,7 +7,6 @@
 
 #include <imgui.h>
 
-#include <cstdlib> // DEBUG-A
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -53,14 +52,16 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
   // Reused across frames and plots: fetch copies into it, so it never grows past the largest budget.
   thread_local std::vector<HistorySample> pts;
   const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
-  const int level = h->fetch(id, r.min, r.max, plot::GetPlotPointBudget(), pts);
+  // One bucket per pixel column: the band keeps each column's min..max, and a mean line
+  // at two points per column would only add a zigzag the eye cannot resolve (and llvmpipe
+  // pays for every pixel of it).
+  const int level = h->fetch(id, r.min, r.max, std::max(2, plot::GetPlotPointBudget() / 2), pts);
   const int n = int(pts.size());
   if (level < 0 || n == 0) return 0;
   const ImU32 colour = style.colour ? style.colour : palette::categorical(g_next_colour++, theme());
   HistorySample* p = pts.data();
   // The item keeps its label so a legend click or hover on the line also hides/highlights its band.
-  static const bool nob = getenv("A_NOBAND"); // DEBUG-A
-  if (style.band && level > 0 && !nob) {  // a bucket of 2^level steps: its min..max behind the mean
+  if (style.band && level > 0) {  // a bucket of 2^level steps: its min..max behind the mean
     plot::SetNextFillStyle(colour, 0.16f);
     plot::PlotShaded(label, &p->x, &p->min, &p->max, n, style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
                      int(sizeof(HistorySample)));
@@ -84,7 +85,7 @@ double ema_for_level(const PanelContext& ctx, int level) {
   return std::pow(double(std::min(ctx.ui.ema, 0.999f)), std::ldexp(1.0, std::clamp(level, 0, 60)));
 }
 
-void plot_events(PanelContext& ctx) {
+void plot_events(PanelContext& ctx, bool labels) {
   const std::vector<Event>& ev = ctx.snap.events;
   if (ev.empty()) return;
   // Labels are rebuilt only when the event list changes (a new event, or a new run).
@@ -106,7 +107,8 @@ void plot_events(PanelContext& ctx) {
     last_key = ev.back().key;
   }
   plot::SetNextLineStyle(event_colour(), 1.0f);
-  plot::PlotVLines("event", xs.data(), int(xs.size()), ptrs.data(), plot::ItemFlags_NoLegend | plot::ItemFlags_Dashed);
+  plot::PlotVLines("event", xs.data(), int(xs.size()), labels ? ptrs.data() : nullptr,
+                   plot::ItemFlags_NoLegend | plot::ItemFlags_Dashed);
 }
 
 // [SECTION] Notes and the key row

@@ -30,7 +30,7 @@ struct SeriesStyle {
 // Fetches `id` over plot::GetPlotQueryRange and draws it; returns the points drawn.
 int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesStyle& style = {});
 
-void plot_events(PanelContext& ctx);  // call after the series, before EndPlot
+void plot_events(PanelContext& ctx, bool labels = true);  // after the series, before EndPlot; labels = false: lines only
 
 // ui.ema per point of a fetch at `level` (a bucket of 2^level steps), so a curve is
 // smoothed over the same number of steps at every zoom; 0 = no smoothing.

@@ -3,7 +3,7 @@
 // load_i = f_i, the fraction of the step's k·T assignments that chose expert i
 // (before capacity drops), so the E curves sum to 1 and balance is every curve
 // on the dashed ideal 1/E. Three views (ui.load_view):
-//   lines     one curve per expert in its palette colour; when E <= 16 each
+//   lines     one curve per expert in its palette colour; when E <= 2 each
 //             bucket's min..max shows faintly behind the mean
 //   stacked   the fractions stacked to 1: a collapsing router squeezes bands to 0
 //   heatmap   steps × experts, colour = load × E on a fixed 0..2 scale (1 = its fair
@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>  // DEBUG-A
 #include <numeric>
 #include <string>
 #include <vector>
@@ -33,7 +32,8 @@ namespace moe {
 
 namespace {
 
-constexpr int kBandExperts = 16;  // min..max bands and a named key up to this many experts
+constexpr int kNamedExperts = 16;  // a key entry per expert up to this many, a colour strip beyond
+constexpr int kBandExperts = 2;    // min..max bands behind the curves up to this many (more is mush, and fill costs)
 
 // [SECTION] Data
 
@@ -75,7 +75,7 @@ int expert_key(int E, bool ideal_line) {
   ImGui::TextUnformatted("expert");
   ImGui::SameLine();
   int hovered = -1;
-  if (E <= kBandExperts) {
+  if (E <= kNamedExperts) {
     thread_local std::vector<panel::KeyItem> items;
     thread_local std::vector<std::string> labels;
     labels.resize(size_t(E));
@@ -142,7 +142,9 @@ void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& 
   const palette::Theme th = panel::theme();
   const bool few = E <= kBandExperts;
   // Many experts: half a point per pixel column each (64 curves stay cheap to fetch and draw).
-  const int budget = few ? plot::GetPlotPointBudget() : std::max(16, int(plot::GetPlotSize().x * 0.5f));
+  // About 4 points per pixel column in all, whatever E: one per column each for 4 experts,
+  // one per 16 columns each for 64 (coarser buckets, so smoother means; drawing cost stays flat).
+  const int budget = std::max(16, int(plot::GetPlotSize().x * std::clamp(4.0f / float(E), 0.0625f, 1.0f)));
   LoadData& d = fetch_load(ctx, layer, E, budget);
   if (d.n == 0) panel::no_data_note("No steps yet: the load of each expert appears here as the run trains.");
   const float weight = few ? 1.6f : 1.0f;
@@ -164,7 +166,7 @@ void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& 
   }
   panel::fit_include(0.0);  // a dead expert's 0 stays visible above the frame
   plot_ideal(E);
-  if (!few && d.n > 0 && hovered < 0) {  // 64 curves are a texture, not a story: say where the story is
+  if (E > kNamedExperts && d.n > 0 && hovered < 0) {  // 64 curves are a texture, not a story: say where the story is
     const char* hint = "hover the colour strip to pick out one expert, or see the steps \xC3\x97 experts view";
     const ImVec2 pos = plot::GetPlotPos(), ts = ImGui::CalcTextSize(hint);
     if (ts.x < plot::GetPlotSize().x - 12) {
@@ -191,7 +193,10 @@ void draw_stacked(PanelContext& ctx, int layer, int E, int hovered, const ImVec2
     return;
   plot::SetupAxisLimits(plot::Axis_Y, 0.0, 1.0, ImGuiCond_Always);
   const palette::Theme th = panel::theme();
-  LoadData& d = fetch_load(ctx, layer, E, plot::GetPlotPointBudget());
+  // The areas tile, so every expert needs every x: about 4 area edges per pixel column in
+  // all (one point per column each for 4 experts, one per 16 columns each for 64).
+  const int budget = std::max(16, int(plot::GetPlotSize().x * std::clamp(4.0f / float(E), 0.0625f, 1.0f)));
+  LoadData& d = fetch_load(ctx, layer, E, budget);
   if (d.n == 0) {
     panel::no_data_note("No steps yet: the shares of the experts stack up to 1 here as the run trains.");
   } else {
@@ -298,7 +303,6 @@ void draw_load(PanelContext& ctx) {
     ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
   }
   int hovered = -1;
-  if (const char* v = std::getenv("A_LOAD_VIEW")) ctx.ui.load_view = std::atoi(v);  // DEBUG-A remove
   const int view = std::clamp(ctx.ui.load_view, int(LoadView_Lines), int(LoadView_Heatmap));
   if (ok && view != LoadView_Heatmap) {
     ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);

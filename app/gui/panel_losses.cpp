@@ -119,6 +119,7 @@ void draw_losses(PanelContext& ctx) {
         panel::SeriesStyle st;
         st.colour = palette::with_alpha(term_colour(t), hovered >= 0 ? 0.3f : 1.0f);
         st.weight = t == TermTotal ? 3.0f : 1.5f;
+        st.band = t == TermTask;  // the task loss's noise envelope; five overlapping bands would be mush
         drawn += panel::plot_series(ctx, labels[t], series[t], st);
       }
       if (hovered >= 0 && g_shown[hovered] && series[hovered] >= 0) {
