@@ -1,10 +1,14 @@
 // thread_pool.h: a fixed pool of workers for one training step.
 //
-// parallel_for(n, fn) calls fn(i) for i in [0, n), item i on worker i % threads.
-// Items must write disjoint outputs; reductions happen afterwards in a fixed
-// order, so results never depend on the thread count. No allocation per call.
+// parallel_for(n, fn) calls fn(i) for i in [0, n); workers (the caller is one)
+// take the next item as they free up, so uneven items (experts with more tokens)
+// balance out. Items must write disjoint outputs and never depend on which thread
+// runs them; reductions happen afterwards in a fixed order, so results never
+// depend on the thread count. Workers spin briefly before sleeping, since a step
+// issues a dozen short jobs. No allocation per call.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <type_traits>
@@ -43,7 +47,7 @@ class ThreadPool {
 
  private:
   void worker(int index);
-  void run_share(int index);
+  void run_items();
 
   int threads_ = 1;
   std::vector<std::thread> workers_;
@@ -51,9 +55,10 @@ class ThreadPool {
   std::condition_variable start_cv_, done_cv_;
   const IndexFn* job_ = nullptr;
   int job_n_ = 0;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
+  std::atomic<uint64_t> generation_{0};  // bumped for each job
+  std::atomic<int> pending_{0};  // workers (besides the caller) still in the current job
+  std::atomic<int> next_{0};     // next item to take
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace moe
