@@ -51,6 +51,10 @@ void apply_theme(bool light, float scale) {
     style.Colors[ImGuiCol_TitleBgActive] = rgba(0.84f, 0.86f, 0.90f);
     style.Colors[ImGuiCol_TitleBg] = rgba(0.90f, 0.91f, 0.93f);
     style.Colors[ImGuiCol_Text] = rgba(0.08f, 0.08f, 0.10f);
+    // ImGui's light frames are white: on a near-white window, sliders and radio buttons vanish.
+    style.Colors[ImGuiCol_FrameBg] = rgba(0.87f, 0.88f, 0.90f);
+    style.Colors[ImGuiCol_FrameBgHovered] = rgba(0.80f, 0.84f, 0.92f);
+    style.Colors[ImGuiCol_FrameBgActive] = rgba(0.72f, 0.79f, 0.92f);
   } else {
     ImGui::StyleColorsDark(&style);
     style.Colors[ImGuiCol_WindowBg] = clear_colour(false);
@@ -396,7 +400,9 @@ void MainWindow::draw_status_strip(float width) {
   }
 }
 
-// Panels tile the area right of the controls: 3 columns (2 when narrow), rows share the height.
+// Panels tile the area right of the controls: up to 3 columns, rows share the
+// height, but never smaller than a readable minimum; when they would be, the area
+// scrolls (a small projector or laptop screen keeps every panel legible).
 void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   int n = 0;
   const PanelInfo* panels = panel_list(&n);
@@ -404,28 +410,55 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   for (int i = 0; i < n; ++i)
     if (i >= int(std::size(ui_.show_panel)) || ui_.show_panel[i]) shown.push_back(i);
   if (shown.empty()) return;
+  const float sc = ui_.ui_scale;
+  const float min_w = 380 * sc, min_h = 270 * sc;
+  ImGui::SetNextWindowPos(origin);
+  ImGui::SetNextWindowSize(size);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##panels", nullptr,
+               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
+  ImGui::PopStyleVar();
   const int count = int(shown.size());
-  const int cols = count <= 2 ? count : (size.x < 1100 * ui_.ui_scale || count == 4) ? 2 : 3;
+  // Columns: as many as fit at min_w (at most 3); the scrollbar's width is kept free if rows overflow.
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  int cols = std::clamp(int(avail_w / min_w), 1, 3);
+  if (count <= 2) cols = std::min(cols, count);
+  if (count == 4) cols = std::min(cols, 2);
   const int rows = (count + cols - 1) / cols;
-  const float cw = size.x / float(cols), rh = size.y / float(rows);
+  const float rh = std::floor(std::max(min_h, size.y / float(rows)));
+  const float width = (rh * float(rows) > size.y + 0.5f) ? avail_w - ImGui::GetStyle().ScrollbarSize : avail_w;
+  const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
   PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
   for (int j = 0; j < count; ++j) {
-    const PanelInfo& p = panels[shown[size_t(j)]];
+    const int index = shown[size_t(j)];
+    const PanelInfo& p = panels[index];
     const int r = j / cols, c = j % cols;
-    // The last row stretches its panels across the full width.
-    const int in_row = (r == rows - 1) ? count - r * cols : cols;
-    const float w = size.x / float(in_row);
-    ImGui::SetNextWindowPos(ImVec2(std::floor(origin.x + (r == rows - 1 ? w * float(c) : cw * float(c))),
-                                   std::floor(origin.y + rh * float(r))));
-    ImGui::SetNextWindowSize(ImVec2(std::floor(r == rows - 1 ? w : cw), std::floor(rh)));
-    bool open = true;
-    ImGui::Begin(p.title, &open,
-                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
+    const int in_row = (r == rows - 1) ? count - r * cols : cols;  // the last row stretches across
+    const float w = std::floor(width / float(in_row));
+    ImGui::SetCursorPos(ImVec2(w * float(c), rh * float(r)));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImGui::GetStyle().WindowPadding);
+    ImGui::BeginChild(p.name, ImVec2(w, rh), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleVar();
+    // Title bar: the panel's name and a close button (View brings it back).
+    const ImVec2 wp = ImGui::GetWindowPos();
+    const float bar = ImGui::GetFrameHeight();
+    ImGui::GetWindowDrawList()->AddRectFilled(wp, ImVec2(wp.x + w, wp.y + bar), title_bg);
+    ImGui::SetCursorScreenPos(ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
+    ImGui::TextUnformatted(p.title);
+    ImGui::SetCursorScreenPos(ImVec2(wp.x + w - bar, wp.y));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    if (ImGui::Button("\u00D7", ImVec2(bar, bar)) && index < int(std::size(ui_.show_panel))) ui_.show_panel[index] = false;
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide this panel (View menu brings it back)");
+    ImGui::SetCursorScreenPos(ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
+    ImGui::BeginGroup();
     p.draw(ctx);
-    ImGui::End();
-    if (!open && shown[size_t(j)] < int(std::size(ui_.show_panel))) ui_.show_panel[shown[size_t(j)]] = false;
+    ImGui::EndGroup();
+    ImGui::EndChild();
   }
+  ImGui::End();
 }
 
 void MainWindow::draw_controls_window(ImVec2 origin, ImVec2 size) {
