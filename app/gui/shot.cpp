@@ -53,6 +53,7 @@ bool wait_idle(Session& s, int64_t steps, double timeout_s) {
 }
 
 double g_last_build_ms = 0;  // the part of the last frame spent building ImGui's draw lists (the rest is GL)
+int g_last_vertices = 0, g_last_draw_calls = 0;  // size of the last frame's draw data
 
 // One frame: the whole window or one panel, rendered into the bound FBO. Returns its CPU+GPU time in ms.
 double render_frame(gui::MainWindow& win, const PanelInfo* panel, int w, int h, bool light) {
@@ -70,6 +71,10 @@ double render_frame(gui::MainWindow& win, const PanelInfo* panel, int w, int h, 
   ImGui::Render();
   gui::set_texture_nearest(unsigned(reinterpret_cast<uintptr_t>(io.Fonts->TexID)));
   g_last_build_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  const ImDrawData* dd = ImGui::GetDrawData();
+  g_last_vertices = dd->TotalVtxCount;
+  g_last_draw_calls = 0;
+  for (int i = 0; i < dd->CmdListsCount; ++i) g_last_draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
   glViewport(0, 0, w, h);
   const ImVec4 bg = gui::clear_colour(light);
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
@@ -208,7 +213,8 @@ int cmd_shot(const ShotOptions& opt) {
       const double headless = speed(3.0, false, nullptr);
       const double windowed = speed(5.0, true, &frames);
       const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
-      std::printf("frames: %zu at %dx%d on %s\n", frames.size(), opt.width, opt.height, gl.renderer().c_str());
+      std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls\n", frames.size(), opt.width, opt.height,
+                  gl.renderer().c_str(), g_last_vertices, g_last_draw_calls);
       const double imed = percentile(idle_frames, 0.5), ip95 = percentile(idle_frames, 0.95);
       std::printf("frame time, run paused: median %.2f ms (%.0f frames/s), p95 %.2f ms; building the UI %.2f ms, drawing it %.2f ms\n",
                   imed, imed > 0 ? 1000.0 / imed : 0.0, ip95, percentile(idle_build, 0.5), imed - percentile(idle_build, 0.5));
