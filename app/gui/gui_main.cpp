@@ -111,6 +111,17 @@ json ui_to_json(const UiState& ui) {
 }
 
 std::vector<std::string> g_dropped;  // paths dropped on the window, taken by the main loop
+bool g_input = false;                // any mouse, key or window event since the last look
+
+// Registered before ImGui's backend, which calls them after its own handlers (1.86 chains them).
+void on_mouse_button(GLFWwindow*, int, int, int) { g_input = true; }
+void on_scroll(GLFWwindow*, double, double) { g_input = true; }
+void on_key(GLFWwindow*, int, int, int, int) { g_input = true; }
+void on_char(GLFWwindow*, unsigned) { g_input = true; }
+void on_cursor_pos(GLFWwindow*, double, double) { g_input = true; }  // 1.86's backend reads the cursor itself
+void on_focus(GLFWwindow*, int) { g_input = true; }
+void on_cursor_enter(GLFWwindow*, int) { g_input = true; }
+void on_size(GLFWwindow*, int, int) { g_input = true; }
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
@@ -202,6 +213,14 @@ int gui_main(const GuiOptions& opt) {
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);
   glfwSetDropCallback(window, on_drop);
+  glfwSetMouseButtonCallback(window, on_mouse_button);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetKeyCallback(window, on_key);
+  glfwSetCharCallback(window, on_char);
+  glfwSetCursorPosCallback(window, on_cursor_pos);
+  glfwSetWindowFocusCallback(window, on_focus);
+  glfwSetCursorEnterCallback(window, on_cursor_enter);
+  glfwSetFramebufferSizeCallback(window, on_size);
   float xscale = 1, yscale = 1;
   glfwGetWindowContentScale(window, &xscale, &yscale);
 
@@ -236,11 +255,10 @@ int gui_main(const GuiOptions& opt) {
     int frame = 0;
     double next_frame = glfwGetTime();
     // 4. main loop
+    int render_budget = 4;     // frames still to draw after the last input (hover, animations settle)
+    double last_render = -1;
     while (!glfwWindowShouldClose(window) && !win.quit_requested && !g_interrupted) {
       if (opt.frames > 0 && frame >= opt.frames) break;
-      const bool last_frame = opt.frames > 0 && frame == opt.frames - 1;
-      ++frame;
-      // Paused and idle: wake on input only (a few times a second for the training thread's notices).
       // Training: at most 60 frames/s (Xvfb and some drivers ignore vsync), waking at once on input.
       // Paused and idle: wake on input, or a few times a second for the training thread's notices.
       const double now = glfwGetTime();
@@ -251,6 +269,16 @@ int gui_main(const GuiOptions& opt) {
       else
         glfwWaitEventsTimeout(0.1);
       next_frame = std::max(glfwGetTime(), next_frame + 1.0 / 60.0);
+      // Draw only when something changed: input, a new snapshot (~30 per second while training),
+      // a dropped file, or twice a second anyway; the CPU this saves goes to the training thread.
+      if (g_input) render_budget = 4, g_input = false;
+      const bool changed = render_budget > 0 || win.has_new_snapshot() || !g_dropped.empty() ||
+                           font_scale != ui.ui_scale || glfwGetTime() - last_render > 0.5;
+      if (opt.frames == 0 && !changed) continue;
+      if (render_budget > 0) --render_budget;
+      last_render = glfwGetTime();
+      const bool last_frame = opt.frames > 0 && frame == opt.frames - 1;
+      ++frame;
       for (const std::string& path : g_dropped) win.open_config_file(path);
       g_dropped.clear();
       if (font_scale != ui.ui_scale) {  // View > Larger/Smaller text: rebuild the font atlas between frames

@@ -46,6 +46,7 @@ class MainWindow {
   Session& session() { return *session_; }
   UiState& ui() { return ui_; }
   const RunSnapshot& snapshot() const { return *snap_; }  // the one the last frame drew
+  bool has_new_snapshot() const { return session_->snapshot() != snap_; }  // the training thread published since
   std::string title() const;                               // "moescope — balanced — step 1200 — running"
 
   // Opens a config or preset JSON (drop, Ctrl+O, last session). "" or what is wrong (also shown in the status).
