@@ -185,6 +185,16 @@ TEST(Shots, TimingPrintsFrameTimesAndTrainingSpeed) {
   EXPECT_NE(r.out.find("steps/s while drawing"), std::string::npos) << r.out;
 }
 
+TEST(Shots, ADivergingRunStillWritesItsShotWithTheBannerAndExitsOne) {
+  const std::string png = ::testing::TempDir() + "moescope_shot_diverged.png";
+  const Result r = run("shot --preset balanced --set optimizer=sgd --set lr=10 --set grad_clip=0 --steps 300 --out " + png);
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("diverged"), std::string::npos) << r.out;
+  const Image im = load_png(png);
+  ASSERT_EQ(im.w, 1600);
+  EXPECT_GT(count_colour(im, IM_COL32(140, 20, 20, 255), 6), 5000) << "the red divergence banner";
+}
+
 TEST(Shots, BadInputExitsTwoNamingWhatIsWrong) {
   const std::string png = ::testing::TempDir() + "moescope_shot_bad.png";
   Result r = run("shot --preset balanced --steps 5 --panel nosuch --out " + png);

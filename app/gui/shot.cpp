@@ -170,7 +170,8 @@ int cmd_shot(const ShotOptions& opt) {
     }
     const double train_s = std::chrono::duration<double>(Clock::now() - t0).count();
     const auto snap = win.session().snapshot();
-    if (snap->diverged) std::fprintf(stderr, "moescope shot: the run diverged (%s); the shot shows it\n", snap->diverged_what.c_str());
+    const bool diverged = snap->diverged;  // the PNG is still written (it shows the banner), then status 1 like `run`
+    if (diverged) std::fprintf(stderr, "moescope shot: the run diverged (%s); the shot shows it\n", snap->diverged_what.c_str());
     // A few frames so auto-fitted axes, legends and text sizes settle, then the shot.
     for (int i = 0; i < 4; ++i) render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
     if (status == 0) {
@@ -224,6 +225,7 @@ int cmd_shot(const ShotOptions& opt) {
       std::printf("history: %.1f MB for %lld steps\n", double(snap->history->memory_bytes()) / 1e6,
                   static_cast<long long>(win.session().snapshot()->steps_done));
     }
+    if (status == 0 && diverged) status = 1;
     win.shutdown_gl();
   }
   plot::DestroyContext();
