@@ -33,6 +33,7 @@ namespace {
 
 // Sizes a batch buffer; no allocation when the size is unchanged or capacity suffices.
 void fit(std::vector<int32_t>& v, size_t n) { v.resize(n); }
+void fit(std::vector<double>& v, size_t n) { v.resize(n); }
 void fit(MatrixRd& m, int rows, int cols) {
   if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
 }
@@ -348,7 +349,8 @@ class TeacherTask final : public TaskData {
   }
 
   void sample_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const override {
-    draw_normals(rng, T, out);
+    if (pool.size() <= 1) return sample(rng, T, out);
+    draw_normals_parallel(rng, T, out, pool);
     pool.parallel_for(chunks(T), [&](int c) { finish_chunk(c, out); });
   }
 
@@ -370,6 +372,47 @@ class TeacherTask final : public TaskData {
       for (int i = 0; i < D_; ++i) u[i] = rng.normal();
       for (int o = 0; o < O_; ++o) n[o] = rng.normal();
     }
+  }
+
+  // draw_normals with the Box-Muller transform on the pool: the uniforms are drawn
+  // in order here, the logs and sines run in parallel; the same numbers bit for bit.
+  void draw_normals_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const {
+    assert(T > 0 && "a batch needs at least one token");
+    out.T = T;
+    fit(out.inputs, T, D_);
+    fit(out.reg_targets, T, O_);
+    fit(out.labels, size_t(T));
+    clear(out.token_ids);
+    clear(out.class_targets);
+    const int per_token = D_ + O_;
+    const int64_t n = int64_t(T) * per_token;  // normals in this batch, in normal()'s order
+    auto slot = [&](int64_t k) -> double& {      // where normal k goes
+      const int t = int(k / per_token), j = int(k % per_token);
+      return j < D_ ? out.inputs(t, j) : out.reg_targets(t, j - D_);
+    };
+    int64_t first = 0;
+    double spare;
+    if (rng.take_spare(&spare)) slot(0) = spare, first = 1;
+    const int64_t pairs = (n - first + 1) / 2;
+    fit(out.uniforms, size_t(2 * pairs));
+    for (int64_t i = 0; i < 2 * pairs; ++i) out.uniforms[size_t(i)] = rng.uniform();
+    constexpr int64_t kPairsPerItem = 512;
+    const int items = int((pairs + kPairsPerItem - 1) / kPairsPerItem);
+    double last_sine = 0;  // the odd one out, if n - first is odd
+    pool.parallel_for(items, [&](int item) {
+      const int64_t p0 = item * kPairsPerItem, p1 = std::min(pairs, p0 + kPairsPerItem);
+      for (int64_t p = p0; p < p1; ++p) {
+        double c, s;
+        Rng::box_muller(out.uniforms[size_t(2 * p)], out.uniforms[size_t(2 * p + 1)], &c, &s);
+        const int64_t k = first + 2 * p;
+        slot(k) = c;
+        if (k + 1 < n)
+          slot(k + 1) = s;
+        else
+          last_sine = s;  // only the last pair's item writes it
+      }
+    });
+    if ((n - first) % 2 == 1) rng.put_spare(last_sine);
   }
 
   // Tokens [c * kChunk, ...): label = teacher expert, target = scale * y + noise * n.

@@ -522,5 +522,27 @@ TEST(Teacher, ParallelSamplingGivesTheSameBatchBitForBitForAnyPoolSize) {
   }
 }
 
+TEST(Teacher, ParallelNormalsKeepTheStreamWhenABatchHasAnOddNumberOfThem) {
+  Config cfg = default_config();
+  cfg.task = Task::teacher;
+  cfg.teacher_inputs = 3;  // 3 + 2 = 5 normals a token: odd batches leave a spare for the next one
+  cfg.teacher_outputs = 2;
+  cfg.teacher_noise = 0.5;
+  std::string err;
+  auto task = TaskData::create(cfg, &err);
+  ASSERT_TRUE(task) << err;
+  Rng a(11, RngStream_Data), b(11, RngStream_Data);
+  Batch x, y;
+  ThreadPool two(2);
+  for (int T : {1001, 7, 1500, 2049, 1}) {
+    task->sample(a, T, x);
+    task->sample_parallel(b, T, y, two);
+    ASSERT_TRUE(x.inputs == y.inputs) << "T " << T;
+    ASSERT_TRUE(x.reg_targets == y.reg_targets) << "T " << T;
+    ASSERT_EQ(x.labels, y.labels);
+  }
+  EXPECT_EQ(a.normal(), b.normal()) << "both streams end in the same place";
+}
+
 }  // namespace
 }  // namespace moe
