@@ -8,36 +8,21 @@
 #include <stb_image.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <set>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 #include "palette.h"
 #include "panels.h"
+#include "run_process.h"
 
 namespace moe {
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
+using Result = test::ProcessResult;
 
-Result run(const std::string& args) {
-  Result r;
-  const std::string cmd = std::string(MOESCOPE_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+Result run(const std::string& args) { return test::run_process(std::string(MOESCOPE_BINARY) + " " + args + " 2>&1"); }
 
 struct Image {
   int w = 0, h = 0;

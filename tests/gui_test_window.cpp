@@ -6,35 +6,23 @@
 #include <gtest/gtest.h>
 #include <stb_image.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
+
+#include "run_process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
+using Result = moe::test::ProcessResult;
 
 Result run_in_xvfb(const std::string& xdg, const std::string& args) {
-  Result r;
-  const std::string cmd = "XDG_CONFIG_HOME='" + xdg + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
-                          std::string(MOESCOPE_BINARY) + " " + args + " 2>&1 < /dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return moe::test::run_process("XDG_CONFIG_HOME='" + xdg + "' xvfb-run -a -s '-screen 0 1600x1000x24' " +
+                                std::string(MOESCOPE_BINARY) + " " + args + " 2>&1 < /dev/null");
 }
 
 std::string slurp(const fs::path& p) {

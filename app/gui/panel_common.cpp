@@ -193,4 +193,34 @@ int key_row(const KeyItem* items, int count, bool* shown) {
   return hovered;
 }
 
+// [SECTION] Expert axis (gates, this step, specialisation)
+
+void setup_expert_axis(const char* label) {
+  plot::SetupAxis(plot::Axis_X, label, plot::AxisFlags_NoGrid | plot::AxisFlags_Lock);
+  plot::SetupAxisFormat(plot::Axis_X, " ");  // blank 1-2-5 labels keep their row; draw_expert_ticks fills it
+}
+
+void draw_expert_ticks(int E) {
+  if (E <= 0) return;
+  const plot::Style& ps = plot::GetStyle();
+  const ImVec2 pos = plot::GetPlotPos(), area = plot::GetPlotSize();
+  const float step_px = plot::PlotToPixels({1, 0}).x - plot::PlotToPixels({0, 0}).x;
+  char widest[16];
+  std::snprintf(widest, sizeof widest, "%d", E - 1);
+  const float need = ImGui::CalcTextSize(widest).x + 10;
+  int stride = 1;
+  for (int k = 0; step_px * float(stride) < need && k < 12; ++k) stride = k % 3 == 0 ? stride * 2 : k % 3 == 1 ? stride * 5 / 2 : stride * 2;
+  ImDrawList* dl = plot::GetPlotDrawList();
+  const ImU32 text = ps.tick_text ? ps.tick_text : ImGui::GetColorU32(ImGuiCol_Text);
+  for (int e = 0; e < E; e += stride) {
+    const float x = std::round(plot::PlotToPixels({double(e), 0}).x) + 0.5f;
+    if (x < pos.x - 1 || x > pos.x + area.x + 1) continue;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d", e);
+    const ImVec2 sz = ImGui::CalcTextSize(buf);
+    dl->AddLine(ImVec2(x, pos.y + area.y), ImVec2(x, pos.y + area.y + 3), ps.plot_border);
+    dl->AddText(ImVec2(std::round(x - sz.x * 0.5f), pos.y + area.y + 4), text, buf);
+  }
+}
+
 }  // namespace moe::panel

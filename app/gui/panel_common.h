@@ -36,7 +36,12 @@ void plot_events(PanelContext& ctx, bool labels = true);  // after the series, b
 // smoothed over the same number of steps at every zoom; 0 = no smoothing.
 double ema_for_level(const PanelContext& ctx, int level);
 
-void no_data_note(const char* text);  // inside BeginPlot/EndPlot
+void no_data_note(const char* text);
+
+// Expert axes (gates, this step, specialisation): x at integer positions, labelled 0..E-1
+// as densely as the labels fit. setup_expert_axis before the first item, draw_expert_ticks after.
+void setup_expert_axis(const char* label);
+void draw_expert_ticks(int E);  // inside BeginPlot/EndPlot
 void fit_include(double y);           // the y fit reaches y, with the usual padding (unlike FitZero, 0 stays off the frame)
 
 // Plots stacked on one x axis whose y tick labels differ in width: shifts each frame right so

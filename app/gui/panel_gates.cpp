@@ -22,46 +22,10 @@
 
 namespace moe {
 
-// [SECTION] Expert axis (shared by the per-expert panels: gates, this step, specialisation)
-
-namespace panel {
-
-// Declared where used (panel_this_step.cpp, panel_specialisation.cpp).
-void setup_expert_axis(const char* label) {
-  plot::SetupAxis(plot::Axis_X, label, plot::AxisFlags_NoGrid | plot::AxisFlags_Lock);
-  plot::SetupAxisFormat(plot::Axis_X, " ");  // blank 1-2-5 labels keep their row; draw_expert_ticks fills it
-}
-
-void draw_expert_ticks(int E) {
-  if (E <= 0) return;
-  const plot::Style& ps = plot::GetStyle();
-  const ImVec2 pos = plot::GetPlotPos(), area = plot::GetPlotSize();
-  const float step_px = plot::PlotToPixels({1, 0}).x - plot::PlotToPixels({0, 0}).x;
-  char widest[16];
-  std::snprintf(widest, sizeof widest, "%d", E - 1);
-  const float need = ImGui::CalcTextSize(widest).x + 10;
-  int stride = 1;
-  for (int k = 0; step_px * float(stride) < need && k < 12; ++k) stride = k % 3 == 0 ? stride * 2 : k % 3 == 1 ? stride * 5 / 2 : stride * 2;
-  ImDrawList* dl = plot::GetPlotDrawList();
-  const ImU32 text = ps.tick_text ? ps.tick_text : ImGui::GetColorU32(ImGuiCol_Text);
-  for (int e = 0; e < E; e += stride) {
-    const float x = std::round(plot::PlotToPixels({double(e), 0}).x) + 0.5f;
-    if (x < pos.x - 1 || x > pos.x + area.x + 1) continue;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d", e);
-    const ImVec2 sz = ImGui::CalcTextSize(buf);
-    dl->AddLine(ImVec2(x, pos.y + area.y), ImVec2(x, pos.y + area.y + 3), ps.plot_border);
-    dl->AddText(ImVec2(std::round(x - sz.x * 0.5f), pos.y + area.y + 4), text, buf);
-  }
-}
-
-}  // namespace panel
-
 // [SECTION] Gates
 
 namespace {
 
-ImU32 reference_colour(bool light) { return light ? IM_COL32(70, 72, 80, 230) : IM_COL32(215, 217, 225, 220); }
 
 // Probe tokens in display order: order[rank] is the token shown at y = rank (rank 0 at the bottom).
 // Sorted: by top-1 expert (tokens no expert took last), then by descending gate of that expert.
@@ -183,7 +147,7 @@ void draw_histogram(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size
   plot::PlotBarsG("tokens", &hist_bin, &d, int(m->top1_hist.size()), 0.09);
   // The floor 1/E (a uniform router) and this step's mean, their labels on two rows so they never collide.
   const double xs[2] = {1.0 / std::max(1, E), m->top1_gate_mean};
-  const ImU32 colours[2] = {reference_colour(light), light ? palette::colormap(0.12f) : palette::colormap(0.95f)};
+  const ImU32 colours[2] = {panel::reference_colour(), light ? palette::colormap(0.12f) : palette::colormap(0.95f)};
   char mean_text[32];
   std::snprintf(mean_text, sizeof mean_text, "mean %.2f", m->top1_gate_mean);
   const char* texts[2] = {"1/E", mean_text};

@@ -21,11 +21,6 @@
 
 namespace moe {
 
-namespace panel {
-void setup_expert_axis(const char* label);  // x axis of experts at integer positions (panel_gates.cpp)
-void draw_expert_ticks(int E);              // its integer tick labels, as many as fit (panel_gates.cpp)
-}  // namespace panel
-
 namespace {
 
 // Row names without the prefix the axis title already says ("class 2" -> "2").

@@ -16,14 +16,8 @@
 
 namespace moe {
 
-namespace panel {
-void setup_expert_axis(const char* label);  // x axis of experts at integer positions (panel_gates.cpp)
-void draw_expert_ticks(int E);              // its integer tick labels, as many as fit (panel_gates.cpp)
-}  // namespace panel
-
 namespace {
 
-ImU32 reference_colour(bool light) { return light ? IM_COL32(70, 72, 80, 230) : IM_COL32(215, 217, 225, 220); }
 
 const char* fitting(const char* long_text, const char* short_text, float width) {
   return ImGui::CalcTextSize(long_text, nullptr, true).x + 16 <= width ? long_text : short_text;
@@ -80,7 +74,7 @@ void draw_load_importance(PanelContext& ctx, const LayerMetrics* m, int E, ImVec
       plot::PlotBarsG(label, &one_bar, &imp, 1, w * 0.95);
     }
   }
-  const ImU32 ref = reference_colour(light);
+  const ImU32 ref = panel::reference_colour();
   const double ideal = 1.0 / std::max(1, E);
   plot::SetNextLineStyle(ref, 1.5f);
   plot::PlotHLine("ideal 1/E", ideal, plot::ItemFlags_Dashed);
@@ -123,7 +117,7 @@ void draw_bias(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size) {
     plot::SetNextFillStyle(palette::categorical(e, theme), 0.9f);
     plot::PlotBarsG(label, &one_bar, &b, 1, 0.7);
   }
-  plot::SetNextLineStyle(reference_colour(light), 1.0f);
+  plot::SetNextLineStyle(panel::reference_colour(), 1.0f);
   plot::PlotHLine("##zero", 0.0, plot::ItemFlags_NoTooltip);
   plot::EndPlot();
 }

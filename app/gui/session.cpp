@@ -183,7 +183,7 @@ Session::Session(const Config& cfg, std::string preset) : ts_(std::make_unique<T
   c->kind = Command::Rebuild;
   c->cfg = cfg;
   c->preset = std::move(preset);
-  push_locked(std::move(c));
+  send(std::move(c));
   thread_ = std::thread([this] { thread_main(); });
 }
 
@@ -210,36 +210,18 @@ std::unique_ptr<Cmd> command(int kind) {
 }
 }  // namespace
 
-void Session::play() {
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::Play));
-  cv_.notify_all();
-}
+void Session::play() { send(command<Command>(Command::Play)); }
 
-void Session::pause() {
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::Pause));
-  cv_.notify_all();
-}
+void Session::pause() { send(command<Command>(Command::Pause)); }
 
-void Session::toggle() {
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::Toggle));
-  cv_.notify_all();
-}
+void Session::toggle() { send(command<Command>(Command::Toggle)); }
 
-void Session::step_once() {
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::Step));
-  cv_.notify_all();
-}
+void Session::step_once() { send(command<Command>(Command::Step)); }
 
 void Session::run_to(int64_t steps) {
   auto c = command<Command>(Command::RunTo);
   c->steps = steps;
-  std::lock_guard lk(mu_);
-  push_locked(std::move(c));
-  cv_.notify_all();
+  send(std::move(c));
 }
 
 std::string Session::schedule(const std::vector<ScheduledChange>& changes) {
@@ -251,23 +233,13 @@ std::string Session::schedule(const std::vector<ScheduledChange>& changes) {
   }
   auto c = command<Command>(Command::Schedule);
   c->changes = changes;
-  std::lock_guard lk(mu_);
-  push_locked(std::move(c));
-  cv_.notify_all();
+  send(std::move(c));
   return "";
 }
 
-void Session::reset() {
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::Reset));
-  cv_.notify_all();
-}
+void Session::reset() { send(command<Command>(Command::Reset)); }
 
-void Session::new_seed() {
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::NewSeed));
-  cv_.notify_all();
-}
+void Session::new_seed() { send(command<Command>(Command::NewSeed)); }
 
 std::string Session::apply(const Config& next, const std::string& preset) {
   // Checked here, on the caller's thread, so a refusal is immediate and nothing is queued.
@@ -276,18 +248,14 @@ std::string Session::apply(const Config& next, const std::string& preset) {
   auto c = command<Command>(Command::Apply);
   c->cfg = next;
   c->preset = preset;
-  std::lock_guard lk(mu_);
-  push_locked(std::move(c));
-  cv_.notify_all();
+  send(std::move(c));
   return "";
 }
 
 void Session::reset_with_lr(double lr) {
   auto c = command<Command>(Command::ResetWithLr);
   c->value = lr;
-  std::lock_guard lk(mu_);
-  push_locked(std::move(c));
-  cv_.notify_all();
+  send(std::move(c));
 }
 
 void Session::set_rate(double steps_per_s) {
@@ -300,19 +268,26 @@ double Session::rate() const { return rate_; }
 
 void Session::set_map_layer(int layer) {
   map_layer_ = std::max(0, layer);
-  std::lock_guard lk(mu_);
-  push_locked(command<Command>(Command::MapLayer));
-  cv_.notify_all();
+  send(command<Command>(Command::MapLayer));
 }
 
-void Session::push_locked(std::unique_ptr<Command> c) {
+void Session::send(std::unique_ptr<Command> c) {
+  std::lock_guard lk(mu_);
   queue_.push_back(std::move(c));
   ++queued_;
+  cv_.notify_all();
 }
 
 uint64_t Session::commands_queued() const { return queued_; }
 
 // [SECTION] Training thread
+
+// Play from the current step: the speed window and the pacing restart now.
+void Session::start_running() {
+  running_ = true;
+  ts_->speed_t0 = ts_->next_step_due = Clock::now();
+  ts_->speed_steps0 = trainer_->steps_done();
+}
 
 void Session::thread_main() {
   ThreadState& ts = *ts_;
@@ -350,25 +325,17 @@ void Session::thread_main() {
           break;
         case Command::Play:
           if (trainer_ && !running_) {
-            running_ = true;
-            ts.speed_t0 = Clock::now();
-            ts.speed_steps0 = trainer_->steps_done();
-            ts.next_step_due = Clock::now();
+            start_running();
             if (ts.diverged) notice_ = "resumed after divergence";
           }
           break;
         case Command::Pause: running_ = false; break;
-        case Command::Toggle: {
-          if (running_) {
+        case Command::Toggle:
+          if (running_)
             running_ = false;
-          } else if (trainer_) {
-            running_ = true;
-            ts.speed_t0 = Clock::now();
-            ts.speed_steps0 = trainer_->steps_done();
-            ts.next_step_due = Clock::now();
-          }
+          else if (trainer_)
+            start_running();
           break;
-        }
         case Command::Step:
           running_ = false;
           ts.step_requested = true;
@@ -376,11 +343,7 @@ void Session::thread_main() {
         case Command::RunTo:
           if (trainer_ && trainer_->steps_done() < c->steps) {
             ts.stop_at = c->steps;
-            if (!running_) {
-              running_ = true;
-              ts.speed_t0 = ts.next_step_due = Clock::now();
-              ts.speed_steps0 = trainer_->steps_done();
-            }
+            if (!running_) start_running();
           } else {
             running_ = false;
           }
@@ -419,9 +382,7 @@ void Session::thread_main() {
             std::snprintf(buf, sizeof buf, "restarted with lr %s (was %s)", format_value(next.lr).c_str(),
                           format_value(old_lr).c_str());
             notice_ = buf;
-            running_ = true;  // the user asked to try again
-            ts.speed_t0 = ts.next_step_due = Clock::now();
-            ts.speed_steps0 = 0;
+            start_running();  // the user asked to try again
           }
           break;
         case Command::Apply: {

@@ -92,7 +92,8 @@ class Session {
   void publish();                         // builds and swaps a snapshot (training thread only)
 
   struct Command;
-  void push_locked(std::unique_ptr<Command> c);  // queue_ + counter; mu_ held
+  void send(std::unique_ptr<Command> c);  // queues it (counted) and wakes the thread
+  void start_running();                   // training thread only
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::shared_ptr<const RunSnapshot> snap_;
