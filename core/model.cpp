@@ -119,7 +119,7 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
       L.sh_Hpre.emplace_back(R, h);
       L.sh_H.emplace_back(R, h);
       L.sh_O.emplace_back(R, d);
-      L.sh_dH.emplace_back(R, h);
+      L.sh_keep.emplace_back(R, h);
       L.sh_dX.emplace_back(R, d);
     }
   }
@@ -144,50 +144,56 @@ void Model<S>::draw_noise(Rng& rng, int T) {
 
 // [SECTION] Expert FFN: forward / backward
 //   Hpre = X·W1 + b1 [n,h]   H = φ(Hpre) [n,h]   O = H·W2 + b2 [n,d]
+// The forward also keeps, in the layer's `keep` buffer, the part of φ that
+// φ' needs again (tanh(u) for gelu, σ(x) for silu), so each transcendental
+// is evaluated once per step.
 
 namespace {
 
 template <class S, class XB, class HB, class OB>
 void expert_forward(const ParamBuffer<S>& P, int w1, int b1, int w2, int b2, Activation act, const XB& X, HB Hpre, HB H,
-                    OB O) {
+                    HB keep, OB O) {
   Hpre.noalias() = X * P.mat(w1);
   Hpre.rowwise() += P.mat(b1).row(0);
   // φ as Eigen array expressions, so tanh and exp run vectorised
   const auto x = Hpre.array();
   switch (act) {
     case Activation::relu: H.array() = x.max(S(0)); break;
-    case Activation::gelu: H.array() = S(0.5) * x * (S(1) + (S(kGeluC) * (x + S(kGeluA) * x.cube())).tanh()); break;
-    case Activation::silu: H.array() = x / (S(1) + (-x).exp()); break;
+    case Activation::gelu:
+      keep.array() = (S(kGeluC) * (x + S(kGeluA) * x.cube())).tanh();
+      H.array() = S(0.5) * x * (S(1) + keep.array());
+      break;
+    case Activation::silu:
+      keep.array() = S(1) / (S(1) + (-x).exp());
+      H.array() = x * keep.array();
+      break;
   }
   O.noalias() = H * P.mat(w2);
   O.rowwise() += P.mat(b2).row(0);
 }
 
-// Accumulates dW1, db1, dW2, db2 from dO; writes dX. dH is scratch [n,h].
-// H is used for dW2 first and then overwritten with a factor of φ' (tanh(u)
-// for gelu, σ(x) for silu), so each transcendental is evaluated once.
+// Accumulates dW1, db1, dW2, db2 from dO; writes dX. `keep` is what the
+// forward kept; H is used for dW2 first and then overwritten with dL/dHpre.
 template <class S, class XB, class HB, class DOB, class DXB>
 void expert_backward(const ParamBuffer<S>& P, ParamBuffer<S>& G, int w1, int b1, int w2, int b2, Activation act,
-                     const XB& X, const HB& Hpre, HB H, const DOB& dO, HB dH, DXB dX) {
+                     const XB& X, const HB& Hpre, HB H, const HB& keep, const DOB& dO, DXB dX) {
   G.mat(w2).noalias() += H.transpose() * dO;
   add_column_sums(G.mat(b2).row(0), dO);
-  dH.noalias() = dO * P.mat(w2).transpose();
+  H.noalias() = dO * P.mat(w2).transpose();  // dL/dH
   const auto x = Hpre.array();
+  const auto k = keep.array();
   switch (act) {
-    case Activation::relu: dH.array() *= (x > S(0)).template cast<S>(); break;
+    case Activation::relu: H.array() *= (x > S(0)).template cast<S>(); break;
     case Activation::gelu:  // φ' = ½(1 + th) + ½ x (1 − th²) c (1 + 3a x²),  th = tanh(c (x + a x³))
-      H.array() = (S(kGeluC) * (x + S(kGeluA) * x.cube())).tanh();
-      dH.array() *= S(0.5) * (S(1) + H.array()) +
-                    S(0.5) * x * (S(1) - H.array().square()) * S(kGeluC) * (S(1) + S(3 * kGeluA) * x.square());
+      H.array() *= S(0.5) * (S(1) + k) + S(0.5) * x * (S(1) - k.square()) * S(kGeluC) * (S(1) + S(3 * kGeluA) * x.square());
       break;
     case Activation::silu:  // φ' = σ (1 + x (1 − σ))
-      H.array() = S(1) / (S(1) + (-x).exp());
-      dH.array() *= H.array() * (S(1) + x * (S(1) - H.array()));
+      H.array() *= k * (S(1) + x * (S(1) - k));
       break;
   }
-  G.mat(w1).noalias() += X.transpose() * dH;
-  add_column_sums(G.mat(b1).row(0), dH);
-  dX.noalias() = dH * P.mat(w1).transpose();
+  G.mat(w1).noalias() += X.transpose() * H;
+  add_column_sums(G.mat(b1).row(0), H);
+  dX.noalias() = H * P.mat(w1).transpose();
 }
 
 }  // namespace
@@ -211,12 +217,12 @@ void Model<S>::layer_forward(int l, int T, bool training) {
       for (int r = off; r < off + n; ++r) L.Xp.row(r) = x.row(rs.row_token[size_t(r)]);
       const ExpertIds& id = L.experts[size_t(i)];
       expert_forward<S>(params_, id.w1, id.b1, id.w2, id.b2, act, L.Xp.middleRows(off, n), L.Hpre.middleRows(off, n),
-                        L.H.middleRows(off, n), L.O.middleRows(off, n));
+                        L.H.middleRows(off, n), L.keep.middleRows(off, n), L.O.middleRows(off, n));
     } else {
       const int s = i - E;
       const ExpertIds& id = L.shared[size_t(s)];
       expert_forward<S>(params_, id.w1, id.b1, id.w2, id.b2, act, x.topRows(T), L.sh_Hpre[size_t(s)].topRows(T),
-                        L.sh_H[size_t(s)].topRows(T), L.sh_O[size_t(s)].topRows(T));
+                        L.sh_H[size_t(s)].topRows(T), L.sh_keep[size_t(s)].topRows(T), L.sh_O[size_t(s)].topRows(T));
     }
   });
   // combine: y_t = x_t + Σ_kept g O + Σ_s O_s  (per token, fixed slot order)
@@ -264,13 +270,13 @@ void Model<S>::layer_backward(int l, int T) {
       if (n == 0) return;
       const ExpertIds& id = L.experts[size_t(i)];
       expert_backward<S>(params_, grads_, id.w1, id.b1, id.w2, id.b2, act, L.Xp.middleRows(off, n),
-                         L.Hpre.middleRows(off, n), L.H.middleRows(off, n), L.dO.middleRows(off, n),
-                         L.dH.middleRows(off, n), L.dXp.middleRows(off, n));
+                         L.Hpre.middleRows(off, n), L.H.middleRows(off, n), L.keep.middleRows(off, n),
+                         L.dO.middleRows(off, n), L.dXp.middleRows(off, n));
     } else {
       const int s = i - E;
       const ExpertIds& id = L.shared[size_t(s)];
       expert_backward<S>(params_, grads_, id.w1, id.b1, id.w2, id.b2, act, x.topRows(T), L.sh_Hpre[size_t(s)].topRows(T),
-                         L.sh_H[size_t(s)].topRows(T), dy.topRows(T), L.sh_dH[size_t(s)].topRows(T),
+                         L.sh_H[size_t(s)].topRows(T), L.sh_keep[size_t(s)].topRows(T), dy.topRows(T),
                          L.sh_dX[size_t(s)].topRows(T));
     }
   });

@@ -109,9 +109,10 @@ class Model {
     RowVec<S> bias;                          // [E] aux-loss-free selection bias
     RouterState<S> rs;
     // packed routed-expert activations [A, ·] and their gradients
-    Mat<S> Xp, Hpre, H, O, dO, dH, dXp;
+    // (keep: the part of φ that φ' reuses, tanh(u) for gelu or σ(x) for silu)
+    Mat<S> Xp, Hpre, H, O, dO, keep, dXp;
     // shared experts, full batch: one [R,h] pair and [R,d] output each
-    std::vector<Mat<S>> sh_Hpre, sh_H, sh_O, sh_dH, sh_dX;
+    std::vector<Mat<S>> sh_Hpre, sh_H, sh_O, sh_keep, sh_dX;
     // router backward scratch
     Mat<S> dz, ds, dnoise, dg;
     // selection scratch: sort indices [max(R,E)], slots grouped by expert [R*E], per-expert starts [E+1]

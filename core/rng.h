@@ -52,26 +52,12 @@ class Rng {
     return c;
   }
 
-  // The two normals of one uniform pair, exactly as normal() makes them.
+  // The two normals of one uniform pair (Box-Muller), as normal() makes them.
   static void box_muller(double u1, double u2, double* c, double* s) {
     if (u1 < 1e-300) u1 = 1e-300;
     const double r = std::sqrt(-2.0 * std::log(u1)), a = 6.283185307179586 * u2;
     *c = r * std::cos(a);
     *s = r * std::sin(a);
-  }
-  // For drawing many normals with the transform done elsewhere (e.g. on a pool):
-  // the pending spare normal, if any, is taken first; then each pair of uniform()
-  // calls gives two normals via box_muller; an odd last one is given back with
-  // put_spare. The sequence is then the same as calling normal() each time.
-  bool take_spare(double* v) {
-    if (!has_spare_) return false;
-    has_spare_ = false;
-    *v = spare_;
-    return true;
-  }
-  void put_spare(double v) {
-    spare_ = v;
-    has_spare_ = true;
   }
 
  private:

@@ -39,7 +39,7 @@ void Model<S>::ensure_rows(Layer& L, int rows) {
   L.H.resize(rows, h);
   L.O.resize(rows, d);
   L.dO.resize(rows, d);
-  L.dH.resize(rows, h);
+  L.keep.resize(rows, h);
   L.dXp.resize(rows, d);
   L.rs.row_token.resize(size_t(rows));
 }

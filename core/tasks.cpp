@@ -298,6 +298,8 @@ class TeacherTask final : public TaskData {
   explicit TeacherTask(const Config& cfg)
       : D_(cfg.teacher_inputs), E_(cfg.teacher_experts), H_(cfg.teacher_hidden), O_(cfg.teacher_outputs),
         noise_(cfg.teacher_noise) {
+    assert(D_ <= kMaxTeacherInputs && E_ <= kMaxTeacherExperts && H_ <= kMaxTeacherHidden && O_ <= kMaxTeacherOutputs &&
+           "the config table bounds the teacher's widths");
     Rng rng(uint64_t(cfg.seed), RngStream_Task);
     // Draw order: W_r, then per expert A_e, a_e, B_e, each in row-major element order.
     router_.resize(D_, E_);
@@ -339,26 +341,37 @@ class TeacherTask final : public TaskData {
   std::string label_name(int label) const override { return "teacher expert " + std::to_string(label); }
 
   // Per token: D normals for u, then O normals for the noise (drawn even when
-  // teacher_noise is 0, so the inputs do not depend on it). All normals are
-  // drawn first (the noise parked in reg_targets), then the teacher runs per
-  // chunk of tokens, serially here and on the pool in sample_parallel: both
-  // call the same finish_chunk, so the batch is the same bit for bit.
+  // teacher_noise is 0, so the inputs do not depend on it). The normals come
+  // from Marsaglia's polar method in two passes: the accepted (v1, v2, s)
+  // pairs are drawn in order from the stream here, then each work item of
+  // kPairsPerItem pairs turns them into v * sqrt(-2 ln s / s), vectorised.
+  // Then the teacher runs per chunk of tokens. sample() runs the very same
+  // work items one after another, so sample() and sample_parallel() give the
+  // same batch bit for bit on any pool. An odd last normal is not kept.
   void sample(Rng& rng, int T, Batch& out) const override {
-    draw_normals(rng, T, out);
+    const int items = draw_pairs(rng, T, out);
+    for (int i = 0; i < items; ++i) finish_pairs(i, out);
     for (int c = 0; c < chunks(T); ++c) finish_chunk(c, out);
   }
 
   void sample_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const override {
     if (pool.size() <= 1) return sample(rng, T, out);
-    draw_normals_parallel(rng, T, out, pool);
+    const int items = draw_pairs(rng, T, out);
+    pool.parallel_for(items, [&](int i) { finish_pairs(i, out); });
     pool.parallel_for(chunks(T), [&](int c) { finish_chunk(c, out); });
   }
 
  private:
-  static constexpr int kChunk = 32;  // tokens per work item
+  static constexpr int kChunk = 32;            // tokens per work item of the teacher
+  static constexpr int64_t kPairsPerItem = 512;  // normal pairs per work item of the polar method
+  static constexpr int kMaxTeacherHidden = 1024;  // the table's upper bounds of teacher_hidden,
+  static constexpr int kMaxTeacherInputs = 1024;   // teacher_inputs
+  static constexpr int kMaxTeacherExperts = 64;    // and teacher_experts
   static int chunks(int T) { return (T + kChunk - 1) / kChunk; }
 
-  void draw_normals(Rng& rng, int T, Batch& out) const {
+  // Sizes the batch and draws the polar pairs into out.uniforms as three
+  // arrays [v1 | v2 | s] of `pairs` each; returns the number of work items.
+  int draw_pairs(Rng& rng, int T, Batch& out) const {
     assert(T > 0 && "a batch needs at least one token");
     out.T = T;
     fit(out.inputs, T, D_);           // [T, D]
@@ -366,58 +379,52 @@ class TeacherTask final : public TaskData {
     fit(out.labels, size_t(T));       // [T]
     clear(out.token_ids);
     clear(out.class_targets);
-    for (int t = 0; t < T; ++t) {
-      double* u = out.inputs.row(t).data();
-      double* n = out.reg_targets.row(t).data();
-      for (int i = 0; i < D_; ++i) u[i] = rng.normal();
-      for (int o = 0; o < O_; ++o) n[o] = rng.normal();
+    const int64_t n = int64_t(T) * (D_ + O_), pairs = (n + 1) / 2;
+    fit(out.uniforms, size_t(3 * pairs));
+    double* v1 = out.uniforms.data();
+    double* v2 = v1 + pairs;
+    double* s = v2 + pairs;
+    for (int64_t p = 0; p < pairs; ++p) {
+      double a, b, r;
+      do {
+        a = 2.0 * rng.uniform() - 1.0;
+        b = 2.0 * rng.uniform() - 1.0;
+        r = a * a + b * b;
+      } while (r >= 1.0 || r == 0.0);
+      v1[p] = a, v2[p] = b, s[p] = r;
     }
+    return int((pairs + kPairsPerItem - 1) / kPairsPerItem);
   }
 
-  // draw_normals with the Box-Muller transform on the pool: the uniforms are drawn
-  // in order here, the logs and sines run in parallel; the same numbers bit for bit.
-  void draw_normals_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const {
-    assert(T > 0 && "a batch needs at least one token");
-    out.T = T;
-    fit(out.inputs, T, D_);
-    fit(out.reg_targets, T, O_);
-    fit(out.labels, size_t(T));
-    clear(out.token_ids);
-    clear(out.class_targets);
+  // Pairs [item * kPairsPerItem, ...): normals 2p and 2p + 1 of the batch, in
+  // the order inputs then noise of token 0, then token 1, ...
+  void finish_pairs(int item, Batch& out) const {
     const int per_token = D_ + O_;
-    const int64_t n = int64_t(T) * per_token;  // normals in this batch, in normal()'s order
-    auto slot = [&](int64_t k) -> double& {      // where normal k goes
+    const int64_t n = int64_t(out.T) * per_token, pairs = (n + 1) / 2;
+    const int64_t p0 = item * kPairsPerItem, p1 = std::min(pairs, p0 + kPairsPerItem);
+    double* v1 = out.uniforms.data();
+    double* v2 = v1 + pairs;
+    // In an aligned buffer: Eigen does the first elements of an unaligned
+    // array one at a time (libm) and the rest in packets, so the bits would
+    // depend on where the heap put the batch.
+    alignas(32) double f_buf[kPairsPerItem];
+    const Eigen::Index m = Eigen::Index(p1 - p0);
+    Eigen::Map<Eigen::ArrayXd, Eigen::Aligned32> f(f_buf, m);
+    f = Eigen::Map<const Eigen::ArrayXd>(v2 + pairs + p0, m);
+    f = (-2.0 * f.log() / f).sqrt();  // sqrt(-2 ln s / s)
+    auto slot = [&](int64_t k) -> double& {
       const int t = int(k / per_token), j = int(k % per_token);
       return j < D_ ? out.inputs(t, j) : out.reg_targets(t, j - D_);
     };
-    int64_t first = 0;
-    double spare;
-    if (rng.take_spare(&spare)) slot(0) = spare, first = 1;
-    const int64_t pairs = (n - first + 1) / 2;
-    fit(out.uniforms, size_t(2 * pairs));
-    for (int64_t i = 0; i < 2 * pairs; ++i) out.uniforms[size_t(i)] = rng.uniform();
-    constexpr int64_t kPairsPerItem = 512;
-    const int items = int((pairs + kPairsPerItem - 1) / kPairsPerItem);
-    double last_sine = 0;  // the odd one out, if n - first is odd
-    pool.parallel_for(items, [&](int item) {
-      const int64_t p0 = item * kPairsPerItem, p1 = std::min(pairs, p0 + kPairsPerItem);
-      for (int64_t p = p0; p < p1; ++p) {
-        double c, s;
-        Rng::box_muller(out.uniforms[size_t(2 * p)], out.uniforms[size_t(2 * p + 1)], &c, &s);
-        const int64_t k = first + 2 * p;
-        slot(k) = c;
-        if (k + 1 < n)
-          slot(k + 1) = s;
-        else
-          last_sine = s;  // only the last pair's item writes it
-      }
-    });
-    if ((n - first) % 2 == 1) rng.put_spare(last_sine);
+    for (int64_t p = p0; p < p1; ++p) {
+      const double g = f[Eigen::Index(p - p0)];
+      slot(2 * p) = v1[p] * g;
+      if (2 * p + 1 < n) slot(2 * p + 1) = v2[p] * g;
+    }
   }
 
   // Tokens [c * kChunk, ...): label = teacher expert, target = scale * y + noise * n.
-  // Not inlined, so the serial and the pooled path run the very same instructions.
-  [[gnu::noinline]] void finish_chunk(int c, Batch& out) const {
+  void finish_chunk(int c, Batch& out) const {
     double y[kMaxTeacherOutputs];
     const int end = std::min(out.T, (c + 1) * kChunk);
     for (int t = c * kChunk; t < end; ++t) {
@@ -428,22 +435,23 @@ class TeacherTask final : public TaskData {
   }
 
   // y[O] = tanh(u A_e + a_e) B_e for the expert e the router picks, unscaled;
-  // returns e. Works one hidden unit at a time, so it needs no scratch buffer.
+  // returns e. tanh(z) = 1 - 2 / (exp(2z) + 1), with Eigen's vectorised exp:
+  // libm's scalar tanh made this the costliest part of a teacher batch.
   int forward(const double* u_ptr, double* y_ptr) const {
-    const Eigen::Map<const Eigen::VectorXd> u(u_ptr, D_);
+    // Aligned copies and buffers, so no Eigen loop's bits depend on an address.
+    alignas(32) double u_buf[kMaxTeacherInputs], logit_buf[kMaxTeacherExperts], z_buf[kMaxTeacherHidden];
+    std::copy(u_ptr, u_ptr + D_, u_buf);
+    const Eigen::Map<const Eigen::RowVectorXd, Eigen::Aligned32> u(u_buf, D_);
+    Eigen::Map<Eigen::RowVectorXd, Eigen::Aligned32> logit(logit_buf, E_), z(z_buf, H_);
+    logit.noalias() = u * router_;
     int best = 0;
-    double best_logit = u.dot(router_.col(0));
-    for (int e = 1; e < E_; ++e) {
-      const double logit = u.dot(router_.col(e));
-      if (logit > best_logit) best = e, best_logit = logit;  // strict: ties go to the lower index
-    }
+    for (int e = 1; e < E_; ++e)
+      if (logit_buf[e] > logit_buf[best]) best = e;  // strict: ties go to the lower index
+    z.noalias() = u * A_[size_t(best)];
+    z += a_[size_t(best)];
+    z.array() = 1.0 - 2.0 / ((2.0 * z.array()).exp() + 1.0);
     Eigen::Map<Eigen::RowVectorXd> y(y_ptr, O_);
-    y.setZero();
-    const Eigen::MatrixXd& A = A_[size_t(best)];
-    for (int j = 0; j < H_; ++j) {
-      const double h = std::tanh(u.dot(A.col(j)) + a_[size_t(best)](j));
-      y.noalias() += h * B_[size_t(best)].row(j);
-    }
+    y.noalias() = z * B_[size_t(best)];
     return best;
   }
 
@@ -452,7 +460,7 @@ class TeacherTask final : public TaskData {
   double scale_ = 1;
   Eigen::MatrixXd router_;              // W_r [D, E], column e is expert e's router vector
   std::vector<Eigen::MatrixXd> A_;      // [E] of [D, H], column j feeds hidden unit j
-  std::vector<Eigen::VectorXd> a_;      // [E] of [H]
+  std::vector<Eigen::RowVectorXd> a_;   // [E] of [H]
   std::vector<MatrixRd> B_;             // [E] of [H, O], row j is hidden unit j's output
 };
 

@@ -32,7 +32,7 @@ struct Batch {
   std::vector<int32_t> class_targets; // [T] class or next-character id (blobs, chars)
   MatrixRd reg_targets;               // [T, n_out] regression targets (teacher)
   std::vector<int32_t> labels;        // [T] label for specialisation: class (blobs), teacher expert, character class
-  std::vector<double> uniforms;       // sampler scratch (teacher: the uniform pairs of its normals)
+  std::vector<double> uniforms;       // sampler scratch (teacher: the polar pairs v1 | v2 | s of its normals)
 };
 
 class TaskData {

@@ -5,7 +5,7 @@
 // balance out. Items must write disjoint outputs and never depend on which thread
 // runs them; reductions happen afterwards in a fixed order, so results never
 // depend on the thread count. Workers spin briefly before sleeping, since a step
-// issues a dozen short jobs. No allocation per call.
+// issues a dozen short jobs with serial gaps between them. No allocation per call.
 #pragma once
 
 #include <atomic>

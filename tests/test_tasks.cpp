@@ -522,10 +522,10 @@ TEST(Teacher, ParallelSamplingGivesTheSameBatchBitForBitForAnyPoolSize) {
   }
 }
 
-TEST(Teacher, ParallelNormalsKeepTheStreamWhenABatchHasAnOddNumberOfThem) {
+TEST(Teacher, ParallelSamplingKeepsTheStreamWhenABatchHasAnOddNumberOfNormals) {
   Config cfg = default_config();
   cfg.task = Task::teacher;
-  cfg.teacher_inputs = 3;  // 3 + 2 = 5 normals a token: odd batches leave a spare for the next one
+  cfg.teacher_inputs = 3;  // 3 + 2 = 5 normals a token: an odd batch drops its last one
   cfg.teacher_outputs = 2;
   cfg.teacher_noise = 0.5;
   std::string err;
@@ -541,7 +541,7 @@ TEST(Teacher, ParallelNormalsKeepTheStreamWhenABatchHasAnOddNumberOfThem) {
     ASSERT_TRUE(x.reg_targets == y.reg_targets) << "T " << T;
     ASSERT_EQ(x.labels, y.labels);
   }
-  EXPECT_EQ(a.normal(), b.normal()) << "both streams end in the same place";
+  EXPECT_EQ(a.next(), b.next()) << "both streams end in the same place";
 }
 
 }  // namespace
