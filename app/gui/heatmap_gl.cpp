@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "gl_context.h"
 
@@ -134,6 +135,7 @@ void HeatmapGL::shutdown() {
   if (program_) glDeleteProgram(AsGL(program_));
   program_ = vao_ = fbo_ = 0;
   cells_rows_ = cells_cols_ = conf_rows_ = conf_cols_ = out_w_ = out_h_ = 0;
+  last_ = Settings{};
 }
 
 ImTextureID HeatmapGL::texture() const { return target_ ? reinterpret_cast<ImTextureID>(intptr_t(target_)) : nullptr; }
@@ -173,7 +175,7 @@ bool HeatmapGL::ensure_target(int width, int height) {
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, AsGL(target_));
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-  SetTextureDefaults(GL_LINEAR);
+  SetTextureDefaults(GL_NEAREST);  // made at the size it is shown at: one texel a pixel, and cheaper for llvmpipe
   if (!fbo_) {
     GLuint f = 0;
     glGenFramebuffers(1, &f);
@@ -215,9 +217,29 @@ void HeatmapGL::draw(int mode, unsigned lut, float range_min, float range_max) {
   glDrawArrays(GL_TRIANGLES, 0, 3);
 }
 
+// True if the last render had exactly these inputs and settings, so its output
+// texture can be shown again; otherwise remembers them for the next call. A
+// paused run (or a frame between two snapshots) then costs llvmpipe no pass.
+bool HeatmapGL::same_as_last(int mode, unsigned lut, const float* a, const float* b, int rows, int cols, float lo, float hi,
+                             int width, int height) {
+  const size_t n = size_t(rows) * size_t(cols);
+  const Settings now{mode, lut, rows, cols, std::clamp(width, 1, kMaxOutput), std::clamp(height, 1, kMaxOutput),
+                     lo, hi, grid, min_brightness, nan_colour};
+  auto same_bits = [n](const float* x, const std::vector<float>& y) {  // bitwise, so NaN cells compare equal too
+    return y.size() == n && std::memcmp(x, y.data(), n * sizeof(float)) == 0;
+  };
+  const bool same = target_ && now == last_ && same_bits(a, last_a_) && (!b || same_bits(b, last_b_));
+  if (same) return true;
+  last_ = now;
+  last_a_.assign(a, a + n);
+  if (b) last_b_.assign(b, b + n); else last_b_.clear();
+  return false;
+}
+
 ImTextureID HeatmapGL::render_values(const float* values, int rows, int cols, float vmin, float vmax, int width, int height) {
   IM_ASSERT(program_ && "HeatmapGL: call init() with a current GL context first");
   IM_ASSERT(values && rows > 0 && cols > 0 && "HeatmapGL::render_values: need a non-empty matrix");
+  if (same_as_last(0, colormap_, values, nullptr, rows, cols, vmin, vmax, width, height)) return texture();
   const SavedState saved;
   upload(cells_, cells_rows_, cells_cols_, values, rows, cols);
   if (!ensure_target(width, height)) return nullptr;
@@ -229,11 +251,13 @@ ImTextureID HeatmapGL::render_routing(const float* winner, const float* confiden
                                       int height) {
   IM_ASSERT(program_ && "HeatmapGL: call init() with a current GL context first");
   IM_ASSERT(winner && confidence && rows > 0 && cols > 0 && "HeatmapGL::render_routing: need non-empty matrices");
+  const unsigned lut = categorical_[theme == palette::Theme::dark ? 0 : 1];
+  if (same_as_last(1, lut, winner, confidence, rows, cols, 0.0f, 1.0f, width, height)) return texture();
   const SavedState saved;
   upload(cells_, cells_rows_, cells_cols_, winner, rows, cols);
   upload(confidence_, conf_rows_, conf_cols_, confidence, rows, cols);
   if (!ensure_target(width, height)) return nullptr;
-  draw(1, categorical_[theme == palette::Theme::dark ? 0 : 1], 0.0f, 1.0f);
+  draw(1, lut, 0.0f, 1.0f);
   return texture();
 }
 

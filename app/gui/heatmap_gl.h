@@ -24,6 +24,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 #include "palette.h"
 
@@ -56,6 +57,19 @@ class HeatmapGL {
   void upload(unsigned& tex, int& tex_rows, int& tex_cols, const float* data, int rows, int cols);
   bool ensure_target(int width, int height);
   void draw(int mode, unsigned lut, float range_min, float range_max);
+  bool same_as_last(int mode, unsigned lut, const float* a, const float* b, int rows, int cols, float lo, float hi, int width,
+                    int height);
+
+  struct Settings {  // everything besides the matrices that decides the output
+    int mode = -1;
+    unsigned lut = 0;
+    int rows = 0, cols = 0, width = 0, height = 0;
+    float lo = 0, hi = 0, grid = 0, min_brightness = 0;
+    ImU32 nan_colour = 0;
+    bool operator==(const Settings&) const = default;
+  };
+  Settings last_;
+  std::vector<float> last_a_, last_b_;  // the matrices of the last render
 
   unsigned program_ = 0, vao_ = 0, fbo_ = 0, target_ = 0;
   unsigned cells_ = 0, confidence_ = 0, colormap_ = 0, categorical_[2] = {0, 0};
