@@ -612,15 +612,15 @@ void DrawAxes(CurrentPlot& p) {
   for (Tick& t : p.ticks[Axis_X]) {
     t.pixel = std::round(float(p.tf.px(t.value)));
     if (t.pixel < p.area.Min.x - 0.5f || t.pixel > p.area.Max.x + 0.5f) continue;
-    if (!(ax.flags & AxisFlags_NoGrid))
-      dl->AddLine(ImVec2(t.pixel + 0.5f, p.area.Min.y), ImVec2(t.pixel + 0.5f, p.area.Max.y), t.major ? s.grid : s.grid_minor);
+    if (!(ax.flags & AxisFlags_NoGrid))  // grid lines as 1-pixel rectangles: no AA fringe to rasterise
+      dl->AddRectFilled(ImVec2(t.pixel, p.area.Min.y), ImVec2(t.pixel + 1, p.area.Max.y), t.major ? s.grid : s.grid_minor);
     dl->AddLine(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), s.plot_border);
   }
   for (Tick& t : p.ticks[Axis_Y]) {
     t.pixel = std::round(float(p.tf.py(t.value)));
     if (t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
     if (!(ay.flags & AxisFlags_NoGrid))
-      dl->AddLine(ImVec2(p.area.Min.x, t.pixel + 0.5f), ImVec2(p.area.Max.x, t.pixel + 0.5f), t.major ? s.grid : s.grid_minor);
+      dl->AddRectFilled(ImVec2(p.area.Min.x, t.pixel), ImVec2(p.area.Max.x, t.pixel + 1), t.major ? s.grid : s.grid_minor);
     if (t.major) dl->AddLine(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), s.plot_border);
   }
 
@@ -720,6 +720,10 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   float dim = 1.0f;
   if (hl != 0 && hl != id) dim = s.highlight_dim;
   if (hl == id) d.weight += 1.5f;
+  // Whole pixels: ImGui draws a line of integer width as one textured quad a
+  // segment, a fractional width as six triangles with fringes; under llvmpipe
+  // that made the plot lines a quarter of the frame.
+  d.weight = std::max(1.0f, std::round(d.weight));
   d.line = palette::with_alpha(rec.colour, own_alpha * dim);
   d.fill = palette::with_alpha(rec.colour, own_alpha * alpha * dim);
   d.record = int(p.items.size());

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <thread>
 
@@ -82,6 +83,12 @@ double render_frame(gui::MainWindow& win, const PanelInfo* panel, int w, int h, 
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   glFinish();
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
 }
 
 double percentile(std::vector<double> v, double q) {
@@ -206,10 +213,16 @@ int cmd_shot(const ShotOptions& opt) {
       };
       std::vector<double> idle_frames;  // drawing cost alone: the run paused
       std::vector<double> idle_build;
-      for (int i = 0; i < 120; ++i) {
+      // CPU time of the whole process over the paused frames: every thread that
+      // draws (the UI and llvmpipe's), and unlike the frame time, unaffected by
+      // other programs taking the CPU away.
+      const double cpu0 = process_cpu_ms();
+      constexpr int kIdleFrames = 120;
+      for (int i = 0; i < kIdleFrames; ++i) {
         idle_frames.push_back(render_frame(win, panel, opt.width, opt.height, opt.theme == "light"));
         idle_build.push_back(g_last_build_ms);
       }
+      const double cpu_per_frame = (process_cpu_ms() - cpu0) / kIdleFrames;
       std::vector<double> frames;
       const double headless = speed(3.0, false, nullptr);
       const double windowed = speed(5.0, true, &frames);
@@ -219,6 +232,7 @@ int cmd_shot(const ShotOptions& opt) {
       const double imed = percentile(idle_frames, 0.5), ip95 = percentile(idle_frames, 0.95);
       std::printf("frame time, run paused: median %.2f ms (%.0f frames/s), p95 %.2f ms; building the UI %.2f ms, drawing it %.2f ms\n",
                   imed, imed > 0 ? 1000.0 / imed : 0.0, ip95, percentile(idle_build, 0.5), imed - percentile(idle_build, 0.5));
+      std::printf("CPU time per paused frame: %.2f ms, all threads\n", cpu_per_frame);
       std::printf("frame time: median %.2f ms (%.0f frames/s), p95 %.2f ms while training\n", med, med > 0 ? 1000.0 / med : 0.0, p95);
       std::printf("training: %.0f steps/s while drawing, %.0f steps/s without (%.0f%%)\n", windowed, headless,
                   headless > 0 ? 100.0 * windowed / headless : 0.0);
