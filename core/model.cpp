@@ -153,8 +153,10 @@ namespace {
 template <class S, class XB, class HB, class OB>
 void expert_forward(const ParamBuffer<S>& P, int w1, int b1, int w2, int b2, Activation act, const XB& X, HB Hpre, HB H,
                     HB keep, OB O) {
-  Hpre.noalias() = X * P.mat(w1);
-  Hpre.rowwise() += P.mat(b1).row(0);
+  // bias first, then the product added onto it: Eigen's `=` for a product
+  // zero-fills the destination first, so this saves a pass over it
+  Hpre.rowwise() = P.mat(b1).row(0);
+  Hpre.noalias() += X * P.mat(w1);
   // φ as Eigen array expressions, so tanh and exp run vectorised
   const auto x = Hpre.array();
   switch (act) {
@@ -168,8 +170,8 @@ void expert_forward(const ParamBuffer<S>& P, int w1, int b1, int w2, int b2, Act
       H.array() = x * keep.array();
       break;
   }
-  O.noalias() = H * P.mat(w2);
-  O.rowwise() += P.mat(b2).row(0);
+  O.rowwise() = P.mat(b2).row(0);
+  O.noalias() += H * P.mat(w2);
 }
 
 // Accumulates dW1, db1, dW2, db2 from dO; writes dX. `keep` is what the
@@ -362,7 +364,14 @@ Losses Model<S>::forward(const Batch& b, bool training) {
 template <class S>
 void Model<S>::backward() {
   const int T = T_;
-  grads_.zero();
+  {  // zero the gradients in 64 KiB pieces on the pool: a serial memset of them idled the other core
+    constexpr size_t kPiece = 16384;
+    const size_t n = grads_.data.size();
+    pool_->parallel_for(int((n + kPiece - 1) / kPiece), [&](int i) {
+      const size_t a = size_t(i) * kPiece, b = std::min(n, a + kPiece);
+      std::fill(grads_.data.begin() + std::ptrdiff_t(a), grads_.data.begin() + std::ptrdiff_t(b), S(0));
+    });
+  }
   const size_t nl = layers_.size();
   grads_.mat(head_w_).noalias() += x_[nl].topRows(T).transpose() * do_.topRows(T);
   add_column_sums(grads_.mat(head_b_).row(0), do_.topRows(T));

@@ -88,18 +88,22 @@ void Model<S>::route(Layer& L, int T, bool training) {
     z = rs.logits_clean.topRows(T);
   }
   const bool use_sigmoid = cfg_.score == Score::sigmoid && cfg_.router != RouterKind::expert_choice;
-  for (int t = 0; t < T; ++t) {
-    const S m = z.row(t).maxCoeff();
-    const S sum = (z.row(t).array() - m).exp().sum();
-    rs.lse[size_t(t)] = m + std::log(sum);
-    if (use_sigmoid) {
-      rs.s.row(t) = z.row(t).unaryExpr([](S v) { return sigmoid(v); });
-      rs.p.row(t) = rs.s.row(t) / rs.s.row(t).sum();
-    } else {
-      rs.s.row(t) = (z.row(t).array() - rs.lse[size_t(t)]).exp().matrix();
-      rs.p.row(t) = rs.s.row(t);
+  // per token, so in fixed pieces of rows on the pool (the same bits for any thread count)
+  constexpr int kRows = 128;
+  pool_->parallel_for((T + kRows - 1) / kRows, [&](int piece) {
+    for (int t = piece * kRows, end = std::min(T, t + kRows); t < end; ++t) {
+      const S m = z.row(t).maxCoeff();
+      const S sum = (z.row(t).array() - m).exp().sum();
+      rs.lse[size_t(t)] = m + std::log(sum);
+      if (use_sigmoid) {
+        rs.s.row(t) = z.row(t).unaryExpr([](S v) { return sigmoid(v); });
+        rs.p.row(t) = rs.s.row(t) / rs.s.row(t).sum();
+      } else {
+        rs.s.row(t) = (z.row(t).array() - rs.lse[size_t(t)]).exp().matrix();
+        rs.p.row(t) = rs.s.row(t);
+      }
     }
-  }
+  });
 
   // 2. selection and gates
   std::vector<int32_t>& idx = L.sort_idx;
