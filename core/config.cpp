@@ -101,7 +101,7 @@ std::vector<Property> build_table() {
   b.group = "Model";
   b.integer("d_model", &Config::d_model, 32, 2, 1024, 0, "d, the model width every MoE layer reads and writes.");
   b.integer("n_layers", &Config::n_layers, 1, 1, 4, 0, "Number of MoE layers, each a residual block.");
-  b.integer("num_experts", &Config::num_experts, 8, 1, 256, 0,
+  b.integer("num_experts", &Config::num_experts, 8, 1, kMaxRoutedExperts, 0,
             "E, routed experts per layer (Shazeer et al. 2017; DeepSeekMoE uses many small ones).");
   b.integer("top_k", &Config::top_k, 2, 1, 256, L, "k, experts each token runs (Switch: 1, Mixtral: 2, DeepSeek-V3: 8).");
   b.integer("expert_hidden", &Config::expert_hidden, 64, 1, 4096, 0, "h, hidden width of each expert FFN.");

@@ -131,6 +131,7 @@ std::string validate(const Config& c);
 // Bytes a run of this config needs (parameters, optimiser state, activations), an estimate.
 double estimate_bytes(const Config& c);
 constexpr double kMaxRunBytes = 2.0 * 1024 * 1024 * 1024;
+constexpr int kMaxRoutedExperts = 256;  // num_experts' upper bound in the property table (config.cpp)
 
 // Settings whose change needs a new model: anything not PropFlags_Live.
 bool structural_change(const Config& a, const Config& b);

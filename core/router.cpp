@@ -11,6 +11,7 @@
 // Backward: through the selected gates and their renormalisation, never through
 // the choice of K_t; f_i is a constant.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "model.h"
@@ -76,31 +77,55 @@ void Model<S>::route(Layer& L, int T, bool training) {
     return;
   }
 
-  // 1. logits, noise, scores, probabilities
-  auto z = rs.z.topRows(T);
-  rs.logits_clean.topRows(T).noalias() = x.topRows(T) * params_.mat(L.router_w);
-  if (cfg_.noisy_gating && training) {
-    rs.noisy = true;
-    rs.noise_pre.topRows(T).noalias() = x.topRows(T) * params_.mat(L.noise_w);
-    z = rs.logits_clean.topRows(T) +
-        rs.eps.topRows(T).cwiseProduct(rs.noise_pre.topRows(T).unaryExpr([](S v) { return softplus(v); }));
-  } else {
-    z = rs.logits_clean.topRows(T);
-  }
+  // 1. logits, noise, scores, probabilities: all per token, so in fixed pieces
+  //    of rows on the pool (the same pieces, hence the same bits, for any
+  //    thread count); token-choice selection (step 2) joins the same pass.
   const bool use_sigmoid = cfg_.score == Score::sigmoid && cfg_.router != RouterKind::expert_choice;
-  // per token, so in fixed pieces of rows on the pool (the same bits for any thread count)
+  const bool noisy = cfg_.noisy_gating && training;
+  rs.noisy = noisy;
+  const bool token_choice = cfg_.router != RouterKind::expert_choice;
+  const int k = cfg_.top_k;
+  const bool renorm = cfg_.renormalized();
+  const RowVec<S>& b = L.bias;
+  if (token_choice) rs.W = k;
   constexpr int kRows = 128;
   pool_->parallel_for((T + kRows - 1) / kRows, [&](int piece) {
-    for (int t = piece * kRows, end = std::min(T, t + kRows); t < end; ++t) {
-      const S m = z.row(t).maxCoeff();
-      const S sum = (z.row(t).array() - m).exp().sum();
+    const int t0 = piece * kRows, n = std::min(T, t0 + kRows) - t0;
+    auto z = rs.z.middleRows(t0, n);
+    rs.logits_clean.middleRows(t0, n).noalias() = x.middleRows(t0, n) * params_.mat(L.router_w);
+    if (noisy) {
+      rs.noise_pre.middleRows(t0, n).noalias() = x.middleRows(t0, n) * params_.mat(L.noise_w);
+      z = rs.logits_clean.middleRows(t0, n) +
+          rs.eps.middleRows(t0, n).cwiseProduct(rs.noise_pre.middleRows(t0, n).unaryExpr([](S v) { return softplus(v); }));
+    } else {
+      z = rs.logits_clean.middleRows(t0, n);
+    }
+    std::array<int32_t, kMaxRoutedExperts> idx;
+    for (int t = t0; t < t0 + n; ++t) {
+      const S m = rs.z.row(t).maxCoeff();
+      const S sum = (rs.z.row(t).array() - m).exp().sum();
       rs.lse[size_t(t)] = m + std::log(sum);
       if (use_sigmoid) {
-        rs.s.row(t) = z.row(t).unaryExpr([](S v) { return sigmoid(v); });
+        rs.s.row(t) = rs.z.row(t).unaryExpr([](S v) { return sigmoid(v); });
         rs.p.row(t) = rs.s.row(t) / rs.s.row(t).sum();
       } else {
-        rs.s.row(t) = (z.row(t).array() - rs.lse[size_t(t)]).exp().matrix();
+        rs.s.row(t) = (rs.z.row(t).array() - rs.lse[size_t(t)]).exp().matrix();
         rs.p.row(t) = rs.s.row(t);
+      }
+      if (!token_choice) continue;
+      // top-k by s + bias (the bias only selects), ties to the lower expert
+      for (int e = 0; e < E; ++e) idx[size_t(e)] = e;
+      std::partial_sort(idx.begin(), idx.begin() + k, idx.begin() + E, [&](int a, int c) {
+        const S va = rs.s(t, a) + b[a], vc = rs.s(t, c) + b[c];
+        return va > vc || (va == vc && a < c);
+      });
+      S gate_sum = 0;
+      for (int j = 0; j < k; ++j) gate_sum += rs.s(t, idx[size_t(j)]);
+      for (int j = 0; j < k; ++j) {
+        const int e = idx[size_t(j)];
+        rs.slot_expert[size_t(rs.slot(t, j))] = e;
+        rs.slot_gate(t, j) = renorm ? rs.s(t, e) / gate_sum : rs.s(t, e);
+        rs.slot_dropped[size_t(rs.slot(t, j))] = 0;
       }
     }
   });
@@ -149,27 +174,9 @@ void Model<S>::route(Layer& L, int T, bool training) {
     return;
   }
 
-  // top-k (token choice)
-  const int k = cfg_.top_k;
-  rs.W = k;
-  const bool renorm = cfg_.renormalized();
-  const RowVec<S>& b = L.bias;
-  for (int t = 0; t < T; ++t) {
-    for (int e = 0; e < E; ++e) idx[size_t(e)] = e;
-    std::partial_sort(idx.begin(), idx.begin() + k, idx.begin() + E, [&](int a, int c) {
-      const S va = rs.s(t, a) + b[a], vc = rs.s(t, c) + b[c];
-      return va > vc || (va == vc && a < c);
-    });
-    S sum = 0;
-    for (int j = 0; j < k; ++j) sum += rs.s(t, idx[size_t(j)]);
-    for (int j = 0; j < k; ++j) {
-      const int e = idx[size_t(j)];
-      rs.slot_expert[size_t(rs.slot(t, j))] = e;
-      rs.slot_gate(t, j) = renorm ? rs.s(t, e) / sum : rs.s(t, e);
-      rs.slot_dropped[size_t(rs.slot(t, j))] = 0;
-      rs.tokens[size_t(e)]++;
-    }
-  }
+  // top-k (token choice): chosen in step 1; count each expert's assignments
+  for (int t = 0; t < T; ++t)
+    for (int j = 0; j < k; ++j) rs.tokens[size_t(rs.slot_expert[size_t(rs.slot(t, j))])]++;
 
   // 3. capacity: per expert, its assignments in token order (counting sort), keep the first C
   //    (position) or the C largest gates (gate), ties to the lower token.
