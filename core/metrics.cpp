@@ -51,12 +51,25 @@ void compute_layer_metrics(const RouterState<S>& rs, const RowVec<S>& bias, cons
   m.top1_hist.fill(0);
   double h_sum = 0, top1_sum = 0;
   const double logE = std::log(double(E));
+  // With softmax scores ln p_te = z_te − lse_t, so H_t = lse_t − Σ_e p_te z_te
+  // needs no logarithm (T·E calls to log were a tenth of a small step).
+  const bool by_identity = rs.softmax_scores && rs.has_router && E > 1;
   for (int t = 0; t < T; ++t) {
     double h = 0, mx = 0;
-    for (int e = 0; e < E; ++e) {
-      const double q = double(rs.p(t, e));
-      if (q > 0) h -= q * std::log(q);
-      mx = std::max(mx, q);
+    if (by_identity) {
+      double pz = 0;
+      for (int e = 0; e < E; ++e) {
+        const double q = double(rs.p(t, e));
+        pz += q * double(rs.z(t, e));
+        mx = std::max(mx, q);
+      }
+      h = std::max(0.0, double(rs.lse[size_t(t)]) - pz);
+    } else {
+      for (int e = 0; e < E; ++e) {
+        const double q = double(rs.p(t, e));
+        if (q > 0) h -= q * std::log(q);
+        mx = std::max(mx, q);
+      }
     }
     h_sum += E > 1 ? h / logE : 1.0;
     top1_sum += mx;

@@ -58,6 +58,7 @@ struct RouterState {
   bool has_router = true;                // false for the dense baseline
   bool noisy = false;                    // ε was used on the last forward
   bool expert_choice = false;            // slots are experts (W = E), set by the router kind
+  bool softmax_scores = true;            // p = softmax(z), so ln p = z − lse (the metrics use it)
   int slot(int t, int j) const { return t * E + j; }
 };
 

@@ -81,6 +81,7 @@ void Model<S>::route(Layer& L, int T, bool training) {
   //    of rows on the pool (the same pieces, hence the same bits, for any
   //    thread count); token-choice selection (step 2) joins the same pass.
   const bool use_sigmoid = cfg_.score == Score::sigmoid && cfg_.router != RouterKind::expert_choice;
+  rs.softmax_scores = !use_sigmoid;
   const bool noisy = cfg_.noisy_gating && training;
   rs.noisy = noisy;
   const bool token_choice = cfg_.router != RouterKind::expert_choice;
