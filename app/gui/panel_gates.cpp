@@ -164,6 +164,7 @@ void draw_histogram(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size
     const ImVec2 sz = ImGui::CalcTextSize(texts[i]);
     float tx = x + 4;
     if (tx + sz.x > pos.x + area.x - 2) tx = x - 4 - sz.x;
+    tx = std::max(tx, pos.x + 2);  // a narrow plot: keep the whole label inside, over the bars if need be
     const float ty = pos.y + 3 + float(i) * (F + 3);
     dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + sz.x + 2, ty + F + 1), plot::GetStyle().marker_text_bg, 2.0f);
     dl->AddText(ImVec2(tx, ty), colours[i], texts[i]);
