@@ -10,6 +10,8 @@
 #include <epoxy/egl.h>
 #include <epoxy/gl.h>
 #include <stb_image_write.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -298,6 +300,26 @@ void set_texture_nearest(unsigned texture) {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glBindTexture(GL_TEXTURE_2D, GLuint(previous));
+}
+
+int lower_software_renderer_priority() {
+  DIR* dir = opendir("/proc/self/task");
+  if (!dir) return 0;
+  int lowered = 0;
+  while (const dirent* e = readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    const std::string comm_path = std::string("/proc/self/task/") + e->d_name + "/comm";
+    char name[32] = {0};
+    if (FILE* f = std::fopen(comm_path.c_str(), "r")) {
+      if (!std::fgets(name, sizeof name, f)) name[0] = 0;
+      std::fclose(f);
+    }
+    if (std::strncmp(name, "llvmpipe", 8) != 0) continue;  // Mesa names its rasteriser threads llvmpipe-0, -1...
+    const id_t tid = id_t(std::strtol(e->d_name, nullptr, 10));
+    if (setpriority(PRIO_PROCESS, tid, kRendererNice) == 0) ++lowered;
+  }
+  closedir(dir);
+  return lowered;
 }
 
 }  // namespace moe::gui

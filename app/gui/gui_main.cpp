@@ -211,6 +211,7 @@ int gui_main(const GuiOptions& opt) {
     return 1;
   }
   glfwMakeContextCurrent(window);
+  gui::lower_software_renderer_priority();  // llvmpipe's threads yield to training (gl_context.h)
   glfwSwapInterval(1);
   glfwSetDropCallback(window, on_drop);
   glfwSetMouseButtonCallback(window, on_mouse_button);

@@ -150,6 +150,7 @@ int cmd_shot(const ShotOptions& opt) {
     std::fprintf(stderr, "moescope shot: cannot render offscreen: %s\n", err.c_str());
     return 1;
   }
+  const int lowered = gui::lower_software_renderer_priority();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
@@ -229,6 +230,7 @@ int cmd_shot(const ShotOptions& opt) {
       const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
       std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls\n", frames.size(), opt.width, opt.height,
                   gl.renderer().c_str(), g_last_vertices, g_last_draw_calls);
+      if (lowered > 0) std::printf("software renderer: %d threads at nice +%d, below the training thread\n", lowered, gui::kRendererNice);
       const double imed = percentile(idle_frames, 0.5), ip95 = percentile(idle_frames, 0.95);
       std::printf("frame time, run paused: median %.2f ms (%.0f frames/s), p95 %.2f ms; building the UI %.2f ms, drawing it %.2f ms\n",
                   imed, imed > 0 ? 1000.0 / imed : 0.0, ip95, percentile(idle_build, 0.5), imed - percentile(idle_build, 0.5));
