@@ -63,8 +63,11 @@ void apply_theme(bool light, float scale) {
     style.Colors[ImGuiCol_TitleBg] = rgba(0.12f, 0.14f, 0.18f);
   }
   style.WindowRounding = 0.0f;
-  style.FrameRounding = 3.0f;
-  style.GrabRounding = 3.0f;
+  // Square frames, as in ImGui's own default: each rounded frame is a fan of
+  // anti-aliased triangles, and dropping them took about 1 ms off a frame under
+  // llvmpipe while training (59-60 -> 62-66 frames/s on the 64-expert config).
+  style.FrameRounding = 0.0f;
+  style.GrabRounding = 0.0f;
   style.WindowBorderSize = 1.0f;
   style.FramePadding = ImVec2(6, 4);
   style.ItemSpacing = ImVec2(8, 5);
