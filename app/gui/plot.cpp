@@ -720,9 +720,8 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   float dim = 1.0f;
   if (hl != 0 && hl != id) dim = s.highlight_dim;
   if (hl == id) d.weight += 1.5f;
-  // Whole pixels: ImGui draws a line of integer width as one textured quad a
-  // segment, a fractional width as six triangles with fringes; under llvmpipe
-  // that made the plot lines a quarter of the frame.
+  // Whole pixels, so every line of one weight shows the same width (a 1.5 px
+  // line alternates between 1 and 2 lit pixels along its length).
   d.weight = std::max(1.0f, std::round(d.weight));
   d.line = palette::with_alpha(rec.colour, own_alpha * dim);
   d.fill = palette::with_alpha(rec.colour, own_alpha * alpha * dim);
