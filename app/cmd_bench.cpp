@@ -175,8 +175,9 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out) {
   std::printf("  moescope step, 2 threads: %8.2f ms  %10.0f tokens/s  (%.2fx the 1-thread rate)\n", t2.step_ms,
               t2.tokens_per_s, t2.tokens_per_s / t1.tokens_per_s);
   const double model_ms = t2.step_ms - t2.sample_ms;  // forward, backward, optimiser, metrics
+  const double model_tokens_per_s = c2.batch_size / (model_ms / 1000);
   std::printf("    of which drawing the batch %.2f ms; the rest of the step %.2f ms = %.0f tokens/s\n", t2.sample_ms, model_ms,
-              c2.batch_size / (model_ms / 1000));
+              model_tokens_per_s);
   std::printf("  useful GEMM work        : %8.1f GFLOP/s = %.0f%% of Eigen's GEMM rate on the same shapes (%.1f GFLOP/s, 2 threads)\n",
               our_rate / 1e9, 100 * our_rate / gemm_rate, gemm_rate / 1e9);
   if (heap_counter_available())
@@ -201,8 +202,8 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out) {
       std::printf("  PyTorch %s, 2 threads: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
                   torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps, t2.tokens_per_s / tps);
       std::printf("    like for like (PyTorch's batches are drawn before its timing): moescope without drawing its batch is %.2fx\n",
-                  (c2.batch_size / (model_ms / 1000)) / tps);
-      doc["speedup_vs_torch_without_batch_drawing"] = (c2.batch_size / (model_ms / 1000)) / tps;
+                  model_tokens_per_s / tps);
+      doc["speedup_vs_torch_without_batch_drawing"] = model_tokens_per_s / tps;
       doc["torch"] = torch;
       doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
     }

@@ -364,14 +364,7 @@ Losses Model<S>::forward(const Batch& b, bool training) {
 template <class S>
 void Model<S>::backward() {
   const int T = T_;
-  {  // zero the gradients in 64 KiB pieces on the pool: a serial memset of them idled the other core
-    constexpr size_t kPiece = 16384;
-    const size_t n = grads_.data.size();
-    pool_->parallel_for(int((n + kPiece - 1) / kPiece), [&](int i) {
-      const size_t a = size_t(i) * kPiece, b = std::min(n, a + kPiece);
-      std::fill(grads_.data.begin() + std::ptrdiff_t(a), grads_.data.begin() + std::ptrdiff_t(b), S(0));
-    });
-  }
+  grads_.zero(*pool_);
   const size_t nl = layers_.size();
   grads_.mat(head_w_).noalias() += x_[nl].topRows(T).transpose() * do_.topRows(T);
   add_column_sums(grads_.mat(head_b_).row(0), do_.topRows(T));

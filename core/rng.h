@@ -44,20 +44,12 @@ class Rng {
       has_spare_ = false;
       return spare_;
     }
-    const double u1 = uniform(), u2 = uniform();
-    double c, s;
-    box_muller(u1, u2, &c, &s);
-    spare_ = s;
-    has_spare_ = true;
-    return c;
-  }
-
-  // The two normals of one uniform pair (Box-Muller), as normal() makes them.
-  static void box_muller(double u1, double u2, double* c, double* s) {
+    double u1 = uniform(), u2 = uniform();
     if (u1 < 1e-300) u1 = 1e-300;
     const double r = std::sqrt(-2.0 * std::log(u1)), a = 6.283185307179586 * u2;
-    *c = r * std::cos(a);
-    *s = r * std::sin(a);
+    spare_ = r * std::sin(a);
+    has_spare_ = true;
+    return r * std::cos(a);
   }
 
  private:

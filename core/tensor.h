@@ -6,9 +6,12 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "thread_pool.h"
 
 namespace moe {
 
@@ -85,7 +88,15 @@ struct ParamBuffer {
     const ParamSpec& p = layout->specs()[size_t(id)];
     return RowVecMap<S>(data.data() + p.offset, Eigen::Index(p.size()));
   }
-  void zero() { std::fill(data.begin(), data.end(), S(0)); }
+  // In 64 KiB pieces on the pool: a serial memset of the gradients idled the other core.
+  void zero(ThreadPool& pool) {
+    constexpr size_t kPiece = 16384;
+    const size_t n = data.size();
+    pool.parallel_for(int((n + kPiece - 1) / kPiece), [&](int i) {
+      const size_t a = size_t(i) * kPiece, b = std::min(n, a + kPiece);
+      std::fill(data.begin() + std::ptrdiff_t(a), data.begin() + std::ptrdiff_t(b), S(0));
+    });
+  }
 };
 
 }  // namespace moe

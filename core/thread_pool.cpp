@@ -32,7 +32,7 @@ bool spin_until(F&& done) {
 
 ThreadPool::ThreadPool(int threads) {
   threads_ = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this, i] { worker(i); });
+  for (int i = 1; i < threads_; ++i) workers_.emplace_back([this] { worker(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -71,7 +71,7 @@ void ThreadPool::parallel_for(int n, IndexFn fn) {
   job_ = nullptr;
 }
 
-void ThreadPool::worker(int /*index*/) {
+void ThreadPool::worker() {
   uint64_t seen = 0;
   for (;;) {
     if (!spin_until([&] { return stop_ || generation_.load(std::memory_order_acquire) != seen; })) {

@@ -46,7 +46,7 @@ class ThreadPool {
   }
 
  private:
-  void worker(int index);
+  void worker();
   void run_items();
 
   int threads_ = 1;

@@ -242,7 +242,10 @@ ImTextureID HeatmapGL::render_values(const float* values, int rows, int cols, fl
   if (same_as_last(0, colormap_, values, nullptr, rows, cols, vmin, vmax, width, height)) return texture();
   const SavedState saved;
   upload(cells_, cells_rows_, cells_cols_, values, rows, cols);
-  if (!ensure_target(width, height)) return nullptr;
+  if (!ensure_target(width, height)) {
+    last_ = Settings{};  // nothing cached: try again next frame
+    return nullptr;
+  }
   draw(0, colormap_, vmin, vmax);
   return texture();
 }
@@ -256,7 +259,10 @@ ImTextureID HeatmapGL::render_routing(const float* winner, const float* confiden
   const SavedState saved;
   upload(cells_, cells_rows_, cells_cols_, winner, rows, cols);
   upload(confidence_, conf_rows_, conf_cols_, confidence, rows, cols);
-  if (!ensure_target(width, height)) return nullptr;
+  if (!ensure_target(width, height)) {
+    last_ = Settings{};
+    return nullptr;
+  }
   draw(1, lut, 0.0f, 1.0f);
   return texture();
 }

@@ -117,8 +117,7 @@ void corner_note(const char* const* variants, int count, const std::vector<Event
     const float x = plot::PlotToPixels({double(e.step), 0.0}).x;
     if (x < pos.x - 1 || x > pos.x + size.x + 1) continue;
     const float w = ImGui::CalcTextSize(e.label().c_str()).x;
-    float tx = x + 3;
-    if (tx + w > pos.x + size.x - 2) tx = x - 3 - w;
+    const float tx = plot::GetMarkerLabelX(double(e.step), w);
     spans.push_back({tx - 4, tx + w + 4});
   }
   auto clear_of_labels = [&](float x0, float x1) {

@@ -1303,6 +1303,14 @@ void PlotHLine(const char* label, double y, ItemFlags flags) {
   EndItem();
 }
 
+namespace {
+// A marker label starts just right of its line, or ends just left of it near the plot's right edge.
+float MarkerLabelX(const CurrentPlot& p, float line_x, float text_width) {
+  const float tx = line_x + 3;
+  return tx + text_width > p.area.Max.x - 2 ? line_x - 3 - text_width : tx;
+}
+}  // namespace
+
 void PlotVLines(const char* label, const double* xs, int count, const char* const* texts, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
@@ -1330,8 +1338,7 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
     }
     if (texts && texts[i] && texts[i][0]) {
       const ImVec2 sz = ImGui::CalcTextSize(text);
-      float tx = x + 3;
-      if (tx + sz.x > p.area.Max.x - 2) tx = x - 3 - sz.x;  // flip to the left near the right edge
+      float tx = MarkerLabelX(p, x, sz.x);
       int row = 0;
       while (row < 2 && tx < row_right[row] + 4) ++row;
       row_right[row] = tx + sz.x;
@@ -1346,6 +1353,12 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
   }
   if (!hover_text.empty()) SetValue(d.record, hover_text.c_str());
   EndItem();
+}
+
+float GetMarkerLabelX(double x, float text_width) {
+  SetupFinish();
+  CurrentPlot& p = Ctx().cur;
+  return MarkerLabelX(p, std::round(float(p.tf.px(x))) + 0.5f, text_width);
 }
 
 void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max, Point bounds_min,

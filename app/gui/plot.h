@@ -188,6 +188,7 @@ Point GetPlotMousePos();         // mouse in plot coordinates
 Range GetPlotLimits(Axis axis);  // view limits this frame
 Range GetPlotQueryRange(Axis axis = Axis_X);  // range to fetch data for: the view, or (-inf, inf) while this axis is being fitted to the data
 ImVec2 PlotToPixels(Point p);    // plot -> screen pixels
+float GetMarkerLabelX(double x, float text_width);  // left edge of the label PlotVLines puts on a line at x
 Point PixelsToPlot(ImVec2 px);   // screen pixels -> plot
 ImVec2 GetPlotPos();             // top-left of the data area (screen pixels)
 ImVec2 GetPlotSize();            // size of the data area (pixels)
