@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "palette.h"
-#include "panels.h"
+#include "panels/panels.h"
 #include "run_process.h"
 
 namespace moe {

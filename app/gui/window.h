@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "config_io.h"
-#include "panels.h"
+#include "panels/panels.h"
 #include "session.h"
 #include "ui_state.h"
 
