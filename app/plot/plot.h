@@ -23,7 +23,7 @@
 // to hide/show it, hover it to highlight that series.
 //
 // Data access (the getters and strided/ring-buffer indexers in [SECTION] Data access)
-// is separate from drawing (renderers in plot.cpp that only emit ImDrawList primitives).
+// is separate from drawing (renderers in plot_items.cpp that only emit ImDrawList primitives).
 // Non-finite points are never drawn: a NaN or Inf breaks a line. Lines and bands are
 // decimated to at most ~2 points per pixel column (a line keeps one point per column
 // plus a min..max span, so noise keeps its envelope). UI-only state (view limits, hidden

@@ -1,0 +1,120 @@
+// plot_internal.h: INTERNAL to the plot layer (app/plot/*.cpp). Not an API:
+// nothing outside app/plot/ includes it, and it may change with any commit.
+// Use plot.h.
+//
+// What the plot layer's files share: the context (style, per-plot UI state,
+// the plot being built), the current plot's axes and item records (legend,
+// tooltip, fit extents), ticks, the plot <-> pixel transform, and the small
+// helpers both the frame (plot_frame.cpp) and the items (plot_items.cpp) use.
+//
+// Index (grep "[SECTION]"):
+// [SECTION] Context, current plot, item records, transforms
+// [SECTION] Shared helpers
+#pragma once
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "plot.h"
+
+namespace moe::plot {
+
+// [SECTION] Context, current plot, item records, transforms
+
+struct AxisSetup {
+  std::string label;          // shown under/left of the axis
+  AxisFlags flags = 0;
+  bool has_limits = false;
+  double limit_min = 0, limit_max = 1;
+  ImGuiCond limit_cond = ImGuiCond_Once;
+  AxisLink* link = nullptr;   // shared limits
+  std::string fmt;            // printf format; empty = SI
+};
+
+// One entry of the legend / tooltip, recorded as items are submitted.
+struct ItemRecord {
+  ImGuiID id = 0;
+  std::string label;          // display text (before "##")
+  ImU32 colour = 0;
+  bool hidden = false;
+  bool legend = true;
+  bool tooltip = true;
+  bool filled = false;        // legend swatch: square (fills) or line
+  bool dashed = false;
+  std::string value;          // value under the mouse, "" if none
+  double value_x = NAN;       // x of the data point that value belongs to
+};
+
+struct Tick {
+  double value = 0;
+  float pixel = 0;
+  bool major = true;
+  bool labelled = true;
+  char text[32] = {};
+  float width = 0;            // text width in pixels
+};
+
+struct Transform {
+  double x_min = 0, x_per_px = 1;  // plot units per pixel
+  double ty_min = 0, ty_per_px = 1;
+  bool log_y = false;
+  float left = 0, bottom = 0;
+  double ty(double y) const { return log_y ? (y > 0 ? std::log10(y) : NAN) : y; }
+  double px(double x) const { return double(left) + (x - x_min) / x_per_px; }
+  double py(double y) const { return double(bottom) - (ty(y) - ty_min) / ty_per_px; }
+};
+
+struct CurrentPlot {
+  ImGuiID id = 0;
+  PlotFlags flags = 0;
+  PlotState* state = nullptr;
+  std::string title;
+  ImRect frame, area;
+  AxisSetup axis[2];
+  bool setup_done = false;
+  std::vector<ItemRecord> items;
+  int colour_index = 0;
+  ImU32 next_line_colour = 0, next_fill_colour = 0;
+  float next_weight = -1, next_fill_alpha = -1;
+  double ext_min[2], ext_max[2];   // data extents this frame (for fitting)
+  bool gather = false;             // collect extents this frame
+  bool hovered = false;            // mouse over the data area, hover info wanted
+  bool frame_hovered = false;
+  bool legend_hovered = false;
+  ImVec2 mouse;
+  Transform tf;
+  std::vector<Tick> ticks[2];
+};
+
+struct Context {
+  Style style;
+  std::unordered_map<ImGuiID, PlotState> states;
+  CurrentPlot cur;
+  bool in_plot = false;
+  std::vector<ImVec2> poly;  // scratch for polylines
+};
+
+extern Context* g_ctx;  // set by CreateContext (plot_frame.cpp)
+
+inline Context& Ctx() {
+  IM_ASSERT(g_ctx && "plot: call plot::CreateContext() after ImGui::CreateContext()");
+  return *g_ctx;
+}
+
+inline CurrentPlot& Cur() {
+  Context& c = Ctx();
+  IM_ASSERT(c.in_plot && "plot: call this between a BeginPlot() that returned true and EndPlot()");
+  return c.cur;
+}
+
+// [SECTION] Shared helpers
+
+inline const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }  // end of the text shown (before "##")
+void FormatValue(double v, char* buf, int n);  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
+
+}  // namespace moe::plot
