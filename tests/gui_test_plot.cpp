@@ -9,7 +9,8 @@
 // line reaches the draw list as at most 2 points per pixel column; the GPU
 // routing map colours cells palette[winner] x brightness(confidence); the light
 // theme shows all 64 expert colours; the palettes keep 64 experts perceptually
-// apart; tick labels and EMA smoothing are right.
+// apart; tick labels and EMA smoothing are right; every primitive of a plot goes
+// through the recorder, and replaying them gives the screen's very vertices.
 // PNGs (moescope_gui_plot.png, _hover, _gallery, _light64) go to the test temp dir.
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
@@ -18,8 +19,10 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -497,6 +500,185 @@ TEST_F(PlotRender, EveryItemKindDrawsAndA1MPointLineIsDecimatedToTwoPointsPerCol
       EXPECT_NEAR(p[1], want.g * k, 3) << "cell " << r << "," << c;
       EXPECT_NEAR(p[2], want.b * k, 3) << "cell " << r << "," << c;
     }
+}
+
+namespace {
+
+// A back end that keeps a copy of every primitive, to inspect them and to replay
+// them onto another back end later (as a file back end would draw them).
+class LogRecorder : public plot::Recorder {
+ public:
+  void PushClip(ImVec2 min, ImVec2 max) override {
+    ++depth;
+    max_depth = std::max(max_depth, depth);
+    ops.push_back([=](plot::Recorder& r) { r.PushClip(min, max); });
+  }
+  void PopClip() override {
+    --depth;
+    ops.push_back([](plot::Recorder& r) { r.PopClip(); });
+  }
+  void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
+    ++lines;
+    if (s.dash > 0) ++dashed_lines;
+    ops.push_back([=](plot::Recorder& r) { r.Line(a, b, s); });
+  }
+  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
+    ++polylines;
+    std::vector<ImVec2> copy(points, points + count);
+    ops.push_back([=](plot::Recorder& r) { r.Polyline(copy.data(), int(copy.size()), s); });
+  }
+  void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) override {
+    ++rects;
+    ops.push_back([=](plot::Recorder& r) { r.RectFilled(min, max, colour, rounding); });
+  }
+  void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding, float weight) override {
+    ++rects;
+    ops.push_back([=](plot::Recorder& r) { r.Rect(min, max, colour, rounding, weight); });
+  }
+  void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override {
+    ++gradients;
+    ops.push_back([=](plot::Recorder& r) { r.RectGradient(min, max, top, bottom); });
+  }
+  void Quad(const ImVec2* corners, ImU32 colour) override {
+    ++quads;
+    const std::array<ImVec2, 4> c{corners[0], corners[1], corners[2], corners[3]};
+    ops.push_back([=](plot::Recorder& r) { r.Quad(c.data(), colour); });
+  }
+  void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override {
+    ops.push_back([=](plot::Recorder& r) { r.Dot(centre, radius, colour, segments); });
+  }
+  void Text(const plot::TextPrim& t) override {
+    const std::string s = t.text_end ? std::string(t.text, t.text_end) : std::string(t.text);
+    texts.push_back(s);
+    if (t.flags & plot::TextFlags_Vertical) vertical_texts.push_back(s);
+    ops.push_back([=](plot::Recorder& r) {
+      plot::TextPrim copy = t;
+      copy.text = s.c_str();
+      copy.text_end = s.c_str() + s.size();
+      r.Text(copy);
+    });
+  }
+  void Image(const plot::ImagePrim& im) override {
+    images.push_back(im);
+    if (!im.pixels) {
+      ops.push_back([=](plot::Recorder& r) { r.Image(im); });
+      return;
+    }
+    const std::vector<ImU32> pixels(im.pixels, im.pixels + size_t(im.rows) * size_t(im.cols));
+    const std::vector<float> cols(im.col_edges, im.col_edges + im.cols + 1), rows(im.row_edges, im.row_edges + im.rows + 1);
+    ops.push_back([=](plot::Recorder& r) {
+      plot::ImagePrim copy = im;
+      copy.pixels = pixels.data();
+      copy.col_edges = cols.data();
+      copy.row_edges = rows.data();
+      r.Image(copy);
+    });
+  }
+  void replay(plot::Recorder& r) const {
+    for (const auto& op : ops) op(r);
+  }
+  bool has_text(const std::string& s) const { return std::find(texts.begin(), texts.end(), s) != texts.end(); }
+
+  std::vector<std::function<void(plot::Recorder&)>> ops;
+  std::vector<std::string> texts, vertical_texts;
+  std::vector<plot::ImagePrim> images;
+  int depth = 0, max_depth = 0, lines = 0, dashed_lines = 0, polylines = 0, rects = 0, gradients = 0, quads = 0;
+};
+
+}  // namespace
+
+// Every pixel a plot draws goes through the recorder: while a LogRecorder is the
+// target the window's draw list gets nothing, the primitives say what was drawn
+// (text as text with its anchor, the CPU heatmap as one image with its matrix),
+// and replaying them onto the screen's back end gives the very vertices that
+// drawing straight to the screen gives.
+TEST_F(PlotRender, RecorderTakesEveryPrimitiveAndReplaysToTheSameDrawList) {
+  const float heat[4 * 6] = {0.0f, 0.2f, 0.4f, 0.6f, 0.8f, 1.0f, 1.0f, 0.8f, 0.6f, 0.4f, 0.2f, 0.0f,
+                             0.5f, NAN,  0.5f, 0.5f, 0.5f, 0.5f, 0.1f, 0.9f, 0.1f, 0.9f, 0.1f, 0.9f};
+  const double events[] = {300, 1500};
+  const char* const event_texts[] = {"k 2\u21921", "reset"};
+  std::vector<float> lo(kPoints), hi(kPoints);
+  for (int i = 0; i < kPoints; ++i) lo[size_t(i)] = ys_[0][size_t(i)] - 0.02f, hi[size_t(i)] = ys_[0][size_t(i)] + 0.02f;
+  const float bars[] = {0.3f, 0.1f, 0.25f, 0.35f};
+  int drawn_outside = -1;
+  auto ui = [&](LogRecorder* log) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("recorded", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const int before = dl->VtxBuffer.Size;
+    plot::SetRecorder(log);
+    if (plot::BeginPlot("Recorded", ImVec2(360, 240))) {
+      plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      plot::PlotShaded("band", xs_.data(), lo.data(), hi.data(), kPoints);
+      plot::PlotLine("line", xs_.data(), ys_[0].data(), kPoints);
+      plot::PlotLine("gappy", xs_.data(), ys_[5].data(), kPoints);
+      plot::PlotHLine("ideal", 0.125, plot::ItemFlags_Dashed);
+      plot::PlotVLines("events", events, 2, event_texts);
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    if (plot::BeginPlot("Bars and heatmap", ImVec2(300, 240), plot::PlotFlags_NoLegend)) {
+      plot::SetupAxes("col", "row", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      plot::PlotHeatmap("heat", heat, 4, 6, 0.0, 1.0);
+      plot::PlotBars("bars", bars, 4, 0.5, 1.0);
+      plot::EndPlot();
+    }
+    ImGui::SameLine();
+    plot::ColorBar("scale", 0.0, 1.0, ImVec2(70, 240));
+    plot::SetRecorder(nullptr);
+    drawn_outside = dl->VtxBuffer.Size - before;
+    if (log) {
+      plot::DrawListRecorder screen(dl);
+      log->replay(screen);
+    }
+    ImGui::End();
+  };
+  auto vertices = [] {
+    const ImDrawList* dl = ImGui::FindWindowByName("recorded")->DrawList;
+    return std::vector<ImDrawVert>(dl->VtxBuffer.Data, dl->VtxBuffer.Data + dl->VtxBuffer.Size);
+  };
+  for (int i = 0; i < 3; ++i) frame([&] { ui(nullptr); });  // settle the fit
+  const std::vector<ImDrawVert> direct = vertices();
+  const std::vector<uint8_t> direct_px = pixels();
+  ASSERT_GT(drawn_outside, 1000) << "drawing to the screen puts the plots on the window's draw list";
+
+  LogRecorder log;
+  frame([&] { ui(&log); });
+  EXPECT_EQ(drawn_outside, 0) << "a plot drew on the window's draw list around the recorder";
+  EXPECT_EQ(log.depth, 0) << "PushClip and PopClip balance";
+  EXPECT_GE(log.max_depth, 1);
+  // Text stays text, with what it says: titles, axis labels (y turned), legend, marker labels, ticks.
+  for (const char* s : {"Recorded", "step", "value", "band", "line", "gappy", "ideal", "k 2\u21921", "reset", "Bars and heatmap", "scale"})
+    EXPECT_TRUE(log.has_text(s)) << "no text \"" << s << "\"";
+  EXPECT_NE(std::find(log.vertical_texts.begin(), log.vertical_texts.end(), "value"), log.vertical_texts.end());
+  EXPECT_NE(std::find(log.vertical_texts.begin(), log.vertical_texts.end(), "scale"), log.vertical_texts.end());
+  EXPECT_TRUE(log.has_text("0.2")) << "tick labels";
+  // The CPU heatmap is one image carrying its matrix; the NaN cell is transparent.
+  ASSERT_EQ(log.images.size(), 1u);
+  const plot::ImagePrim& im = log.images[0];
+  EXPECT_EQ(im.rows, 4);
+  EXPECT_EQ(im.cols, 6);
+  EXPECT_EQ(im.values, heat);
+  EXPECT_EQ(im.texture, nullptr);
+  EXPECT_EQ(im.pixels[0] >> 24, 0xFFu);
+  EXPECT_EQ(im.pixels[2 * 6 + 1], 0u);
+  EXPECT_EQ(im.pixels[0] | 0xFF000000u, palette::colormap(0.0f) | 0xFF000000u);
+  EXPECT_EQ(im.pixels[5] | 0xFF000000u, palette::colormap(1.0f) | 0xFF000000u);
+  EXPECT_LT(im.col_edges[0], im.col_edges[6]);
+  EXPECT_LT(im.row_edges[0], im.row_edges[4]) << "row 0 at the top";
+  EXPECT_GE(log.polylines, 2);
+  EXPECT_GE(log.quads, 10) << "the band is drawn as quads";
+  EXPECT_GE(log.dashed_lines, 1) << "the dashed reference line keeps its dash pattern";
+  EXPECT_GE(log.gradients, 16) << "the colour bar's gradient";
+  // Replayed onto the screen: the same vertices, so the same pixels.
+  const std::vector<ImDrawVert> replayed = vertices();
+  ASSERT_EQ(replayed.size(), direct.size());
+  int differing = 0;
+  for (size_t i = 0; i < direct.size(); ++i)
+    if (std::memcmp(&direct[i], &replayed[i], sizeof(ImDrawVert)) != 0) ++differing;
+  EXPECT_EQ(differing, 0) << "of " << direct.size() << " vertices";
+  EXPECT_TRUE(pixels() == direct_px) << "the replayed frame's pixels differ";
 }
 
 TEST_F(PlotRender, LightThemeWith64SeriesKeepsEveryColourVisibleAndTheTooltipInColumns) {

@@ -23,7 +23,10 @@
 // to hide/show it, hover it to highlight that series.
 //
 // Data access (the getters and strided/ring-buffer indexers in [SECTION] Data access)
-// is separate from drawing (renderers in plot_items.cpp that only emit ImDrawList primitives).
+// is separate from drawing (renderers in plot_items.cpp that only emit primitives).
+// Every pixel a plot or colour bar draws goes through one Recorder ([SECTION] Drawing
+// back ends): the screen's DrawListRecorder turns primitives into ImDrawList calls; a
+// file back end (SVG/PDF) can take the same primitives through SetRecorder().
 // Non-finite points are never drawn: a NaN or Inf breaks a line. Lines and bands are
 // decimated to at most ~2 points per pixel column (a line keeps one point per column
 // plus a min..max span, so noise keeps its envelope). UI-only state (view limits, hidden
@@ -193,7 +196,96 @@ Point PixelsToPlot(ImVec2 px);   // screen pixels -> plot
 ImVec2 GetPlotPos();             // top-left of the data area (screen pixels)
 ImVec2 GetPlotSize();            // size of the data area (pixels)
 int GetPlotPointBudget();        // points worth fetching for a line: 2 per pixel column
-ImDrawList* GetPlotDrawList();   // the window's draw list (clip to GetPlotPos/Size yourself)
+ImDrawList* GetPlotDrawList();   // the window's draw list (clip to GetPlotPos/Size yourself); screen only, prefer GetPlotRecorder()
+class Recorder;
+Recorder& GetPlotRecorder();     // where this plot's primitives go (clip to GetPlotPos/Size yourself): the screen or SetRecorder's
+
+// [SECTION] Drawing back ends
+// The primitives a plot is made of. Coordinates are screen pixels in ImGui's
+// convention (integer coordinates are pixel corners; Line draws through pixel
+// centres, a + (0.5, 0.5), as ImDrawList::AddLine does). Renderers decide what
+// to draw (culling, decimation, clipping to the data area, dash lengths, text
+// placement); a back end only turns each primitive into its own calls, in order.
+
+enum TextFlags_ {
+  TextFlags_None = 0,
+  TextFlags_Vertical = 1 << 0,  // turned a quarter turn anticlockwise (reads bottom to top); pos is its centre
+};
+using TextFlags = int;
+
+struct Stroke {
+  ImU32 colour = 0;    // with alpha
+  float weight = 1.0f; // line width in pixels
+  float dash = 0;      // dashed: pixels on (0 = solid)
+  float gap = 0;       // dashed: pixels off after each dash
+};
+
+struct TextPrim {
+  ImVec2 pos;                    // top-left of the text as the screen draws it (TextFlags_Vertical: its centre)
+  ImVec2 anchor;                 // the point of the text box the layout aligned, as a fraction: (0.5, 0) top centre, (1, 0.5) right middle
+  float size = 13.0f;            // font size in pixels
+  ImU32 colour = 0;              // text colour
+  const char* text = nullptr;    // UTF-8
+  const char* text_end = nullptr;  // nullptr: up to the '\0'
+  TextFlags flags = 0;           // TextFlags_
+};
+
+// An image in a screen rectangle: a GPU texture, or CPU colours (a heatmap) with its data.
+struct ImagePrim {
+  ImVec2 min, max;                    // screen rectangle of the whole image
+  ImTextureID texture = nullptr;      // GPU texture (screen only), or nullptr for CPU pixels
+  ImVec2 uv0 = ImVec2(0, 0);          // texture: top-left texel coordinates
+  ImVec2 uv1 = ImVec2(1, 1);          // texture: bottom-right texel coordinates
+  ImU32 tint = IM_COL32_WHITE;        // texture: multiplied colour
+  const ImU32* pixels = nullptr;      // CPU: rows x cols colours, row 0 at the top; alpha 0 = no cell
+  int rows = 0, cols = 0;             // CPU: matrix size
+  const float* col_edges = nullptr;   // CPU: cols + 1 pixel x edges of the cells (nullptr: even split of min..max)
+  const float* row_edges = nullptr;   // CPU: rows + 1 pixel y edges, row 0 first (nullptr: even split)
+  const float* values = nullptr;      // CPU: the data behind the colours (rows x cols), for back ends that keep numbers
+};
+
+// Receives every primitive of the plots drawn while it is the target. Calls come in
+// drawing order; PushClip/PopClip nest, and each clip intersects the current one.
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  virtual void PushClip(ImVec2 min, ImVec2 max) = 0;                                      // clip what follows to min..max (intersected)
+  virtual void PopClip() = 0;                                                             // undo the last PushClip
+  virtual void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) = 0;                        // a segment (through pixel centres)
+  virtual void Polyline(const ImVec2* points, int count, const Stroke& stroke) = 0;       // an open path through count >= 2 points
+  virtual void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) = 0;  // a filled rectangle, corner radius
+  virtual void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0, float weight = 1) = 0;  // a rectangle's outline
+  virtual void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) = 0;         // filled, colour blended from top to bottom
+  virtual void Quad(const ImVec2* corners, ImU32 colour) = 0;  // filled convex quad (4 corners in order), edges not anti-aliased so neighbours tile
+  virtual void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) = 0;         // a filled circle (segments: the screen's tessellation)
+  virtual void Text(const TextPrim& text) = 0;                                             // text, kept as text
+  virtual void Image(const ImagePrim& image) = 0;                                          // a texture or a CPU heatmap
+};
+
+// The screen back end: each primitive becomes the ImDrawList call that draws it.
+class DrawListRecorder : public Recorder {
+ public:
+  explicit DrawListRecorder(ImDrawList* draw_list = nullptr) : dl_(draw_list) {}  // draw_list may be set later
+  void SetDrawList(ImDrawList* draw_list) { dl_ = draw_list; }                      // target draw list
+  ImDrawList* GetDrawList() const { return dl_; }                                  // target draw list
+  void PushClip(ImVec2 min, ImVec2 max) override;
+  void PopClip() override;
+  void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) override;
+  void Polyline(const ImVec2* points, int count, const Stroke& stroke) override;
+  void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) override;
+  void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0, float weight = 1) override;
+  void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;
+  void Quad(const ImVec2* corners, ImU32 colour) override;
+  void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override;
+  void Text(const TextPrim& text) override;
+  void Image(const ImagePrim& image) override;
+
+ private:
+  ImDrawList* dl_;
+};
+
+void SetRecorder(Recorder* recorder);  // plots and colour bars draw into recorder from the next BeginPlot/ColorBar on; nullptr: the screen (default)
+Recorder* GetRecorder();               // the target set by SetRecorder (nullptr: the screen)
 
 // [SECTION] Helpers
 

@@ -234,24 +234,6 @@ void ComputeTicks(Axis axis, const Range& r, float pixels, std::vector<Tick>& ou
     if (t.labelled) t.width = ImGui::CalcTextSize(t.text).x;
 }
 
-// Text rotated a quarter turn anticlockwise (reads bottom to top), centred on `centre`.
-// ImFont drops glyphs outside the clip rect on the CPU, so the text is first laid
-// out horizontally where it surely fits (the clip rect's left edge), then its
-// vertices are turned about that text's centre onto `centre`.
-void AddTextVertical(ImDrawList* dl, ImVec2 centre, ImU32 col, const char* text, const char* text_end = nullptr) {
-  const ImVec2 size = ImGui::CalcTextSize(text, text_end);
-  const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
-  const ImVec2 start(std::floor(clip_min.x), std::floor(ImClamp(centre.y - size.y * 0.5f, clip_min.y, std::max(clip_min.y, clip_max.y - size.y))));
-  const ImVec2 c0(start.x + std::floor(size.x * 0.5f), start.y + std::floor(size.y * 0.5f));
-  centre = ImVec2(std::floor(centre.x), std::floor(centre.y));
-  const int first = dl->VtxBuffer.Size;
-  dl->AddText(start, col, text, text_end);
-  for (int i = first; i < dl->VtxBuffer.Size; ++i) {
-    ImDrawVert& v = dl->VtxBuffer[i];
-    const ImVec2 r(v.pos.x - c0.x, v.pos.y - c0.y);
-    v.pos = ImVec2(centre.x + r.y, centre.y - r.x);
-  }
-}
 }  // namespace
 
 void FormatValue(double v, char* buf, int n) {
@@ -319,6 +301,7 @@ bool BeginPlot(const char* title_id, const ImVec2& size, PlotFlags flags) {
   p.title.assign(title_id, DisplayEnd(title_id));
   p.frame = frame;
   p.items.reserve(16);
+  c.screen.SetDrawList(window->DrawList);
   for (int a = 0; a < 2; ++a) {
     p.ext_min[a] = DBL_MAX;
     p.ext_max[a] = -DBL_MAX;
@@ -513,10 +496,10 @@ void HandleInput(CurrentPlot& p) {
 
 void DrawAxes(CurrentPlot& p) {
   const Style& s = Ctx().style;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Recorder& r = Rec();
   const float F = ImGui::GetFontSize();
-  if (s.frame_bg) dl->AddRectFilled(p.frame.Min, p.frame.Max, s.frame_bg, ImGui::GetStyle().FrameRounding);
-  if (!(p.flags & PlotFlags_NoFrame)) dl->AddRectFilled(p.area.Min, p.area.Max, s.plot_bg);
+  if (s.frame_bg) r.RectFilled(p.frame.Min, p.frame.Max, s.frame_bg, ImGui::GetStyle().FrameRounding);
+  if (!(p.flags & PlotFlags_NoFrame)) r.RectFilled(p.area.Min, p.area.Max, s.plot_bg);
 
   // Grid and tick marks.
   const AxisSetup& ax = p.axis[Axis_X];
@@ -525,15 +508,15 @@ void DrawAxes(CurrentPlot& p) {
     t.pixel = std::round(float(p.tf.px(t.value)));
     if (t.pixel < p.area.Min.x - 0.5f || t.pixel > p.area.Max.x + 0.5f) continue;
     if (!(ax.flags & AxisFlags_NoGrid))  // grid lines as 1-pixel rectangles: no AA fringe to rasterise
-      dl->AddRectFilled(ImVec2(t.pixel, p.area.Min.y), ImVec2(t.pixel + 1, p.area.Max.y), t.major ? s.grid : s.grid_minor);
-    dl->AddLine(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), s.plot_border);
+      r.RectFilled(ImVec2(t.pixel, p.area.Min.y), ImVec2(t.pixel + 1, p.area.Max.y), t.major ? s.grid : s.grid_minor);
+    r.Line(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), Stroke{s.plot_border});
   }
   for (Tick& t : p.ticks[Axis_Y]) {
     t.pixel = std::round(float(p.tf.py(t.value)));
     if (t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
     if (!(ay.flags & AxisFlags_NoGrid))
-      dl->AddRectFilled(ImVec2(p.area.Min.x, t.pixel), ImVec2(p.area.Max.x, t.pixel + 1), t.major ? s.grid : s.grid_minor);
-    if (t.major) dl->AddLine(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), s.plot_border);
+      r.RectFilled(ImVec2(p.area.Min.x, t.pixel), ImVec2(p.area.Max.x, t.pixel + 1), t.major ? s.grid : s.grid_minor);
+    if (t.major) r.Line(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), Stroke{s.plot_border});
   }
 
   // Tick labels: x centred under the tick (kept inside the frame, never overlapping), y right-aligned.
@@ -544,7 +527,7 @@ void DrawAxes(CurrentPlot& p) {
       float x = std::round(t.pixel - t.width * 0.5f);
       x = ImClamp(x, p.frame.Min.x, p.frame.Max.x - t.width);
       if (x < last_right + 8) continue;
-      dl->AddText(ImVec2(x, p.area.Max.y + 4), s.tick_text, t.text);
+      EmitText(ImVec2(x, p.area.Max.y + 4), ImVec2(0.5f, 0), s.tick_text, t.text);
       last_right = x + t.width;
     }
   }
@@ -554,7 +537,7 @@ void DrawAxes(CurrentPlot& p) {
       if (!t.labelled || t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
       const float y = ImClamp(std::round(t.pixel - F * 0.5f), p.frame.Min.y, p.frame.Max.y - F);
       if (y + F > last_top - 1) continue;
-      dl->AddText(ImVec2(p.area.Min.x - 6 - t.width, y), s.tick_text, t.text);
+      EmitText(ImVec2(p.area.Min.x - 6 - t.width, y), ImVec2(1, 0.5f), s.tick_text, t.text);
       last_top = y;
     }
   }
@@ -562,13 +545,14 @@ void DrawAxes(CurrentPlot& p) {
   // Axis labels and title.
   if (!ax.label.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(ax.label.c_str());
-    dl->AddText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F), s.text, ax.label.c_str());
+    EmitText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F), ImVec2(0.5f, 1), s.text, ax.label.c_str());
   }
   if (!ay.label.empty())
-    AddTextVertical(dl, ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), s.text, ay.label.c_str());
+    EmitText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), ImVec2(0.5f, 0.5f), s.text, ay.label.c_str(), nullptr,
+             TextFlags_Vertical);
   if (!(p.flags & PlotFlags_NoTitle) && !p.title.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(p.title.c_str());
-    dl->AddText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), s.text, p.title.c_str());
+    EmitText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), ImVec2(0.5f, 0), s.text, p.title.c_str());
   }
 }
 
@@ -636,20 +620,20 @@ void ApplyFit(CurrentPlot& p) {
   WriteLinks(p);
 }
 
-void DrawSwatch(ImDrawList* dl, ImVec2 pos, float size, const ItemRecord& it, bool hidden) {
+void DrawSwatch(Recorder& r, ImVec2 pos, float size, const ItemRecord& it, bool hidden) {
   const ImVec2 b(pos.x + size, pos.y + size);
   if (hidden) {
-    dl->AddRect(pos, b, palette::with_alpha(it.colour, 0.6f), 2.0f);
+    r.Rect(pos, b, palette::with_alpha(it.colour, 0.6f), 2.0f);
   } else if (it.filled) {
-    dl->AddRectFilled(pos, b, it.colour, 2.0f);
+    r.RectFilled(pos, b, it.colour, 2.0f);
   } else {
     const float y = std::round(pos.y + size * 0.5f);
     if (it.dashed) {
-      dl->AddLine(ImVec2(pos.x, y), ImVec2(pos.x + size * 0.4f, y), it.colour, 2.5f);
-      dl->AddLine(ImVec2(pos.x + size * 0.65f, y), ImVec2(b.x, y), it.colour, 2.5f);
+      r.Line(ImVec2(pos.x, y), ImVec2(pos.x + size * 0.4f, y), Stroke{it.colour, 2.5f});
+      r.Line(ImVec2(pos.x + size * 0.65f, y), ImVec2(b.x, y), Stroke{it.colour, 2.5f});
     } else {
-      dl->AddRectFilled(ImVec2(pos.x, y - 1.5f), ImVec2(b.x, y + 1.5f), it.colour);
-      dl->AddCircleFilled(ImVec2(pos.x + size * 0.5f, y), size * 0.28f, it.colour, 10);
+      r.RectFilled(ImVec2(pos.x, y - 1.5f), ImVec2(b.x, y + 1.5f), it.colour);
+      r.Dot(ImVec2(pos.x + size * 0.5f, y), size * 0.28f, it.colour, 10);
     }
   }
 }
@@ -665,7 +649,7 @@ void DrawLegend(CurrentPlot& p) {
     st.highlighted = 0;
     return;
   }
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Recorder& r = Rec();
   const float F = ImGui::GetFontSize();
   const float row_h = F + 3, sw = std::round(F * 0.8f), pad = 5, margin = 6, col_gap = 12;
   const int n = int(entries.size());
@@ -682,9 +666,9 @@ void DrawLegend(CurrentPlot& p) {
   const float height = 2 * pad + row_h * float(rows) - 3;
   const float x0 = (p.flags & PlotFlags_LegendLeft) ? p.area.Min.x + margin : std::max(p.area.Min.x + margin, p.area.Max.x - margin - width);
   const ImRect box(ImVec2(std::round(x0), std::round(p.area.Min.y + margin)), ImVec2(std::round(x0 + width), std::round(p.area.Min.y + margin + height)));
-  dl->PushClipRect(p.area.Min, p.area.Max, true);
-  dl->AddRectFilled(box.Min, box.Max, s.legend_bg, 3.0f);
-  dl->AddRect(box.Min, box.Max, s.legend_border, 3.0f);
+  r.PushClip(p.area.Min, p.area.Max);
+  r.RectFilled(box.Min, box.Max, s.legend_bg, 3.0f);
+  r.Rect(box.Min, box.Max, s.legend_border, 3.0f);
   ImGuiID highlight = 0;
   const bool can_click = !(p.flags & PlotFlags_NoInputs);
   float col_x = box.Min.x + pad;
@@ -695,17 +679,17 @@ void DrawLegend(CurrentPlot& p) {
     const ImVec2 pos(col_x, box.Min.y + pad + row_h * float(row));
     const ImRect entry(ImVec2(pos.x - 2, pos.y - 1), ImVec2(pos.x + col_w[size_t(col)] + 2, pos.y + F + 1));
     if (p.legend_hovered && entry.Contains(ImGui::GetIO().MousePos)) {
-      dl->AddRectFilled(entry.Min, entry.Max, s.legend_hover, 2.0f);
+      r.RectFilled(entry.Min, entry.Max, s.legend_hover, 2.0f);
       if (!it.hidden) highlight = it.id;
       if (can_click && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
         it.hidden = !it.hidden;
         st.hidden.SetInt(it.id, it.hidden ? 1 : 0);
       }
     }
-    DrawSwatch(dl, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, it, it.hidden);
-    dl->AddText(ImVec2(pos.x + sw + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
+    DrawSwatch(r, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, it, it.hidden);
+    EmitText(ImVec2(pos.x + sw + 5, pos.y), ImVec2(0, 0), it.hidden ? s.hidden_text : s.text, it.label.c_str());
   }
-  dl->PopClipRect();
+  r.PopClip();
   st.highlighted = highlight;
   st.legend_min = box.Min;
   st.legend_max = box.Max;
@@ -714,12 +698,14 @@ void DrawLegend(CurrentPlot& p) {
 void DrawCrosshairAndTooltip(CurrentPlot& p) {
   const Style& s = Ctx().style;
   if (!p.hovered || p.legend_hovered) return;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Recorder& r = Rec();
   const ImVec2 m(std::round(p.mouse.x) + 0.5f, std::round(p.mouse.y) + 0.5f);
-  dl->PushClipRect(p.area.Min, p.area.Max, true);
-  dl->AddLine(ImVec2(m.x, p.area.Min.y), ImVec2(m.x, p.area.Max.y), s.crosshair);
-  dl->AddLine(ImVec2(p.area.Min.x, m.y), ImVec2(p.area.Max.x, m.y), s.crosshair);
-  dl->PopClipRect();
+  r.PushClip(p.area.Min, p.area.Max);
+  r.Line(ImVec2(m.x, p.area.Min.y), ImVec2(m.x, p.area.Max.y), Stroke{s.crosshair});
+  r.Line(ImVec2(p.area.Min.x, m.y), ImVec2(p.area.Max.x, m.y), Stroke{s.crosshair});
+  r.PopClip();
+
+  // The tooltip is a window of its own (hover UI, not part of the plot), so it draws with ImGui.
 
   std::vector<const ItemRecord*> rows;
   for (const ItemRecord& it : p.items)
@@ -776,14 +762,14 @@ void EndPlot() {
   SetupFinish();  // a plot with no items still gets its axes
   PlotState& st = *p.state;
   const Style& s = Ctx().style;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Recorder& r = Rec();
   ApplyFit(p);
-  if (!(p.flags & PlotFlags_NoFrame)) dl->AddRect(p.area.Min, p.area.Max, s.plot_border);
+  if (!(p.flags & PlotFlags_NoFrame)) r.Rect(p.area.Min, p.area.Max, s.plot_border);
   if (st.box_active) {
     const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x), ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
     const ImVec2 b(ImClamp(p.mouse.x, p.area.Min.x, p.area.Max.x), ImClamp(p.mouse.y, p.area.Min.y, p.area.Max.y));
-    dl->AddRectFilled(ImMin(a, b), ImMax(a, b), s.selection);
-    dl->AddRect(ImMin(a, b), ImMax(a, b), s.selection | 0xFF000000u);
+    r.RectFilled(ImMin(a, b), ImMax(a, b), s.selection);
+    r.Rect(ImMin(a, b), ImMax(a, b), s.selection | 0xFF000000u);
   }
   DrawLegend(p);
   DrawCrosshairAndTooltip(p);
@@ -803,16 +789,17 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
   const ImRect frame(window->DC.CursorPos, ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
   ImGui::ItemSize(frame);
   if (!ImGui::ItemAdd(frame, window->GetID(label))) return;
-  ImDrawList* dl = window->DrawList;
+  c.screen.SetDrawList(window->DrawList);
+  Recorder& rec = Rec();
   const float bar_w = 14;
   const ImRect bar(ImVec2(frame.Min.x + 4, frame.Min.y + s.padding.y + F * 0.5f), ImVec2(frame.Min.x + 4 + bar_w, frame.Max.y - s.padding.y - F * 0.5f));
   const int segments = 64;
   for (int k = 0; k < segments; ++k) {  // top = scale_max
     const float y0 = bar.Min.y + bar.GetHeight() * float(k) / segments, y1 = bar.Min.y + bar.GetHeight() * float(k + 1) / segments;
     const ImU32 top = palette::colormap(1.0f - float(k) / segments), bottom = palette::colormap(1.0f - float(k + 1) / segments);
-    dl->AddRectFilledMultiColor(ImVec2(bar.Min.x, std::floor(y0)), ImVec2(bar.Max.x, std::ceil(y1)), top, top, bottom, bottom);
+    rec.RectGradient(ImVec2(bar.Min.x, std::floor(y0)), ImVec2(bar.Max.x, std::ceil(y1)), top, bottom);
   }
-  dl->AddRect(bar.Min, bar.Max, s.plot_border);
+  rec.Rect(bar.Min, bar.Max, s.plot_border);
   AxisSetup ax;
   ax.fmt = fmt ? fmt : "";
   std::vector<Tick> ticks;
@@ -822,14 +809,14 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
   float label_w = 0;
   for (const Tick& t : ticks) {
     const float y = std::round(bar.Max.y - float((t.value - r.min) / (r.max - r.min)) * bar.GetHeight());
-    dl->AddLine(ImVec2(bar.Max.x, y + 0.5f), ImVec2(bar.Max.x + 3, y + 0.5f), s.plot_border);
-    dl->AddText(ImVec2(bar.Max.x + 5, std::round(y - F * 0.5f)), s.tick_text, t.text);
+    rec.Line(ImVec2(bar.Max.x, y + 0.5f), ImVec2(bar.Max.x + 3, y + 0.5f), Stroke{s.plot_border});
+    EmitText(ImVec2(bar.Max.x + 5, std::round(y - F * 0.5f)), ImVec2(0, 0.5f), s.tick_text, t.text);
     label_w = std::max(label_w, ImGui::CalcTextSize(t.text).x);
   }
   const char* end = DisplayEnd(label);
   if (end != label)
-    AddTextVertical(dl, ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f), s.text,
-                    label, end);
+    EmitText(ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f), ImVec2(0.5f, 0.5f), s.text,
+             label, end, TextFlags_Vertical);
 }
 
 // [SECTION] Utilities
@@ -889,5 +876,14 @@ ImDrawList* GetPlotDrawList() {
   SetupFinish();
   return ImGui::GetWindowDrawList();
 }
+
+Recorder& GetPlotRecorder() {
+  SetupFinish();
+  return Rec();
+}
+
+void SetRecorder(Recorder* recorder) { Ctx().target = recorder; }
+
+Recorder* GetRecorder() { return Ctx().target; }
 
 }  // namespace moe::plot

@@ -96,7 +96,11 @@ struct Context {
   std::unordered_map<ImGuiID, PlotState> states;
   CurrentPlot cur;
   bool in_plot = false;
-  std::vector<ImVec2> poly;  // scratch for polylines
+  DrawListRecorder screen;    // the screen back end, aimed at the current window's draw list
+  Recorder* target = nullptr; // SetRecorder's back end; nullptr: `screen`
+  std::vector<ImVec2> poly;   // scratch for polylines
+  std::vector<ImU32> cells;   // scratch for CPU heatmap colours
+  std::vector<float> edges;   // scratch for CPU heatmap cell edges
 };
 
 extern Context* g_ctx;  // set by CreateContext (plot_frame.cpp)
@@ -112,9 +116,27 @@ inline CurrentPlot& Cur() {
   return c.cur;
 }
 
+// Where every primitive goes: SetRecorder's back end, or the screen.
+inline Recorder& Rec() {
+  Context& c = Ctx();
+  return c.target ? *c.target : c.screen;
+}
+
 // [SECTION] Shared helpers
 
 inline const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }  // end of the text shown (before "##")
+// Text in the current font at `pos` (its top-left on screen); `anchor` says which point the layout aligned (TextPrim).
+inline void EmitText(ImVec2 pos, ImVec2 anchor, ImU32 colour, const char* text, const char* text_end = nullptr, TextFlags flags = 0) {
+  TextPrim t;
+  t.pos = pos;
+  t.anchor = anchor;
+  t.size = ImGui::GetFontSize();
+  t.colour = colour;
+  t.text = text;
+  t.text_end = text_end;
+  t.flags = flags;
+  Rec().Text(t);
+}
 void FormatValue(double v, char* buf, int n);  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
 
 }  // namespace moe::plot

@@ -71,11 +71,11 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   d.hover = p.hovered && rec.tooltip && !rec.hidden;
   p.items.push_back(std::move(rec));
   if (p.items.back().hidden) return false;
-  ImGui::PushClipRect(p.area.Min, p.area.Max, true);
+  Rec().PushClip(p.area.Min, p.area.Max);
   return true;
 }
 
-void EndItem() { ImGui::PopClipRect(); }
+void EndItem() { Rec().PopClip(); }
 
 void FitX(double x) {
   CurrentPlot& p = Ctx().cur;
@@ -146,40 +146,29 @@ void SetNextFillStyle(ImU32 colour, float alpha) {
 
 namespace {
 
-constexpr int kPolyChunk = 4000;  // points per AddPolyline call (4 vertices each stays under 16-bit indices)
+constexpr int kPolyChunk = 4000;  // points per Polyline primitive (on screen 4 vertices each stays under 16-bit indices)
 
-void DashedPolyline(ImDrawList* dl, const ImVec2* pts, int n, ImU32 col, float weight) {
-  const float dash = 6.0f + 2.0f * weight, gap = 4.0f + weight;
-  float phase = 0;  // distance into the current dash+gap period
-  for (int i = 0; i + 1 < n; ++i) {
-    ImVec2 a = pts[i];
-    const ImVec2 b = pts[i + 1];
-    float len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
-    if (len <= 0) continue;
-    const ImVec2 dir((b.x - a.x) / len, (b.y - a.y) / len);
-    while (len > 0) {
-      const bool on = phase < dash;
-      const float left = on ? dash - phase : dash + gap - phase;
-      const float step = std::min(left, len);
-      const ImVec2 e(a.x + dir.x * step, a.y + dir.y * step);
-      if (on) dl->AddLine(a, e, col, weight);
-      a = e;
-      len -= step;
-      phase += step;
-      if (phase >= dash + gap) phase = 0;
-    }
+// A line's stroke: dashed lines get dashes and gaps that grow with the weight.
+Stroke LineStroke(ImU32 colour, float weight, bool dashed) {
+  Stroke s;
+  s.colour = colour;
+  s.weight = weight;
+  if (dashed) {
+    s.dash = 6.0f + 2.0f * weight;
+    s.gap = 4.0f + weight;
   }
+  return s;
 }
 
 // Turns a stream of finite pixel points and breaks into clipped, decimated polylines:
 //   cull      points far left/right of the area, keeping the neighbours that enter it
 //   decimate  (optional) per pixel column: one polyline point and a min..max span
-//   clip      each segment to the area's x range, then AddPolyline in chunks
+//   clip      each segment to the area's x range, then a Polyline primitive per chunk
 class LineBuilder {
  public:
-  LineBuilder(ImDrawList* dl, const ImRect& area, ImU32 col, float weight, bool dashed, bool decimate)
-      : dl_(dl), L_(area.Min.x - 2.0), R_(area.Max.x + 2.0), top_(area.Min.y), bottom_(area.Max.y), col_(col),
-        weight_(weight), dashed_(dashed), decimate_(decimate), poly_(Ctx().poly) {
+  LineBuilder(Recorder& rec, const ImRect& area, const Stroke& stroke, bool decimate)
+      : rec_(rec), L_(area.Min.x - 2.0), R_(area.Max.x + 2.0), top_(area.Min.y), bottom_(area.Max.y), stroke_(stroke),
+        decimate_(decimate), poly_(Ctx().poly) {
     poly_.clear();
   }
   ~LineBuilder() { Break(); }
@@ -243,8 +232,8 @@ class LineBuilder {
   void FlushColumn() {
     if (col_n_ == 0) return;
     if (col_n_ > 1 && max_y_ - min_y_ > 0.5 && column_ >= L_ && column_ <= R_) {
-      const float h = weight_ * 0.5f;
-      dl_->AddRectFilled(ImVec2(float(column_), float(min_y_) - h), ImVec2(float(column_ + 1), float(max_y_) + h), col_);
+      const float h = stroke_.weight * 0.5f;
+      rec_.RectFilled(ImVec2(float(column_), float(min_y_) - h), ImVec2(float(column_ + 1), float(max_y_) + h), stroke_.colour);
     }
     Clip(first_x_, first_y_);
     col_n_ = 0;
@@ -294,20 +283,17 @@ class LineBuilder {
   void DrawPoly() {
     const int n = int(poly_.size());
     if (n == 1 && !have_last_)  // an isolated finite point between breaks: a dot
-      dl_->AddCircleFilled(poly_[0], std::max(1.5f, weight_), col_, 8);
-    else if (n >= 2 && dashed_)
-      DashedPolyline(dl_, poly_.data(), n, col_, weight_);
+      rec_.Dot(poly_[0], std::max(1.5f, stroke_.weight), stroke_.colour, 8);
     else if (n >= 2)
-      dl_->AddPolyline(poly_.data(), n, col_, ImDrawFlags_None, weight_);
+      rec_.Polyline(poly_.data(), n, stroke_);
     poly_.clear();
   }
 
-  ImDrawList* dl_;
+  Recorder& rec_;
   double L_, R_;
   float top_, bottom_;
-  ImU32 col_;
-  float weight_;
-  bool dashed_, decimate_;
+  Stroke stroke_;
+  bool decimate_;
   std::vector<ImVec2>& poly_;
   bool have_prev_ = false, held_ = false;
   int prev_side_ = 0;
@@ -326,9 +312,8 @@ struct BandPoint {
 };
 
 // Fills quads between consecutive band points, clipping each to the area's x range.
-void FillBand(ImDrawList* dl, const ImRect& area, const std::vector<BandPoint>& pts, ImU32 col) {
+void FillBand(Recorder& rec, const ImRect& area, const std::vector<BandPoint>& pts, ImU32 col) {
   const double L = area.Min.x - 1.0, R = area.Max.x + 1.0;
-  const ImVec2 uv = ImGui::GetDrawListSharedData()->TexUvWhitePixel;
   for (size_t i = 1; i < pts.size(); ++i) {
     const BandPoint& a = pts[i - 1];
     const BandPoint& b = pts[i];
@@ -339,18 +324,8 @@ void FillBand(ImDrawList* dl, const ImRect& area, const std::vector<BandPoint>& 
     const float ax = float(x0), bx = float(x1);
     const float a0 = float(lerp(x0, a.y0, b.y0)), a1 = float(lerp(x0, a.y1, b.y1));
     const float b0 = float(lerp(x1, a.y0, b.y0)), b1 = float(lerp(x1, a.y1, b.y1));
-    dl->PrimReserve(6, 4);
-    const ImDrawIdx base = ImDrawIdx(dl->_VtxCurrentIdx);
-    dl->PrimWriteVtx(ImVec2(ax, a0), uv, col);
-    dl->PrimWriteVtx(ImVec2(ax, a1), uv, col);
-    dl->PrimWriteVtx(ImVec2(bx, b1), uv, col);
-    dl->PrimWriteVtx(ImVec2(bx, b0), uv, col);
-    dl->PrimWriteIdx(base);
-    dl->PrimWriteIdx(ImDrawIdx(base + 1));
-    dl->PrimWriteIdx(ImDrawIdx(base + 2));
-    dl->PrimWriteIdx(base);
-    dl->PrimWriteIdx(ImDrawIdx(base + 2));
-    dl->PrimWriteIdx(ImDrawIdx(base + 3));
+    const ImVec2 corners[4] = {ImVec2(ax, a0), ImVec2(ax, a1), ImVec2(bx, b1), ImVec2(bx, b0)};
+    rec.Quad(corners, col);
   }
 }
 
@@ -418,8 +393,7 @@ void PlotLineG(const char* label, Getter getter, const void* data, int count, It
   HoverPick pick;
   pick.active = d.hover;
   {
-    LineBuilder line(ImGui::GetWindowDrawList(), p.area, d.line, d.weight, (flags & ItemFlags_Dashed) != 0,
-                     count > 2 * int(p.area.GetWidth()));
+    LineBuilder line(Rec(), p.area, LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0), count > 2 * int(p.area.GetWidth()));
     for (int i = 0; i < count; ++i) {
       const Point pt = getter(data, i);
       const double px = t.px(pt.x), py = t.py(pt.y);
@@ -464,7 +438,7 @@ void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data
     }
     if (pick.active) pick.add(px, a.x, a.y, b.y);
   }
-  FillBand(ImGui::GetWindowDrawList(), p.area, band.points(), d.fill);
+  FillBand(Rec(), p.area, band.points(), d.fill);
   if (pick.found()) {
     char lo[32], hi[32], buf[72];
     FormatValue(pick.y, lo, sizeof lo);
@@ -545,8 +519,8 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
       upper[r * nv + k] = cum;
     }
   }
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImGui::PushClipRect(p.area.Min, p.area.Max, true);
+  Recorder& rec = Rec();
+  rec.PushClip(p.area.Min, p.area.Max);
   std::vector<BandPoint> band;
   for (size_t k = 0; k < nv; ++k) {
     band.clear();
@@ -562,9 +536,9 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
                       std::clamp(y1, double(p.area.Min.y) - 1e4, double(p.area.Max.y) + 1e4), gap});
       gap = false;
     }
-    FillBand(dl, p.area, band, draws[size_t(visible[k])].fill);
+    FillBand(rec, p.area, band, draws[size_t(visible[k])].fill);
   }
-  ImGui::PopClipRect();
+  rec.PopClip();
   if (p.hovered) {  // every visible series' own value at the nearest x
     double best = DBL_MAX, pmin = DBL_MAX, pmax = -DBL_MAX;
     size_t best_r = 0;
@@ -591,7 +565,7 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
   if (!BeginItem(label, flags, true, d, 0.75f)) return;
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Recorder& rec = Rec();
   const bool fit = p.gather && !(flags & ItemFlags_NoFit);
   const double base = t.log_y ? p.state->y.min : 0.0;
   const double half = bar_width * 0.5;
@@ -612,8 +586,8 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
     if (x1 < p.area.Min.x || x0 > p.area.Max.x) continue;
     const ImVec2 a(float(std::max(x0, double(p.area.Min.x) - 2)), float(std::clamp(std::min(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
     const ImVec2 b(float(std::min(x1, double(p.area.Max.x) + 2)), float(std::clamp(std::max(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
-    dl->AddRectFilled(a, b, d.fill);
-    if (b.x - a.x >= 4) dl->AddRect(a, b, d.line, 0, ImDrawFlags_None, 1.0f);
+    rec.RectFilled(a, b, d.fill);
+    if (b.x - a.x >= 4) rec.Rect(a, b, d.line, 0, 1.0f);
     if (d.hover && p.mouse.x >= x0 && p.mouse.x <= x1) hovered_bar = i, hovered_y = pt.y, hovered_x = pt.x;
   }
   if (hovered_bar >= 0) {
@@ -631,11 +605,7 @@ void PlotHLine(const char* label, double y, ItemFlags flags) {
   if (p.gather && !(flags & ItemFlags_NoFit)) FitY(y);
   const double py = p.tf.py(y);
   if (std::isfinite(py) && py >= p.area.Min.y - 4 && py <= p.area.Max.y + 4) {
-    const ImVec2 pts[2] = {ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py))};
-    if (flags & ItemFlags_Dashed)
-      DashedPolyline(ImGui::GetWindowDrawList(), pts, 2, d.line, d.weight);
-    else
-      ImGui::GetWindowDrawList()->AddLine(pts[0], pts[1], d.line, d.weight);
+    Rec().Line(ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py)), LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0));
   }
   if (d.hover) {
     char buf[48];
@@ -658,7 +628,8 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
   CurrentPlot& p = Ctx().cur;
   const Style& s = Ctx().style;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  Recorder& rec = Rec();
+  const Stroke stroke = LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0);
   const float F = ImGui::GetFontSize();
   float row_right[3] = {-FLT_MAX, -FLT_MAX, -FLT_MAX};  // labels stagger over up to three rows
   std::string hover_text;
@@ -667,11 +638,7 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
     const double px = p.tf.px(xs[i]);
     if (!std::isfinite(px) || px < p.area.Min.x - 1 || px > p.area.Max.x + 1) continue;
     const float x = std::round(float(px)) + 0.5f;
-    const ImVec2 pts[2] = {ImVec2(x, p.area.Min.y), ImVec2(x, p.area.Max.y)};
-    if (flags & ItemFlags_Dashed)
-      DashedPolyline(dl, pts, 2, d.line, d.weight);
-    else
-      dl->AddLine(pts[0], pts[1], d.line, d.weight);
+    rec.Line(ImVec2(x, p.area.Min.y), ImVec2(x, p.area.Max.y), stroke);
     char fallback[32];
     const char* text = texts ? texts[i] : nullptr;
     if (!text) {
@@ -685,8 +652,8 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
       while (row < 2 && tx < row_right[row] + 4) ++row;
       row_right[row] = tx + sz.x;
       const ImVec2 a(tx - 2, p.area.Min.y + 3 + float(row) * (F + 3));
-      dl->AddRectFilled(a, ImVec2(a.x + sz.x + 4, a.y + F + 1), s.marker_text_bg, 2.0f);
-      dl->AddText(ImVec2(tx, a.y), d.line, text);
+      rec.RectFilled(a, ImVec2(a.x + sz.x + 4, a.y + F + 1), s.marker_text_bg, 2.0f);
+      EmitText(ImVec2(tx, a.y), ImVec2(0, 0), d.line, text);
     }
     if (d.hover && std::abs(px - p.mouse.x) <= 4) {
       if (!hover_text.empty()) hover_text += ", ";
@@ -716,20 +683,32 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
   }
   const double cw = (bounds_max.x - bounds_min.x) / std::max(1, cols), ch = (bounds_max.y - bounds_min.y) / std::max(1, rows);
   const double span = scale_max - scale_min;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  for (int r = 0; r < rows; ++r) {
-    const double y_top = bounds_max.y - ch * r, y_bottom = y_top - ch;  // row 0 at the top
-    const float py0 = float(t.py(y_top)), py1 = float(t.py(y_bottom));
-    if (!(py1 >= p.area.Min.y && py0 <= p.area.Max.y)) continue;
-    for (int c = 0; c < cols; ++c) {
-      const float v = values[size_t(r) * size_t(cols) + size_t(c)];
-      if (!std::isfinite(v)) continue;
-      const float px0 = float(t.px(bounds_min.x + cw * c)), px1 = float(t.px(bounds_min.x + cw * (c + 1)));
-      if (px1 < p.area.Min.x || px0 > p.area.Max.x) continue;
-      const float u = span != 0 ? float((double(v) - scale_min) / span) : 0.5f;
-      dl->AddRectFilled(ImVec2(std::round(px0), std::round(py0)), ImVec2(std::round(px1), std::round(py1)),
-                        palette::with_alpha(palette::colormap(u), (d.line >> 24) == 0xFF ? 1.0f : Ctx().style.highlight_dim));
-    }
+  // The matrix as colours (non-finite cells transparent) and its cell edges in whole pixels.
+  Context& ctx = Ctx();
+  const float alpha = (d.line >> 24) == 0xFF ? 1.0f : ctx.style.highlight_dim;
+  const size_t n = size_t(std::max(0, rows)) * size_t(std::max(0, cols));
+  ctx.cells.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    const float v = values[k];
+    const float u = span != 0 ? float((double(v) - scale_min) / span) : 0.5f;
+    ctx.cells[k] = std::isfinite(v) ? palette::with_alpha(palette::colormap(u), alpha) : 0;
+  }
+  ctx.edges.resize(size_t(std::max(0, cols) + 1 + std::max(0, rows) + 1));
+  float* col_edges = ctx.edges.data();
+  float* row_edges = col_edges + std::max(0, cols) + 1;
+  for (int k = 0; k <= cols; ++k) col_edges[k] = std::round(float(t.px(bounds_min.x + cw * k)));
+  for (int k = 0; k <= rows; ++k) row_edges[k] = std::round(float(t.py(bounds_max.y - ch * k)));  // row 0 at the top
+  if (rows > 0 && cols > 0) {
+    ImagePrim im;
+    im.min = ImVec2(col_edges[0], row_edges[0]);
+    im.max = ImVec2(col_edges[cols], row_edges[rows]);
+    im.pixels = ctx.cells.data();
+    im.rows = rows;
+    im.cols = cols;
+    im.col_edges = col_edges;
+    im.row_edges = row_edges;
+    im.values = values;
+    Rec().Image(im);
   }
   if (d.hover) {
     const Point m = PixelsToPlot(p.mouse);
@@ -753,9 +732,14 @@ void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point b
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }
-  const ImVec2 a = PlotToPixels(Point{bounds_min.x, bounds_max.y});
-  const ImVec2 b = PlotToPixels(Point{bounds_max.x, bounds_min.y});
-  ImGui::GetWindowDrawList()->AddImage(texture, a, b, uv0, uv1, tint);
+  ImagePrim im;
+  im.min = PlotToPixels(Point{bounds_min.x, bounds_max.y});
+  im.max = PlotToPixels(Point{bounds_max.x, bounds_min.y});
+  im.texture = texture;
+  im.uv0 = uv0;
+  im.uv1 = uv1;
+  im.tint = tint;
+  Rec().Image(im);
   EndItem();
 }
 
