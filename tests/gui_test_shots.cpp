@@ -2,7 +2,8 @@
 // offscreen (EGL, no display), and each image has real content: not blank, and
 // the panel's own colours (expert colours for the per-expert plots, both ends of
 // the colormap for the heatmaps) present. Also: the light theme, the timing
-// report, and bad input (unknown panel, bad size, not a .png) → status 2 naming it.
+// report, and bad input (unknown panel, bad size, not a .png) → status 2 naming it;
+// the panel list carries each panel's name, GPU heatmaps and where it applies.
 // The PNGs stay in the test temp dir (moescope_shot_<panel>.png) for a look.
 #include <gtest/gtest.h>
 #include <stb_image.h>
@@ -16,6 +17,7 @@
 #include "palette.h"
 #include "panels/panels.h"
 #include "run_process.h"
+#include "ui_state.h"
 
 namespace moe {
 namespace {
@@ -124,6 +126,43 @@ TEST(Shots, EveryPanelIsCovered) {
   const auto cs = cases();
   ASSERT_EQ(size_t(n), cs.size());
   for (int i = 0; i < n; ++i) EXPECT_STREQ(list[i].name, cs[size_t(i)].panel);
+}
+
+// The panel list is the one place that says what a panel is: its --panel name
+// (the help of `shot` is built from it), the GPU heatmaps it needs, whether it
+// applies to a config, and how many View-menu flags the UI state keeps.
+TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
+  std::set<std::string> names;
+  for (const PanelInfo& p : kPanels) {
+    EXPECT_TRUE(names.insert(p.name).second) << "two panels are called " << p.name;
+    EXPECT_EQ(find_panel(p.name), &p);
+    EXPECT_NE(panel_names().find(p.name), std::string::npos) << p.name;
+  }
+  EXPECT_EQ(find_panel("nosuch"), nullptr);
+  EXPECT_EQ(panel_names(), "load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity");
+  const Result help = run("shot --help");
+  EXPECT_NE(help.out.find("Only this panel: " + panel_names()), std::string::npos) << help.out;
+
+  EXPECT_EQ(find_panel("load")->gpu, PanelGpu_Load);
+  EXPECT_EQ(find_panel("gates")->gpu, PanelGpu_Gates);
+  EXPECT_EQ(find_panel("specialisation")->gpu, PanelGpu_Specialisation);
+  EXPECT_EQ(find_panel("routing-map")->gpu, PanelGpu_Routing);
+  EXPECT_EQ(find_panel("losses")->gpu, PanelGpu_None);
+  EXPECT_EQ(panel_gpu_needs(), PanelGpu_Gates | PanelGpu_Load | PanelGpu_Routing | PanelGpu_Specialisation);
+
+  Config blobs, chars;
+  blobs.task = Task::blobs;
+  chars.task = Task::chars;
+  EXPECT_TRUE(find_panel("routing-map")->applies(blobs));
+  EXPECT_FALSE(find_panel("routing-map")->applies(chars)) << "chars inputs have no plane to draw";
+  for (const PanelInfo& p : kPanels)
+    if (std::string(p.name) != "routing-map") {
+      EXPECT_TRUE(p.applies(blobs) && p.applies(chars)) << p.name;
+    }
+
+  const UiState ui;
+  ASSERT_EQ(ui.show_panel.size(), size_t(kPanelCount));
+  EXPECT_TRUE(std::all_of(ui.show_panel.begin(), ui.show_panel.end(), [](bool b) { return b; })) << "every panel starts shown";
 }
 
 TEST_P(Shots, PanelHasRealContentInItsOwnColours) {

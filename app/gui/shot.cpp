@@ -113,7 +113,7 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
          "Image size in pixels, WxH (default 1600x1000)");
   cmd->add_option("--scale", opt.scale, "UI scale: fonts and spacing (default 1)")->check(CLI::Range(0.5f, 4.0f));
   cmd->add_option("--theme", opt.theme, "dark or light (the report theme)")->check(CLI::IsMember({"dark", "light"}));
-  cmd->add_option("--panel", opt.panel, "Only this panel: load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity");
+  cmd->add_option("--panel", opt.panel, "Only this panel: " + panel_names());
   cmd->add_flag("--timing", opt.timing, "Also print median and p95 frame time and training steps/s with the window open");
 }
 
@@ -130,15 +130,9 @@ int cmd_shot(const ShotOptions& opt) {
   }
   const PanelInfo* panel = nullptr;
   if (!opt.panel.empty()) {
-    int n = 0;
-    const PanelInfo* list = panel_list(&n);
-    std::string names;
-    for (int i = 0; i < n; ++i) {
-      if (opt.panel == list[i].name) panel = &list[i];
-      names += (i ? ", " : "") + std::string(list[i].name);
-    }
+    panel = find_panel(opt.panel);
     if (!panel) {
-      std::fprintf(stderr, "moescope shot: unknown panel '%s'; panels: %s\n", opt.panel.c_str(), names.c_str());
+      std::fprintf(stderr, "moescope shot: unknown panel '%s'; panels: %s\n", opt.panel.c_str(), panel_names().c_str());
       return 2;
     }
   }

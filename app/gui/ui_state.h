@@ -2,13 +2,22 @@
 // Panels read and write it; it is saved with the layout between runs.
 #pragma once
 
+#include <array>
 #include <string>
 
+#include "panels/panels.h"
 #include "plot.h"
 
 namespace moe {
 
 enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
+
+// One flag per panel of the list, all set.
+constexpr std::array<bool, kPanelCount> every_panel_shown() {
+  std::array<bool, kPanelCount> shown{};
+  shown.fill(true);
+  return shown;
+}
 
 struct UiState {
   bool light_theme = false;         // "report" theme for projectors and papers
@@ -20,7 +29,7 @@ struct UiState {
   bool sort_gates_by_top1 = true;   // gate heatmap rows sorted by top-1 expert
   float collapse_alert = 0.5f;      // alert when load entropy falls below this
   plot::AxisLink steps_link;        // the x axis (steps) every time plot shares; follows the newest step until panned
-  bool show_panel[10] = {true, true, true, true, true, true, true, true, true, true};  // View menu
+  std::array<bool, kPanelCount> show_panel = every_panel_shown();  // View menu: panel i of kPanels is shown
 };
 
 }  // namespace moe

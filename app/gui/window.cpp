@@ -126,8 +126,7 @@ MainWindow::~MainWindow() {
 bool MainWindow::init_gl(std::string* error) {
   gpu_ = std::make_unique<PanelGpu>();
   std::string err;
-  gpu_ok_ = gpu_->gates.init(&err) && gpu_->load.init(&err) && gpu_->routing.init(&err) &&
-            gpu_->specialisation.init(&err);
+  gpu_ok_ = gpu_->init(panel_gpu_needs(), &err);
   if (!gpu_ok_) {
     gpu_.reset();
     if (error) *error = err;
@@ -136,12 +135,7 @@ bool MainWindow::init_gl(std::string* error) {
 }
 
 void MainWindow::shutdown_gl() {
-  if (gpu_) {
-    gpu_->gates.shutdown();
-    gpu_->load.shutdown();
-    gpu_->routing.shutdown();
-    gpu_->specialisation.shutdown();
-  }
+  if (gpu_) gpu_->shutdown();
   gpu_.reset();
   gpu_ok_ = false;
 }

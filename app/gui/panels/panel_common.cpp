@@ -143,7 +143,7 @@ void ColumnAlign::record(int i) {
 }
 
 float x_labels_right_inset(const PanelContext& ctx) {
-  // Mirrors plot.cpp's Layout: right = frame - max(padding, half the label of x.max + 2).
+  // Mirrors plot_frame.cpp's Layout: right = frame - max(padding, half the label of x.max + 2).
   const plot::Range r = ctx.ui.steps_link.range;
   char buf[32];
   plot::FormatTick(r.max, std::max(std::abs(r.max - r.min) / 8, 1e-12), buf, sizeof buf);

@@ -13,6 +13,7 @@
 
 #include "panels.h"
 #include "plot.h"
+#include "ui_state.h"
 
 namespace moe::panel {
 

@@ -66,7 +66,7 @@ void draw_marker(ImDrawList* dl, ImVec2 c, float r, int shape, ImU32 fill, ImU32
   }
 }
 
-// The plot frame's margins around its data area (as plot.cpp lays it out), to
+// The plot frame's margins around its data area (as plot_frame.cpp lays it out), to
 // give the plane equal units on both axes.
 ImVec2 plot_margins() {
   const float F = ImGui::GetFontSize();

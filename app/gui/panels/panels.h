@@ -1,13 +1,29 @@
 // panels.h: every panel of the window, one draw_* function per file
-// (app/gui/panel_<name>.cpp). Each draws into the current ImGui window from a
-// snapshot and UI state only; none touches the trainer.
+// (app/gui/panels/panel_<name>.cpp), and the panel list: what the window, the
+// View menu, the GPU set-up and `moescope shot --panel` read about each panel.
+// Each panel draws into the current ImGui window from a snapshot and UI state
+// only; none touches the trainer.
 #pragma once
+
+#include <iterator>
+#include <string>
+#include <string_view>
 
 #include "heatmap_gl.h"
 #include "session.h"
-#include "ui_state.h"
 
 namespace moe {
+
+struct UiState;  // ui_state.h (which sizes its per-panel arrays from this list)
+
+enum PanelGpu_ {
+  PanelGpu_None = 0,
+  PanelGpu_Gates = 1 << 0,           // PanelGpu::gates
+  PanelGpu_Load = 1 << 1,            // PanelGpu::load
+  PanelGpu_Routing = 1 << 2,         // PanelGpu::routing
+  PanelGpu_Specialisation = 1 << 3,  // PanelGpu::specialisation
+};
+using PanelGpuFlags = int;
 
 // GPU heatmaps, one per plot that needs one (each owns its output texture).
 // Created by the window (or the shot command) once a GL context is current.
@@ -16,6 +32,10 @@ struct PanelGpu {
   gui::HeatmapGL load;            // 1. steps × experts (heatmap view)
   gui::HeatmapGL routing;         // 8. the input plane by winning expert
   gui::HeatmapGL specialisation;  // 7. label × expert
+
+  gui::HeatmapGL* heatmap(PanelGpuFlags slot);           // the heatmap of one PanelGpu_ bit; nullptr for anything else
+  bool init(PanelGpuFlags slots, std::string* error);   // creates the heatmaps `slots` names; false + reason if one fails
+  void shutdown();                                       // frees every heatmap's GL objects
 };
 
 struct PanelContext {
@@ -34,12 +54,35 @@ void draw_specialisation(PanelContext& ctx);  // 7. label × expert matrix and i
 void draw_routing_map(PanelContext& ctx);     // 8. blobs: the plane coloured by the winning expert
 void draw_sparsity(PanelContext& ctx);        // 10. total vs active parameters per token against real MoE models
 
+// Whether a panel has something to show for a config (PanelInfo::applies).
+bool panel_applies_always(const Config& cfg);  // true
+bool routing_map_applies(const Config& cfg);   // the input has a plane to draw: the blobs task (2-D inputs)
+
 struct PanelInfo {
-  const char* name;   // --panel NAME of `moescope shot`, e.g. "load"
-  const char* title;  // window title, e.g. "Per-expert load"
-  void (*draw)(PanelContext&);
+  const char* name;                    // --panel NAME of `moescope shot`, e.g. "load"
+  const char* title;                   // window title and View menu entry, e.g. "Per-expert load"
+  void (*draw)(PanelContext&);         // draws the panel into the current window
+  PanelGpuFlags gpu;                   // GPU heatmaps it draws with (PanelGpu_); without them it draws on the CPU
+  bool (*applies)(const Config& cfg);  // whether it has anything to show for cfg (the window may hide it when not)
 };
+
 // All panels in display order (the layer selector, item 9, lives in the controls).
-const PanelInfo* panel_list(int* count);
+inline constexpr PanelInfo kPanels[] = {
+    {"load", "Per-expert load", &draw_load, PanelGpu_Load, &panel_applies_always},
+    {"entropy", "Routing entropy", &draw_entropy, PanelGpu_None, &panel_applies_always},
+    {"collapse", "Collapse", &draw_collapse, PanelGpu_None, &panel_applies_always},
+    {"losses", "Losses and accuracy", &draw_losses, PanelGpu_None, &panel_applies_always},
+    {"this-step", "This step", &draw_this_step, PanelGpu_None, &panel_applies_always},
+    {"gates", "Gate probabilities", &draw_gates, PanelGpu_Gates, &panel_applies_always},
+    {"specialisation", "Specialisation", &draw_specialisation, PanelGpu_Specialisation, &panel_applies_always},
+    {"routing-map", "Routing map", &draw_routing_map, PanelGpu_Routing, &routing_map_applies},
+    {"sparsity", "Sparsity", &draw_sparsity, PanelGpu_None, &panel_applies_always},
+};
+inline constexpr int kPanelCount = int(std::size(kPanels));  // sizes per-panel state (UiState::show_panel)
+
+const PanelInfo* panel_list(int* count);                      // kPanels; *count = kPanelCount (count may be nullptr)
+const PanelInfo* find_panel(std::string_view name);           // the panel called `name` (--panel), nullptr if none
+std::string panel_names(const char* separator = ", ");        // every panel's name in order, e.g. for --panel's help
+PanelGpuFlags panel_gpu_needs();                              // every GPU heatmap some panel draws with
 
 }  // namespace moe
