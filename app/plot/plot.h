@@ -26,11 +26,28 @@
 // is separate from drawing (renderers in plot_items.cpp that only emit primitives).
 // Every pixel a plot or colour bar draws goes through one Recorder ([SECTION] Drawing
 // back ends): the screen's DrawListRecorder turns primitives into ImDrawList calls; a
-// file back end (SVG/PDF) can take the same primitives through SetRecorder().
+// file back end (SVG/PDF) can take the same primitives through SetRecorder(). Not through
+// it: the hover tooltip (an ImGui window of its own) and whatever a caller draws on
+// GetPlotDrawList() (screen only; GetPlotRecorder() is the way into the recorder).
 // Non-finite points are never drawn: a NaN or Inf breaks a line. Lines and bands are
 // decimated to at most ~2 points per pixel column (a line keeps one point per column
 // plus a min..max span, so noise keeps its envelope). UI-only state (view limits, hidden
 // series) lives in a PlotState per plot ID, apart from any model data.
+//
+// Files: plot.h (this, the whole API), plot_internal.h (shared by the .cpp files,
+// not an API), plot_frame.cpp (setup, ticks, input, legend, hover, colour bar),
+// plot_items.cpp (items and their renderers), plot_screen.cpp (the screen back end).
+//
+// Index (grep "[SECTION]"):
+// [SECTION] Types and flags
+// [SECTION] Context and style
+// [SECTION] Begin/End and setup
+// [SECTION] Item style (applies to the next item only)
+// [SECTION] Items (getter forms; typed forms below)
+// [SECTION] Utilities (inside BeginPlot/EndPlot)
+// [SECTION] Drawing back ends
+// [SECTION] Helpers
+// [SECTION] Data access: strided and ring-buffer arrays
 #pragma once
 
 #include <imgui.h>
@@ -268,17 +285,17 @@ class DrawListRecorder : public Recorder {
   explicit DrawListRecorder(ImDrawList* draw_list = nullptr) : dl_(draw_list) {}  // draw_list may be set later
   void SetDrawList(ImDrawList* draw_list) { dl_ = draw_list; }                      // target draw list
   ImDrawList* GetDrawList() const { return dl_; }                                  // target draw list
-  void PushClip(ImVec2 min, ImVec2 max) override;
-  void PopClip() override;
-  void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) override;
-  void Polyline(const ImVec2* points, int count, const Stroke& stroke) override;
-  void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) override;
-  void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0, float weight = 1) override;
-  void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;
-  void Quad(const ImVec2* corners, ImU32 colour) override;
-  void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override;
-  void Text(const TextPrim& text) override;
-  void Image(const ImagePrim& image) override;
+  void PushClip(ImVec2 min, ImVec2 max) override;                                      // PushClipRect(min, max, true)
+  void PopClip() override;                                                             // PopClipRect
+  void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) override;                        // AddLine; dashed: one AddLine per dash
+  void Polyline(const ImVec2* points, int count, const Stroke& stroke) override;       // AddPolyline; dashed: one AddLine per dash
+  void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) override;  // AddRectFilled
+  void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0, float weight = 1) override;  // AddRect
+  void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;         // AddRectFilledMultiColor
+  void Quad(const ImVec2* corners, ImU32 colour) override;                             // two triangles of raw vertices (no AA fringe)
+  void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override;         // AddCircleFilled
+  void Text(const TextPrim& text) override;                                            // AddText; vertical: its vertices turned
+  void Image(const ImagePrim& image) override;                                         // AddImage, or one AddRectFilled per cell
 
  private:
   ImDrawList* dl_;
