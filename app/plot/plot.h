@@ -28,7 +28,7 @@
 // back ends): the screen's DrawListRecorder turns primitives into ImDrawList calls; a
 // file back end (SVG/PDF) can take the same primitives through SetRecorder(). Not through
 // it: the hover tooltip (an ImGui window of its own) and whatever a caller draws on
-// GetPlotDrawList() (screen only; GetPlotRecorder() is the way into the recorder).
+// GetPlotDrawList() (screen only; GetPlotRecorder() and AddPlotText() go through it).
 // Non-finite points are never drawn: a NaN or Inf breaks a line. Lines and bands are
 // decimated to at most ~2 points per pixel column (a line keeps one point per column
 // plus a min..max span, so noise keeps its envelope). UI-only state (view limits, hidden
@@ -245,6 +245,7 @@ struct TextPrim {
   const char* text = nullptr;    // UTF-8
   const char* text_end = nullptr;  // nullptr: up to the '\0'
   TextFlags flags = 0;           // TextFlags_
+  float wrap_width = 0;          // wrap lines at this width in pixels (0: one line per '\n')
 };
 
 // An image in a screen rectangle: a GPU texture, or CPU colours (a heatmap) with its data.
@@ -303,6 +304,11 @@ class DrawListRecorder : public Recorder {
 
 void SetRecorder(Recorder* recorder);  // plots and colour bars draw into recorder from the next BeginPlot/ColorBar on; nullptr: the screen (default)
 Recorder* GetRecorder();               // the target set by SetRecorder (nullptr: the screen)
+
+// Text in the current font into the current recorder (inside a plot, or for the plot layer's own labels).
+// pos: its top-left on screen (TextFlags_Vertical: its centre); anchor: the point the layout aligned (TextPrim).
+void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor = ImVec2(0, 0), TextFlags flags = 0,
+                 const char* text_end = nullptr, float wrap_width = 0);  // wrap_width > 0: wrap lines at that width
 
 // [SECTION] Helpers
 

@@ -527,7 +527,7 @@ void DrawAxes(CurrentPlot& p) {
       float x = std::round(t.pixel - t.width * 0.5f);
       x = ImClamp(x, p.frame.Min.x, p.frame.Max.x - t.width);
       if (x < last_right + 8) continue;
-      EmitText(ImVec2(x, p.area.Max.y + 4), ImVec2(0.5f, 0), s.tick_text, t.text);
+      AddPlotText(ImVec2(x, p.area.Max.y + 4), s.tick_text, t.text, ImVec2(0.5f, 0));
       last_right = x + t.width;
     }
   }
@@ -537,7 +537,7 @@ void DrawAxes(CurrentPlot& p) {
       if (!t.labelled || t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
       const float y = ImClamp(std::round(t.pixel - F * 0.5f), p.frame.Min.y, p.frame.Max.y - F);
       if (y + F > last_top - 1) continue;
-      EmitText(ImVec2(p.area.Min.x - 6 - t.width, y), ImVec2(1, 0.5f), s.tick_text, t.text);
+      AddPlotText(ImVec2(p.area.Min.x - 6 - t.width, y), s.tick_text, t.text, ImVec2(1, 0.5f));
       last_top = y;
     }
   }
@@ -545,14 +545,14 @@ void DrawAxes(CurrentPlot& p) {
   // Axis labels and title.
   if (!ax.label.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(ax.label.c_str());
-    EmitText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F), ImVec2(0.5f, 1), s.text, ax.label.c_str());
+    AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F), s.text, ax.label.c_str(), ImVec2(0.5f, 1));
   }
   if (!ay.label.empty())
-    EmitText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), ImVec2(0.5f, 0.5f), s.text, ay.label.c_str(), nullptr,
-             TextFlags_Vertical);
+    AddPlotText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), s.text, ay.label.c_str(), ImVec2(0.5f, 0.5f),
+                TextFlags_Vertical);
   if (!(p.flags & PlotFlags_NoTitle) && !p.title.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(p.title.c_str());
-    EmitText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), ImVec2(0.5f, 0), s.text, p.title.c_str());
+    AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), s.text, p.title.c_str(), ImVec2(0.5f, 0));
   }
 }
 
@@ -687,7 +687,7 @@ void DrawLegend(CurrentPlot& p) {
       }
     }
     DrawSwatch(r, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, it, it.hidden);
-    EmitText(ImVec2(pos.x + sw + 5, pos.y), ImVec2(0, 0), it.hidden ? s.hidden_text : s.text, it.label.c_str());
+    AddPlotText(ImVec2(pos.x + sw + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
   }
   r.PopClip();
   st.highlighted = highlight;
@@ -810,13 +810,13 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
   for (const Tick& t : ticks) {
     const float y = std::round(bar.Max.y - float((t.value - r.min) / (r.max - r.min)) * bar.GetHeight());
     rec.Line(ImVec2(bar.Max.x, y + 0.5f), ImVec2(bar.Max.x + 3, y + 0.5f), Stroke{s.plot_border});
-    EmitText(ImVec2(bar.Max.x + 5, std::round(y - F * 0.5f)), ImVec2(0, 0.5f), s.tick_text, t.text);
+    AddPlotText(ImVec2(bar.Max.x + 5, std::round(y - F * 0.5f)), s.tick_text, t.text, ImVec2(0, 0.5f));
     label_w = std::max(label_w, ImGui::CalcTextSize(t.text).x);
   }
   const char* end = DisplayEnd(label);
   if (end != label)
-    EmitText(ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f), ImVec2(0.5f, 0.5f), s.text,
-             label, end, TextFlags_Vertical);
+    AddPlotText(ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f), s.text, label,
+                ImVec2(0.5f, 0.5f), TextFlags_Vertical, end);
 }
 
 // [SECTION] Utilities
@@ -883,6 +883,20 @@ Recorder& GetPlotRecorder() {
 }
 
 void SetRecorder(Recorder* recorder) { Ctx().target = recorder; }
+
+void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor, TextFlags flags, const char* text_end, float wrap_width) {
+  if (Ctx().in_plot) SetupFinish();  // a panel's label: the frame first
+  TextPrim t;
+  t.pos = pos;
+  t.anchor = anchor;
+  t.size = ImGui::GetFontSize();
+  t.colour = colour;
+  t.text = text;
+  t.text_end = text_end;
+  t.flags = flags;
+  t.wrap_width = wrap_width;
+  Rec().Text(t);
+}
 
 Recorder* GetRecorder() { return Ctx().target; }
 

@@ -125,18 +125,6 @@ inline Recorder& Rec() {
 // [SECTION] Shared helpers
 
 inline const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }  // end of the text shown (before "##")
-// Text in the current font at `pos` (its top-left on screen); `anchor` says which point the layout aligned (TextPrim).
-inline void EmitText(ImVec2 pos, ImVec2 anchor, ImU32 colour, const char* text, const char* text_end = nullptr, TextFlags flags = 0) {
-  TextPrim t;
-  t.pos = pos;
-  t.anchor = anchor;
-  t.size = ImGui::GetFontSize();
-  t.colour = colour;
-  t.text = text;
-  t.text_end = text_end;
-  t.flags = flags;
-  Rec().Text(t);
-}
 void FormatValue(double v, char* buf, int n);  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
 
 }  // namespace moe::plot

@@ -653,7 +653,7 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
       row_right[row] = tx + sz.x;
       const ImVec2 a(tx - 2, p.area.Min.y + 3 + float(row) * (F + 3));
       rec.RectFilled(a, ImVec2(a.x + sz.x + 4, a.y + F + 1), s.marker_text_bg, 2.0f);
-      EmitText(ImVec2(tx, a.y), ImVec2(0, 0), d.line, text);
+      AddPlotText(ImVec2(tx, a.y), d.line, text);
     }
     if (d.hover && std::abs(px - p.mouse.x) <= 4) {
       if (!hover_text.empty()) hover_text += ", ";

@@ -126,7 +126,7 @@ void DrawListRecorder::Text(const TextPrim& t) {
   if (t.flags & TextFlags_Vertical)
     AddTextVertical(dl_, t.size, t.pos, t.colour, t.text, t.text_end);
   else
-    dl_->AddText(nullptr, t.size, t.pos, t.colour, t.text, t.text_end);
+    dl_->AddText(nullptr, t.size, t.pos, t.colour, t.text, t.text_end, t.wrap_width);
 }
 
 // [SECTION] Images and heatmaps

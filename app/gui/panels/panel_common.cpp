@@ -118,10 +118,10 @@ void no_data_note(const char* text) {
   const float wrap = std::max(40.0f, size.x - 24.0f);
   const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrap);
   const ImVec2 at(std::round(pos.x + (size.x - ts.x) * 0.5f), std::round(pos.y + (size.y - ts.y) * 0.5f));
-  ImDrawList* dl = plot::GetPlotDrawList();
-  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
-  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, plot::GetStyle().tick_text, text, nullptr, wrap);
-  dl->PopClipRect();
+  plot::Recorder& rec = plot::GetPlotRecorder();
+  rec.PushClip(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+  plot::AddPlotText(at, plot::GetStyle().tick_text, text, ImVec2(0.5f, 0.5f), 0, nullptr, wrap);
+  rec.PopClip();
 }
 
 void fit_include(double y) {
@@ -210,7 +210,7 @@ void draw_expert_ticks(int E) {
   const float need = ImGui::CalcTextSize(widest).x + 10;
   int stride = 1;
   for (int k = 0; step_px * float(stride) < need && k < 12; ++k) stride = k % 3 == 0 ? stride * 2 : k % 3 == 1 ? stride * 5 / 2 : stride * 2;
-  ImDrawList* dl = plot::GetPlotDrawList();
+  plot::Recorder& rec = plot::GetPlotRecorder();
   const ImU32 text = ps.tick_text ? ps.tick_text : ImGui::GetColorU32(ImGuiCol_Text);
   for (int e = 0; e < E; e += stride) {
     const float x = std::round(plot::PlotToPixels({double(e), 0}).x) + 0.5f;
@@ -218,8 +218,8 @@ void draw_expert_ticks(int E) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%d", e);
     const ImVec2 sz = ImGui::CalcTextSize(buf);
-    dl->AddLine(ImVec2(x, pos.y + area.y), ImVec2(x, pos.y + area.y + 3), ps.plot_border);
-    dl->AddText(ImVec2(std::round(x - sz.x * 0.5f), pos.y + area.y + 4), text, buf);
+    rec.Line(ImVec2(x, pos.y + area.y), ImVec2(x, pos.y + area.y + 3), plot::Stroke{ps.plot_border});
+    plot::AddPlotText(ImVec2(std::round(x - sz.x * 0.5f), pos.y + area.y + 4), text, buf);
   }
 }
 

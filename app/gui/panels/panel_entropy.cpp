@@ -31,9 +31,9 @@ void labelled_hline(const char* item, const char* text, double y, ImU32 colour) 
   if (py < pos.y + 2 || py > pos.y + size.y - 2) return;
   const ImVec2 ts = ImGui::CalcTextSize(text);
   const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(py + 3 + ts.y > pos.y + size.y ? py - ts.y - 3 : py + 3));
-  ImDrawList* dl = plot::GetPlotDrawList();
-  dl->AddRectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ts.x + 3, at.y + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
-  dl->AddText(at, colour, text);
+  plot::Recorder& rec = plot::GetPlotRecorder();
+  rec.RectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ts.x + 3, at.y + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
+  plot::AddPlotText(at, colour, text);
 }
 
 }  // namespace

@@ -157,8 +157,8 @@ void draw_histogram(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size
   plot::PlotVLines("mean", &xs[1], 1, nullptr, plot::ItemFlags_NoFit);
   const ImVec2 pos = plot::GetPlotPos(), area = plot::GetPlotSize();
   const float F = ImGui::GetFontSize();
-  ImDrawList* dl = plot::GetPlotDrawList();
-  dl->PushClipRect(pos, ImVec2(pos.x + area.x, pos.y + area.y), true);
+  plot::Recorder& rec = plot::GetPlotRecorder();
+  rec.PushClip(pos, ImVec2(pos.x + area.x, pos.y + area.y));
   for (int i = 0; i < 2; ++i) {
     const float x = plot::PlotToPixels({xs[i], 0}).x;
     const ImVec2 sz = ImGui::CalcTextSize(texts[i]);
@@ -166,10 +166,10 @@ void draw_histogram(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size
     if (tx + sz.x > pos.x + area.x - 2) tx = x - 4 - sz.x;
     tx = std::max(tx, pos.x + 2);  // a narrow plot: keep the whole label inside, over the bars if need be
     const float ty = pos.y + 3 + float(i) * (F + 3);
-    dl->AddRectFilled(ImVec2(tx - 2, ty), ImVec2(tx + sz.x + 2, ty + F + 1), plot::GetStyle().marker_text_bg, 2.0f);
-    dl->AddText(ImVec2(tx, ty), colours[i], texts[i]);
+    rec.RectFilled(ImVec2(tx - 2, ty), ImVec2(tx + sz.x + 2, ty + F + 1), plot::GetStyle().marker_text_bg, 2.0f);
+    plot::AddPlotText(ImVec2(tx, ty), colours[i], texts[i]);
   }
-  dl->PopClipRect();
+  rec.PopClip();
   plot::EndPlot();
 }
 

@@ -130,9 +130,9 @@ void plot_ideal(int E) {
   std::snprintf(text, sizeof text, "ideal 1/E = %.3g", ideal);
   const ImVec2 ts = ImGui::CalcTextSize(text);
   const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(y - ts.y - 3 < pos.y + 2 ? y + 3 : y - ts.y - 3));
-  ImDrawList* dl = plot::GetPlotDrawList();
-  dl->AddRectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ts.x + 3, at.y + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
-  dl->AddText(at, panel::reference_colour(), text);
+  plot::Recorder& rec = plot::GetPlotRecorder();
+  rec.RectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ts.x + 3, at.y + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
+  plot::AddPlotText(at, panel::reference_colour(), text);
 }
 
 void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& size) {
@@ -170,9 +170,9 @@ void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& 
     const char* hint = "hover the colour strip to pick out one expert, or see the steps \xC3\x97 experts view";
     const ImVec2 pos = plot::GetPlotPos(), ts = ImGui::CalcTextSize(hint);
     if (ts.x < plot::GetPlotSize().x - 12) {
-      ImDrawList* dl = plot::GetPlotDrawList();
-      dl->AddRectFilled(ImVec2(pos.x + 3, pos.y + 3), ImVec2(pos.x + 9 + ts.x, pos.y + 5 + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
-      dl->AddText(ImVec2(pos.x + 6, pos.y + 4), plot::GetStyle().tick_text, hint);
+      plot::Recorder& rec = plot::GetPlotRecorder();
+      rec.RectFilled(ImVec2(pos.x + 3, pos.y + 3), ImVec2(pos.x + 9 + ts.x, pos.y + 5 + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
+      plot::AddPlotText(ImVec2(pos.x + 6, pos.y + 4), plot::GetStyle().tick_text, hint);
     }
   }
   panel::plot_events(ctx);

@@ -149,13 +149,13 @@ void draw_losses(PanelContext& ctx) {
     }
     // Named in the bottom-right corner: accuracy climbs towards 1, so that corner stays empty.
     const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
-    ImDrawList* dl = plot::GetPlotDrawList();
+    plot::Recorder& rec = plot::GetPlotRecorder();
     const char* name = cfg.task == Task::blobs && cfg.blob_classes > 1 ? "task accuracy (dashed: chance)" : "task accuracy";
     const ImVec2 ts = ImGui::CalcTextSize(name);
     const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(pos.y + size.y - ts.y - 4));
     if (size.y > ts.y * 2.5f && at.x > pos.x) {
-      dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), plot::GetStyle().marker_text_bg, 2.0f);
-      dl->AddText(at, accuracy_colour(), name);
+      rec.RectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), plot::GetStyle().marker_text_bg, 2.0f);
+      plot::AddPlotText(at, accuracy_colour(), name);
     }
     if (drawn == 0) panel::no_data_note("No steps yet.");
     panel::plot_events(ctx);

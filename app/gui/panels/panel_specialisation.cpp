@@ -150,19 +150,19 @@ void draw_specialisation(PanelContext& ctx) {
     } else {
       plot::PlotHeatmap("##spec", share.data(), L, E, 0.0, 1.0, lo, hi);
     }
-    ImDrawList* dl = plot::GetPlotDrawList();
+    plot::Recorder& rec = plot::GetPlotRecorder();
     // Labels without a probe token say so (their row is the NaN grey).
     for (int c = 0; c < L; ++c)
       if (!by_expert && row_total[size_t(c)] == 0 && b.y - a.y >= float(L) * (F + 2)) {
         const char* text = "no probe tokens with this label";
         const ImVec2 sz = ImGui::CalcTextSize(text);
         const float cy = a.y + (b.y - a.y) * (float(c) + 0.5f) / float(L);
-        dl->AddText(ImVec2(std::round((a.x + b.x - sz.x) * 0.5f), std::round(cy - sz.y * 0.5f)), plot::GetStyle().tick_text, text);
+        plot::AddPlotText(ImVec2(std::round((a.x + b.x - sz.x) * 0.5f), std::round(cy - sz.y * 0.5f)), plot::GetStyle().tick_text, text);
       }
     // Percentages in the cells when they fit, dark on the light end of the colormap.
     const float cell_w = (b.x - a.x) / float(E), cell_h = (b.y - a.y) / float(L);
     if (cell_w >= ImGui::CalcTextSize("100%").x + 4 && cell_h >= F + 2) {
-      dl->PushClipRect(area_pos, ImVec2(area_pos.x + area_size.x, area_pos.y + area_size.y), true);
+      rec.PushClip(area_pos, ImVec2(area_pos.x + area_size.x, area_pos.y + area_size.y));
       for (int c = 0; c < L; ++c)
         for (int e = 0; e < E; ++e) {
           const float v = share[size_t(c) * size_t(E) + size_t(e)];
@@ -172,9 +172,9 @@ void draw_specialisation(PanelContext& ctx) {
           const ImVec2 sz = ImGui::CalcTextSize(text);
           const ImVec2 centre(a.x + cell_w * (float(e) + 0.5f), a.y + cell_h * (float(c) + 0.5f));
           const ImU32 col = v > 0.55f ? IM_COL32(20, 20, 30, 255) : IM_COL32(240, 240, 245, 255);
-          dl->AddText(ImVec2(std::round(centre.x - sz.x * 0.5f), std::round(centre.y - sz.y * 0.5f)), col, text);
+          plot::AddPlotText(ImVec2(std::round(centre.x - sz.x * 0.5f), std::round(centre.y - sz.y * 0.5f)), col, text);
         }
-      dl->PopClipRect();
+      rec.PopClip();
     }
     // Row names in the reserved tick-label column, right-aligned like tick labels.
     const ImU32 tick = plot::GetStyle().tick_text ? plot::GetStyle().tick_text : ImGui::GetColorU32(ImGuiCol_Text);
@@ -184,7 +184,7 @@ void draw_specialisation(PanelContext& ctx) {
     for (int c = 0; c < L; c += stride) {
       const ImVec2 sz = ImGui::CalcTextSize(names[size_t(c)].c_str());
       const float cy = a.y + cell_h * (float(c) + 0.5f);
-      dl->AddText(ImVec2(area_pos.x - 6 - sz.x, std::round(cy - sz.y * 0.5f)), tick, names[size_t(c)].c_str());
+      plot::AddPlotText(ImVec2(area_pos.x - 6 - sz.x, std::round(cy - sz.y * 0.5f)), tick, names[size_t(c)].c_str());
     }
     if (plot::IsPlotHovered()) {
       const plot::Point mp = plot::GetPlotMousePos();

@@ -38,9 +38,9 @@ void label_hline(double y, const char* text, ImU32 colour, bool right) {
   if (py < pos.y + ImGui::GetFontSize() || py > pos.y + size.y) return;
   const ImVec2 sz = ImGui::CalcTextSize(text);
   const float x = right ? pos.x + size.x - sz.x - 4 : pos.x + 4;
-  ImDrawList* dl = plot::GetPlotDrawList();
-  dl->AddRectFilled(ImVec2(x - 2, py - sz.y - 2), ImVec2(x + sz.x + 2, py - 1), plot::GetStyle().marker_text_bg, 2.0f);
-  dl->AddText(ImVec2(x, py - sz.y - 2), colour, text);
+  plot::Recorder& rec = plot::GetPlotRecorder();
+  rec.RectFilled(ImVec2(x - 2, py - sz.y - 2), ImVec2(x + sz.x + 2, py - 1), plot::GetStyle().marker_text_bg, 2.0f);
+  plot::AddPlotText(ImVec2(x, py - sz.y - 2), colour, text);
 }
 
 void draw_load_importance(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size) {
