@@ -886,16 +886,14 @@ void SetRecorder(Recorder* recorder) { Ctx().target = recorder; }
 
 void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor, TextFlags flags, const char* text_end, float wrap_width) {
   if (Ctx().in_plot) SetupFinish();  // a panel's label: the frame first
-  TextPrim t;
-  t.pos = pos;
-  t.anchor = anchor;
-  t.size = ImGui::GetFontSize();
-  t.colour = colour;
-  t.text = text;
-  t.text_end = text_end;
-  t.flags = flags;
-  t.wrap_width = wrap_width;
-  Rec().Text(t);
+  Rec().Text(TextPrim{.pos = pos,
+                      .anchor = anchor,
+                      .size = ImGui::GetFontSize(),
+                      .colour = colour,
+                      .text = text,
+                      .text_end = text_end,
+                      .flags = flags,
+                      .wrap_width = wrap_width});
 }
 
 Recorder* GetRecorder() { return Ctx().target; }

@@ -698,18 +698,15 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
   float* row_edges = col_edges + std::max(0, cols) + 1;
   for (int k = 0; k <= cols; ++k) col_edges[k] = std::round(float(t.px(bounds_min.x + cw * k)));
   for (int k = 0; k <= rows; ++k) row_edges[k] = std::round(float(t.py(bounds_max.y - ch * k)));  // row 0 at the top
-  if (rows > 0 && cols > 0) {
-    ImagePrim im;
-    im.min = ImVec2(col_edges[0], row_edges[0]);
-    im.max = ImVec2(col_edges[cols], row_edges[rows]);
-    im.pixels = ctx.cells.data();
-    im.rows = rows;
-    im.cols = cols;
-    im.col_edges = col_edges;
-    im.row_edges = row_edges;
-    im.values = values;
-    Rec().Image(im);
-  }
+  if (rows > 0 && cols > 0)
+    Rec().Image(ImagePrim{.min = ImVec2(col_edges[0], row_edges[0]),
+                          .max = ImVec2(col_edges[cols], row_edges[rows]),
+                          .pixels = ctx.cells.data(),
+                          .rows = rows,
+                          .cols = cols,
+                          .col_edges = col_edges,
+                          .row_edges = row_edges,
+                          .values = values});
   if (d.hover) {
     const Point m = PixelsToPlot(p.mouse);
     const int c = int(std::floor((m.x - bounds_min.x) / cw)), r = int(std::floor((bounds_max.y - m.y) / ch));
@@ -732,14 +729,12 @@ void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point b
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }
-  ImagePrim im;
-  im.min = PlotToPixels(Point{bounds_min.x, bounds_max.y});
-  im.max = PlotToPixels(Point{bounds_max.x, bounds_min.y});
-  im.texture = texture;
-  im.uv0 = uv0;
-  im.uv1 = uv1;
-  im.tint = tint;
-  Rec().Image(im);
+  Rec().Image(ImagePrim{.min = PlotToPixels(Point{bounds_min.x, bounds_max.y}),
+                        .max = PlotToPixels(Point{bounds_max.x, bounds_min.y}),
+                        .texture = texture,
+                        .uv0 = uv0,
+                        .uv1 = uv1,
+                        .tint = tint});
   EndItem();
 }
 
