@@ -547,6 +547,13 @@ class LogRecorder : public plot::Recorder {
   void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override {
     ops.push_back([=](plot::Recorder& r) { r.Dot(centre, radius, colour, segments); });
   }
+  void Circle(ImVec2 centre, float radius, const plot::Stroke& s, int segments) override {
+    ops.push_back([=](plot::Recorder& r) { r.Circle(centre, radius, s, segments); });
+  }
+  void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const plot::Stroke& s) override {
+    std::vector<ImVec2> copy(points, points + count);
+    ops.push_back([=](plot::Recorder& r) { r.ConvexPolygon(copy.data(), int(copy.size()), fill, s); });
+  }
   void Text(const plot::TextPrim& t) override {
     const std::string s = t.text_end ? std::string(t.text, t.text_end) : std::string(t.text);
     texts.push_back(s);

@@ -276,6 +276,8 @@ class Recorder {
   virtual void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) = 0;         // filled, colour blended from top to bottom
   virtual void Quad(const ImVec2* corners, ImU32 colour) = 0;  // filled convex quad (4 corners in order), edges not anti-aliased so neighbours tile
   virtual void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) = 0;         // a filled circle (segments: the screen's tessellation)
+  virtual void Circle(ImVec2 centre, float radius, const Stroke& outline, int segments) = 0;  // a circle's outline (solid)
+  virtual void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const Stroke& outline) = 0;  // filled (alpha 0: not), then its closed solid outline (colour 0: none); e.g. markers
   virtual void Text(const TextPrim& text) = 0;                                             // text, kept as text
   virtual void Image(const ImagePrim& image) = 0;                                          // a texture or a CPU heatmap
 };
@@ -295,6 +297,8 @@ class DrawListRecorder : public Recorder {
   void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;         // AddRectFilledMultiColor
   void Quad(const ImVec2* corners, ImU32 colour) override;                             // two triangles of raw vertices (no AA fringe)
   void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override;         // AddCircleFilled
+  void Circle(ImVec2 centre, float radius, const Stroke& outline, int segments) override;  // AddCircle
+  void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const Stroke& outline) override;  // AddConvexPolyFilled, closed AddPolyline
   void Text(const TextPrim& text) override;                                            // AddText; vertical: its vertices turned
   void Image(const ImagePrim& image) override;                                         // AddImage, or one AddRectFilled per cell
 

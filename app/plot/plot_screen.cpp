@@ -95,6 +95,15 @@ void DrawListRecorder::Quad(const ImVec2* corners, ImU32 colour) {
 
 void DrawListRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int segments) { dl_->AddCircleFilled(centre, radius, colour, segments); }
 
+void DrawListRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline, int segments) {
+  dl_->AddCircle(centre, radius, outline.colour, segments, outline.weight);
+}
+
+void DrawListRecorder::ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const Stroke& outline) {
+  if (fill & IM_COL32_A_MASK) dl_->AddConvexPolyFilled(points, count, fill);
+  if (outline.colour & IM_COL32_A_MASK) dl_->AddPolyline(points, count, outline.colour, ImDrawFlags_Closed, outline.weight);
+}
+
 // [SECTION] Text
 
 namespace {

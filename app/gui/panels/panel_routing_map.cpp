@@ -25,42 +25,40 @@ namespace {
 constexpr int kShapes = 6;  // circle, square, triangle, diamond, triangle down, cross; then again
 
 // A marker of class `shape` centred on c, radius r: fill, then a contrasting outline.
-void draw_marker(ImDrawList* dl, ImVec2 c, float r, int shape, ImU32 fill, ImU32 outline) {
+void draw_marker(plot::Recorder& rec, ImVec2 c, float r, int shape, ImU32 fill, ImU32 outline) {
+  const plot::Stroke edge{outline, 1.0f};
   switch (shape % kShapes) {
     case 0:
-      dl->AddCircleFilled(c, r, fill, 12);
-      dl->AddCircle(c, r, outline, 12, 1.0f);
+      rec.Dot(c, r, fill, 12);
+      rec.Circle(c, r, edge, 12);
       break;
     case 1: {
       const float h = r * 0.85f;
-      dl->AddRectFilled(ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y + h), fill);
-      dl->AddRect(ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y + h), outline, 0, 0, 1.0f);
+      rec.RectFilled(ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y + h), fill);
+      rec.Rect(ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y + h), outline, 0, 1.0f);
       break;
     }
     case 2: {
-      const ImVec2 a(c.x, c.y - r * 1.1f), b(c.x + r, c.y + r * 0.75f), d(c.x - r, c.y + r * 0.75f);
-      dl->AddTriangleFilled(a, b, d, fill);
-      dl->AddTriangle(a, b, d, outline, 1.0f);
+      const ImVec2 pts[3] = {ImVec2(c.x, c.y - r * 1.1f), ImVec2(c.x + r, c.y + r * 0.75f), ImVec2(c.x - r, c.y + r * 0.75f)};
+      rec.ConvexPolygon(pts, 3, fill, edge);
       break;
     }
     case 3: {
-      const ImVec2 a(c.x, c.y - r * 1.15f), b(c.x + r, c.y), d(c.x, c.y + r * 1.15f), e(c.x - r, c.y);
-      dl->AddQuadFilled(a, b, d, e, fill);
-      dl->AddQuad(a, b, d, e, outline, 1.0f);
+      const ImVec2 pts[4] = {ImVec2(c.x, c.y - r * 1.15f), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r * 1.15f), ImVec2(c.x - r, c.y)};
+      rec.ConvexPolygon(pts, 4, fill, edge);
       break;
     }
     case 4: {
-      const ImVec2 a(c.x, c.y + r * 1.1f), b(c.x - r, c.y - r * 0.75f), d(c.x + r, c.y - r * 0.75f);
-      dl->AddTriangleFilled(a, b, d, fill);
-      dl->AddTriangle(a, b, d, outline, 1.0f);
+      const ImVec2 pts[3] = {ImVec2(c.x, c.y + r * 1.1f), ImVec2(c.x - r, c.y - r * 0.75f), ImVec2(c.x + r, c.y - r * 0.75f)};
+      rec.ConvexPolygon(pts, 3, fill, edge);
       break;
     }
     default: {  // a plus, drawn twice for the outline
       const float h = r * 1.05f;
-      dl->AddLine(ImVec2(c.x - h, c.y), ImVec2(c.x + h, c.y), outline, 4.0f);
-      dl->AddLine(ImVec2(c.x, c.y - h), ImVec2(c.x, c.y + h), outline, 4.0f);
-      dl->AddLine(ImVec2(c.x - h + 1, c.y), ImVec2(c.x + h - 1, c.y), fill, 2.0f);
-      dl->AddLine(ImVec2(c.x, c.y - h + 1), ImVec2(c.x, c.y + h - 1), fill, 2.0f);
+      rec.Line(ImVec2(c.x - h, c.y), ImVec2(c.x + h, c.y), plot::Stroke{outline, 4.0f});
+      rec.Line(ImVec2(c.x, c.y - h), ImVec2(c.x, c.y + h), plot::Stroke{outline, 4.0f});
+      rec.Line(ImVec2(c.x - h + 1, c.y), ImVec2(c.x + h - 1, c.y), plot::Stroke{fill, 2.0f});
+      rec.Line(ImVec2(c.x, c.y - h + 1), ImVec2(c.x, c.y + h - 1), plot::Stroke{fill, 2.0f});
       break;
     }
   }
@@ -77,9 +75,9 @@ ImVec2 plot_margins() {
 
 // The CPU fallback of render_routing: one rectangle per cell.
 void draw_cells_cpu(const RoutingMap& map, palette::Theme theme, float min_brightness) {
-  ImDrawList* dl = plot::GetPlotDrawList();
+  plot::Recorder& rec = plot::GetPlotRecorder();
   const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
-  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  rec.PushClip(pos, ImVec2(pos.x + size.x, pos.y + size.y));
   const double cw = (map.x1 - map.x0) / map.res, ch = (map.y1 - map.y0) / map.res;
   for (int r = 0; r < map.res; ++r)
     for (int c = 0; c < map.res; ++c) {
@@ -90,10 +88,10 @@ void draw_cells_cpu(const RoutingMap& map, palette::Theme theme, float min_brigh
       const ImVec2 b = plot::PlotToPixels({map.x0 + cw * (c + 1), map.y0 + ch * r});
       const float k = min_brightness + (1 - min_brightness) * std::clamp(map.confidence[i], 0.0f, 1.0f);
       const ImVec4 col = ImGui::ColorConvertU32ToFloat4(palette::categorical(e, theme));
-      dl->AddRectFilled(ImVec2(std::floor(a.x), std::floor(a.y)), ImVec2(std::ceil(b.x), std::ceil(b.y)),
-                        ImGui::ColorConvertFloat4ToU32(ImVec4(col.x * k, col.y * k, col.z * k, 1.0f)));
+      rec.RectFilled(ImVec2(std::floor(a.x), std::floor(a.y)), ImVec2(std::ceil(b.x), std::ceil(b.y)),
+                     ImGui::ColorConvertFloat4ToU32(ImVec4(col.x * k, col.y * k, col.z * k, 1.0f)));
     }
-  dl->PopClipRect();
+  rec.PopClip();
 }
 
 }  // namespace
@@ -199,16 +197,16 @@ void draw_routing_map(PanelContext& ctx) {
         draw_cells_cpu(map, theme, 0.25f);
       }
       // Probe tokens on top: white (dark outline) markers, one shape per true class.
-      ImDrawList* dl = plot::GetPlotDrawList();
+      plot::Recorder& rec = plot::GetPlotRecorder();
       const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
-      dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+      rec.PushClip(pos, ImVec2(pos.x + size.x, pos.y + size.y));
       const float r = std::clamp(F * 0.24f, 2.5f, 5.0f);
       for (int t = 0; t < n_points; ++t) {
         const int cls = labels && t < int(labels->size()) ? (*labels)[size_t(t)] : 0;
         const ImVec2 c = plot::PlotToPixels({s.probe_xy[size_t(2 * t)], s.probe_xy[size_t(2 * t + 1)]});
-        draw_marker(dl, c, r, cls, IM_COL32(255, 255, 255, 235), IM_COL32(10, 10, 15, 255));
+        draw_marker(rec, c, r, cls, IM_COL32(255, 255, 255, 235), IM_COL32(10, 10, 15, 255));
       }
-      dl->PopClipRect();
+      rec.PopClip();
       if (plot::IsPlotHovered()) {
         const plot::Point m = plot::GetPlotMousePos();
         const int cx = int(std::floor((m.x - map.x0) / (map.x1 - map.x0) * map.res));
@@ -228,6 +226,7 @@ void draw_routing_map(PanelContext& ctx) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  plot::DrawListRecorder key_marks(dl);  // the class markers of the key, drawn like those on the plane
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float sw = std::round(F * 0.8f);
   const float key_top = ImGui::GetCursorScreenPos().y;
@@ -270,7 +269,7 @@ void draw_routing_map(PanelContext& ctx) {
       const float cy = std::round(p.y + ImGui::GetTextLineHeight() * 0.5f);
       dl->AddRectFilled(ImVec2(p.x - 1, p.y), ImVec2(p.x + sw + 2, p.y + ImGui::GetTextLineHeight()),
                         light ? IM_COL32(120, 120, 130, 255) : IM_COL32(70, 70, 80, 255), 2.0f);
-      draw_marker(dl, ImVec2(p.x + sw * 0.5f + 0.5f, cy), std::clamp(F * 0.24f, 2.5f, 5.0f), c, IM_COL32(255, 255, 255, 235),
+      draw_marker(key_marks, ImVec2(p.x + sw * 0.5f + 0.5f, cy), std::clamp(F * 0.24f, 2.5f, 5.0f), c, IM_COL32(255, 255, 255, 235),
                   IM_COL32(10, 10, 15, 255));
       ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
       ImGui::SameLine();
