@@ -122,7 +122,7 @@ std::vector<Property> build_table() {
   b.group = "Run";
   b.choice("task", &Config::task, {"blobs", "teacher", "chars"}, "blobs", 0,
            "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), or next-character prediction.");
-  b.integer("seed", &Config::seed, 1, 0, 2147483647, 0, "Seed of every random draw: data, initial weights, router noise.")
+  b.integer("seed", &Config::seed, 1, 0, 2147483647, PropFlags_Seed, "Seed of every random draw: data, initial weights, router noise.")
       .drawn_as(Widget::IntField);
   b.integer("steps", &Config::steps, 2000, 1, 100000000, 0, "Default run length in training steps.");
   b.integer("batch_size", &Config::batch_size, 256, 1, 65536, 0, "T, tokens per training step.");

@@ -98,6 +98,7 @@ enum PropFlags_ {
   PropFlags_TaskChars = 1 << 3,   // only meaningful for task=chars
   PropFlags_Advanced = 1 << 4,    // folded under "Advanced" in the GUI, closed by default
   PropFlags_ChoiceOrBool = 1 << 5,  // a Choice that also reads a boolean as its choice "true"/"false" (renormalize)
+  PropFlags_Seed = 1 << 6,        // the run's seed: a sweep varies it with --seeds N, not --grid
 };
 using PropFlags = int;
 
