@@ -20,7 +20,7 @@ namespace moe {
 enum class Task { blobs, teacher, chars };
 enum class RouterKind { topk, expert_choice, dense };
 enum class Score { softmax, sigmoid };
-enum class Renorm { auto_, on, off };          // auto: renormalise iff k >= 2 (spec "default for k >= 2")
+enum class Renorm { auto_, on, off };          // auto: renormalise iff k >= 2 (docs/math.md "Decisions the papers left open")
 enum class Activation { relu, gelu, silu };
 enum class DropPolicy { position, gate };
 enum class Optimizer { sgd, adam, adamw };

@@ -2,7 +2,7 @@
 //
 //   transport   play/pause, step, reset, new seed, training speed
 //   preset      picker with the preset's description
-//   layer       which MoE layer the per-layer panels show (item 9), when there are several
+//   layer       which MoE layer the per-layer panels show, when there are several; plot smoothing
 //   settings    every row of the core's property table, grouped as the table groups
 //               them, help text (naming the paper) as tooltip. Live settings apply
 //               at the next step boundary (an event on every time plot); structural
