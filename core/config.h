@@ -1,8 +1,9 @@
 // config.h: every moescope setting, in one declarative property table.
 //
 // The table (name, type, default, allowed range or choices, one-line help that
-// names the source paper) drives parsing (--set key=value, JSON through app/),
-// validation, serialisation and the GUI's sliders and tooltips. A Config plus
+// names the source paper, when the run reads the setting, a bound taken from
+// another setting, a widget hint) drives parsing (--set key=value, JSON through
+// app/), validation, serialisation and the GUI's controls and tooltips. A Config plus
 // its seed reproduces a run exactly. This header is part of core/: no JSON, no
 // GUI; values cross the boundary as PropValue (bool, integer, double, string).
 #pragma once
