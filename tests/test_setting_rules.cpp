@@ -237,8 +237,10 @@ std::vector<PropValue> alternatives(const Property& p, const Config& c, const st
 std::vector<std::pair<std::string, Config>> rule_configs(const std::string& text_file) {
   Config base = default_config();
   base.threads = 1;
-  base.batch_size = 32;
-  base.probe_size = 32;
+  base.batch_size = 16;  // small, so ~1,000 two-step runs stay quick under the sanitizers
+  base.probe_size = 16;
+  base.d_model = 8;
+  base.expert_hidden = 16;
   base.text_length = 5000;
   std::vector<std::pair<std::string, Config>> out{{"default", base}};
   auto add = [&](const char* name, auto change) {
