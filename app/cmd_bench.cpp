@@ -1,6 +1,6 @@
-// cmd_bench.cpp: `moescope bench` and `moescope presets`.
+// cmd_bench.cpp: `moescope bench`.
 //
-// bench measures, on the reference config of the speed brief (teacher,
+// bench measures, on a fixed reference config (teacher,
 // d_model 64, E 16, k 2, h 256, batch 1024 tokens, 1 layer, Adam), in one run:
 //   - tokens/s of a full training step with 1 and 2 threads
 //   - heap allocations inside steady-state steps (malloc is counted)
@@ -20,18 +20,6 @@
 #include "thread_pool.h"
 
 namespace moe {
-
-int cmd_presets() {
-  const auto presets = list_presets();
-  if (presets.empty()) {
-    std::fprintf(stderr, "moescope presets: none found in '%s/presets' (set MOESCOPE_ASSETS)\n", assets_dir().c_str());
-    return 2;
-  }
-  size_t w = 0;
-  for (const Preset& p : presets) w = std::max(w, p.name.size());
-  for (const Preset& p : presets) std::printf("%-*s  %s\n", int(w), p.name.c_str(), p.title.c_str());
-  return 0;
-}
 
 namespace {
 

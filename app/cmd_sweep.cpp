@@ -35,7 +35,7 @@ std::string parse_grid(const std::string& g, const Config& base, Axis& axis) {
     return "--grid '" + g + "': expected key=v1,v2,..., e.g. --grid k=1,2,4";
   const Property* p = find_property(g.substr(0, eq));
   if (!p) return "--grid: unknown setting '" + g.substr(0, eq) + "' (`moescope run --help` lists them)";
-  if (std::string(p->name) == "seed") return "--grid seed: use --seeds N instead";
+  if (p->flags & PropFlags_Seed) return "--grid " + std::string(p->name) + ": use --seeds N instead";
   axis.key = p->name;
   size_t pos = eq + 1;
   while (pos <= g.size()) {

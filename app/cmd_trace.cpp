@@ -1,5 +1,5 @@
 // cmd_trace.cpp: `moescope trace`: one training step written out in full
-// (format moescope-trace/1 of moe-math.md) so any autograd tool can replay it.
+// (format moescope-trace/1, docs/math.md "Trace format") so any autograd tool can replay it.
 // The step is computed by Model<double> from the float run's state: with
 // --after N the float run trains N steps first, then its parameters, bias and
 // random streams seed the traced step.

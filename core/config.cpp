@@ -3,6 +3,7 @@
 // range or choices, default. Accessors are built from member pointers.
 #include "config.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -33,66 +34,96 @@ std::map<std::string, Accessor, std::less<>>& accessors() {
   return a;
 }
 
+// One row being built; the modifiers add what the controls and validate() read.
+struct Row {
+  Property& p;
+  Row& when(Relevance r) { return p.relevance = r, *this; }                       // relevant only under r
+  Row& at_most(const char* other) { return p.at_most = other, *this; }            // value <= the setting `other`
+  Row& drawn_as(Widget w, double log_min = 0) { return p.widget = w, p.log_min = log_min, *this; }
+};
+
 struct TableBuilder {
   std::vector<Property> props;
   const char* group = "";
 
-  Property& add(const char* name, PropType t, const char* help, PropFlags f, Accessor acc, PropValue def) {
-    Property p{name, t, group, help, f, 0, 0, {}, std::move(def)};
+  Row add(const char* name, PropType t, const char* help, PropFlags f, Accessor acc, PropValue def, Widget w) {
+    Property p{name, t, group, help, f, 0, 0, {}, std::move(def), Relevance{}, nullptr, w, 0};
     props.push_back(std::move(p));
     accessors()[name] = std::move(acc);
-    return props.back();
+    return Row{props.back()};
   }
   template <class I>
-  void integer(const char* name, I Config::*m, int64_t def, int64_t lo, int64_t hi, PropFlags f, const char* help) {
-    Property& p = add(name, PropType::Int, help, f,
-                      {[m](const Config& c) { return PropValue(int64_t(c.*m)); },
-                       [m](Config& c, const PropValue& v) { c.*m = I(std::get<int64_t>(v)); }},
-                      def);
-    p.min = double(lo);
-    p.max = double(hi);
+  Row integer(const char* name, I Config::*m, int64_t def, int64_t lo, int64_t hi, PropFlags f, const char* help) {
+    const bool wide = double(hi) / std::max<double>(1, double(lo)) > 300.0;
+    Row r = add(name, PropType::Int, help, f,
+                {[m](const Config& c) { return PropValue(int64_t(c.*m)); },
+                 [m](Config& c, const PropValue& v) { c.*m = I(std::get<int64_t>(v)); }},
+                def, wide ? Widget::IntLogSlider : Widget::IntSlider);
+    r.p.min = double(lo);
+    r.p.max = double(hi);
+    return r;
   }
-  void real(const char* name, double Config::*m, double def, double lo, double hi, PropFlags f, const char* help) {
-    Property& p = add(name, PropType::Float, help, f,
-                      {[m](const Config& c) { return PropValue(c.*m); },
-                       [m](Config& c, const PropValue& v) { c.*m = std::get<double>(v); }},
-                      def);
-    p.min = lo;
-    p.max = hi;
+  Row real(const char* name, double Config::*m, double def, double lo, double hi, PropFlags f, const char* help) {
+    const bool wide = lo >= 0 && hi > 100 * std::max(lo, 1e-3);
+    Row r = add(name, PropType::Float, help, f,
+                {[m](const Config& c) { return PropValue(c.*m); },
+                 [m](Config& c, const PropValue& v) { c.*m = std::get<double>(v); }},
+                def, wide ? Widget::LogSlider : Widget::Slider);
+    r.p.min = lo;
+    r.p.max = hi;
+    return r;
   }
-  void boolean(const char* name, bool Config::*m, bool def, PropFlags f, const char* help) {
-    add(name, PropType::Bool, help, f,
-        {[m](const Config& c) { return PropValue(c.*m); }, [m](Config& c, const PropValue& v) { c.*m = std::get<bool>(v); }},
-        def);
+  Row boolean(const char* name, bool Config::*m, bool def, PropFlags f, const char* help) {
+    return add(name, PropType::Bool, help, f,
+               {[m](const Config& c) { return PropValue(c.*m); }, [m](Config& c, const PropValue& v) { c.*m = std::get<bool>(v); }},
+               def, Widget::Checkbox);
   }
-  void text(const char* name, std::string Config::*m, const char* def, PropFlags f, const char* help) {
-    add(name, PropType::String, help, f,
-        {[m](const Config& c) { return PropValue(c.*m); },
-         [m](Config& c, const PropValue& v) { c.*m = std::get<std::string>(v); }},
-        std::string(def));
+  Row text(const char* name, std::string Config::*m, const char* def, PropFlags f, const char* help) {
+    return add(name, PropType::String, help, f,
+               {[m](const Config& c) { return PropValue(c.*m); },
+                [m](Config& c, const PropValue& v) { c.*m = std::get<std::string>(v); }},
+               std::string(def), Widget::TextField);
   }
   template <class En>
-  void choice(const char* name, En Config::*m, std::vector<std::string> names, const char* def, PropFlags f,
-              const char* help) {
-    Property& p = add(name, PropType::Choice, help, f,
-                      {[m, names](const Config& c) { return PropValue(names[size_t(c.*m)]); },
-                       [m, names](Config& c, const PropValue& v) {
-                         for (size_t i = 0; i < names.size(); ++i)
-                           if (names[i] == std::get<std::string>(v)) c.*m = En(i);
-                       }},
-                      std::string(def));
-    p.choices = std::move(names);
+  Row choice(const char* name, En Config::*m, std::vector<std::string> names, const char* def, PropFlags f,
+             const char* help) {
+    Row r = add(name, PropType::Choice, help, f,
+                {[m, names](const Config& c) { return PropValue(names[size_t(c.*m)]); },
+                 [m, names](Config& c, const PropValue& v) {
+                   for (size_t i = 0; i < names.size(); ++i)
+                     if (names[i] == std::get<std::string>(v)) c.*m = En(i);
+                 }},
+                std::string(def), Widget::Combo);
+    r.p.choices = std::move(names);
+    return r;
   }
 };
 
+// [SECTION] Relevance rules: when the simulator reads a setting (the code each one mirrors is named).
+bool has_router(const Config& c) { return c.router != RouterKind::dense; }   // Model: routed_experts(), rs.has_router
+bool token_choice(const Config& c) { return c.router == RouterKind::topk; }  // router.cpp: route_token_choice
+constexpr Relevance kNeedsRouter{has_router, "not for router = dense (one FFN, no router)"};
+constexpr Relevance kTokenChoiceScore{token_choice, "only for router = topk (expert choice scores by softmax)"};
+constexpr Relevance kRenormalised{[](const Config& c) { return token_choice(c) && c.score == Score::softmax; },
+                                  "only for router = topk with score = softmax (sigmoid gates are always renormalised)"};
+constexpr Relevance kDropsTokens{[](const Config& c) { return token_choice(c) && c.capacity_factor > 0; },
+                                 "only for router = topk with capacity_factor > 0 (nothing is dropped otherwise)"};
+constexpr Relevance kAuxFreeBias{token_choice, "only for router = topk (the bias steers which k experts a token picks)"};
+constexpr Relevance kSgd{[](const Config& c) { return c.optimizer == Optimizer::sgd; }, "only for optimizer = sgd"};
+constexpr Relevance kAdamW{[](const Config& c) { return c.optimizer == Optimizer::adamw; }, "only for optimizer = adamw"};
+constexpr Relevance kGeneratedText{[](const Config& c) { return c.text_file.empty(); },
+                                   "only for the generated text (text_file = \"\")"};
+
 std::vector<Property> build_table() {
   TableBuilder b;
-  constexpr PropFlags L = PropFlags_Live, LG = PropFlags_Live | PropFlags_Log, A = PropFlags_Advanced;
+  constexpr PropFlags L = PropFlags_Live, A = PropFlags_Advanced;
+  constexpr Widget LogZero = Widget::LogSliderZero;
 
   b.group = "Run";
   b.choice("task", &Config::task, {"blobs", "teacher", "chars"}, "blobs", 0,
            "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), or next-character prediction.");
-  b.integer("seed", &Config::seed, 1, 0, 2147483647, 0, "Seed of every random draw: data, initial weights, router noise.");
+  b.integer("seed", &Config::seed, 1, 0, 2147483647, PropFlags_Seed, "Seed of every random draw: data, initial weights, router noise.")
+      .drawn_as(Widget::IntField);
   b.integer("steps", &Config::steps, 2000, 1, 100000000, 0, "Default run length in training steps.");
   b.integer("batch_size", &Config::batch_size, 256, 1, 65536, 0, "T, tokens per training step.");
   b.integer("threads", &Config::threads, 0, 0, 64, A,
@@ -102,8 +133,12 @@ std::vector<Property> build_table() {
   b.integer("d_model", &Config::d_model, 32, 2, 1024, 0, "d, the model width every MoE layer reads and writes.");
   b.integer("n_layers", &Config::n_layers, 1, 1, 4, 0, "Number of MoE layers, each a residual block.");
   b.integer("num_experts", &Config::num_experts, 8, 1, kMaxRoutedExperts, 0,
-            "E, routed experts per layer (Shazeer et al. 2017; DeepSeekMoE uses many small ones).");
-  b.integer("top_k", &Config::top_k, 2, 1, 256, L, "k, experts each token runs (Switch: 1, Mixtral: 2, DeepSeek-V3: 8).");
+            "E, routed experts per layer (Shazeer et al. 2017; DeepSeekMoE uses many small ones).")
+      .when(kNeedsRouter);
+  // Expert choice reads k as well: its capacity factor is k when capacity_factor = 0.
+  b.integer("top_k", &Config::top_k, 2, 1, 256, L, "k, experts each token runs (Switch: 1, Mixtral: 2, DeepSeek-V3: 8).")
+      .when(kNeedsRouter)
+      .at_most("num_experts");
   b.integer("expert_hidden", &Config::expert_hidden, 64, 1, 4096, 0, "h, hidden width of each expert FFN.");
   b.integer("shared_experts", &Config::shared_experts, 0, 0, 8, 0,
             "S, experts every token runs besides the routed ones (DeepSeekMoE, Dai et al. 2024).");
@@ -114,33 +149,47 @@ std::vector<Property> build_table() {
   b.choice("router", &Config::router, {"topk", "expert_choice", "dense"}, "topk", 0,
            "topk: tokens choose experts (Shazeer 2017). expert_choice: experts choose tokens (Zhou et al. 2022). dense: one FFN, no router.");
   b.choice("score", &Config::score, {"softmax", "sigmoid"}, "softmax", L,
-           "Router score: softmax (Switch, Mixtral) or sigmoid with renormalised gates (DeepSeek-V3).");
-  b.choice("renormalize", &Config::renormalize, {"auto", "true", "false"}, "auto", L,
-           "Renormalise gates over the chosen k (Mixtral) or keep raw softmax (Switch, GShard). auto: on for k >= 2.");
+           "Router score: softmax (Switch, Mixtral) or sigmoid with renormalised gates (DeepSeek-V3).")
+      .when(kTokenChoiceScore);
+  b.choice("renormalize", &Config::renormalize, {"auto", "true", "false"}, "auto", L | PropFlags_ChoiceOrBool,
+           "Renormalise gates over the chosen k (Mixtral) or keep raw softmax (Switch, GShard). auto: on for k >= 2.")
+      .when(kRenormalised);
   b.boolean("noisy_gating", &Config::noisy_gating, false, L,
-            "Add trainable Gaussian noise to router logits in training (noisy top-k, Shazeer et al. 2017).");
+            "Add trainable Gaussian noise to router logits in training (noisy top-k, Shazeer et al. 2017).")
+      .when(kNeedsRouter);
   b.real("capacity_factor", &Config::capacity_factor, 0.0, 0.0, 64.0, L,
-         "c: each expert takes at most ceil(c*k*T/E) tokens, the rest ride the residual (GShard, Switch). 0 = no limit.");
+         "c: each expert takes at most ceil(c*k*T/E) tokens, the rest ride the residual (GShard, Switch). 0 = no limit.")
+      .when(kNeedsRouter);
   b.choice("drop_policy", &Config::drop_policy, {"position", "gate"}, "position", L,
-           "Which overflowing tokens an expert drops: latest first (position) or lowest gate first (V-MoE batch priority).");
+           "Which overflowing tokens an expert drops: latest first (position) or lowest gate first (V-MoE batch priority).")
+      .when(kDropsTokens);
 
   b.group = "Losses";
-  b.real("alpha", &Config::alpha, 0.01, 0.0, 10.0, LG,
-         "alpha, weight of the load-balance loss E*sum f_i P_i (Switch: 1e-2). Hugging Face's Mixtral loss reads k times larger.");
-  b.real("beta", &Config::beta, 0.0, 0.0, 10.0, LG, "beta, weight of the router z-loss mean(logsumexp(z)^2) (ST-MoE, Zoph et al. 2022: 1e-3).");
-  b.real("w_importance", &Config::w_importance, 0.0, 0.0, 10.0, LG,
-         "Weight of the importance loss CV(sum of gates)^2 (Shazeer et al. 2017: 0.1).");
-  b.real("aux_free_gamma", &Config::aux_free_gamma, 0.0, 0.0, 1.0, LG,
-         "gamma, speed of the aux-loss-free selection bias b_i += gamma*sign(mean n - n_i) (DeepSeek-V3: 1e-3). 0 = off.");
+  b.real("alpha", &Config::alpha, 0.01, 0.0, 10.0, L,
+         "alpha, weight of the load-balance loss E*sum f_i P_i (Switch: 1e-2). Hugging Face's Mixtral loss reads k times larger.")
+      .when(kNeedsRouter)
+      .drawn_as(LogZero, 1e-5);
+  b.real("beta", &Config::beta, 0.0, 0.0, 10.0, L, "beta, weight of the router z-loss mean(logsumexp(z)^2) (ST-MoE, Zoph et al. 2022: 1e-3).")
+      .when(kNeedsRouter)
+      .drawn_as(LogZero, 1e-5);
+  b.real("w_importance", &Config::w_importance, 0.0, 0.0, 10.0, L,
+         "Weight of the importance loss CV(sum of gates)^2 (Shazeer et al. 2017: 0.1).")
+      .when(kNeedsRouter)
+      .drawn_as(LogZero, 1e-5);
+  b.real("aux_free_gamma", &Config::aux_free_gamma, 0.0, 0.0, 1.0, L,
+         "gamma, speed of the aux-loss-free selection bias b_i += gamma*sign(mean n - n_i) (DeepSeek-V3: 1e-3). 0 = off.")
+      .when(kAuxFreeBias)
+      .drawn_as(LogZero, 1e-6);
 
   b.group = "Optimiser";
   b.choice("optimizer", &Config::optimizer, {"sgd", "adam", "adamw"}, "adam", 0,
            "SGD with momentum, Adam (Kingma & Ba 2015) or AdamW with decoupled weight decay (Loshchilov & Hutter 2019).");
-  b.real("lr", &Config::lr, 3e-3, 0.0, 10.0, LG, "Learning rate.");
-  b.real("momentum", &Config::momentum, 0.9, 0.0, 0.999, L, "SGD momentum.");
-  b.real("weight_decay", &Config::weight_decay, 0.01, 0.0, 1.0, L, "AdamW decoupled weight decay.");
+  b.real("lr", &Config::lr, 3e-3, 0.0, 10.0, L, "Learning rate.").drawn_as(LogZero, 1e-5);
+  b.real("momentum", &Config::momentum, 0.9, 0.0, 0.999, L, "SGD momentum.").when(kSgd);
+  b.real("weight_decay", &Config::weight_decay, 0.01, 0.0, 1.0, L, "AdamW decoupled weight decay.").when(kAdamW);
   b.real("grad_clip", &Config::grad_clip, 0.0, 0.0, 1000.0, L, "Clip the global gradient norm to this value (0 = off).");
-  b.real("router_lr_scale", &Config::router_lr_scale, 1.0, 0.0, 100.0, L, "Learning-rate multiplier for router weights.");
+  b.real("router_lr_scale", &Config::router_lr_scale, 1.0, 0.0, 100.0, L, "Learning-rate multiplier for router weights.")
+      .when(kNeedsRouter);
 
   b.group = "Metrics";
   b.integer("dead_window", &Config::dead_window, 100, 1, 1000000, L,
@@ -150,7 +199,8 @@ std::vector<Property> build_table() {
   b.group = "Task";
   b.integer("blob_clusters", &Config::blob_clusters, 8, 2, 64, PropFlags_TaskBlobs, "blobs: Gaussian clusters in the plane.");
   b.integer("blob_classes", &Config::blob_classes, 4, 2, 64, PropFlags_TaskBlobs,
-            "blobs: class labels; clusters share them round-robin, so one class may need several experts.");
+            "blobs: class labels; clusters share them round-robin, so one class may need several experts.")
+      .at_most("blob_clusters");
   b.real("blob_spread", &Config::blob_spread, 0.15, 0.01, 2.0, PropFlags_TaskBlobs, "blobs: standard deviation of each cluster.");
   b.integer("teacher_inputs", &Config::teacher_inputs, 16, 1, 1024, PropFlags_TaskTeacher, "teacher: input width.");
   b.integer("teacher_outputs", &Config::teacher_outputs, 4, 1, 256, PropFlags_TaskTeacher, "teacher: regression outputs.");
@@ -161,7 +211,8 @@ std::vector<Property> build_table() {
   b.integer("chars_window", &Config::chars_window, 8, 1, 64, PropFlags_TaskChars, "chars: previous characters the model sees.");
   b.integer("chars_embed", &Config::chars_embed, 8, 1, 256, PropFlags_TaskChars, "chars: embedding width per character.");
   b.integer("text_length", &Config::text_length, 200000, 1000, 20000000, PropFlags_TaskChars,
-            "chars: length of the generated text in characters.");
+            "chars: length of the generated text in characters.")
+      .when(kGeneratedText);
   b.text("text_file", &Config::text_file, "", PropFlags_TaskChars,
          "chars: a UTF-8 text file to learn instead of the generated text (\"\" = generated).");
   return std::move(b.props);
@@ -239,7 +290,7 @@ std::string Property::describe_allowed() const {
     case PropType::Choice: {
       std::string s = "one of ";
       for (size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
-      if (std::string(name) == "renormalize") s += " (or a boolean)";
+      if (flags & PropFlags_ChoiceOrBool) s += " (or a boolean)";
       return s;
     }
   }
@@ -272,7 +323,7 @@ std::string Property::set(Config& c, const PropValue& v) const {
       break;
     }
     case PropType::Choice: {
-      if (auto b = std::get_if<bool>(&val); b && std::string(name) == "renormalize") val = std::string(*b ? "true" : "false");
+      if (auto b = std::get_if<bool>(&val); b && (flags & PropFlags_ChoiceOrBool)) val = std::string(*b ? "true" : "false");
       if (!std::holds_alternative<std::string>(val)) return lower_first_error(*this, "expected a name");
       const std::string& s = std::get<std::string>(val);
       bool ok = false;
@@ -319,9 +370,24 @@ std::string Property::set_from_text(Config& c, std::string_view text) const {
   return "";
 }
 
+std::string Property::irrelevance(const Config& c) const {
+  if ((flags & PropFlags_TaskBlobs) && c.task != Task::blobs) return "only for task = blobs";
+  if ((flags & PropFlags_TaskTeacher) && c.task != Task::teacher) return "only for task = teacher";
+  if ((flags & PropFlags_TaskChars) && c.task != Task::chars) return "only for task = chars";
+  if (relevance.holds && !relevance.holds(c)) return relevance.when;
+  return "";
+}
+
+int64_t Property::upper_bound(const Config& c) const {
+  const int64_t own = int64_t(max);
+  if (!at_most) return own;
+  const Property* other = find_property(at_most);
+  return other ? std::min(own, std::get<int64_t>(other->get(c))) : own;
+}
+
 double estimate_bytes(const Config& c) {
   const double E = c.routed_experts(), T = c.batch_size, d = c.d_model, h = c.expert_hidden, L = c.n_layers;
-  const double S = c.shared_experts, k = std::max(1, c.active_k());
+  const double S = c.shared_experts;
   double d_in = 2, n_out = c.blob_classes;
   if (c.task == Task::teacher) d_in = c.teacher_inputs, n_out = c.teacher_outputs;
   if (c.task == Task::chars) d_in = double(c.chars_window) * c.chars_embed, n_out = 1024;  // vocabulary cap
@@ -333,19 +399,23 @@ double estimate_bytes(const Config& c) {
   const double acts = L * (rows * E * 8 + rows * E * (2 * h + 4 * d) + rows * S * (2 * h + 2 * d) + rows * d * 4) +
                       rows * (d_in + n_out * 3);
   const double text = c.task == Task::chars && c.text_file.empty() ? double(c.text_length) * 3 : 0;
-  (void)k;
   return 4.0 * params * 5 /* values, grads, two moments, scratch */ + 4.0 * acts + text;
 }
 
 std::string validate(const Config& c) {
-  if (c.router != RouterKind::dense && c.top_k > c.num_experts)
-    return "setting 'top_k': " + std::to_string(c.top_k) + " is more than num_experts = " + std::to_string(c.num_experts) +
-           "; allowed: an integer in [1, num_experts]";
+  // Bounds taken from another setting (k <= E, classes <= clusters), where the run reads the setting.
+  for (const Property& p : properties()) {
+    if (!p.at_most || !p.relevant(c)) continue;
+    const int64_t v = std::get<int64_t>(p.get(c)), bound = std::get<int64_t>(find_property(p.at_most)->get(c));
+    if (v > bound) {
+      char allowed[96];
+      std::snprintf(allowed, sizeof allowed, "an integer in [%.0f, %s]", p.min, p.at_most);
+      return "setting '" + std::string(p.name) + "': " + std::to_string(v) + " is more than " + p.at_most + " = " +
+             std::to_string(bound) + "; allowed: " + allowed;
+    }
+  }
   if (c.router == RouterKind::expert_choice && c.score == Score::sigmoid)
     return "setting 'score': sigmoid is not defined for router = expert_choice (Zhou et al. 2022 use softmax); allowed: softmax";
-  if (c.blob_classes > c.blob_clusters && c.task == Task::blobs)
-    return "setting 'blob_classes': " + std::to_string(c.blob_classes) + " is more than blob_clusters = " +
-           std::to_string(c.blob_clusters) + "; allowed: an integer in [2, blob_clusters]";
   const double bytes = estimate_bytes(c);
   if (bytes > kMaxRunBytes) {
     char buf[256];

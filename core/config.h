@@ -1,8 +1,9 @@
 // config.h: every moescope setting, in one declarative property table.
 //
 // The table (name, type, default, allowed range or choices, one-line help that
-// names the source paper) drives parsing (--set key=value, JSON through app/),
-// validation, serialisation and the GUI's sliders and tooltips. A Config plus
+// names the source paper, when the run reads the setting, a bound taken from
+// another setting, a widget hint) drives parsing (--set key=value, JSON through
+// app/), validation, serialisation and the GUI's controls and tooltips. A Config plus
 // its seed reproduces a run exactly. This header is part of core/: no JSON, no
 // GUI; values cross the boundary as PropValue (bool, integer, double, string).
 #pragma once
@@ -20,7 +21,7 @@ namespace moe {
 enum class Task { blobs, teacher, chars };
 enum class RouterKind { topk, expert_choice, dense };
 enum class Score { softmax, sigmoid };
-enum class Renorm { auto_, on, off };          // auto: renormalise iff k >= 2 (spec "default for k >= 2")
+enum class Renorm { auto_, on, off };          // auto: renormalise iff k >= 2 (docs/math.md "Decisions the papers left open")
 enum class Activation { relu, gelu, silu };
 enum class DropPolicy { position, gate };
 enum class Optimizer { sgd, adam, adamw };
@@ -93,13 +94,35 @@ enum class PropType { Bool, Int, Float, Choice, String };
 enum PropFlags_ {
   PropFlags_None = 0,
   PropFlags_Live = 1 << 0,        // may change mid-run at a step boundary (a slider, or --set key=v@STEP)
-  PropFlags_Log = 1 << 1,         // drawn as a logarithmic slider with an explicit 0
-  PropFlags_TaskBlobs = 1 << 2,   // only meaningful for task=blobs
-  PropFlags_TaskTeacher = 1 << 3, // only meaningful for task=teacher
-  PropFlags_TaskChars = 1 << 4,   // only meaningful for task=chars
-  PropFlags_Advanced = 1 << 5,    // folded away in the GUI by default
+  PropFlags_TaskBlobs = 1 << 1,   // only meaningful for task=blobs
+  PropFlags_TaskTeacher = 1 << 2, // only meaningful for task=teacher
+  PropFlags_TaskChars = 1 << 3,   // only meaningful for task=chars
+  PropFlags_Advanced = 1 << 4,    // folded under "Advanced" in the GUI, closed by default
+  PropFlags_ChoiceOrBool = 1 << 5,  // a Choice that also reads a boolean as its choice "true"/"false" (renormalize)
+  PropFlags_Seed = 1 << 6,        // the run's seed: a sweep varies it with --seeds N, not --grid
 };
 using PropFlags = int;
+
+// How the GUI draws a setting. The table picks it from the type and range
+// (an integer range wider than 300× is logarithmic) unless a row says otherwise.
+enum class Widget {
+  Checkbox,       // Bool
+  Combo,          // Choice
+  TextField,      // String, applied on Enter
+  IntSlider,      // Int, linear
+  IntLogSlider,   // Int over a wide range, ImGui's logarithmic slider
+  IntField,       // Int typed in, with -/+ buttons (the seed: no order worth sliding along)
+  Slider,         // Float, linear
+  LogSlider,      // Float over a wide range (max > 100·max(min, 1e-3)), ImGui's logarithmic slider
+  LogSliderZero,  // Float, logarithmic from log_min to max, its left end an explicit 0 ("off")
+};
+
+// When a setting has an effect on the run. Besides this, a PropFlags_Task*
+// setting matters only for its task (Property::relevant checks both).
+struct Relevance {
+  bool (*holds)(const Config&) = nullptr;  // nullptr: always (the code reads it in every mode)
+  const char* when = "";                   // the condition in words: "only for optimizer = sgd"
+};
 
 struct Property {
   const char* name;                  // config key, --set name, trace config key
@@ -110,12 +133,23 @@ struct Property {
   double min = 0, max = 0;           // Int/Float inclusive range
   std::vector<std::string> choices;  // Choice names, in enum order
   PropValue default_value;
+  Relevance relevance;               // when the run reads it (drawn disabled otherwise)
+  const char* at_most = nullptr;     // Int: another Int setting that bounds it from above (top_k <= num_experts), or nullptr
+  Widget widget = Widget::Slider;    // how the GUI draws it
+  double log_min = 0;                // LogSliderZero: the smallest positive value on the slider
 
   PropValue get(const Config& c) const;                          // current value
   std::string set(Config& c, const PropValue& v) const;          // "" or an error naming the field and what is allowed
   std::string set_from_text(Config& c, std::string_view text) const;  // parses "0.01", "true", "softmax"...
   bool live() const { return flags & PropFlags_Live; }
+  bool advanced() const { return flags & PropFlags_Advanced; }
   std::string describe_allowed() const;                          // "an integer in [1, 256]", "one of softmax, sigmoid"
+  // "" when the run reads this setting under c, else why not ("only for task = blobs", "only for optimizer = sgd").
+  std::string irrelevance(const Config& c) const;
+  bool relevant(const Config& c) const { return irrelevance(c).empty(); }
+  bool task_specific() const { return flags & (PropFlags_TaskBlobs | PropFlags_TaskTeacher | PropFlags_TaskChars); }
+  // Int: the largest value allowed under c: max, or the value of at_most when smaller.
+  int64_t upper_bound(const Config& c) const;
 };
 
 const std::vector<Property>& properties();                      // the table, in display order
@@ -125,7 +159,8 @@ Config default_config();                                         // every field 
 std::string format_value(const PropValue& v);                    // "0.01", "true", "softmax"
 std::string choice_name(const Property& p, const Config& c);     // the current choice as text
 
-// Cross-field checks (k <= E, memory estimate, router/score pairs...).
+// Cross-field checks (every at_most bound where the setting is relevant, the
+// memory estimate, router/score pairs).
 // Returns "" or a message naming the field(s) and what is allowed.
 std::string validate(const Config& c);
 // Bytes a run of this config needs (parameters, optimiser state, activations), an estimate.

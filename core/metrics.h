@@ -1,4 +1,4 @@
-// metrics.h: what the router did on one step, per MoE layer (moe-math.md "Metrics").
+// metrics.h: what the router did on one step, per MoE layer (docs/math.md "Metrics").
 //   load_i = f_i          tokens_i = n_i (before capacity)     kept_i (after)
 //   importance_i = P_i    router entropy (1/T) Σ_t H(p_t)/log E    load entropy H(f)/log E
 //   load CV = std(f)/mean(f)   MaxVio = max n_i / mean n − 1   drop rate   unrouted (expert choice)

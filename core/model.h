@@ -1,4 +1,4 @@
-// model.h: the MoE model of moe-math.md, forward and backward, in float or double.
+// model.h: the MoE model of docs/math.md "Model", forward and backward, in float or double.
 //
 //   u (task input) → x = u·W_in + b_in → [MoE layer] × n_layers → o = y·W_out + b_out → task loss
 //   MoE layer: y_t = x_t + Σ_{i∈K_t, kept} g_{t,i} FFN_i(x_t) + Σ_s FFN_s(x_t)
@@ -22,7 +22,7 @@
 
 namespace moe {
 
-// Every loss term, unweighted, and the weighted total (spec: "Losses").
+// Every loss term, unweighted, and the weighted total (docs/math.md "Losses").
 struct Losses {
   double task = 0;        // cross-entropy or MSE
   double balance = 0;     // L_bal averaged over layers
@@ -121,6 +121,10 @@ class Model {
   };
 
   void route(Layer& L, int T, bool training);           // router forward: z, s, K_t, gates, drops, packing
+  void route_dense(Layer& L, int T);                    // dense baseline: every token to expert 0, gate 1
+  void score_tokens(Layer& L, int T, bool training);    // z, s, p per token (+ K_t and gates for top-k)
+  void route_expert_choice(Layer& L, int T);            // each expert takes its top C tokens
+  void route_token_choice(Layer& L, int T);             // top-k after score_tokens: counts, capacity, packing
   void route_backward(Layer& L, int T, const Mat<S>& dy, Mat<S>& dx);
   void ensure_rows(Layer& L, int rows);                 // grows packed buffers (only when k or C grows)
   void layer_forward(int l, int T, bool training);

@@ -1,6 +1,6 @@
 // router.cpp: the router of one MoE layer, forward and backward, and its losses.
 //
-// Forward (moe-math.md "Router"):
+// Forward (docs/math.md "Router"):
 //   z = x·W_r (+ ε ⊙ softplus(x·W_noise) in training with noisy gating)
 //   s = softmax(z) | sigmoid(z);  p = s | s/Σs
 //   top-k:  K_t = TopK(s_t + b, k), ties to the lower expert; g = s or s/Σ_{K_t} s
@@ -45,11 +45,11 @@ void Model<S>::ensure_rows(Layer& L, int rows) {
   L.rs.row_token.resize(size_t(rows));
 }
 
+// [SECTION] Router forward: route() and one function per router kind
+
 template <class S>
 void Model<S>::route(Layer& L, int T, bool training) {
   RouterState<S>& rs = L.rs;
-  const int E = rs.E;
-  const Mat<S>& x = x_[size_t(&L - layers_.data())];
   rs.T = T;
   std::fill(rs.tokens.begin(), rs.tokens.end(), 0);
   std::fill(rs.kept.begin(), rs.kept.end(), 0);
@@ -57,29 +57,43 @@ void Model<S>::route(Layer& L, int T, bool training) {
   rs.capacity = 0;
   rs.noisy = false;
   rs.expert_choice = cfg_.router == RouterKind::expert_choice;
+  if (!rs.has_router) return route_dense(L, T);
+  score_tokens(L, T, training);  // z, s, p for every token; K_t and gates too for token choice
+  if (rs.expert_choice)
+    route_expert_choice(L, T);
+  else
+    route_token_choice(L, T);
+}
 
-  if (!rs.has_router) {  // dense baseline: every token through expert 0 with weight 1
-    rs.W = 1;
-    ensure_rows(L, T);
-    for (int t = 0; t < T; ++t) {
-      rs.slot_expert[size_t(rs.slot(t, 0))] = 0;
-      rs.slot_gate(t, 0) = S(1);
-      rs.slot_dropped[size_t(rs.slot(t, 0))] = 0;
-      rs.slot_row[size_t(rs.slot(t, 0))] = t;
-      rs.row_token[size_t(t)] = t;
-    }
-    rs.tokens[0] = rs.kept[0] = T;
-    rs.offset[0] = 0;
-    rs.offset[1] = T;
-    rs.f.setOnes();
-    rs.P.setOnes();
-    rs.I.setConstant(S(T));
-    return;
+// Dense baseline: every token through expert 0 with weight 1.
+template <class S>
+void Model<S>::route_dense(Layer& L, int T) {
+  RouterState<S>& rs = L.rs;
+  rs.W = 1;
+  ensure_rows(L, T);
+  for (int t = 0; t < T; ++t) {
+    rs.slot_expert[size_t(rs.slot(t, 0))] = 0;
+    rs.slot_gate(t, 0) = S(1);
+    rs.slot_dropped[size_t(rs.slot(t, 0))] = 0;
+    rs.slot_row[size_t(rs.slot(t, 0))] = t;
+    rs.row_token[size_t(t)] = t;
   }
+  rs.tokens[0] = rs.kept[0] = T;
+  rs.offset[0] = 0;
+  rs.offset[1] = T;
+  rs.f.setOnes();
+  rs.P.setOnes();
+  rs.I.setConstant(S(T));
+}
 
-  // 1. logits, noise, scores, probabilities: all per token, so in fixed pieces
-  //    of rows on the pool (the same pieces, hence the same bits, for any
-  //    thread count); token-choice selection (step 2) joins the same pass.
+// Logits, noise, scores, probabilities: all per token, so in fixed pieces of
+// rows on the pool (the same pieces, hence the same bits, for any thread
+// count). Token choice also picks K_t and its gates in the same pass.
+template <class S>
+void Model<S>::score_tokens(Layer& L, int T, bool training) {
+  RouterState<S>& rs = L.rs;
+  const int E = rs.E;
+  const Mat<S>& x = x_[size_t(&L - layers_.data())];
   const bool use_sigmoid = cfg_.score == Score::sigmoid && cfg_.router != RouterKind::expert_choice;
   rs.softmax_scores = !use_sigmoid;
   const bool noisy = cfg_.noisy_gating && training;
@@ -130,57 +144,66 @@ void Model<S>::route(Layer& L, int T, bool training) {
       }
     }
   });
+}
 
-  // 2. selection and gates
+// Expert choice: each expert takes its top C = min(T, ceil(c·T/E − 1e-9)) tokens by s[:,e]
+// (c = k when capacity_factor is 0); a slot is an expert (W = E), -1 where it did not take the token.
+template <class S>
+void Model<S>::route_expert_choice(Layer& L, int T) {
+  RouterState<S>& rs = L.rs;
+  const int E = rs.E;
   std::vector<int32_t>& idx = L.sort_idx;
-  if (cfg_.router == RouterKind::expert_choice) {
-    rs.W = E;
-    const double c = cfg_.capacity_factor > 0 ? cfg_.capacity_factor : double(cfg_.top_k);
-    const int C = int(std::min<double>(T, std::ceil(c * T / E - 1e-9)));
-    rs.capacity = C;
-    ensure_rows(L, E * C);
-    for (int t = 0; t < T; ++t)
-      for (int e = 0; e < E; ++e) {
-        rs.slot_expert[size_t(rs.slot(t, e))] = -1;
-        rs.slot_gate(t, e) = S(0);
-        rs.slot_dropped[size_t(rs.slot(t, e))] = 0;
-        rs.slot_row[size_t(rs.slot(t, e))] = -1;
-      }
-    int row = 0;
+  rs.W = E;
+  const double c = cfg_.capacity_factor > 0 ? cfg_.capacity_factor : double(cfg_.top_k);
+  const int C = int(std::min<double>(T, std::ceil(c * T / E - 1e-9)));
+  rs.capacity = C;
+  ensure_rows(L, E * C);
+  for (int t = 0; t < T; ++t)
     for (int e = 0; e < E; ++e) {
-      for (int t = 0; t < T; ++t) idx[size_t(t)] = t;
-      std::partial_sort(idx.begin(), idx.begin() + C, idx.begin() + T, [&](int a, int b) {
-        const S sa = rs.s(a, e), sb = rs.s(b, e);
-        return sa > sb || (sa == sb && a < b);
-      });
-      // pack the chosen tokens in token order (locality, and a canonical order)
-      std::sort(idx.begin(), idx.begin() + C);
-      rs.offset[size_t(e)] = row;
-      for (int r = 0; r < C; ++r) {
-        const int t = idx[size_t(r)];
-        rs.slot_expert[size_t(rs.slot(t, e))] = e;
-        rs.slot_gate(t, e) = rs.s(t, e);
-        rs.slot_row[size_t(rs.slot(t, e))] = row;
-        rs.row_token[size_t(row)] = t;
-        ++row;
-      }
-      rs.tokens[size_t(e)] = rs.kept[size_t(e)] = C;
+      rs.slot_expert[size_t(rs.slot(t, e))] = -1;
+      rs.slot_gate(t, e) = S(0);
+      rs.slot_dropped[size_t(rs.slot(t, e))] = 0;
+      rs.slot_row[size_t(rs.slot(t, e))] = -1;
     }
-    rs.offset[size_t(E)] = row;
-    for (int t = 0; t < T; ++t) {
-      bool any = false;
-      for (int e = 0; e < E && !any; ++e) any = rs.slot_expert[size_t(rs.slot(t, e))] >= 0;
-      rs.unrouted += any ? 0 : 1;
+  int row = 0;
+  for (int e = 0; e < E; ++e) {
+    for (int t = 0; t < T; ++t) idx[size_t(t)] = t;
+    std::partial_sort(idx.begin(), idx.begin() + C, idx.begin() + T, [&](int a, int b) {
+      const S sa = rs.s(a, e), sb = rs.s(b, e);
+      return sa > sb || (sa == sb && a < b);
+    });
+    // pack the chosen tokens in token order (locality, and a canonical order)
+    std::sort(idx.begin(), idx.begin() + C);
+    rs.offset[size_t(e)] = row;
+    for (int r = 0; r < C; ++r) {
+      const int t = idx[size_t(r)];
+      rs.slot_expert[size_t(rs.slot(t, e))] = e;
+      rs.slot_gate(t, e) = rs.s(t, e);
+      rs.slot_row[size_t(rs.slot(t, e))] = row;
+      rs.row_token[size_t(row)] = t;
+      ++row;
     }
-    return;
+    rs.tokens[size_t(e)] = rs.kept[size_t(e)] = C;
   }
+  rs.offset[size_t(E)] = row;
+  for (int t = 0; t < T; ++t) {
+    bool any = false;
+    for (int e = 0; e < E && !any; ++e) any = rs.slot_expert[size_t(rs.slot(t, e))] >= 0;
+    rs.unrouted += any ? 0 : 1;
+  }
+}
 
-  // top-k (token choice): chosen in step 1; count each expert's assignments
+// Top-k (token choice), after score_tokens chose K_t: count each expert's assignments,
+// apply the capacity C = ceil(c·k·T/E − 1e-9) (drops by position or by gate), pack the kept rows.
+template <class S>
+void Model<S>::route_token_choice(Layer& L, int T) {
+  RouterState<S>& rs = L.rs;
+  const int E = rs.E, k = cfg_.top_k;
   for (int t = 0; t < T; ++t)
     for (int j = 0; j < k; ++j) rs.tokens[size_t(rs.slot_expert[size_t(rs.slot(t, j))])]++;
 
-  // 3. capacity: per expert, its assignments in token order (counting sort), keep the first C
-  //    (position) or the C largest gates (gate), ties to the lower token.
+  // capacity: per expert, its assignments in token order (counting sort), keep the first C
+  // (position) or the C largest gates (gate), ties to the lower token.
   std::vector<int32_t>& order = L.order;  // [T*k] slot ids grouped by expert
   std::vector<int32_t>& start = L.expert_start;
   start[0] = 0;
@@ -214,7 +237,7 @@ void Model<S>::route(Layer& L, int T, bool training) {
     total_kept += keep;
   }
 
-  // 4. packing: expert e's kept rows are [offset[e], offset[e+1])
+  // packing: expert e's kept rows are [offset[e], offset[e+1])
   ensure_rows(L, total_kept);
   int row = 0;
   for (int e = 0; e < E; ++e) {
@@ -229,6 +252,8 @@ void Model<S>::route(Layer& L, int T, bool training) {
   }
   rs.offset[size_t(E)] = row;
 }
+
+// [SECTION] Router losses and backward
 
 template <class S>
 void Model<S>::router_losses(Layer& L, int T) {
@@ -372,6 +397,14 @@ template void Model<float>::ensure_rows(Layer&, int);
 template void Model<double>::ensure_rows(Layer&, int);
 template void Model<float>::route(Layer&, int, bool);
 template void Model<double>::route(Layer&, int, bool);
+template void Model<float>::route_dense(Layer&, int);
+template void Model<double>::route_dense(Layer&, int);
+template void Model<float>::score_tokens(Layer&, int, bool);
+template void Model<double>::score_tokens(Layer&, int, bool);
+template void Model<float>::route_expert_choice(Layer&, int);
+template void Model<double>::route_expert_choice(Layer&, int);
+template void Model<float>::route_token_choice(Layer&, int);
+template void Model<double>::route_token_choice(Layer&, int);
 template void Model<float>::router_losses(Layer&, int);
 template void Model<double>::router_losses(Layer&, int);
 template void Model<float>::route_backward(Layer&, int, const Mat<float>&, Mat<float>&);

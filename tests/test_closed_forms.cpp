@@ -1,4 +1,4 @@
-// test_closed_forms.cpp: the closed forms of moe-math.md, on Model<double>
+// test_closed_forms.cpp: the closed forms of docs/math.md, on Model<double>
 // with router weights, inputs and the aux-free bias set by hand:
 //   L_bal = 1 when P is uniform (any f, any k) and when f is uniform (any P);
 //   L_z = (ln E)² at zero logits; MaxVio = E/k − 1, load entropy ln k / ln E

@@ -2,7 +2,7 @@
 # torch_trace_check.py: replays `moescope trace` files in PyTorch (float64) and
 # compares every logit, score, gate, routing decision, loss and gradient.
 #
-# The independent side of the math contract in /work/shared/moe-math.md: the
+# The independent side of the maths in docs/math.md ("Trace format"): the
 # model is rebuilt from the trace's `params`, the step is replayed from its
 # `batch` (and `noise`), the routing decisions (top-k on s + b, capacity drops,
 # expert choice) are recomputed and checked against the trace's, and the
@@ -637,7 +637,7 @@ def generate_and_check(binary):
 
 # [SECTION] Self-test: synthetic traces from a per-token reference
 # A second implementation, written token by token with scalar formulas (no
-# torch.softmax/topk/gelu/cross_entropy), makes traces in the spec layout; the
+# torch.softmax/topk/gelu/cross_entropy), makes traces in the docs/math.md layout; the
 # vectorised replay above must accept them, and must reject corrupted copies.
 def synth_trace(cfg, seed):
     gen = torch.Generator().manual_seed(seed)

@@ -2,16 +2,17 @@
 //
 //   transport   play/pause, step, reset, new seed, training speed
 //   preset      picker with the preset's description
-//   layer       which MoE layer the per-layer panels show (item 9), when there are several
+//   layer       which MoE layer the per-layer panels show, when there are several; plot smoothing
 //   settings    every row of the core's property table, grouped as the table groups
 //               them, help text (naming the paper) as tooltip. Live settings apply
 //               at the next step boundary (an event on every time plot); structural
 //               ones (marked ↻) restart the run when the widget is released.
 //
-// Widgets: Int → slider (k: 1..E; wide ranges logarithmic), Float with
-// PropFlags_Log → logarithmic slider whose left end is an explicit 0 ("off"),
-// other Float → slider, Choice → combo, Bool → checkbox, String → text field
-// applied on Enter.
+// Each row is drawn as the table says (Property::widget); an Int slider ends at
+// Property::upper_bound (k: 1..E). A setting the run does not read under the
+// current config (Property::irrelevance) is drawn disabled, its tooltip saying
+// why; another task's settings are not drawn. PropFlags_Advanced rows fold
+// under an "Advanced" node at the end of their group, closed by default.
 #include <imgui.h>
 
 #include <algorithm>
@@ -28,13 +29,6 @@ namespace {
 constexpr float kZeroZone = 0.04f;  // left part of a log slider that means exactly 0
 
 ImVec4 structural_colour(bool light) { return light ? ImVec4(0.75f, 0.38f, 0.0f, 1) : ImVec4(1.0f, 0.65f, 0.25f, 1); }
-
-// Smallest positive value of a log slider when the table allows 0.
-double log_low(const Property& p) {
-  if (p.min > 0) return p.min;
-  if (std::strcmp(p.name, "lr") == 0) return 1e-5;
-  return std::max(1e-6, p.max * 1e-6);
-}
 
 std::string escape_percent(const std::string& s) {
   std::string out;
@@ -71,26 +65,13 @@ bool log_slider_with_zero(const char* id, double* v, double lo, double hi, bool 
   return true;
 }
 
-bool task_matches(const Property& p, Task t) {
-  if (p.flags & PropFlags_TaskBlobs) return t == Task::blobs;
-  if (p.flags & PropFlags_TaskTeacher) return t == Task::teacher;
-  if (p.flags & PropFlags_TaskChars) return t == Task::chars;
-  return true;
-}
-
-bool meaningful(const Property& p, const Config& c) {
-  const std::string n = p.name;
-  if (n == "momentum") return c.optimizer == Optimizer::sgd;
-  if (n == "weight_decay") return c.optimizer == Optimizer::adamw;
-  if (n == "drop_policy") return c.capacity_factor > 0 && c.router == RouterKind::topk;
-  return true;
-}
-
-void tooltip_for(const Property& p, bool light) {
-  if (!ImGui::IsItemHovered()) return;
+// why_off: "" or why the run does not read the setting now (its row is disabled).
+void tooltip_for(const Property& p, bool light, const std::string& why_off) {
+  if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
   ImGui::Text("%s", p.name);
+  if (!why_off.empty()) ImGui::Text("not used now: %s", why_off.c_str());
   ImGui::TextUnformatted(p.help);
   ImGui::TextDisabled("allowed: %s", p.describe_allowed().c_str());
   if (p.live())
@@ -101,17 +82,105 @@ void tooltip_for(const Property& p, bool light) {
   ImGui::EndTooltip();
 }
 
+// One widget for p's value in `edit`, as the table's widget hint says. Sets `edit` when
+// the user changes it; *released: the edit is finished (slider let go, Enter, a pick).
+// Returns true when the value changed this frame; a refused value goes to *error.
+bool setting_widget(const Property& p, Config& edit, bool* released, std::string* error) {
+  const PropValue before = p.get(edit);
+  bool changed = false;
+  *released = false;
+  switch (p.widget) {
+    case Widget::Checkbox: {
+      bool b = std::get<bool>(before);
+      changed = ImGui::Checkbox("##v", &b);
+      if (changed) p.set(edit, b);
+      *released = changed;
+      break;
+    }
+    case Widget::Combo: {
+      const std::string cur = choice_name(p, edit);
+      if (ImGui::BeginCombo("##v", cur.c_str())) {
+        for (const std::string& c : p.choices) {
+          if (ImGui::Selectable(c.c_str(), c == cur) && c != cur) {
+            *error = p.set(edit, c);
+            changed = *released = error->empty();
+          }
+        }
+        ImGui::EndCombo();
+      }
+      break;
+    }
+    case Widget::IntField:
+    case Widget::IntSlider:
+    case Widget::IntLogSlider: {
+      const int lo = int(p.min), hi = int(std::clamp<int64_t>(p.upper_bound(edit), lo, 2147483647));
+      int x = int(std::clamp<int64_t>(std::get<int64_t>(before), lo, hi));
+      if (p.widget == Widget::IntField) {
+        x = int(std::get<int64_t>(before));
+        changed = ImGui::InputInt("##v", &x);
+        *released = changed;
+        if (changed) p.set(edit, int64_t(std::clamp(x, lo, hi)));
+        break;
+      }
+      const ImGuiSliderFlags log = p.widget == Widget::IntLogSlider ? ImGuiSliderFlags_Logarithmic : 0;
+      changed = ImGui::SliderInt("##v", &x, lo, hi, "%d", log);
+      *released = ImGui::IsItemDeactivatedAfterEdit();
+      if (changed) p.set(edit, int64_t(x));
+      break;
+    }
+    case Widget::Slider:
+    case Widget::LogSlider:
+    case Widget::LogSliderZero: {
+      double x = std::get<double>(before);
+      if (p.widget == Widget::LogSliderZero) {
+        changed = log_slider_with_zero("##v", &x, p.min > 0 ? p.min : p.log_min, p.max, p.min <= 0);
+      } else {
+        ImGui::SetNextItemWidth(-1);
+        const double lo = p.min, hi = p.max;
+        const ImGuiSliderFlags log = p.widget == Widget::LogSlider ? ImGuiSliderFlags_Logarithmic : 0;
+        changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.3g", log);
+      }
+      *released = ImGui::IsItemDeactivatedAfterEdit();
+      if (changed) p.set(edit, x);
+      break;
+    }
+    case Widget::TextField: {
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%s", std::get<std::string>(before).c_str());
+      if (ImGui::InputTextWithHint("##v", "generated text", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
+        p.set(edit, std::string(buf));
+        changed = *released = true;
+      }
+      break;
+    }
+  }
+  return changed;
+}
+
+// A two-column table (name | value) for one run of rows; false when ImGui clips it away.
+bool begin_settings_table(const char* id, float label_w) {
+  if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchProp)) return false;
+  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, label_w);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  return true;
+}
+
 }  // namespace
 
-void draw_controls(MainWindow& w) {
-  Session& session = *w.session_;
-  const RunSnapshot& snap = *w.snap_;
-  UiState& ui = w.ui_;
-  const float s = ui.ui_scale;
+void MainWindow::draw_controls() {
+  draw_transport();
+  ImGui::Separator();
+  draw_preset_picker();
+  draw_view_options();
+  ImGui::Separator();
+  draw_settings();
+}
 
-  // [transport]
+void MainWindow::draw_transport() {
+  Session& session = *session_;
+  const float s = ui_.ui_scale;
   const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
-  if (ImGui::Button(snap.running ? "Pause" : "\u25B6 Play", ImVec2(bw, 0))) session.toggle();
+  if (ImGui::Button(snap_->running ? "Pause" : "\u25B6 Play", ImVec2(bw, 0))) session.toggle();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(bw, 0))) session.step_once();
@@ -122,211 +191,154 @@ void draw_controls(MainWindow& w) {
   ImGui::SameLine();
   if (ImGui::Button("Seed+1", ImVec2(bw, 0))) session.new_seed();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restart with the next seed");
-  {
-    double rate = session.rate();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Speed");
-    ImGui::SameLine(70 * s);
-    // 0 = as fast as possible; otherwise steps per second, 0.5..5000 on a log scale.
-    float u = rate <= 0 ? 1.0f : float(std::log(rate / 0.5) / std::log(10000.0) * 0.96);
-    char text[64];
-    if (rate <= 0)
-      std::snprintf(text, sizeof text, "as fast as possible");
-    else
-      std::snprintf(text, sizeof text, "%s steps/s", format_value(rate).c_str());
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::SliderFloat("##rate", &u, 0.0f, 1.0f, text, ImGuiSliderFlags_NoRoundToFormat)) {
-      if (u > 0.98f)
-        session.set_rate(0);
-      else {
-        const double r = 0.5 * std::pow(10000.0, double(u) / 0.96);
-        const double mag = std::pow(10.0, std::floor(std::log10(r)) - 1);
-        session.set_rate(std::round(r / mag) * mag);
-      }
-    }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Training steps per second; right end = as fast as the machine can");
-  }
 
-  // [preset]
-  ImGui::Separator();
+  const double rate = session.rate();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Speed");
+  ImGui::SameLine(70 * s);
+  // 0 = as fast as possible; otherwise steps per second, 0.5..5000 on a log scale.
+  float u = rate <= 0 ? 1.0f : float(std::log(rate / 0.5) / std::log(10000.0) * 0.96);
+  char text[64];
+  if (rate <= 0)
+    std::snprintf(text, sizeof text, "as fast as possible");
+  else
+    std::snprintf(text, sizeof text, "%s steps/s", format_value(rate).c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderFloat("##rate", &u, 0.0f, 1.0f, text, ImGuiSliderFlags_NoRoundToFormat)) {
+    if (u > 0.98f)
+      session.set_rate(0);
+    else {
+      const double r = 0.5 * std::pow(10000.0, double(u) / 0.96);
+      const double mag = std::pow(10.0, std::floor(std::log10(r)) - 1);
+      session.set_rate(std::round(r / mag) * mag);
+    }
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Training steps per second; right end = as fast as the machine can");
+}
+
+void MainWindow::draw_preset_picker() {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Preset");
-  ImGui::SameLine(70 * s);
+  ImGui::SameLine(70 * ui_.ui_scale);
   ImGui::SetNextItemWidth(-1);
-  const std::string current = w.preset_.empty() ? std::string("(custom)") : w.preset_;
-  const Preset* shown = nullptr;
+  const std::string current = preset_.empty() ? std::string("(custom)") : preset_;
   if (ImGui::BeginCombo("##preset", current.c_str(), ImGuiComboFlags_HeightLarge)) {
-    for (const Preset& p : w.presets_) {
-      if (ImGui::Selectable(p.name.c_str(), p.name == w.preset_)) w.open_preset(p.name);
+    for (const Preset& p : presets_) {
+      if (ImGui::Selectable(p.name.c_str(), p.name == preset_)) open_preset(p.name);
       if (ImGui::IsItemHovered() && !p.title.empty()) ImGui::SetTooltip("%s", p.title.c_str());
     }
     ImGui::EndCombo();
   }
-  for (const Preset& p : w.presets_)
-    if (p.name == w.preset_) shown = &p;
-  if (shown && !shown->title.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("%s", shown->title.c_str());
+  const Preset* shown = nullptr;
+  for (const Preset& p : presets_)
+    if (p.name == preset_) shown = &p;
+  if (!shown || shown->title.empty()) return;
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%s", shown->title.c_str());
+  ImGui::PopTextWrapPos();
+  if (ImGui::IsItemHovered() && !shown->description.empty()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+    ImGui::TextUnformatted(shown->description.c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::IsItemHovered() && !shown->description.empty()) {
-      ImGui::BeginTooltip();
-      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
-      ImGui::TextUnformatted(shown->description.c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::EndTooltip();
-    }
+    ImGui::EndTooltip();
   }
+}
 
-  // [layer] (item 9 of the issue)
-  const int n_layers = std::max(1, snap.cfg.n_layers);
-  ui.layer = std::clamp(ui.layer, 0, n_layers - 1);
+void MainWindow::draw_view_options() {
+  const float s = ui_.ui_scale;
+  const int n_layers = std::max(1, snap_->cfg.n_layers);
+  ui_.layer = std::clamp(ui_.layer, 0, n_layers - 1);
   if (n_layers > 1) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Layer");
     ImGui::SameLine(70 * s);
     ImGui::SetNextItemWidth(-1);
-    int shown_layer = ui.layer + 1;
+    int shown_layer = ui_.layer + 1;
     if (ImGui::SliderInt("##layer", &shown_layer, 1, n_layers, "MoE layer %d")) {
-      ui.layer = shown_layer - 1;
-      session.set_map_layer(ui.layer);
+      ui_.layer = shown_layer - 1;
+      session_->set_map_layer(ui_.layer);
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Which MoE layer the per-layer panels show");
   }
-  {
-    // EMA smoothing of every time plot (TensorBoard's "smoothing"); the min..max band stays raw.
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Smooth");
-    ImGui::SameLine(70 * s);
-    ImGui::SetNextItemWidth(-1);
-    ImGui::SliderFloat("##ema", &ui.ema, 0.0f, 0.99f, ui.ema <= 0 ? "raw curves" : "EMA %.2f");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Exponential moving average of the time plots (0 = raw).\nThe shaded band keeps each bucket's min..max.");
-  }
-  ImGui::Separator();
+  // EMA smoothing of every time plot (TensorBoard's "smoothing"); the min..max band stays raw.
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Smooth");
+  ImGui::SameLine(70 * s);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::SliderFloat("##ema", &ui_.ema, 0.0f, 0.99f, ui_.ema <= 0 ? "raw curves" : "EMA %.2f");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Exponential moving average of the time plots (0 = raw).\nThe shaded band keeps each bucket's min..max.");
+}
 
-  // [settings]
+void MainWindow::draw_settings() {
   ImGui::BeginChild("##settings", ImVec2(0, 0), false);
-  Config& edit = w.edit_;
+  const float label_w = 118 * ui_.ui_scale;
   const std::vector<Property>& table = properties();
-  const char* group = nullptr;
-  bool group_open = false;
-  bool table_open = false;
-  const float label_w = 118 * s;
-  for (const Property& p : table) {
-    if (!group || std::strcmp(group, p.group) != 0) {
-      if (table_open) ImGui::EndTable(), table_open = false;
-      group = p.group;
-      const bool default_open = std::strcmp(group, "Metrics") != 0;
-      group_open = ImGui::CollapsingHeader(group, default_open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
-      if (group_open) {
-        table_open = ImGui::BeginTable(group, 2, ImGuiTableFlags_SizingStretchProp);
-        if (table_open) {
-          ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, label_w);
-          ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-        }
+  for (size_t first = 0; first < table.size();) {
+    // rows [first, last) share a group; another task's settings are not drawn
+    const char* group = table[first].group;
+    size_t last = first;
+    std::vector<const Property*> basic, advanced;
+    for (; last < table.size() && std::strcmp(table[last].group, group) == 0; ++last) {
+      const Property& p = table[last];
+      if (p.task_specific() && !p.relevant(edit_)) continue;
+      (p.advanced() ? advanced : basic).push_back(&p);
+    }
+    first = last;
+    const bool default_open = std::strcmp(group, "Metrics") != 0;
+    if (!ImGui::CollapsingHeader(group, default_open ? ImGuiTreeNodeFlags_DefaultOpen : 0)) continue;
+    ImGui::PushID(group);
+    if (!basic.empty() && begin_settings_table("##basic", label_w)) {
+      for (const Property* p : basic) draw_setting(*p);
+      ImGui::EndTable();
+    }
+    if (!advanced.empty() && ImGui::TreeNodeEx("Advanced", ImGuiTreeNodeFlags_NoTreePushOnOpen)) {
+      if (begin_settings_table("##advanced", label_w)) {
+        for (const Property* p : advanced) draw_setting(*p);
+        ImGui::EndTable();
       }
     }
-    if (!group_open || !table_open) continue;
-    if (!task_matches(p, edit.task)) continue;
-    if (edit.router == RouterKind::dense && std::strcmp(p.group, "Router") == 0 && std::strcmp(p.name, "router") != 0)
-      continue;  // the dense baseline has no router to set
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::AlignTextToFramePadding();
-    const bool dim = !meaningful(p, edit);
-    const char* sn = short_name(p.name);
-    char label[96];
-    if (std::strcmp(sn, p.name) != 0)
-      std::snprintf(label, sizeof label, "%s  %s", p.name, sn);
-    else
-      std::snprintf(label, sizeof label, "%s", p.name);
-    if (!p.live()) {
-      ImGui::TextColored(structural_colour(ui.light_theme), "\u21BB");
-      ImGui::SameLine(0, 4 * s);
-    }
-    if (dim)
-      ImGui::TextDisabled("%s", label);
-    else
-      ImGui::TextUnformatted(label);
-    tooltip_for(p, ui.light_theme);
-    ImGui::TableNextColumn();
-    ImGui::PushID(p.name);
-    ImGui::SetNextItemWidth(-1);
-    const PropValue before = p.get(edit);
-    bool changed = false, released = false;
-    switch (p.type) {
-      case PropType::Bool: {
-        bool b = std::get<bool>(before);
-        changed = ImGui::Checkbox("##v", &b);
-        if (changed) p.set(edit, b);
-        released = changed;
-        break;
-      }
-      case PropType::Choice: {
-        const std::string cur = choice_name(p, edit);
-        if (ImGui::BeginCombo("##v", cur.c_str())) {
-          for (const std::string& c : p.choices) {
-            if (ImGui::Selectable(c.c_str(), c == cur) && c != cur) {
-              const std::string err = p.set(edit, c);
-              if (!err.empty()) w.set_status(err, true);
-              changed = released = err.empty();
-            }
-          }
-          ImGui::EndCombo();
-        }
-        break;
-      }
-      case PropType::Int: {
-        const int64_t v = std::get<int64_t>(before);
-        int lo = int(p.min), hi = int(std::min(p.max, 2147483647.0));
-        if (std::strcmp(p.name, "top_k") == 0) hi = std::max(1, edit.num_experts);  // k in 1..E
-        if (std::strcmp(p.name, "seed") == 0) {
-          int x = int(v);
-          changed = ImGui::InputInt("##v", &x);
-          released = changed;
-          if (changed) p.set(edit, int64_t(std::clamp(x, lo, hi)));
-          break;
-        }
-        int x = int(std::clamp<int64_t>(v, lo, hi));
-        const bool wide = double(hi) / std::max(1, lo) > 300.0;
-        changed = ImGui::SliderInt("##v", &x, lo, hi, "%d", wide ? ImGuiSliderFlags_Logarithmic : 0);
-        released = ImGui::IsItemDeactivatedAfterEdit();
-        if (changed) p.set(edit, int64_t(x));
-        break;
-      }
-      case PropType::Float: {
-        double x = std::get<double>(before);
-        if (p.flags & PropFlags_Log) {
-          changed = log_slider_with_zero("##v", &x, log_low(p), p.max, p.min <= 0);
-        } else {
-          ImGui::SetNextItemWidth(-1);
-          const double lo = p.min, hi = p.max;
-          const bool wide = lo >= 0 && hi > 100 * std::max(lo, 1e-3);
-          changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.3g",
-                                        wide ? ImGuiSliderFlags_Logarithmic : 0);
-        }
-        released = ImGui::IsItemDeactivatedAfterEdit();
-        if (changed) p.set(edit, x);
-        break;
-      }
-      case PropType::String: {
-        char buf[512];
-        std::snprintf(buf, sizeof buf, "%s", std::get<std::string>(before).c_str());
-        if (ImGui::InputTextWithHint("##v", "generated text", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
-          p.set(edit, std::string(buf));
-          changed = released = true;
-        }
-        break;
-      }
-    }
-    tooltip_for(p, ui.light_theme);
     ImGui::PopID();
-    if (changed || released) w.apply_edit(released || p.live());
   }
-  if (table_open) ImGui::EndTable();
   ImGui::Spacing();
   ImGui::TextDisabled("\u21BB restarts the run; other settings apply live.");
   ImGui::EndChild();
+}
+
+void MainWindow::draw_setting(const Property& p) {
+  const float s = ui_.ui_scale;
+  const std::string why_off = p.irrelevance(edit_);
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::AlignTextToFramePadding();
+  const char* sn = short_name(p.name);
+  char label[96];
+  if (std::strcmp(sn, p.name) != 0)
+    std::snprintf(label, sizeof label, "%s  %s", p.name, sn);
+  else
+    std::snprintf(label, sizeof label, "%s", p.name);
+  if (!p.live()) {
+    ImGui::TextColored(structural_colour(ui_.light_theme), "\u21BB");
+    ImGui::SameLine(0, 4 * s);
+  }
+  if (why_off.empty())
+    ImGui::TextUnformatted(label);
+  else
+    ImGui::TextDisabled("%s", label);
+  tooltip_for(p, ui_.light_theme, why_off);
+  ImGui::TableNextColumn();
+  ImGui::PushID(p.name);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::BeginDisabled(!why_off.empty());
+  bool released = false;
+  std::string error;
+  const bool changed = setting_widget(p, edit_, &released, &error);
+  ImGui::EndDisabled();
+  if (!error.empty()) set_status(error, true);
+  tooltip_for(p, ui_.light_theme, why_off);
+  ImGui::PopID();
+  if (changed || released) apply_edit(released || p.live());
 }
 
 }  // namespace moe::gui

@@ -154,50 +154,47 @@ bool display_available() {
   return (x && *x) || (w && *w);
 }
 
-int gui_main(const GuiOptions& opt) {
-  // 1. settings and the config to open
-  const fs::path dir = settings_dir();
-  std::error_code ec;
-  if (!dir.empty()) fs::create_directories(dir, ec);
-  const fs::path settings_file = dir.empty() ? fs::path() : dir / "settings.json";
-  Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file);
+namespace {
 
+// What the window opens on: the command line's preset/config/--set, else the last
+// session's config, else the default preset. Returns "" or what is wrong (exit 2).
+struct StartConfig {
   Config cfg = default_config();
   std::vector<ScheduledChange> scheduled;
-  std::string preset, startup_note;
+  std::string preset;
+  std::string note;  // shown in the status strip: why the last session's config was not reopened
+};
+
+std::string choose_start_config(const GuiOptions& opt, const Saved& saved, StartConfig& start) {
   const bool asked = !opt.source.preset.empty() || !opt.source.config_file.empty() || !opt.source.sets.empty();
   if (asked) {
     RunSource src = opt.source;
     if (src.preset.empty() && src.config_file.empty()) src.preset = kDefaultPreset;
-    if (std::string err = resolve_config(src, cfg, &scheduled); !err.empty()) {
-      std::fprintf(stderr, "moescope: %s\n", err.c_str());
-      return 2;
-    }
-    preset = src.preset;
-  } else if (saved.config.is_object()) {
+    if (std::string err = resolve_config(src, start.cfg, &start.scheduled); !err.empty()) return err;
+    start.preset = src.preset;
+    return "";
+  }
+  if (saved.config.is_object()) {
     Config last = default_config();
     std::string err = apply_json(saved.config, "last session's config", last);
     if (err.empty()) err = validate(last);
     if (err.empty()) {
-      cfg = last;
-      preset = saved.preset;
-    } else {
-      startup_note = err + "; opened the default preset instead";
+      start.cfg = last;
+      start.preset = saved.preset;
+      return "";
     }
+    start.note = err + "; opened the default preset instead";
   }
-  if (!asked && (!saved.config.is_object() || !startup_note.empty())) {
-    if (std::string err = load_preset(kDefaultPreset, cfg); !err.empty()) {
-      std::fprintf(stderr, "moescope: %s\n", err.c_str());
-      return 2;
-    }
-    preset = kDefaultPreset;
-  }
+  start.preset = kDefaultPreset;
+  return load_preset(kDefaultPreset, start.cfg);
+}
 
-  // 2. GLFW window with an OpenGL 3.3 core context
+// A GLFW window with an OpenGL 3.3 core context, vsync and our input callbacks; nullptr on failure (said on stderr).
+GLFWwindow* open_window(const Saved& saved) {
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit()) {
     std::fprintf(stderr, "moescope: cannot open a window (GLFW failed to start); try `moescope run` or `moescope shot`\n");
-    return 1;
+    return nullptr;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -208,7 +205,7 @@ int gui_main(const GuiOptions& opt) {
   if (!window) {
     std::fprintf(stderr, "moescope: cannot create an OpenGL 3.3 core window\n");
     glfwTerminate();
-    return 1;
+    return nullptr;
   }
   glfwMakeContextCurrent(window);
   gui::lower_software_renderer_priority();  // llvmpipe's threads yield to training (gl_context.h)
@@ -222,122 +219,184 @@ int gui_main(const GuiOptions& opt) {
   glfwSetWindowFocusCallback(window, on_focus);
   glfwSetCursorEnterCallback(window, on_cursor_enter);
   glfwSetFramebufferSizeCallback(window, on_size);
-  float xscale = 1, yscale = 1;
-  glfwGetWindowContentScale(window, &xscale, &yscale);
+  return window;
+}
 
-  // 3. ImGui, its backends, our plot context and fonts
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  static std::string ini_path;
-  ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
-  io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  plot::CreateContext();
+// The window's state across frames of the main loop.
+struct FrameLoop {
+  GLFWwindow* window;
+  gui::MainWindow& win;
+  const GuiOptions& opt;
+  float font_scale;          // the scale the font atlas was built for
+  int frame = 0;
+  int render_budget = 4;     // frames still to draw after the last input (hover, animations settle)
+  double last_render = -1;
+  double next_frame = 0;
+  std::string title{};      // the window title last set
+  int status = 0;            // 1 when the --screenshot of the last frame could not be written
 
-  int status = 0;
-  {
-    gui::MainWindow win(cfg, preset, scheduled);
+  // Waits for input or the next frame time; true when this frame must be drawn.
+  bool wait_for_frame() {
     UiState& ui = win.ui();
-    ui.ui_scale = std::clamp(xscale, 0.6f, 3.0f);
-    ui_from_json(saved.ui, ui);
-    float font_scale = ui.ui_scale;
-    const std::string font = gui::load_fonts(font_scale);
-    if (font.empty()) win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
-    if (!startup_note.empty()) win.set_status(startup_note, true);
-    std::string err;
-    if (!win.init_gl(&err)) win.set_status("GPU heatmaps off: " + err, true);
+    // Training: at most 60 frames/s (Xvfb and some drivers ignore vsync), waking at once on input.
+    // Paused and idle: wake on input, or a few times a second for the training thread's notices.
+    const double now = glfwGetTime();
+    if (opt.frames > 0)
+      glfwPollEvents();
+    else if (win.snapshot().running)
+      glfwWaitEventsTimeout(std::max(0.0, next_frame - now));
+    else
+      glfwWaitEventsTimeout(0.1);
+    next_frame = std::max(glfwGetTime(), next_frame + 1.0 / 60.0);
+    // Draw only when something changed: input, a new snapshot (~30 per second while training),
+    // a dropped file, or twice a second anyway; the CPU this saves goes to the training thread.
+    if (g_input) render_budget = 4, g_input = false;
+    const bool changed = render_budget > 0 || win.has_new_snapshot() || !g_dropped.empty() || font_scale != ui.ui_scale ||
+                         glfwGetTime() - last_render > 0.5;
+    if (opt.frames == 0 && !changed) return false;
+    if (render_budget > 0) --render_budget;
+    last_render = glfwGetTime();
+    return true;
+  }
 
-    if (opt.play) win.session().play();
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::string title;
-    int frame = 0;
-    double next_frame = glfwGetTime();
-    // 4. main loop
-    int render_budget = 4;     // frames still to draw after the last input (hover, animations settle)
-    double last_render = -1;
+  // Dropped files, a text size change (the font atlas is rebuilt between frames), Ctrl +/−.
+  void before_frame(ImGuiIO& io) {
+    UiState& ui = win.ui();
+    for (const std::string& path : g_dropped) win.open_config_file(path);
+    g_dropped.clear();
+    if (font_scale != ui.ui_scale) {
+      font_scale = ui.ui_scale;
+      gui::load_fonts(font_scale);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    if (io.KeyCtrl && !io.WantTextInput) {
+      if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, false))
+        ui.ui_scale = std::min(3.0f, ui.ui_scale * 1.15f);
+      if (ImGui::IsKeyPressed(GLFW_KEY_MINUS, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, false))
+        ui.ui_scale = std::max(0.6f, ui.ui_scale / 1.15f);
+    }
+  }
+
+  // Clears to the theme's background and renders ImGui's draw data; returns the framebuffer size.
+  void render(ImGuiIO& io, int* fw, int* fh) {
+    ImGui::Render();
+    gui::set_texture_nearest(unsigned(reinterpret_cast<uintptr_t>(io.Fonts->TexID)));
+    glfwGetFramebufferSize(window, fw, fh);
+    glViewport(0, 0, *fw, *fh);
+    const ImVec4 bg = gui::clear_colour(win.ui().light_theme);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  }
+
+  // F12, or --screenshot on the last frame: what is on screen, before the swap.
+  void screenshot_if_asked(bool last_frame, int fw, int fh) {
+    if (!win.screenshot_requested && !(last_frame && !opt.screenshot.empty())) return;
+    win.screenshot_requested = false;
+    const RunSnapshot& s = win.snapshot();
+    const std::string name = "moescope-" + (s.preset.empty() ? std::string("custom") : s.preset) + "-step" +
+                             std::to_string(s.steps_done) + ".png";
+    const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot : (screenshot_dir() / name).string();
+    const std::string e = gui::save_framebuffer_png(path, fw, fh);
+    win.set_status(e.empty() ? "screenshot saved to " + path : e, !e.empty());
+    if (!e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
+    if (!e.empty() && last_frame) status = 1;
+  }
+
+  // Until the window closes, Quit, Ctrl+C, or --frames frames: poll, draw, render, swap.
+  void run() {
+    ImGuiIO& io = ImGui::GetIO();
+    next_frame = glfwGetTime();
     while (!glfwWindowShouldClose(window) && !win.quit_requested && !g_interrupted) {
       if (opt.frames > 0 && frame >= opt.frames) break;
-      // Training: at most 60 frames/s (Xvfb and some drivers ignore vsync), waking at once on input.
-      // Paused and idle: wake on input, or a few times a second for the training thread's notices.
-      const double now = glfwGetTime();
-      if (opt.frames > 0)
-        glfwPollEvents();
-      else if (win.snapshot().running)
-        glfwWaitEventsTimeout(std::max(0.0, next_frame - now));
-      else
-        glfwWaitEventsTimeout(0.1);
-      next_frame = std::max(glfwGetTime(), next_frame + 1.0 / 60.0);
-      // Draw only when something changed: input, a new snapshot (~30 per second while training),
-      // a dropped file, or twice a second anyway; the CPU this saves goes to the training thread.
-      if (g_input) render_budget = 4, g_input = false;
-      const bool changed = render_budget > 0 || win.has_new_snapshot() || !g_dropped.empty() ||
-                           font_scale != ui.ui_scale || glfwGetTime() - last_render > 0.5;
-      if (opt.frames == 0 && !changed) continue;
-      if (render_budget > 0) --render_budget;
-      last_render = glfwGetTime();
+      if (!wait_for_frame()) continue;
       const bool last_frame = opt.frames > 0 && frame == opt.frames - 1;
       ++frame;
-      for (const std::string& path : g_dropped) win.open_config_file(path);
-      g_dropped.clear();
-      if (font_scale != ui.ui_scale) {  // View > Larger/Smaller text: rebuild the font atlas between frames
-        font_scale = ui.ui_scale;
-        gui::load_fonts(font_scale);
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
-        ImGui_ImplOpenGL3_CreateFontsTexture();
-      }
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui_ImplGlfw_NewFrame();
-      ImGui::NewFrame();
-      // Ctrl + / Ctrl - change the text size.
-      if (io.KeyCtrl && !io.WantTextInput) {
-        if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD, false))
-          ui.ui_scale = std::min(3.0f, ui.ui_scale * 1.15f);
-        if (ImGui::IsKeyPressed(GLFW_KEY_MINUS, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT, false))
-          ui.ui_scale = std::max(0.6f, ui.ui_scale / 1.15f);
-      }
+      before_frame(io);
       win.draw();
-      ImGui::Render();
-      gui::set_texture_nearest(unsigned(reinterpret_cast<uintptr_t>(io.Fonts->TexID)));
       int fw = 0, fh = 0;
-      glfwGetFramebufferSize(window, &fw, &fh);
-      glViewport(0, 0, fw, fh);
-      const ImVec4 bg = gui::clear_colour(ui.light_theme);
-      glClearColor(bg.x, bg.y, bg.z, 1.0f);
-      glClear(GL_COLOR_BUFFER_BIT);
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (win.screenshot_requested || (last_frame && !opt.screenshot.empty())) {  // F12: what is on screen, before the swap
-        win.screenshot_requested = false;
-        const RunSnapshot& s = win.snapshot();
-        const std::string name = "moescope-" + (s.preset.empty() ? std::string("custom") : s.preset) + "-step" +
-                                 std::to_string(s.steps_done) + ".png";
-        const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot : (screenshot_dir() / name).string();
-        const std::string e = gui::save_framebuffer_png(path, fw, fh);
-        win.set_status(e.empty() ? "screenshot saved to " + path : e, !e.empty());
-        if (!e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
-        if (!e.empty() && last_frame) status = 1;
-      }
+      render(io, &fw, &fh);
+      screenshot_if_asked(last_frame, fw, fh);
       glfwSwapBuffers(window);
       if (const std::string t = win.title(); t != title) {
         title = t;
         glfwSetWindowTitle(window, title.c_str());
       }
     }
+  }
+};
 
-    // 5. save what the next start reopens
-    if (!settings_file.empty()) {
-      json j;
-      j["ui"] = ui_to_json(ui);
-      j["config"] = config_to_json(win.snapshot().cfg);
-      j["preset"] = win.snapshot().preset;
-      int w = 0, h = 0;
-      glfwGetWindowSize(window, &w, &h);
-      j["window"] = {w, h};
-      if (std::string e = write_file_atomic(settings_file.string(), j.dump(2) + "\n"); !e.empty())
-        std::fprintf(stderr, "moescope: %s\n", e.c_str());
-    }
+// What the next start reopens: UI state, config, preset, window size.
+void save_settings(const fs::path& file, gui::MainWindow& win, GLFWwindow* window) {
+  if (file.empty()) return;
+  json j;
+  j["ui"] = ui_to_json(win.ui());
+  j["config"] = config_to_json(win.snapshot().cfg);
+  j["preset"] = win.snapshot().preset;
+  int w = 0, h = 0;
+  glfwGetWindowSize(window, &w, &h);
+  j["window"] = {w, h};
+  if (std::string e = write_file_atomic(file.string(), j.dump(2) + "\n"); !e.empty())
+    std::fprintf(stderr, "moescope: %s\n", e.c_str());
+}
+
+}  // namespace
+
+int gui_main(const GuiOptions& opt) {
+  // 1. settings and the config to open
+  const fs::path dir = settings_dir();
+  std::error_code ec;
+  if (!dir.empty()) fs::create_directories(dir, ec);
+  const fs::path settings_file = dir.empty() ? fs::path() : dir / "settings.json";
+  const Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file);
+  StartConfig start;
+  if (std::string err = choose_start_config(opt, saved, start); !err.empty()) {
+    std::fprintf(stderr, "moescope: %s\n", err.c_str());
+    return 2;
+  }
+
+  // 2. GLFW window with an OpenGL 3.3 core context
+  GLFWwindow* window = open_window(saved);
+  if (!window) return 1;
+  float xscale = 1, yscale = 1;
+  glfwGetWindowContentScale(window, &xscale, &yscale);
+
+  // 3. ImGui, its backends, our plot context
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  static std::string ini_path;
+  ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
+  ImGui::GetIO().IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  plot::CreateContext();
+
+  int status = 0;
+  {
+    // the window's content: UI state, fonts, GPU heatmaps
+    gui::MainWindow win(start.cfg, start.preset, start.scheduled);
+    UiState& ui = win.ui();
+    ui.ui_scale = std::clamp(xscale, 0.6f, 3.0f);
+    ui_from_json(saved.ui, ui);
+    if (gui::load_fonts(ui.ui_scale).empty()) win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
+    if (!start.note.empty()) win.set_status(start.note, true);
+    std::string err;
+    if (!win.init_gl(&err)) win.set_status("GPU heatmaps off: " + err, true);
+    if (opt.play) win.session().play();
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+
+    // 4. main loop
+    FrameLoop loop{window, win, opt, ui.ui_scale};
+    loop.run();
+    status = loop.status;
+
+    // 5. shutdown, in reverse order
+    save_settings(settings_file, win, window);
     win.shutdown_gl();
   }
   plot::DestroyContext();

@@ -468,7 +468,7 @@ void MainWindow::draw_controls_window(ImVec2 origin, ImVec2 size) {
   ImGui::Begin("Controls", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
-  draw_controls(*this);
+  draw_controls();
   ImGui::End();
 }
 

@@ -69,6 +69,13 @@ class MainWindow {
   void draw_help_popup();
   void draw_panels(ImVec2 origin, ImVec2 size);
   void draw_controls_window(ImVec2 origin, ImVec2 size);
+  // controls.cpp: the left column, top to bottom.
+  void draw_controls();
+  void draw_transport();      // play/pause, step, reset, new seed, training speed
+  void draw_preset_picker();  // the preset combo and the preset's title
+  void draw_view_options();   // the MoE layer shown, plot smoothing
+  void draw_settings();       // every row of the property table, by group, advanced ones folded
+  void draw_setting(const Property& p);  // one row: name (↻ if structural) and its widget
   void sync_edit_config();
   void apply_edit(bool structural_ok);
 
@@ -90,11 +97,6 @@ class MainWindow {
   bool open_help_ = false, open_file_ = false;
   int theme_applied_ = -1;           // light_theme the styles were last set for
   float scale_applied_ = 0;
-
-  friend void draw_controls(MainWindow& w);
 };
-
-// controls.cpp: the left column (transport, preset, layer, every setting of the property table).
-void draw_controls(MainWindow& w);
 
 }  // namespace moe::gui

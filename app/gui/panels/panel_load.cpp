@@ -69,7 +69,7 @@ const char* expert_name(int e) {
 
 // E <= 16: "experts ━0 ━1 ...". More: one thin swatch per expert between "0" and "E-1",
 // hover for the number. Returns the expert under the mouse, -1 if none.
-int expert_key(int E, bool ideal_line) {
+int expert_key(int E) {
   const palette::Theme th = panel::theme();
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("expert");
@@ -84,14 +84,13 @@ int expert_key(int E, bool ideal_line) {
       if (labels[size_t(e)].empty()) labels[size_t(e)] = std::to_string(e);
       items.push_back({labels[size_t(e)].c_str(), palette::categorical(e, th)});
     }
-    if (ideal_line) items.push_back({"ideal 1/E", panel::reference_colour(), true});
     const int k = panel::key_row(items.data(), int(items.size()));
     return k < E ? k : -1;
   }
   const float F = ImGui::GetFontSize();
   ImGui::TextUnformatted("0");
   ImGui::SameLine(0, 3);
-  const float tail = ImGui::CalcTextSize("63").x + 6 + (ideal_line ? F * 6.5f : 0);
+  const float tail = ImGui::CalcTextSize("63").x + 6;
   const float cell = std::clamp(std::floor((ImGui::GetContentRegionAvail().x - tail) / float(E)), 3.0f, F * 0.8f);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float h = ImGui::GetFrameHeight();
@@ -108,11 +107,6 @@ int expert_key(int E, bool ideal_line) {
   }
   ImGui::SameLine(0, 3);
   ImGui::Text("%d", E - 1);
-  if (ideal_line) {
-    ImGui::SameLine(0, F);
-    const panel::KeyItem ideal{"ideal 1/E", panel::reference_colour(), true};
-    panel::key_row(&ideal, 1);
-  }
   return hovered;
 }
 
@@ -307,7 +301,7 @@ void draw_load(PanelContext& ctx) {
   if (ok && view != LoadView_Heatmap) {
     ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
     if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 12) ImGui::NewLine();
-    hovered = expert_key(E, false);  // the ideal line is named inside the plot
+    hovered = expert_key(E);  // the ideal line is named inside the plot (plot_ideal)
   }
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
