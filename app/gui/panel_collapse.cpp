@@ -27,10 +27,9 @@ namespace moe {
 
 namespace {
 
-ImU32 series_colour(int k) {
-  static const ImU32 dark[3] = {IM_COL32(255, 110, 110, 255), IM_COL32(255, 180, 70, 255), IM_COL32(120, 200, 255, 255)};
-  static const ImU32 light[3] = {IM_COL32(200, 30, 40, 255), IM_COL32(200, 110, 0, 255), IM_COL32(20, 100, 190, 255)};
-  return (panel::theme() == palette::Theme::light ? light : dark)[k];
+ImU32 series_colour(int k) {  // Okabe-Ito hues (palette::series_colour), in Metric order
+  static constexpr palette::Series kSeries[] = {palette::Series::dead_experts, palette::Series::max_vio, palette::Series::load_cv};
+  return palette::series_colour(kSeries[k], panel::theme());
 }
 
 // [SECTION] Banner

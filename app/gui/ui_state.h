@@ -9,9 +9,11 @@
 namespace moe {
 
 enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
+enum Palette_ { Palette_ColourBlindSafe = 0, Palette_Classic };  // = palette::Scheme, for the View menu
 
 struct UiState {
   bool light_theme = false;         // "report" theme for projectors and papers
+  int palette = Palette_ColourBlindSafe;  // expert colours: Okabe-Ito + glasbey-style, or the classic hues (palette::set_scheme)
   float ui_scale = 1.0f;            // font and spacing scale (monitor content scale × user zoom)
   int layer = 0;                    // MoE layer shown by per-layer panels
   float ema = 0.0f;                 // EMA smoothing of time plots, 0 = raw, up to 0.999
