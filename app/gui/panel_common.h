@@ -11,6 +11,8 @@
 //   theme, reference_colour, event_colour   colours that read on the current plot theme
 #pragma once
 
+#include <vector>
+
 #include "panels.h"
 #include "plot.h"
 
@@ -26,6 +28,7 @@ struct SeriesStyle {
   bool band = true;       // min..max band of each bucket behind the line
   plot::ItemFlags flags = 0;
   float weight = -1.0f;   // line weight (-1 = style default)
+  double scale = 1.0;     // values drawn times this (100: a share in %)
 };
 // Fetches `id` over plot::GetPlotQueryRange and draws it; returns the points drawn.
 int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesStyle& style = {});
@@ -59,6 +62,16 @@ struct ColumnAlign {
 // Pixels a plot with x tick labels loses on its right (half its last step label): narrow the
 // plots without tick labels above it by this much and their x axes line up with it.
 float x_labels_right_inset(const PanelContext& ctx);
+
+// y tick values for a short plot showing `range`: multiples of a 1-2-5 step, at least two
+// and at most max_labels (>= 2). False if the range is empty.
+bool nice_ticks(const plot::Range& range, int max_labels, std::vector<double>& out);
+
+// Rows for labels laid out along one line: label i spans [x0[i], x1[i]] (NaN: not shown);
+// each goes into the first row (0 = top) where it keeps `gap` from the label before it,
+// -1 if none of max_rows has room. Labels are taken in index order (events by step).
+// Returns the rows used.
+int stack_label_rows(const float* x0, const float* x1, int n, int max_rows, float gap, int* rows);
 
 // [SECTION] Legend above a plot and theme-aware colours (outside BeginPlot/EndPlot)
 

@@ -1,0 +1,106 @@
+// gui_test_collapse_sparsity.cpp: the collapse panel's small plots (issue 10, items 6-7)
+// and the sparsity panel (item 8), checked on what they draw.
+//   - every short plot gets at least two labelled y ticks (nice_ticks), whatever its range
+//   - event labels that would overlap go to rows of their own (stack_label_rows)
+//   - a run with a capacity limit plots its drop rate (the drop colour is on screen), one
+//     without does not, and expert choice plots its unrouted share
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "palette.h"
+#include "panel_common.h"
+#include "run_process.h"
+
+namespace moe {
+namespace {
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<uint8_t> rgba;
+};
+
+Image load_png(const std::string& path) {
+  Image im;
+  int n = 0;
+  if (unsigned char* d = stbi_load(path.c_str(), &im.w, &im.h, &n, 4)) {
+    im.rgba.assign(d, d + size_t(im.w) * size_t(im.h) * 4);
+    stbi_image_free(d);
+  }
+  return im;
+}
+
+// Pixels within `tol` (max channel difference) of c, in rows [y0, y1).
+int count_colour(const Image& im, ImU32 c, int tol = 24, int y0 = 0, int y1 = -1) {
+  if (y1 < 0) y1 = im.h;
+  const int r = int(c & 255), g = int((c >> 8) & 255), b = int((c >> 16) & 255);
+  int n = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = 0; x < im.w; ++x) {
+      const uint8_t* p = &im.rgba[(size_t(y) * size_t(im.w) + size_t(x)) * 4];
+      n += std::max({std::abs(p[0] - r), std::abs(p[1] - g), std::abs(p[2] - b)}) <= tol;
+    }
+  return n;
+}
+
+Image shot(const std::string& args, const std::string& name) {
+  const std::string png = ::testing::TempDir() + name;
+  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png + " 2>&1");
+  EXPECT_EQ(r.status, 0) << r.out;
+  return load_png(png);
+}
+
+TEST(CollapsePanel, EveryShortPlotGetsAtLeastTwoLabelledTicks) {
+  std::vector<double> t;
+  // The ranges the stack shows: dead experts (-0.5..8.5 locked), MaxVio and CV fits, drop %, a flat zero.
+  const plot::Range ranges[] = {{-0.52, 8.52}, {-0.15, 2.7}, {-0.06, 1.2}, {-2.0, 55.0}, {-0.006, 0.106}, {0.97, 1.0}, {-3.2, 64.2}};
+  for (const plot::Range& r : ranges)
+    for (int max_labels : {2, 3, 6}) {
+      ASSERT_TRUE(panel::nice_ticks(r, max_labels, t)) << r.min << ".." << r.max;
+      EXPECT_GE(t.size(), 2u) << r.min << ".." << r.max;
+      EXPECT_LE(int(t.size()), max_labels) << r.min << ".." << r.max;
+      for (double v : t) EXPECT_TRUE(v >= r.min - 1e-9 && v <= r.max + 1e-9) << v;
+    }
+  ASSERT_TRUE(panel::nice_ticks({-0.52, 8.52}, 2, t));
+  EXPECT_EQ(t, (std::vector<double>{0, 5})) << "the dead-experts plot at its shortest: 0 and 5";
+  ASSERT_TRUE(panel::nice_ticks({-0.15, 2.7}, 3, t));
+  EXPECT_EQ(t, (std::vector<double>{0, 1, 2}));
+  EXPECT_FALSE(panel::nice_ticks({1, 1}, 3, t)) << "an empty range has no ticks";
+}
+
+TEST(CollapsePanel, OverlappingEventLabelsAreStackedInRows) {
+  // α at 300 and k at 320 overlap; lr at 500 is clear of both; a fourth label overlapping all rows is left out.
+  const float x0[] = {100, 110, 300, 105, NAN};
+  const float x1[] = {160, 170, 350, 150, NAN};
+  int rows[5];
+  EXPECT_EQ(panel::stack_label_rows(x0, x1, 5, 3, 4.0f, rows), 3);
+  EXPECT_EQ(rows[0], 0);
+  EXPECT_EQ(rows[1], 1) << "overlaps the first: one row down";
+  EXPECT_EQ(rows[2], 0) << "clear of the others: back on the top row";
+  EXPECT_EQ(rows[3], 2);
+  EXPECT_EQ(rows[4], -1) << "not on screen";
+  EXPECT_EQ(panel::stack_label_rows(x0, x1, 4, 2, 4.0f, rows), 2);
+  EXPECT_EQ(rows[3], -1) << "no room in two rows";
+}
+
+TEST(CollapsePanel, PlotsTheDropRateWhenACapacityDropsTokensAndOnlyThen) {
+  const ImU32 drop = palette::series_colour(palette::Series::drop_rate, palette::Theme::light);
+  const ImU32 unrouted = palette::series_colour(palette::Series::unrouted, palette::Theme::light);
+  const std::string common = " --steps 400 --panel collapse --theme light --size 800x500";
+  const Image cap = shot("--preset capacity-drops" + common, "moescope_collapse_capacity.png");
+  const Image none = shot("--preset collapse" + common, "moescope_collapse_none.png");
+  const Image ec = shot("--preset expert-choice" + common, "moescope_collapse_ec.png");
+  ASSERT_EQ(cap.w, 800);
+  const int with = count_colour(cap, drop), without = count_colour(none, drop);
+  std::printf("[ collapse ] drop-rate colour: %d pixels with a capacity, %d without\n", with, without);
+  EXPECT_GT(with, 300) << "capacity factor 1: the drop-rate curve and its name";
+  EXPECT_LT(without * 5, with) << "no capacity limit: no drop-rate plot (a few antialiased pixels of other curves match)";
+  EXPECT_GT(count_colour(ec, unrouted), 300) << "expert choice: the unrouted share is plotted";
+}
+
+}  // namespace
+}  // namespace moe
