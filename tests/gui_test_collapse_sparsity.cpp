@@ -104,3 +104,64 @@ TEST(CollapsePanel, PlotsTheDropRateWhenACapacityDropsTokensAndOnlyThen) {
 
 }  // namespace
 }  // namespace moe
+
+namespace moe {
+namespace {
+
+TEST(SparsityPanel, ComparesActiveSharesWithBothUnofficialGpt4Figures) {
+  SparsityFigures sp;
+  sp.total_params = 34700;
+  sp.active_params = 5380;
+  int n = 0;
+  const panel::ShareRow* rows = panel::sparsity_rows(sp, &n);
+  ASSERT_EQ(n, 5);
+  EXPECT_STREQ(rows[1].name, "Mixtral 8x7B");
+  EXPECT_DOUBLE_EQ(rows[1].total, 46.7e9);
+  EXPECT_DOUBLE_EQ(rows[1].active, 12.9e9);
+  EXPECT_DOUBLE_EQ(rows[2].total, 671e9);
+  EXPECT_DOUBLE_EQ(rows[2].active, 37e9);
+  EXPECT_DOUBLE_EQ(rows[3].active / rows[3].total, 280e9 / 1.8e12) << "the ~280B-active reports";
+  EXPECT_NEAR(rows[4].active / rows[4].total, 0.02, 1e-12) << "the popular 'about 2% of 1.8T'";
+  EXPECT_TRUE(rows[3].unofficial && rows[4].unofficial);
+  EXPECT_FALSE(rows[1].unofficial || rows[2].unofficial);
+  EXPECT_NE(std::string(rows[3].name).find('*'), std::string::npos) << "marked in the window, not only in the tooltip";
+}
+
+// Lengths of the horizontal bars of colour c right of x_min, top to bottom (longest run per pixel row,
+// consecutive rows with a run of at least 2 px taken as one bar).
+std::vector<int> bar_lengths(const Image& im, ImU32 c, int x_min) {
+  const int r = int(c & 255), g = int((c >> 8) & 255), b = int((c >> 16) & 255);
+  std::vector<int> bars;
+  int current = 0;
+  for (int y = 0; y < im.h; ++y) {
+    int best = 0, run = 0;
+    for (int x = x_min; x < im.w; ++x) {
+      const uint8_t* p = &im.rgba[(size_t(y) * size_t(im.w) + size_t(x)) * 4];
+      run = std::max({std::abs(p[0] - r), std::abs(p[1] - g), std::abs(p[2] - b)}) <= 12 ? run + 1 : 0;
+      best = std::max(best, run);
+    }
+    if (best >= 2) {
+      current = std::max(current, best);
+    } else if (current > 0) {
+      bars.push_back(current);
+      current = 0;
+    }
+  }
+  return bars;
+}
+
+TEST(SparsityPanel, ActiveBarsAreLinearInTheShareNotLogInTheCount) {
+  const Image im = shot("--preset balanced --steps 50 --panel sparsity --theme light --size 800x500", "moescope_sparsity_linear.png");
+  ASSERT_EQ(im.w, 800);
+  const std::vector<int> bars = bar_lengths(im, palette::categorical(0, palette::Theme::light), im.w / 3);
+  ASSERT_EQ(bars.size(), 5u) << "this model, Mixtral, DeepSeek, GPT-4 reports, GPT-4 popular";
+  // Shares 12.9/46.7 = 27.6%, 37/671 = 5.5%, 280/1800 = 15.6%, 2%: pixel lengths in the same ratios.
+  const double mixtral = bars[1], deepseek = bars[2], gpt4 = bars[3], popular = bars[4];
+  EXPECT_NEAR(mixtral / gpt4, (12.9 / 46.7) / (280.0 / 1800.0), 0.12);
+  EXPECT_NEAR(deepseek / gpt4, (37.0 / 671.0) / (280.0 / 1800.0), 0.06);
+  EXPECT_NEAR(popular / gpt4, 0.02 / (280.0 / 1800.0), 0.05);
+  EXPECT_LT(gpt4, 0.25 * 400) << "GPT-4's active share is 16% of its track, not 91% of a log bar";
+}
+
+}  // namespace
+}  // namespace moe

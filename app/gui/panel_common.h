@@ -73,6 +73,17 @@ bool nice_ticks(const plot::Range& range, int max_labels, std::vector<double>& o
 // Returns the rows used.
 int stack_label_rows(const float* x0, const float* x1, int n, int max_rows, float gap, int* rows);
 
+// The sparsity panel's comparison, one row per model: this model, Mixtral 8x7B, DeepSeek-V3/R1,
+// and GPT-4 twice (the ~280B-active reports and the popular "about 2%" figure, both unofficial).
+struct ShareRow {
+  const char* name;        // "Mixtral 8x7B"
+  const char* short_name;  // when the name column would take more than 30% of the width
+  double total, active;    // parameters, and those one token uses
+  bool unofficial;         // never published by its maker (marked *)
+  const char* note;        // source, for the tooltip
+};
+ShareRow* sparsity_rows(const SparsityFigures& sp, int* count);  // static storage, refreshed by each call
+
 // [SECTION] Legend above a plot and theme-aware colours (outside BeginPlot/EndPlot)
 
 struct KeyItem {
