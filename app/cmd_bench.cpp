@@ -220,11 +220,14 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
                   "                             %.0f steps/s headless (%d thread%s): the window keeps %.0f%%\n",
                   w.window_steps_per_s, w.window_threads, w.window_threads == 1 ? "" : "s", w.frames_per_s, w.frame_ms, w.renderer.c_str(),
                   w.headless_steps_per_s, w.headless_threads, w.headless_threads == 1 ? "" : "s", 100 * share);
+      if (w.window_all_cores_steps_per_s > 0)
+        std::printf("                             (the window training on every core instead: %.0f steps/s, %.0f%%)\n",
+                    w.window_all_cores_steps_per_s, 100 * w.window_all_cores_steps_per_s / w.headless_steps_per_s);
       doc["window"] = {{"preset", "collapse"},           {"window_steps_per_s", w.window_steps_per_s},
                        {"headless_steps_per_s", w.headless_steps_per_s}, {"share", share},
                        {"frames_per_s", w.frames_per_s}, {"frame_ms", w.frame_ms},
                        {"window_threads", w.window_threads}, {"headless_threads", w.headless_threads},
-                       {"renderer", w.renderer}};
+                       {"renderer", w.renderer}, {"window_all_cores_steps_per_s", w.window_all_cores_steps_per_s}};
     }
   }
   if (!json_out.empty()) {

@@ -57,6 +57,7 @@ struct WindowSpeed {
   double window_steps_per_s = 0;    // the window's Session while it draws frames as the window does
   double frames_per_s = 0;          // frames drawn meanwhile
   double frame_ms = 0;              // median frame time
+  double window_all_cores_steps_per_s = 0;  // the same with threads = every core (0: not measured, the default is that)
   int headless_threads = 0, window_threads = 0;  // what threads = 0 became in each
   std::string renderer;             // GL_RENDERER
   std::string error;                // non-empty: not measured, and why
