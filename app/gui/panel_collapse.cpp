@@ -96,12 +96,13 @@ void collapse_banner(const PanelContext& ctx, int layer) {
                   worst, w.load_entropy, threshold, w.dead_experts, E, layer);
     banner(text, true);
   } else {
-    int len = std::snprintf(text, sizeof text, "No collapse: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead", m.load_entropy,
-                            threshold, m.dead_experts, E);
+    // Tokens lost to a capacity lead the line, so a narrow panel still shows them.
     const bool ec = snap.cfg.router == RouterKind::expert_choice;
     const double lost = ec ? m.unrouted : m.drop_rate;
-    if (lost > 0 && len > 0 && len < int(sizeof text))
-      std::snprintf(text + len, sizeof text - size_t(len), "; %.1f%% %s", 100 * lost, ec ? "unrouted" : "dropped");
+    char lost_text[64] = "";
+    if (lost > 0) std::snprintf(lost_text, sizeof lost_text, ", but %.1f%% %s", 100 * lost, ec ? "of tokens unrouted" : "of assignments dropped");
+    std::snprintf(text, sizeof text, "No collapse%s: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead", lost_text, m.load_entropy,
+                  threshold, m.dead_experts, E);
     banner(text, false);
   }
 }
