@@ -8,6 +8,8 @@
 //     two threads, and the step's useful FLOP/s as a fraction of it
 //   - the PyTorch peer (bench/torch_step.py on Debian's python3-torch) on the same step
 //   - determinism: parameters after 30 steps with 1 and 2 threads, bit for bit
+//   - the window's training speed on the collapse preset with default settings
+//     (threads = 0), against headless training in the same run (when built with the window)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -151,7 +153,7 @@ nlohmann::json torch_peer(int steps, int threads, std::string* why) {
 
 }  // namespace
 
-int cmd_bench(int steps, bool with_torch, const std::string& json_out) {
+int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpeedProbe window_probe) {
   const Config c2 = bench_config(2), c1 = bench_config(1);
   std::printf("moescope bench: teacher, d_model 64, E 16, k 2, h 256, batch 1024 tokens, 1 layer, Adam, float32\n");
   const StepTiming t1 = time_steps(c1, steps);
@@ -194,6 +196,26 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out) {
       doc["speedup_vs_torch_without_batch_drawing"] = model_tokens_per_s / tps;
       doc["torch"] = torch;
       doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
+    }
+  }
+  if (window_probe) {
+    const WindowSpeed w = window_probe("collapse", 4.0);
+    if (!w.error.empty()) {
+      std::printf("  window, collapse preset  : not measured: %s\n", w.error.c_str());
+    } else {
+      const double share = w.headless_steps_per_s > 0 ? w.window_steps_per_s / w.headless_steps_per_s : 0;
+      std::printf("  window, collapse preset  : %.0f steps/s training while it draws (%d thread%s, %.0f frames/s, median frame %.1f ms on %s)\n"
+                  "                             %.0f steps/s headless (%d thread%s): the window keeps %.0f%%\n",
+                  w.window_steps_per_s, w.window_threads, w.window_threads == 1 ? "" : "s", w.frames_per_s, w.frame_ms, w.renderer.c_str(),
+                  w.headless_steps_per_s, w.headless_threads, w.headless_threads == 1 ? "" : "s", 100 * share);
+      if (w.window_all_cores_steps_per_s > 0)
+        std::printf("                             (the window training on every core instead: %.0f steps/s, %.0f%%)\n",
+                    w.window_all_cores_steps_per_s, 100 * w.window_all_cores_steps_per_s / w.headless_steps_per_s);
+      doc["window"] = {{"preset", "collapse"},           {"window_steps_per_s", w.window_steps_per_s},
+                       {"headless_steps_per_s", w.headless_steps_per_s}, {"share", share},
+                       {"frames_per_s", w.frames_per_s}, {"frame_ms", w.frame_ms},
+                       {"window_threads", w.window_threads}, {"headless_threads", w.headless_threads},
+                       {"renderer", w.renderer}, {"window_all_cores_steps_per_s", w.window_all_cores_steps_per_s}};
     }
   }
   if (!json_out.empty()) {

@@ -49,7 +49,23 @@ struct SweepOptions {
 int cmd_sweep(const SweepOptions& opt);
 
 int cmd_presets();
-int cmd_bench(int steps, bool with_torch, const std::string& json_out);
+
+// The window's training speed with default settings against headless training, on one
+// preset, measured in one run by the GUI library (app/gui/shot.cpp); bench prints it.
+struct WindowSpeed {
+  double headless_steps_per_s = 0;  // a Trainer alone, threads = 0 as configured
+  double window_steps_per_s = 0;    // the window's Session while it draws frames as the window does
+  double frames_per_s = 0;          // frames drawn meanwhile
+  double frame_ms = 0;              // median frame time
+  double window_all_cores_steps_per_s = 0;  // the same with threads = every core (0: not measured, the default is that)
+  int headless_threads = 0, window_threads = 0;  // what threads = 0 became in each
+  std::string renderer;             // GL_RENDERER
+  std::string error;                // non-empty: not measured, and why
+};
+using WindowSpeedProbe = WindowSpeed (*)(const std::string& preset, double seconds);
+
+// window_probe: nullptr when the binary has no window (MOESCOPE_GUI=OFF).
+int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpeedProbe window_probe = nullptr);
 
 // Writes one CSV header / rows for per-step metrics (shared by run and the GUI's export).
 std::string metrics_csv_header(const Config& cfg);

@@ -99,7 +99,11 @@ int main(int argc, char** argv) {
   if (*c_trace) return moe::cmd_trace(trace);
   if (*c_sweep) return moe::cmd_sweep(sweep);
   if (*c_presets) return moe::cmd_presets();
+#ifdef MOESCOPE_HAVE_GUI
+  if (*c_bench) return moe::cmd_bench(bench_steps, !bench_no_torch, bench_json, &moe::measure_window_speed);
+#else
   if (*c_bench) return moe::cmd_bench(bench_steps, !bench_no_torch, bench_json);
+#endif
 #ifdef MOESCOPE_HAVE_GUI
   if (*c_shot) return moe::cmd_shot(shot);
   if (moe::display_available()) return moe::gui_main(gui);  // no --preset/--config: the last session's config

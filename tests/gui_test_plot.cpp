@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
+#include <tuple>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -732,9 +734,9 @@ TEST_F(PlotRender, LightThemeWith64SeriesKeepsEveryColourVisibleAndTheTooltipInC
   save("moescope_gui_light64.png", pixels());
 }
 
-TEST(Palette, SixtyFourExpertColoursStayPerceptuallyApartInBothThemes) {
+TEST(Palette, ClassicSixtyFourExpertColoursStayPerceptuallyApartInBothThemes) {
   for (palette::Theme theme : {palette::Theme::dark, palette::Theme::light}) {
-    const ImU32* c = palette::categorical_table(theme);
+    const ImU32* c = palette::categorical_table(theme, palette::Scheme::classic);
     const ImU32 bg = theme == palette::Theme::dark ? IM_COL32(24, 25, 31, 255) : IM_COL32(255, 255, 255, 255);
     float worst = 1e9f, worst_neighbour = 1e9f, worst_first8 = 1e9f;
     for (int i = 0; i < palette::kCategorical; ++i) {
@@ -747,12 +749,110 @@ TEST(Palette, SixtyFourExpertColoursStayPerceptuallyApartInBothThemes) {
       }
     }
     const char* name = theme == palette::Theme::dark ? "dark" : "light";
-    std::printf("[ palette  ] %s: min delta_e %.3f (all pairs), %.3f (neighbours), %.3f (first 8)\n", name, worst, worst_neighbour,
+    std::printf("[ palette  ] classic %s: min delta_e %.3f (all pairs), %.3f (neighbours), %.3f (first 8)\n", name, worst, worst_neighbour,
                 worst_first8);
     EXPECT_GE(worst, 0.06f) << name << ": every pair of the 64 colours at least ~3 just-noticeable differences apart";
     EXPECT_GE(worst_neighbour, 0.15f) << name << ": neighbouring expert indices clearly different";
     EXPECT_GE(worst_first8, 0.12f) << name << ": the first eight far apart";
-    EXPECT_EQ(palette::categorical(64 + 3, theme), c[3]) << "indices wrap";
+    EXPECT_EQ(palette::categorical(64 + 3, theme, palette::Scheme::classic), c[3]) << "indices wrap";
+  }
+}
+
+// Smallest OKLab distance between any two of colours[0..n) as a viewer with `vision` sees them.
+float closest_pair(const ImU32* colours, int n, palette::Vision vision, int* a = nullptr, int* b = nullptr) {
+  float worst = 1e9f;
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      const float d = palette::delta_e(palette::simulate(colours[i], vision), palette::simulate(colours[j], vision));
+      if (d < worst) {
+        worst = d;
+        if (a) *a = i, *b = j;
+      }
+    }
+  return worst;
+}
+
+TEST(Palette, SimulationMatchesMachado2009OnKnownColours) {
+  // Pure red seen by a protanope / deuteranope: the matrices' first column, linear → sRGB.
+  const ImU32 red = IM_COL32(255, 0, 0, 255);
+  const ImU32 p = palette::simulate(red, palette::Vision::protanopia);
+  const ImU32 d = palette::simulate(red, palette::Vision::deuteranopia);
+  // linear (0.152286, 0.114503, 0) -> sRGB bytes (109, 95, 0); deutan (0.367322, 0.280085, 0) -> (163, 144, 0)
+  EXPECT_NEAR(int(p & 255), 109, 1);
+  EXPECT_NEAR(int((p >> 8) & 255), 95, 1);
+  EXPECT_EQ(int((p >> 16) & 255), 0);
+  EXPECT_NEAR(int(d & 255), 163, 1);
+  EXPECT_NEAR(int((d >> 8) & 255), 144, 1);
+  EXPECT_EQ(palette::simulate(IM_COL32(128, 128, 128, 255), palette::Vision::deuteranopia) & 0xFFFFFFu, 0x808080u & 0xFFFFFFu)
+      << "greys stay grey (each matrix row sums to 1)";
+  EXPECT_EQ(palette::simulate(red, palette::Vision::normal), red);
+}
+
+TEST(Palette, FirstEightExpertColoursStayApartForColourBlindViewersInBothThemes) {
+  for (palette::Theme theme : {palette::Theme::dark, palette::Theme::light}) {
+    const char* name = theme == palette::Theme::dark ? "dark" : "light";
+    const ImU32* safe = palette::categorical_table(theme, palette::Scheme::colour_blind_safe);
+    const ImU32* classic = palette::categorical_table(theme, palette::Scheme::classic);
+    const ImU32 bg = theme == palette::Theme::dark ? IM_COL32(24, 25, 31, 255) : IM_COL32(255, 255, 255, 255);
+    for (auto [vision, vname, floor] : {std::tuple{palette::Vision::normal, "normal", 0.15f}, std::tuple{palette::Vision::deuteranopia, "deutan", 0.07f},
+                                        std::tuple{palette::Vision::protanopia, "protan", 0.07f},
+                                        std::tuple{palette::Vision::tritanopia, "tritan", 0.07f}}) {
+      int a = 0, b = 0;
+      const float d = closest_pair(safe, palette::kOkabeIto, vision, &a, &b);
+      std::printf("[ palette  ] %s, %s: closest of the first 8: %d and %d, delta_e %.3f (classic: %.3f)\n", name, vname, a, b, d,
+                  closest_pair(classic, 8, vision));
+      EXPECT_GE(d, floor) << name << ", " << vname << ": experts " << a << " and " << b << " collapse";
+      // Okabe-Ito's yellow is the one weak colour on white: 0.11 from it for a tritanope.
+      const float bg_floor = vision == palette::Vision::tritanopia ? 0.10f : 0.18f;
+      for (int i = 0; i < palette::kOkabeIto; ++i)
+        EXPECT_GT(palette::delta_e(palette::simulate(safe[i], vision), palette::simulate(bg, vision)), bg_floor)
+            << name << ", " << vname << ": expert " << i << " too close to the plot background";
+    }
+    // The defect this replaces: the classic 0 (blue) and 4 (violet) are one blue to a deuteranope.
+    EXPECT_LT(palette::delta_e(palette::simulate(classic[0], palette::Vision::deuteranopia), palette::simulate(classic[4], palette::Vision::deuteranopia)),
+              0.03f);
+    // Every prefix (E = 2..8) is as far apart as the whole eight, or further.
+    for (int n = 2; n <= palette::kOkabeIto; ++n)
+      EXPECT_GE(closest_pair(safe, n, palette::Vision::deuteranopia), closest_pair(safe, palette::kOkabeIto, palette::Vision::deuteranopia));
+    EXPECT_EQ(safe[0], IM_COL32(0xE6, 0x9F, 0x00, 255)) << "Okabe-Ito orange first";
+  }
+}
+
+TEST(Palette, SixtyFourColourBlindSafeColoursStayApartInEveryVisionAndTheme) {
+  for (palette::Theme theme : {palette::Theme::dark, palette::Theme::light}) {
+    const char* name = theme == palette::Theme::dark ? "dark" : "light";
+    const ImU32* c = palette::categorical_table(theme, palette::Scheme::colour_blind_safe);
+    std::set<ImU32> distinct(c, c + palette::kCategorical);
+    EXPECT_EQ(distinct.size(), size_t(palette::kCategorical)) << name << ": 64 different colours";
+    for (auto [vision, vname] : {std::pair{palette::Vision::normal, "normal"}, std::pair{palette::Vision::deuteranopia, "deutan"},
+                                 std::pair{palette::Vision::protanopia, "protan"}}) {
+      int a = 0, b = 0;
+      const float d = closest_pair(c, palette::kCategorical, vision, &a, &b);
+      const float d16 = closest_pair(c, 16, vision), d32 = closest_pair(c, 32, vision);
+      std::printf("[ palette  ] %s, %s: closest of the first 16 %.3f, 32 %.3f, all 64 %.3f (%d and %d)\n", name, vname, d16, d32, d, a, b);
+      EXPECT_GE(d16, 0.06f) << name << ", " << vname << ": 16 experts at least ~3 just-noticeable differences apart";
+      EXPECT_GE(d32, 0.035f) << name << ", " << vname;
+      // 64 hues cannot all be far apart for a dichromat (their colours span two dimensions, not three).
+      EXPECT_GE(d, 0.025f) << name << ", " << vname << ": experts " << a << " and " << b << " closer than ~1.2 just-noticeable differences";
+    }
+    EXPECT_EQ(palette::categorical(64 + 3, theme, palette::Scheme::colour_blind_safe), c[3]) << "indices wrap";
+  }
+  palette::set_scheme(palette::Scheme::classic);
+  EXPECT_EQ(palette::categorical(2), palette::categorical_table(palette::Theme::dark, palette::Scheme::classic)[2]) << "the default follows set_scheme";
+  palette::set_scheme(palette::Scheme::colour_blind_safe);
+  EXPECT_EQ(palette::categorical(2), IM_COL32(0x56, 0xB4, 0xE9, 255));
+}
+
+TEST(Palette, LossSeriesColoursStayApartForColourBlindViewers) {
+  using palette::Series;
+  for (palette::Theme theme : {palette::Theme::dark, palette::Theme::light}) {
+    const ImU32 c[6] = {palette::series_colour(Series::task_loss, theme), palette::series_colour(Series::balance_loss, theme),
+                        palette::series_colour(Series::z_loss, theme), palette::series_colour(Series::importance_loss, theme),
+                        palette::series_colour(Series::total_loss, theme), palette::series_colour(Series::accuracy, theme)};
+    for (palette::Vision v : {palette::Vision::normal, palette::Vision::deuteranopia, palette::Vision::protanopia, palette::Vision::tritanopia})
+      EXPECT_GE(closest_pair(c, 6, v), 0.07f) << "vision " << int(v);
+    EXPECT_GE(palette::delta_e(palette::simulate(c[0], palette::Vision::deuteranopia), palette::simulate(c[2], palette::Vision::deuteranopia)), 0.2f)
+        << "task and L_z: no longer one blue";
   }
 }
 

@@ -93,6 +93,12 @@ std::vector<ImU32> experts(int n, palette::Theme t = palette::Theme::dark) {
   return v;
 }
 
+std::vector<ImU32> series(std::initializer_list<palette::Series> list, palette::Theme t = palette::Theme::dark) {
+  std::vector<ImU32> v;
+  for (palette::Series s : list) v.push_back(palette::series_colour(s, t));
+  return v;
+}
+
 struct PanelCase {
   const char* panel;
   std::string source;          // preset, sets and steps
@@ -107,11 +113,15 @@ std::vector<PanelCase> cases() {
   const std::string balanced = "--preset balanced --steps 300";
   const std::string chars = "--preset chars-specialise --steps 400";
   const std::vector<ImU32> ends = {palette::colormap(0.0f), palette::colormap(1.0f)};
+  const std::vector<ImU32> loss_terms = {palette::series_colour(palette::Series::task_loss, palette::Theme::dark),
+                                         palette::series_colour(palette::Series::balance_loss, palette::Theme::dark),
+                                         palette::series_colour(palette::Series::z_loss, palette::Theme::dark),
+                                         palette::series_colour(palette::Series::total_loss, palette::Theme::dark)};
   return {
       {"load", balanced, experts(8), 7},
-      {"entropy", balanced, experts(2), 2},
-      {"collapse", "--preset collapse --steps 400", experts(3), 2},
-      {"losses", balanced, experts(4), 3},
+      {"entropy", balanced, series({palette::Series::router_entropy, palette::Series::load_entropy}), 2},
+      {"collapse", "--preset collapse --steps 400", series({palette::Series::dead_experts, palette::Series::max_vio, palette::Series::load_cv}), 3},
+      {"losses", balanced, loss_terms, 4},  // task, L_bal, L_z, total: Okabe-Ito hues, not the two blues task and L_z were
       {"this-step", balanced, experts(8), 7},
       {"gates", balanced, ends, 2},
       {"specialisation", chars, ends, 2},

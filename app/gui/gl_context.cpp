@@ -6,6 +6,7 @@
 // [SECTION] Read-back and PNG
 // [SECTION] Shaders
 #include "gl_context.h"
+#include "thread_pool.h"
 
 #include <epoxy/egl.h>
 #include <epoxy/gl.h>
@@ -305,7 +306,7 @@ void set_texture_nearest(unsigned texture) {
 int lower_software_renderer_priority() {
   DIR* dir = opendir("/proc/self/task");
   if (!dir) return 0;
-  int lowered = 0;
+  int lowered = 0, found = 0;
   while (const dirent* e = readdir(dir)) {
     if (e->d_name[0] == '.') continue;
     const std::string comm_path = std::string("/proc/self/task/") + e->d_name + "/comm";
@@ -317,8 +318,10 @@ int lower_software_renderer_priority() {
     if (std::strncmp(name, "llvmpipe", 8) != 0) continue;  // Mesa names its rasteriser threads llvmpipe-0, -1...
     const id_t tid = id_t(std::strtol(e->d_name, nullptr, 10));
     if (setpriority(PRIO_PROCESS, tid, kRendererNice) == 0) ++lowered;
+    ++found;
   }
   closedir(dir);
+  if (found > 0) set_auto_threads(std::max(1, hardware_threads() - 1));  // one core left to draw on
   return lowered;
 }
 

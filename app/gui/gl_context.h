@@ -74,8 +74,12 @@ void set_texture_nearest(unsigned texture);
 // +kRendererNice, Linux), so training keeps its speed while the window draws
 // and the renderer takes what the cores have left: measured on 2 cores, training
 // went from 84-89% to 97-101% of its speed without drawing, frame times
-// unchanged. Returns how many threads it lowered (0 on a hardware driver).
-// Call after the context is current.
+// unchanged. It also leaves the renderer a core: runs whose config says
+// threads = 0 (auto) train on cores − 1 threads from then on (set_auto_threads,
+// core/thread_pool.h; results are bit-identical for any thread count). On 2
+// cores a second training thread only fights the renderer: every job of a step
+// then waits for whichever thread the scheduler put aside. Returns how many
+// threads it lowered (0 on a hardware driver). Call after the context is current.
 constexpr int kRendererNice = 5;
 int lower_software_renderer_priority();
 

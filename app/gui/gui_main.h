@@ -36,5 +36,6 @@ bool display_available();                               // an X11 or Wayland dis
 int gui_main(const GuiOptions& opt);                    // exit status
 void add_shot_options(CLI::App* cmd, ShotOptions& opt); // --steps --out --size --scale --theme --panel --timing
 int cmd_shot(const ShotOptions& opt);                   // exit status (2 bad input)
+WindowSpeed measure_window_speed(const std::string& preset, double seconds);  // for `bench` (shot.cpp)
 
 }  // namespace moe

@@ -98,8 +98,10 @@ bool HeatmapGL::init(std::string* error) {
   GLint old_texture = 0;
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &old_texture);
   colormap_ = palette::create_colormap_texture();
-  categorical_[0] = palette::create_categorical_texture(palette::Theme::dark);
-  categorical_[1] = palette::create_categorical_texture(palette::Theme::light);
+  for (int s = 0; s < 2; ++s) {
+    categorical_[s][0] = palette::create_categorical_texture(palette::Theme::dark, palette::Scheme(s));
+    categorical_[s][1] = palette::create_categorical_texture(palette::Theme::light, palette::Scheme(s));
+  }
   glBindTexture(GL_TEXTURE_2D, GLuint(old_texture));
   if (glGetError() != GL_NO_ERROR) {
     if (error) *error = "HeatmapGL: GL error while creating the lookup textures";
@@ -122,8 +124,8 @@ void HeatmapGL::shutdown() {
   del_tex(cells_);
   del_tex(confidence_);
   del_tex(colormap_);
-  del_tex(categorical_[0]);
-  del_tex(categorical_[1]);
+  for (auto& per_scheme : categorical_)
+    for (unsigned& t : per_scheme) del_tex(t);
   if (fbo_) {
     GLuint f = fbo_;
     glDeleteFramebuffers(1, &f);
@@ -254,7 +256,7 @@ ImTextureID HeatmapGL::render_routing(const float* winner, const float* confiden
                                       int height) {
   IM_ASSERT(program_ && "HeatmapGL: call init() with a current GL context first");
   IM_ASSERT(winner && confidence && rows > 0 && cols > 0 && "HeatmapGL::render_routing: need non-empty matrices");
-  const unsigned lut = categorical_[theme == palette::Theme::dark ? 0 : 1];
+  const unsigned lut = categorical_[int(palette::current_scheme())][theme == palette::Theme::dark ? 0 : 1];
   if (same_as_last(1, lut, winner, confidence, rows, cols, 0.0f, 1.0f, width, height)) return texture();
   const SavedState saved;
   upload(cells_, cells_rows_, cells_cols_, winner, rows, cols);

@@ -72,7 +72,7 @@ class HeatmapGL {
   std::vector<float> last_a_, last_b_;  // the matrices of the last render
 
   unsigned program_ = 0, vao_ = 0, fbo_ = 0, target_ = 0;
-  unsigned cells_ = 0, confidence_ = 0, colormap_ = 0, categorical_[2] = {0, 0};
+  unsigned cells_ = 0, confidence_ = 0, colormap_ = 0, categorical_[2][2] = {};  // [scheme][theme]
   int cells_rows_ = 0, cells_cols_ = 0, conf_rows_ = 0, conf_cols_ = 0;
   int out_w_ = 0, out_h_ = 0;
   int loc_mode_ = -1, loc_cells_ = -1, loc_confidence_ = -1, loc_lut_ = -1, loc_range_ = -1, loc_min_brightness_ = -1,

@@ -19,9 +19,11 @@
 #include <cstdio>
 #include <thread>
 
+#include "config_io.h"
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
+#include "thread_pool.h"
 #include "window.h"
 
 namespace moe {
@@ -99,6 +101,92 @@ double percentile(std::vector<double> v, double q) {
 }
 
 }  // namespace
+
+// Headless first (nothing else in the process yet, so threads = 0 means every core), then
+// the window offscreen at 1600x1000, drawing as gui_main's loop does while training: a
+// frame when the training thread has published a new snapshot, at most 60 a second.
+WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
+  WindowSpeed r;
+  Config cfg;
+  if (std::string e = load_preset(preset, cfg); !e.empty()) {
+    r.error = e;
+    return r;
+  }
+  set_auto_threads(0);
+  {
+    std::string err;
+    auto tr = Trainer::create(cfg, &err);
+    if (!tr) {
+      r.error = err;
+      return r;
+    }
+    for (int i = 0; i < 50; ++i) tr->step();
+    int64_t n = 0;
+    const auto a = Clock::now();
+    while (std::chrono::duration<double>(Clock::now() - a).count() < seconds)
+      for (int i = 0; i < 20; ++i, ++n) tr->step();
+    r.headless_steps_per_s = double(n) / std::chrono::duration<double>(Clock::now() - a).count();
+    r.headless_threads = tr->model().pool().size();
+  }
+  const int w = 1600, h = 1000;
+  gui::OffscreenGL gl;
+  std::string err;
+  if (!gl.create(w, h, &err)) {
+    r.error = "cannot render offscreen: " + err;
+    return r;
+  }
+  r.renderer = gl.renderer();
+  gui::lower_software_renderer_priority();  // as gui_main does: may set auto threads to cores - 1
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::GetIO().LogFilename = nullptr;
+  gui::load_fonts(1.0f);
+  if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
+    ImGui::DestroyContext();
+    r.error = "the OpenGL 3.3 renderer failed to start";
+    return r;
+  }
+  plot::CreateContext();
+  // One window run of `seconds` on `run_cfg`: training steps/s, frames/s, median frame ms.
+  auto window_run = [&](const Config& run_cfg, double* fps, double* frame_ms) {
+    gui::MainWindow win(run_cfg, preset);
+    win.interactive = false;
+    if (!win.init_gl(&err)) std::fprintf(stderr, "moescope bench: GPU heatmaps off (%s)\n", err.c_str());
+    win.session().run_to(50);  // warm-up, as the headless trainer had
+    wait_idle(win.session(), 50, 60.0);
+    render_frame(win, nullptr, w, h, false);
+    const int64_t s0 = win.session().snapshot()->steps_done;
+    std::vector<double> frames;
+    const auto a = Clock::now();
+    win.session().play();
+    auto next_frame = Clock::now();
+    while (std::chrono::duration<double>(Clock::now() - a).count() < seconds) {
+      std::this_thread::sleep_until(next_frame);
+      next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+      if (win.has_new_snapshot()) frames.push_back(render_frame(win, nullptr, w, h, false));
+    }
+    win.session().pause();
+    wait_idle(win.session(), 0, 60.0);
+    const double el = std::chrono::duration<double>(Clock::now() - a).count();
+    if (fps) *fps = double(frames.size()) / el;
+    if (frame_ms) *frame_ms = percentile(frames, 0.5);
+    const double steps_per_s = double(win.session().snapshot()->steps_done - s0) / el;
+    win.shutdown_gl();
+    return steps_per_s;
+  };
+  r.window_steps_per_s = window_run(cfg, &r.frames_per_s, &r.frame_ms);
+  r.window_threads = auto_threads();
+  if (hardware_threads() > 1 && r.window_threads < hardware_threads()) {  // what the window did before: every core training
+    Config all = cfg;
+    all.threads = hardware_threads();
+    r.window_all_cores_steps_per_s = window_run(all, nullptr, nullptr);
+  }
+  plot::DestroyContext();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui::DestroyContext();
+  set_auto_threads(0);
+  return r;
+}
 
 void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_option("--steps", opt.steps, "Training steps before the shot (default: the config's steps)")

@@ -11,6 +11,7 @@
 namespace moe {
 
 enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
+enum Palette_ { Palette_ColourBlindSafe = 0, Palette_Classic };  // = palette::Scheme, for the View menu
 
 // One flag per panel of the list, all set.
 constexpr std::array<bool, kPanelCount> every_panel_shown() {
@@ -21,6 +22,7 @@ constexpr std::array<bool, kPanelCount> every_panel_shown() {
 
 struct UiState {
   bool light_theme = false;         // "report" theme for projectors and papers
+  int palette = Palette_ColourBlindSafe;  // expert colours: Okabe-Ito + glasbey-style, or the classic hues (palette::set_scheme)
   float ui_scale = 1.0f;            // font and spacing scale (monitor content scale × user zoom)
   int layer = 0;                    // MoE layer shown by per-layer panels
   float ema = 0.0f;                 // EMA smoothing of time plots, 0 = raw, up to 0.999

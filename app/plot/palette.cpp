@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace moe::palette {
 
@@ -94,7 +96,8 @@ ImU32 with_alpha(ImU32 colour, float alpha) {
 }
 
 // [SECTION] Categorical
-// Indices 0..11 were hand-tuned in OKLCH for a dark background and ordered so
+//
+// Scheme::classic. Indices 0..11 were hand-tuned in OKLCH for a dark background and ordered so
 // the first eight alone are far apart: blue, orange, green, red, violet,
 // yellow, teal, pink, then brown, lime, magenta, sky. Indices 12..63 vary those
 // in lightness, chroma and hue: they were picked one by one, each the candidate
@@ -104,8 +107,28 @@ ImU32 with_alpha(ImU32 colour, float alpha) {
 // colour is the dark one with OKLab lightness lowered by 0.20, chroma clipped
 // to the sRGB gamut), so expert e keeps its hue when the theme changes.
 // Result: every pair differs by delta_e >= 0.062 (about 3 just-noticeable
-// differences), neighbouring indices by >= 0.17. The tables are written out,
-// not computed, so they can never drift between builds.
+// differences), neighbouring indices by >= 0.17. But under a deuteranopia
+// simulation experts 0 and 4 are 0.019 apart (one blue), so it is not the default.
+//
+// Scheme::colour_blind_safe. Experts 0..7 are Okabe & Ito's "Color Universal
+// Design" set (2008), made to stay apart for the common colour blindnesses.
+// Their order makes every prefix (E = 2, 3, ...) as far apart as it can be (the
+// smallest OKLab distance under normal, deutan and protan vision, searched over
+// every order): orange, blue, sky blue, vermillion, bluish green, reddish purple,
+// then black (white on the dark theme, where black would vanish) and yellow last
+// (the faintest on white). Smallest pair distance of the eight, simulated:
+// normal 0.156, deuteranopia 0.076, protanopia 0.096, tritanopia 0.085 (the
+// classic eight: 0.132, 0.019, 0.050, 0.044). Experts 8..63 extend it
+// glasbey-style (Glasbey, van der Heijden et al. 2007): picked one at a time from
+// an OKLCH grid (L 0.57..0.90 in steps of 0.03, chroma 0.04..0.16 in steps of
+// 0.04, hue every 5 degrees), each the candidate whose smallest OKLab distance to
+// every colour already chosen, Okabe-Ito included, is largest, as seen with
+// normal, deutan and protan vision and in both themes at once (the light theme's
+// colour is the dark one with lightness lowered by 0.22, chroma clipped to the
+// gamut). Result, in every one of those visions and both themes: the first 16
+// at least 0.065 apart, all 64 at least 0.027 (64 colours cannot all be far
+// apart for a dichromat, whose colours span two dimensions). The search is
+// deterministic and runs once, on first use (a few milliseconds).
 
 namespace {
 
@@ -135,6 +158,10 @@ constexpr uint32_t kLightHex[kCategorical] = {
     0x59508F, 0x007338, 0xB35AB1, 0x00593E, 0x6F9199, 0x6A1B63, 0x91856B, 0x87175D,  // 56..63
 };
 
+// Okabe-Ito in the order above; the themes differ only in black / white.
+constexpr uint32_t kOkabeItoDark[kOkabeIto] = {0xE69F00, 0x0072B2, 0x56B4E9, 0xD55E00, 0x009E73, 0xCC79A7, 0xFFFFFF, 0xF0E442};
+constexpr uint32_t kOkabeItoLight[kOkabeIto] = {0xE69F00, 0x0072B2, 0x56B4E9, 0xD55E00, 0x009E73, 0xCC79A7, 0x000000, 0xF0E442};
+
 template <size_t N>
 std::array<ImU32, N> to_table(const uint32_t (&hex)[N]) {
   std::array<ImU32, N> table{};
@@ -142,17 +169,99 @@ std::array<ImU32, N> to_table(const uint32_t (&hex)[N]) {
   return table;
 }
 
-}  // namespace
+using Table = std::array<ImU32, kCategorical>;
+struct TablePair {
+  Table dark, light;
+};
 
-const ImU32* categorical_table(Theme theme) {
-  static const std::array<ImU32, kCategorical> dark = to_table(kDarkHex);
-  static const std::array<ImU32, kCategorical> light = to_table(kLightHex);
-  return theme == Theme::dark ? dark.data() : light.data();
+// The glasbey-style extension (see above): both themes' tables, Okabe-Ito first.
+TablePair build_colour_blind_safe() {
+  TablePair t{};
+  for (int i = 0; i < kOkabeIto; ++i) t.dark[size_t(i)] = rgb(kOkabeItoDark[i]), t.light[size_t(i)] = rgb(kOkabeItoLight[i]);
+  constexpr Vision kSeen[3] = {Vision::normal, Vision::deuteranopia, Vision::protanopia};
+  struct Candidate {
+    ImU32 colour[2];  // dark, light theme
+    OkLab seen[2][3];  // [theme][vision]
+    float nearest = 1e9f;  // smallest distance to the colours chosen so far
+  };
+  auto seen_as = [&](ImU32 c, int v) { return to_oklab(simulate(c, kSeen[v])); };
+  auto dist = [](const OkLab& p, const OkLab& q) { return std::sqrt((p.L - q.L) * (p.L - q.L) + (p.a - q.a) * (p.a - q.a) + (p.b - q.b) * (p.b - q.b)); };
+  std::vector<Candidate> cands;
+  for (int li = 0; li <= 11; ++li)
+    for (float C : {0.04f, 0.08f, 0.12f, 0.16f})
+      for (int h = 0; h < 360; h += 5) {
+        const float L = 0.57f + 0.03f * float(li);
+        Candidate c;
+        c.colour[0] = from_oklch(L, C, float(h));
+        c.colour[1] = from_oklch(L - 0.22f, C, float(h));
+        for (int th = 0; th < 2; ++th)
+          for (int v = 0; v < 3; ++v) c.seen[th][v] = seen_as(c.colour[th], v);
+        cands.push_back(c);
+      }
+  auto take = [&](ImU32 dark, ImU32 light) {  // lowers every candidate's `nearest` by the new colour
+    OkLab seen[2][3];
+    for (int v = 0; v < 3; ++v) seen[0][v] = seen_as(dark, v), seen[1][v] = seen_as(light, v);
+    for (Candidate& c : cands)
+      for (int th = 0; th < 2; ++th)
+        for (int v = 0; v < 3; ++v) c.nearest = std::min(c.nearest, dist(c.seen[th][v], seen[th][v]));
+  };
+  for (int i = 0; i < kOkabeIto; ++i) take(t.dark[size_t(i)], t.light[size_t(i)]);
+  for (int i = kOkabeIto; i < kCategorical; ++i) {
+    size_t best = 0;
+    for (size_t j = 1; j < cands.size(); ++j)
+      if (cands[j].nearest > cands[best].nearest) best = j;
+    t.dark[size_t(i)] = cands[best].colour[0];
+    t.light[size_t(i)] = cands[best].colour[1];
+    take(t.dark[size_t(i)], t.light[size_t(i)]);
+  }
+  return t;
 }
 
-ImU32 categorical(int index, Theme theme) {
+std::atomic<int> g_scheme{int(Scheme::colour_blind_safe)};
+
+}  // namespace
+
+void set_scheme(Scheme scheme) { g_scheme.store(int(scheme), std::memory_order_relaxed); }
+Scheme current_scheme() { return Scheme(g_scheme.load(std::memory_order_relaxed)); }
+
+const ImU32* categorical_table(Theme theme, Scheme scheme) {
+  static const Table dark = to_table(kDarkHex);
+  static const Table light = to_table(kLightHex);
+  static const TablePair safe = build_colour_blind_safe();
+  if (scheme == Scheme::classic) return theme == Theme::dark ? dark.data() : light.data();
+  return theme == Theme::dark ? safe.dark.data() : safe.light.data();
+}
+
+ImU32 categorical(int index, Theme theme, Scheme scheme) {
   const int i = ((index % kCategorical) + kCategorical) % kCategorical;
-  return categorical_table(theme)[i];
+  return categorical_table(theme, scheme)[i];
+}
+
+ImU32 series_colour(Series series, Theme theme) {
+  // In Series order: task, balance, z, importance, total, accuracy; router and load entropy;
+  // dead experts, MaxVio, load CV, drop rate, unrouted (each collapse signal has a plot of its own).
+  static constexpr uint32_t kDark[] = {0x56B4E9, 0xE69F00, 0xD55E00, 0x009E73, 0xEBECF2, 0xCC79A7, 0x56B4E9,
+                                       0xE69F00, 0xD55E00, 0xE69F00, 0x56B4E9, 0xCC79A7, 0x009E73};
+  static constexpr uint32_t kLight[] = {0x0072B2, 0xE69F00, 0xD55E00, 0x009E73, 0x1E1F26, 0xCC79A7, 0x0072B2,
+                                        0xE69F00, 0xD55E00, 0xE69F00, 0x0072B2, 0xCC79A7, 0x009E73};
+  static_assert(std::size(kDark) == size_t(Series::unrouted) + 1 && std::size(kLight) == std::size(kDark));
+  return rgb((theme == Theme::dark ? kDark : kLight)[int(series)]);
+}
+
+// Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation
+// of color vision deficiency", severity 1.0 matrices, on linear sRGB.
+ImU32 simulate(ImU32 colour, Vision vision) {
+  static constexpr float kM[4][9] = {
+      {1, 0, 0, 0, 1, 0, 0, 0, 1},
+      {0.152286f, 1.052583f, -0.204868f, 0.114503f, 0.786281f, 0.099216f, -0.003882f, -0.048116f, 1.051998f},  // protanopia
+      {0.367322f, 0.860646f, -0.227968f, 0.280085f, 0.672501f, 0.047413f, -0.011820f, 0.042940f, 0.968881f},   // deuteranopia
+      {1.255528f, -0.076749f, -0.178779f, -0.078411f, 0.930809f, 0.147602f, 0.004733f, 0.691367f, 0.303900f},  // tritanopia
+  };
+  const float* m = kM[int(vision)];
+  auto channel = [&](int shift) { return srgb_to_linear(float((colour >> shift) & 0xFF) / 255.0f); };
+  const float r = channel(0), g = channel(8), b = channel(16);
+  return pack({m[0] * r + m[1] * g + m[2] * b, m[3] * r + m[4] * g + m[5] * b, m[6] * r + m[7] * g + m[8] * b}) |
+         (colour & 0xFF000000u);
 }
 
 // [SECTION] Sequential colormap
@@ -241,8 +350,8 @@ unsigned make_texture_1d_row(const ImU32* texels, int n, GLint filter) {
 
 unsigned create_colormap_texture() { return make_texture_1d_row(colormap_texels(), kColormapTexels, GL_LINEAR); }
 
-unsigned create_categorical_texture(Theme theme) {
-  return make_texture_1d_row(categorical_table(theme), kCategorical, GL_NEAREST);
+unsigned create_categorical_texture(Theme theme, Scheme scheme) {
+  return make_texture_1d_row(categorical_table(theme, scheme), kCategorical, GL_NEAREST);
 }
 
 }  // namespace moe::palette

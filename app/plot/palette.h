@@ -1,11 +1,15 @@
 // palette.h: moescope's colours for data.
 //
 //   categorical  64 stable colours, one per expert (expert e is the same hue in
-//                every plot and both themes); the first 12 are hand-tuned, the
-//                rest are lightness/chroma/hue variants of them, ordered so that
-//                neighbouring indices differ in hue. One table per theme: the
-//                dark theme's colours are light enough for a dark plot
-//                background, the light theme's dark enough for a white one.
+//                every plot and both themes), in two schemes:
+//                  colour_blind_safe (default): Okabe & Ito's 8 colours for
+//                    experts 0-7, chosen to stay apart for protan, deutan and
+//                    tritan viewers; experts 8-63 a glasbey-style set generated
+//                    to stay apart under the same simulations (palette.cpp)
+//                  classic: the earlier hand-tuned hues (blue, orange, green,
+//                    red...), brighter but confusable under colour blindness
+//   simulate     how a colour looks to a dichromat (Machado, Oliveira &
+//                Fernandes 2009, severity 1), for checks and tests.
 //   colormap     a perceptual sequential map (dark violet -> blue -> teal ->
 //                green -> yellow, lightness rising linearly in OKLab), as a
 //                function of t in [0,1] and as a 256-texel GL texture.
@@ -21,12 +25,29 @@
 namespace moe::palette {
 
 enum class Theme { dark, light };  // background the colours must stand out from
+enum class Scheme { colour_blind_safe, classic };  // which categorical colours (View menu)
 
 constexpr int kCategorical = 64;  // distinct categorical colours; indices wrap beyond
+constexpr int kOkabeIto = 8;      // colours 0..7 of colour_blind_safe are Okabe & Ito's
 
-ImU32 categorical(int index, Theme theme = Theme::dark);  // colour of expert/series `index`
-const ImU32* categorical_table(Theme theme);               // all kCategorical colours, in index order
-ImU32 with_alpha(ImU32 colour, float alpha);               // same colour, alpha in [0,1]
+// The scheme the window shows (set from UiState::palette each frame); plots that pick
+// colours themselves (plot::PlotLine without a style) follow it through the default argument.
+void set_scheme(Scheme scheme);
+Scheme current_scheme();
+
+ImU32 categorical(int index, Theme theme = Theme::dark, Scheme scheme = current_scheme());  // colour of expert/series `index`
+const ImU32* categorical_table(Theme theme, Scheme scheme = current_scheme());            // all kCategorical colours, in index order
+ImU32 with_alpha(ImU32 colour, float alpha);
+
+// Colours of series that are not per expert, one Okabe-Ito hue per meaning, so they stay
+// apart for colour-blind viewers too (the dark theme lifts blue to sky blue and swaps black
+// for near-white, so every line reads on its background).
+enum class Series {
+  task_loss, balance_loss, z_loss, importance_loss, total_loss, accuracy,  // losses panel
+  router_entropy, load_entropy,                                            // entropy panel
+  dead_experts, max_vio, load_cv, drop_rate, unrouted,                     // collapse panel
+};
+ImU32 series_colour(Series series, Theme theme);               // same colour, alpha in [0,1]
 
 ImU32 colormap(float t);             // sequential map at t (clamped to [0,1]; NaN -> transparent)
 const ImU32* colormap_texels();      // 256 RGBA8 texels, texel i = colormap(i / 255)
@@ -34,7 +55,7 @@ constexpr int kColormapTexels = 256;
 
 // GL textures (need a current GL 3.3 context; the caller glDeleteTextures them).
 unsigned create_colormap_texture();            // 256x1 RGBA8, linear filtering, clamped
-unsigned create_categorical_texture(Theme t);  // 64x1 RGBA8, nearest filtering (texel e = expert e)
+unsigned create_categorical_texture(Theme t, Scheme s);  // 64x1 RGBA8, nearest filtering (texel e = expert e)
 
 // Perceptual distance helpers.
 struct OkLab {
@@ -43,5 +64,10 @@ struct OkLab {
 OkLab to_oklab(ImU32 colour);       // sRGB (alpha ignored) -> OKLab
 ImU32 from_oklab(OkLab lab);        // OKLab -> sRGB, chroma reduced until inside the gamut
 float delta_e(ImU32 a, ImU32 b);    // Euclidean distance in OKLab
+
+// Colour vision deficiency simulation: Machado et al. 2009's matrices (severity 1,
+// i.e. dichromacy) applied to linear sRGB, clipped to the gamut.
+enum class Vision { normal, protanopia, deuteranopia, tritanopia };
+ImU32 simulate(ImU32 colour, Vision vision);
 
 }  // namespace moe::palette

@@ -6,7 +6,12 @@
 //   dead experts  experts that took no token in the last W steps (0..E)
 //   MaxVio        max_i n_i / mean_j n_j − 1: 0 balanced, E/k − 1 all tokens on the same k
 //   load CV       std(f) / mean(f): 0 balanced, sqrt(E/k − 1) all tokens on the same k
+//   dropped       where tokens can be dropped (a capacity factor, or expert choice): the
+//                 share of assignments over capacity, and for expert choice the share of
+//                 tokens no expert took (unrouted), in %
 // The dashed line in each is that total collapse (drawn only when the view reaches it).
+// The banner also says what share of tokens the last step dropped, so a green
+// "No collapse" never hides a capacity that throws tokens away.
 // A red banner names the collapse while the latest load entropy is below
 // ui.collapse_alert (slider), in the shown layer or any other.
 //
@@ -27,10 +32,10 @@ namespace moe {
 
 namespace {
 
-ImU32 series_colour(int k) {
-  static const ImU32 dark[3] = {IM_COL32(255, 110, 110, 255), IM_COL32(255, 180, 70, 255), IM_COL32(120, 200, 255, 255)};
-  static const ImU32 light[3] = {IM_COL32(200, 30, 40, 255), IM_COL32(200, 110, 0, 255), IM_COL32(20, 100, 190, 255)};
-  return (panel::theme() == palette::Theme::light ? light : dark)[k];
+ImU32 series_colour(int k) {  // Okabe-Ito hues (palette::series_colour), in Metric order
+  static constexpr palette::Series kSeries[] = {palette::Series::dead_experts, palette::Series::max_vio, palette::Series::load_cv,
+                                                palette::Series::drop_rate};
+  return palette::series_colour(kSeries[k], panel::theme());
 }
 
 // [SECTION] Banner
@@ -91,53 +96,55 @@ void collapse_banner(const PanelContext& ctx, int layer) {
                   worst, w.load_entropy, threshold, w.dead_experts, E, layer);
     banner(text, true);
   } else {
-    std::snprintf(text, sizeof text, "No collapse: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead", m.load_entropy, threshold,
-                  m.dead_experts, E);
+    // Tokens lost to a capacity lead the line, so a narrow panel still shows them.
+    const bool ec = snap.cfg.router == RouterKind::expert_choice;
+    const double lost = ec ? m.unrouted : m.drop_rate;
+    char lost_text[64] = "";
+    if (lost > 0) std::snprintf(lost_text, sizeof lost_text, ", but %.1f%% %s", 100 * lost, ec ? "of tokens unrouted" : "of assignments dropped");
+    std::snprintf(text, sizeof text, "No collapse%s: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead", lost_text, m.load_entropy,
+                  threshold, m.dead_experts, E);
     banner(text, false);
   }
 }
 
 // [SECTION] Plots
+//
+// A stack of small plots on one step axis. Each is named by a horizontal label in a
+// column to its left (rotated labels ran into each other on plots this short), with its
+// definition as a tooltip; its y axis keeps at least two labelled ticks; the plots draw
+// event lines only, and the events' labels sit in a strip above the stack, a row lower
+// where they would overlap (they used to pile up on the curves).
 
-// A name and definition in a corner of the plot (the plots are too small for titles
-// above them): the longest of `variants` that takes at most 3/4 of the width, none if even
-// the shortest does not fit (the y label still names the plot). Top-left, unless an
-// event's label sits there; then top-right, then bottom-left.
-void corner_note(const char* const* variants, int count, const std::vector<Event>& events) {
-  const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
-  if (size.y < ImGui::GetFontSize() * 2.5f) return;
-  const char* text = nullptr;
-  for (int i = 0; i < count && !text; ++i)
-    if (variants[i][0] && ImGui::CalcTextSize(variants[i]).x <= size.x * 0.75f) text = variants[i];
-  if (!text) return;
-  const ImVec2 ts = ImGui::CalcTextSize(text);
-  // Pixel spans of the event labels along the top edge (as plot::PlotVLines places them).
-  std::vector<std::pair<float, float>> spans;
-  for (const Event& e : events) {
-    const float x = plot::PlotToPixels({double(e.step), 0.0}).x;
-    if (x < pos.x - 1 || x > pos.x + size.x + 1) continue;
-    const float w = ImGui::CalcTextSize(e.label().c_str()).x;
-    const float tx = plot::GetMarkerLabelX(double(e.step), w);
-    spans.push_back({tx - 4, tx + w + 4});
+enum Metric { Dead = 0, MaxVio, LoadCv, Dropped, kMetrics };
+
+struct Layout {
+  float label_w = 0;             // the name column
+  float data_x0 = 0, data_x1 = 0;  // data area of the plots this frame (screen x), for the event strip
+  plot::Range steps{0, 1};             // their step range
+  bool have_mapping = false;
+};
+
+// The name column: each metric's name (and, for drops, the key of its two lines) in its colour.
+struct NameLine {
+  const char* text;
+  ImU32 colour;
+};
+
+void draw_names(const ImVec2& row_min, float row_h, const NameLine* lines, int n, const char* tooltip) {
+  const float F = ImGui::GetFontSize();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float total = float(n) * F * 1.15f;
+  float y = std::round(row_min.y + (row_h - total) * 0.5f);
+  float widest = 0;
+  for (int i = 0; i < n; ++i) {
+    const float sw = F * 0.8f;
+    dl->AddLine(ImVec2(row_min.x, y + F * 0.55f), ImVec2(row_min.x + sw, y + F * 0.55f), lines[i].colour, 3.0f);
+    dl->AddText(ImVec2(row_min.x + sw + F * 0.3f, y), plot::GetStyle().text, lines[i].text);
+    widest = std::max(widest, sw + F * 0.3f + ImGui::CalcTextSize(lines[i].text).x);
+    y += F * 1.15f;
   }
-  auto clear_of_labels = [&](float x0, float x1) {
-    for (const auto& [a, b] : spans)
-      if (a < x1 && b > x0) return false;
-    return true;
-  };
-  ImVec2 at(pos.x + 6, pos.y + 4);
-  if (!clear_of_labels(at.x - 3, at.x + ts.x + 3)) {
-    const float right = pos.x + size.x - 6 - ts.x;
-    if (clear_of_labels(right - 3, right + ts.x + 3))
-      at.x = right;
-    else
-      at.y = pos.y + size.y - ts.y - 4;  // the bottom edge has no labels
-  }
-  ImDrawList* dl = plot::GetPlotDrawList();
-  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
-  dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), plot::GetStyle().marker_text_bg, 2.0f);
-  dl->AddText(at, plot::GetStyle().text, text);
-  dl->PopClipRect();
+  if (tooltip && ImGui::IsMouseHoveringRect(ImVec2(row_min.x, row_min.y), ImVec2(row_min.x + widest, row_min.y + row_h)))
+    ImGui::SetTooltip("%s", tooltip);
 }
 
 // The worst case as a faint dashed line, only when the view reaches it (it never drives the fit).
@@ -146,64 +153,161 @@ void worst_case_line(const char* item, double y) {
   plot::PlotHLine(item, y, plot::ItemFlags_Dashed | plot::ItemFlags_NoLegend | plot::ItemFlags_NoFit);
 }
 
-enum Metric { Dead = 0, MaxVio, LoadCv };
+// Labelled y ticks left of a data area at pos/size showing `yr`: multiples of a 1-2-5 step,
+// at least two and as many as fit a line of text apart.
+void y_ticks(const plot::Range& yr, const ImVec2& pos, const ImVec2& size, const char* fmt) {
+  const float F = ImGui::GetFontSize();
+  const double R = yr.size();
+  if (!(R > 0) || size.y <= 0) return;
+  const int max_labels = std::max(2, int(size.y / (F * 1.05f)) + 1);
+  std::vector<double> ticks;
+  if (!panel::nice_ticks(yr, max_labels, ticks)) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const plot::Style& st = plot::GetStyle();
+  for (double v : ticks) {
+    const float y = std::round(pos.y + size.y - float((v - yr.min) / R) * size.y);
+    char text[32];
+    std::snprintf(text, sizeof text, fmt, std::abs(v) < 1e-12 * R ? 0.0 : v);
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    dl->AddLine(ImVec2(pos.x - 4, y + 0.5f), ImVec2(pos.x, y + 0.5f), st.plot_border, 1.0f);
+    dl->AddText(ImVec2(std::round(pos.x - 6 - ts.x), std::round(std::clamp(y - ts.y * 0.5f, pos.y - ts.y * 0.5f, pos.y + size.y - ts.y * 0.5f))),
+                st.tick_text, text);
+  }
+}
 
-void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int E, ImVec2 size, bool bottom) {
-  static panel::ColumnAlign align;  // the three data areas start at the same x
-  size.x = align.begin(metric, size.x);
-  static const char* const kIds[3] = {"##dead", "##maxvio", "##loadcv"};
-  static const char* const kYLabels[3] = {"experts", "MaxVio", "load CV"};
-  const plot::AxisFlags y_flags = metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit;
-  if (!panel::begin_time_plot(ctx, kIds[metric], size, kYLabels[metric], y_flags, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
-    return;
-  if (!bottom) plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_NoTickLabels);  // shares the bottom plot's axis
+// One small plot and its name. `size` includes the name column.
+void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds& L, int E, ImVec2 size, bool bottom, Layout& layout) {
+  static panel::ColumnAlign align;  // the data areas start at the same x
+  const ImVec2 row_min = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(row_min.x + layout.label_w, row_min.y));
+  size.x = align.begin(metric, size.x - layout.label_w);
+  static const char* const kIds[kMetrics] = {"##dead", "##maxvio", "##loadcv", "##dropped"};
+  // The y tick labels are ours (y_ticks): the plot layer keeps ticks 30 px apart, which
+  // left only "0" on plots this short.
+  const plot::AxisFlags y_flags = (metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) | plot::AxisFlags_NoTickLabels;
+  if (!panel::begin_time_plot(ctx, kIds[metric], size, nullptr, y_flags, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) return;
+  // The stack shares the bottom plot's step ticks; no "step" label under them (the panel's plots are all over steps).
+  plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | (bottom ? 0 : plot::AxisFlags_NoTickLabels));
   if (metric == Dead) {
     const double pad = 0.04 * E + 0.2;  // keeps 0 and E off the frame
     plot::SetupAxisLimits(plot::Axis_Y, -pad, double(E) + pad, ImGuiCond_Always);
   }
   align.record(metric);
-  char notes[3][128] = {"", "", ""};  // longest first
+  panel::SeriesStyle st;
+  st.colour = series_colour(metric);
+  st.weight = 2.0f;
+  // Total collapse: every token on the same k experts (k distinct per token), so
+  // E − k dead, MaxVio = E/k − 1 and CV = sqrt(E/k − 1) (f = 1/k on k experts, 0 elsewhere).
+  const int k = std::clamp(ctx.snap.cfg.active_k(), 1, E);
+  const double ratio = double(E) / double(k) - 1;
+  char tip[320];
+  NameLine names[2] = {};
+  int n_names = 1;
   int drawn = 0;
-  if (L) {
-    panel::SeriesStyle st;
-    st.colour = series_colour(metric);
-    st.weight = 2.0f;
-    // Total collapse: every token on the same k experts (k distinct per token), so
-    // E − k dead, MaxVio = E/k − 1 and CV = sqrt(E/k − 1) (f = 1/k on k experts, 0 elsewhere).
-    const int k = std::clamp(ctx.snap.cfg.active_k(), 1, E);
-    const double ratio = double(E) / double(k) - 1;
-    switch (metric) {
-      case Dead:
-        std::snprintf(notes[0], sizeof notes[0], "dead experts (no token in %d steps), of %d   (total collapse: %d)", ctx.snap.cfg.dead_window,
-                      E, E - k);
-        std::snprintf(notes[1], sizeof notes[1], "dead experts (no token in %d steps), of %d", ctx.snap.cfg.dead_window, E);
-        std::snprintf(notes[2], sizeof notes[2], "dead experts, of %d", E);
-        st.band = false;  // a count that only steps: its bucket range adds nothing
-        drawn = panel::plot_series(ctx, "dead experts", L->dead_experts, st);
-        worst_case_line("total collapse", double(E - k));
-        break;
-      case MaxVio:
-        std::snprintf(notes[0], sizeof notes[0], "MaxVio = max n / mean n \xE2\x88\x92 1   (total collapse: %.3g)", ratio);
-        std::snprintf(notes[1], sizeof notes[1], "MaxVio = max n / mean n \xE2\x88\x92 1");
-        std::snprintf(notes[2], sizeof notes[2], "MaxVio");
-        drawn = panel::plot_series(ctx, "MaxVio", L->max_vio, st);
-        worst_case_line("total collapse", ratio);
-        break;
-      case LoadCv:
-        std::snprintf(notes[0], sizeof notes[0], "load CV = std(f) / mean(f)   (total collapse: %.2g)", std::sqrt(ratio));
-        std::snprintf(notes[1], sizeof notes[1], "load CV = std(f) / mean(f)");
-        std::snprintf(notes[2], sizeof notes[2], "load CV");
-        drawn = panel::plot_series(ctx, "load CV", L->load_cv, st);
-        worst_case_line("total collapse", std::sqrt(ratio));
-        break;
+  switch (metric) {
+    case Dead:
+      names[0] = {"dead experts", st.colour};
+      std::snprintf(tip, sizeof tip, "Dead experts: of the %d experts, those that took no token in the last %d steps.\n"
+                    "Dashed: total collapse (every token on the same %d), %d dead.", E, ctx.snap.cfg.dead_window, k, E - k);
+      st.band = false;  // a count that only steps: its bucket range adds nothing
+      drawn = panel::plot_series(ctx, "dead experts", L.dead_experts, st);
+      worst_case_line("total collapse", double(E - k));
+      break;
+    case MaxVio:
+      names[0] = {"MaxVio", st.colour};
+      std::snprintf(tip, sizeof tip, "MaxVio = max n / mean n \xE2\x88\x92 1 (tokens n per expert): 0 balanced.\n"
+                    "Dashed: total collapse, %.3g.", ratio);
+      drawn = panel::plot_series(ctx, "MaxVio", L.max_vio, st);
+      worst_case_line("total collapse", ratio);
+      break;
+    case LoadCv:
+      names[0] = {"load CV", st.colour};
+      std::snprintf(tip, sizeof tip, "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
+                    std::sqrt(ratio));
+      drawn = panel::plot_series(ctx, "load CV", L.load_cv, st);
+      worst_case_line("total collapse", std::sqrt(ratio));
+      break;
+    case Dropped: {
+      const bool ec = ctx.snap.cfg.router == RouterKind::expert_choice;
+      panel::SeriesStyle pct = st;
+      pct.scale = 100.0;  // shares in %
+      if (ec) {
+        names[0] = {"unrouted", palette::series_colour(palette::Series::unrouted, panel::theme())};
+        names[1] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
+        n_names = 2;
+        std::snprintf(tip, sizeof tip, "Expert choice: each expert takes its top C tokens, so a token no expert picked is\n"
+                      "unrouted (it skips the layer); dropped = expert slots left unused, in %% of all.");
+        pct.colour = names[0].colour;
+        drawn = panel::plot_series(ctx, "unrouted", L.unrouted, pct);
+        pct.colour = names[1].colour;
+        drawn += panel::plot_series(ctx, "dropped", L.drop_rate, pct);
+      } else {
+        names[0] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
+        std::snprintf(tip, sizeof tip, "Dropped: token-to-expert assignments over an expert's capacity C = ceil(c\xC2\xB7k\xC2\xB7T/E)\n"
+                      "(c = %g), in %% of all assignments; a dropped token skips that expert.", ctx.snap.cfg.capacity_factor);
+        pct.colour = names[0].colour;
+        drawn = panel::plot_series(ctx, "dropped", L.drop_rate, pct);
+      }
+      panel::fit_include(1.0);  // a range of at least 0..1%: two ticks even while nothing is dropped
+      break;
     }
+    default: break;
   }
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
-  const char* const variants[3] = {notes[0], notes[1], notes[2]};
-  corner_note(variants, 3, ctx.snap.events);
-  panel::plot_events(ctx);
+  if (metric == MaxVio || metric == LoadCv) panel::fit_include(0.1);  // a flat 0 (expert choice) still gets a positive range
+  panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
   if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
+  const ImVec2 pos = plot::GetPlotPos(), psize = plot::GetPlotSize();
+  layout.data_x0 = pos.x;
+  layout.data_x1 = pos.x + psize.x;
+  layout.steps = plot::GetPlotLimits(plot::Axis_X);
+  layout.have_mapping = true;
+  const plot::Range yr = plot::GetPlotLimits(plot::Axis_Y);
   plot::EndPlot();
+  y_ticks(yr, pos, psize, metric == Dropped ? "%g%%" : "%g");
+  draw_names(ImVec2(row_min.x, pos.y), psize.y, names, n_names, tip);
+}
+
+// The events' labels over the stack: each at its step, moved a row down while it would overlap
+// a label already placed (up to kRows rows; the rest are left to the lines and their tooltips).
+constexpr int kEventRows = 3;
+
+int event_rows_needed(const std::vector<Event>& events, const Layout& layout, float gap, std::vector<int>* rows, std::vector<float>* xs) {
+  if (!layout.have_mapping || layout.steps.size() <= 0) return 0;
+  std::vector<float> x0, x1;
+  for (const Event& e : events) {
+    const float px = layout.data_x0 + float((double(e.step) - layout.steps.min) / layout.steps.size()) * (layout.data_x1 - layout.data_x0);
+    const float w = ImGui::CalcTextSize(e.label().c_str()).x;
+    float x = px + 3;
+    if (x + w > layout.data_x1) x = px - 3 - w;  // no room on the right of the line: on its left
+    const bool visible = px >= layout.data_x0 - 1 && px <= layout.data_x1 + 1;
+    x0.push_back(visible ? x : NAN);
+    x1.push_back(visible ? x + w : NAN);
+  }
+  std::vector<int> r(events.size());
+  const int used = panel::stack_label_rows(x0.data(), x1.data(), int(events.size()), kEventRows, gap, r.data());
+  if (rows) *rows = r;
+  if (xs) *xs = x0;
+  return used;
+}
+
+void draw_event_strip(const std::vector<Event>& events, const Layout& layout, const ImVec2& at, float row_h) {
+  std::vector<int> rows;
+  std::vector<float> xs;
+  const float F = ImGui::GetFontSize();
+  event_rows_needed(events, layout, F * 0.5f, &rows, &xs);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (rows[i] < 0) continue;
+    const float px = layout.data_x0 + float((double(events[i].step) - layout.steps.min) / layout.steps.size()) * (layout.data_x1 - layout.data_x0);
+    const float y = at.y + row_h * float(rows[i]);
+    const std::string text = events[i].label();
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    dl->AddLine(ImVec2(std::round(px) + 0.5f, y + row_h * 0.5f), ImVec2(std::round(px) + 0.5f, at.y + row_h * kEventRows + 2),
+                palette::with_alpha(panel::event_colour(), 0.5f), 1.0f);
+    dl->AddRectFilled(ImVec2(xs[i] - 2, y + 1), ImVec2(xs[i] + ts.x + 2, y + row_h - 1), plot::GetStyle().marker_text_bg, 2.0f);
+    dl->AddText(ImVec2(xs[i], y + std::round((row_h - ts.y) * 0.5f)), panel::event_colour(), text.c_str());
+  }
 }
 
 }  // namespace
@@ -235,26 +339,51 @@ void draw_collapse(PanelContext& ctx) {
   else
     collapse_banner(ctx, layer);
 
-  // Three plots on one x axis; only the bottom one shows the step ticks and label.
-  const ImGuiStyle& gs = ImGui::GetStyle();
-  const float avail = ImGui::GetContentRegionAvail().y;
-  const float axis_extra = 2 * F + 8;  // x tick labels + "step"
-  const float h = std::max(F * 3, std::floor((avail - axis_extra - 2 * gs.ItemSpacing.y) / 3));
   const float w = ImGui::GetContentRegionAvail().x;
   const char* missing = dense ? "Dense baseline: one FFN every token goes through, so there are no dead experts, no MaxVio and no load CV."
                               : "No collapse series for this layer yet.";
   if (!L) {  // nothing to plot: one empty plot that says why
-    if (panel::begin_time_plot(ctx, "##collapse_none", ImVec2(w, std::max(F * 6, avail)), "experts", plot::AxisFlags_AutoFit,
-                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+    if (panel::begin_time_plot(ctx, "##collapse_none", ImVec2(w, std::max(F * 6, ImGui::GetContentRegionAvail().y)), "experts",
+                               plot::AxisFlags_AutoFit, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
       panel::no_data_note(missing);
       plot::EndPlot();
     }
     return;
   }
+
+  // Which plots: the drop rate only where tokens can be dropped (a capacity limit, or expert choice).
+  const bool drops = snap.cfg.capacity_factor > 0 || snap.cfg.router == RouterKind::expert_choice;
+  const int n_plots = drops ? 4 : 3;
+  static Layout layout;  // the plots' step mapping from last frame (the strip is drawn before them)
+  layout.label_w = 0;
+  for (const char* name : {"dead experts", "MaxVio", "load CV", "unrouted"})
+    layout.label_w = std::max(layout.label_w, ImGui::CalcTextSize(name).x);
+  layout.label_w += F * 1.6f + ImGui::CalcTextSize("100%").x + 8;  // swatch, gap, then our y tick labels
+
+  // The event strip: as many rows as last frame's labels needed (settles in one frame).
+  // Left out when the plots would then be too short for two labelled ticks each (the
+  // other time plots label the same events).
+  const ImGuiStyle& gs = ImGui::GetStyle();
+  const float axis_extra = F + 8;  // x tick labels
+  const float row_h = std::round(F * 1.25f);
+  int rows = event_rows_needed(snap.events, layout, F * 0.5f, nullptr, nullptr);
+  const float plots_h = ImGui::GetContentRegionAvail().y - axis_extra - float(n_plots - 1) * gs.ItemSpacing.y;
+  if ((plots_h - row_h * float(rows)) / float(n_plots) < F * 2.6f) rows = 0;
+  const ImVec2 strip_at = ImGui::GetCursorScreenPos();
+  if (rows > 0) ImGui::Dummy(ImVec2(w, row_h * float(rows)));
+
+  // The plots on one x axis; only the bottom one shows the step ticks.
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float h = std::max(F * 2.4f, std::floor((avail - axis_extra - float(n_plots - 1) * gs.ItemSpacing.y) / float(n_plots)));
   const float w_upper = w - panel::x_labels_right_inset(ctx);  // data areas end where the bottom plot's does
-  metric_plot(ctx, Dead, L, E, ImVec2(w_upper, h), false);
-  metric_plot(ctx, MaxVio, L, E, ImVec2(w_upper, h), false);
-  metric_plot(ctx, LoadCv, L, E, ImVec2(w, std::max(F * 3 + axis_extra, ImGui::GetContentRegionAvail().y)), true);
+  Layout now = layout;
+  for (int m = 0; m < n_plots; ++m) {
+    const bool bottom = m == n_plots - 1;
+    const ImVec2 size = bottom ? ImVec2(w, std::max(F * 2.4f + axis_extra, ImGui::GetContentRegionAvail().y)) : ImVec2(w_upper, h);
+    metric_plot(ctx, Metric(m), *L, E, size, bottom, now);
+  }
+  if (rows > 0) draw_event_strip(snap.events, now, strip_at, row_h);
+  layout = now;
 }
 
 }  // namespace moe

@@ -60,6 +60,8 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
   if (level < 0 || n == 0) return 0;
   const ImU32 colour = style.colour ? style.colour : palette::categorical(g_next_colour++, theme());
   HistorySample* p = pts.data();
+  if (style.scale != 1.0)
+    for (HistorySample& q : pts) q.mean *= style.scale, q.min *= style.scale, q.max *= style.scale;
   // The item keeps its label so a legend click or hover on the line also hides/highlights its band.
   if (style.band && level > 0) {  // a bucket of 2^level steps: its min..max behind the mean
     plot::SetNextFillStyle(colour, 0.16f);
@@ -122,6 +124,49 @@ void no_data_note(const char* text) {
   rec.PushClip(pos, ImVec2(pos.x + size.x, pos.y + size.y));
   plot::AddPlotText(at, plot::GetStyle().tick_text, text, ImVec2(0.5f, 0.5f), 0, nullptr, wrap);
   rec.PopClip();
+}
+
+bool nice_ticks(const plot::Range& range, int max_labels, std::vector<double>& out) {
+  out.clear();
+  const double R = range.size();
+  if (!(R > 0) || !std::isfinite(R)) return false;
+  max_labels = std::max(2, max_labels);
+  auto count = [&](double step) { return int(std::floor(range.max / step) - std::ceil(range.min / step)) + 1; };
+  double step = 0;
+  // Steps from R/1000 up: the smallest with 2..max_labels multiples in range. A step of
+  // at most R/2 always has two, so one is found before the step passes R.
+  for (double decade = std::pow(10.0, std::floor(std::log10(R)) - 3); step == 0 && decade <= R; decade *= 10)
+    for (double m : {1.0, 2.0, 5.0}) {
+      const int n = count(m * decade);
+      if (n >= 2 && n <= max_labels) {
+        step = m * decade;
+        break;
+      }
+    }
+  if (step == 0) return false;
+  const double first = std::ceil(range.min / step);
+  for (int i = 0, n = count(step); i < n; ++i) {
+    const double v = (first + i) * step;
+    out.push_back(std::abs(v) < 1e-9 * R ? 0.0 : v);
+  }
+  return out.size() >= 2;
+}
+
+int stack_label_rows(const float* x0, const float* x1, int n, int max_rows, float gap, int* rows) {
+  std::vector<float> row_end(size_t(std::max(0, max_rows)), -INFINITY);
+  int used = 0;
+  for (int i = 0; i < n; ++i) {
+    rows[i] = -1;
+    if (std::isnan(x0[i]) || std::isnan(x1[i])) continue;
+    for (int r = 0; r < max_rows; ++r)
+      if (x0[i] >= row_end[size_t(r)] + gap) {
+        rows[i] = r;
+        row_end[size_t(r)] = x1[i];
+        used = std::max(used, r + 1);
+        break;
+      }
+  }
+  return used;
 }
 
 void fit_include(double y) {

@@ -11,6 +11,8 @@
 //   theme, reference_colour, event_colour   colours that read on the current plot theme
 #pragma once
 
+#include <vector>
+
 #include "panels.h"
 #include "plot.h"
 #include "ui_state.h"
@@ -27,6 +29,7 @@ struct SeriesStyle {
   bool band = true;       // min..max band of each bucket behind the line
   plot::ItemFlags flags = 0;
   float weight = -1.0f;   // line weight (-1 = style default)
+  double scale = 1.0;     // values drawn times this (100: a share in %)
 };
 // Fetches `id` over plot::GetPlotQueryRange and draws it; returns the points drawn.
 int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesStyle& style = {});
@@ -60,6 +63,27 @@ struct ColumnAlign {
 // Pixels a plot with x tick labels loses on its right (half its last step label): narrow the
 // plots without tick labels above it by this much and their x axes line up with it.
 float x_labels_right_inset(const PanelContext& ctx);
+
+// y tick values for a short plot showing `range`: multiples of a 1-2-5 step, at least two
+// and at most max_labels (>= 2). False if the range is empty.
+bool nice_ticks(const plot::Range& range, int max_labels, std::vector<double>& out);
+
+// Rows for labels laid out along one line: label i spans [x0[i], x1[i]] (NaN: not shown);
+// each goes into the first row (0 = top) where it keeps `gap` from the label before it,
+// -1 if none of max_rows has room. Labels are taken in index order (events by step).
+// Returns the rows used.
+int stack_label_rows(const float* x0, const float* x1, int n, int max_rows, float gap, int* rows);
+
+// The sparsity panel's comparison, one row per model: this model, Mixtral 8x7B, DeepSeek-V3/R1,
+// and GPT-4 twice (the ~280B-active reports and the popular "about 2%" figure, both unofficial).
+struct ShareRow {
+  const char* name;        // "Mixtral 8x7B"
+  const char* short_name;  // when the name column would take more than 30% of the width
+  double total, active;    // parameters, and those one token uses
+  bool unofficial;         // never published by its maker (marked *)
+  const char* note;        // source, for the tooltip
+};
+ShareRow* sparsity_rows(const SparsityFigures& sp, int* count);  // static storage, refreshed by each call
 
 // [SECTION] Legend above a plot and theme-aware colours (outside BeginPlot/EndPlot)
 

@@ -18,8 +18,8 @@ namespace moe {
 
 namespace {
 
-ImU32 router_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(30, 100, 200, 255) : IM_COL32(105, 180, 255, 255); }
-ImU32 load_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(205, 105, 0, 255) : IM_COL32(255, 172, 64, 255); }
+ImU32 router_colour() { return palette::series_colour(palette::Series::router_entropy, panel::theme()); }
+ImU32 load_colour() { return palette::series_colour(palette::Series::load_entropy, panel::theme()); }
 ImU32 alert_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(200, 30, 30, 220) : IM_COL32(255, 95, 95, 220); }
 
 // A dashed horizontal line with its name written at the right end, above it.

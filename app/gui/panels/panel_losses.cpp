@@ -24,15 +24,14 @@ enum Term { TermTask = 0, TermBalance, TermZ, TermImportance, TermTotal, kTerms 
 // UI-only: which terms the key has hidden (not saved with the layout).
 bool g_shown[kTerms] = {true, true, true, true, true};
 
+// Okabe-Ito hues (palette::series_colour): task and L_z used to be two blues that merge for deutan viewers.
 ImU32 term_colour(int t) {
-  static const ImU32 dark[kTerms] = {IM_COL32(105, 180, 255, 255), IM_COL32(255, 172, 64, 255), IM_COL32(205, 140, 255, 255),
-                                     IM_COL32(110, 215, 130, 255), IM_COL32(235, 236, 242, 255)};
-  static const ImU32 light[kTerms] = {IM_COL32(30, 100, 200, 255), IM_COL32(205, 105, 0, 255), IM_COL32(130, 50, 190, 255),
-                                      IM_COL32(30, 140, 60, 255), IM_COL32(30, 31, 38, 255)};
-  return (panel::theme() == palette::Theme::light ? light : dark)[t];
+  static constexpr palette::Series kSeries[kTerms] = {palette::Series::task_loss, palette::Series::balance_loss, palette::Series::z_loss,
+                                                      palette::Series::importance_loss, palette::Series::total_loss};
+  return palette::series_colour(kSeries[t], panel::theme());
 }
 
-ImU32 accuracy_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(0, 135, 140, 255) : IM_COL32(80, 220, 215, 255); }
+ImU32 accuracy_colour() { return palette::series_colour(palette::Series::accuracy, panel::theme()); }
 
 // "L_bal (α=0.01)", "L_bal (α=0, not trained)".
 void weighted_label(char* buf, size_t n, const char* name, const char* weight_name, double weight) {

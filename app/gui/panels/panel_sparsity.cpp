@@ -1,10 +1,13 @@
 // panel_sparsity.cpp: 10. what sparsity buys. The share of the weights one token
 // touches, in large type; the model's forward FLOPs per token against a dense FFN as
-// wide as all its experts together; and, on a log axis, total against active
-// parameters per token for this model beside published MoE models:
+// wide as all its experts together; and the active share of each model as a bar on a
+// linear 0-100% scale (its magnitudes as text beside it), this model beside published
+// MoE models:
 //   Mixtral 8x7B (Jiang et al. 2024): 46.7B total, 12.9B active
 //   DeepSeek-V3 / R1 (DeepSeek-AI 2024): 671B total, 37B active
-//   GPT-4: about 1.8T total, about 280B active (reported by third parties, unofficial)
+//   GPT-4: never published. Third-party reports: about 1.8T total, about 280B active;
+//   popular articles repeat "about 2% of 1.8T per token". Both shown, both marked unofficial.
+// (A log axis made GPT-4's active bar 91% as tall as its total for a share of 16%.)
 #include <imgui.h>
 
 #include <algorithm>
@@ -20,14 +23,6 @@
 namespace moe {
 
 namespace {
-
-struct ModelFigures {
-  const char* name;    // first line under the bars
-  const char* short_name;  // when the name does not fit its group
-  const char* detail;  // second line (a short one when the long one does not fit)
-  const char* detail_short;
-  double total, active;
-};
 
 // 3 significant digits with k / M / B / T, as parameter counts are quoted ("46.7B").
 std::string human(double v) {
@@ -54,17 +49,6 @@ std::string human(double v) {
       return s;
     }
   return "0";
-}
-
-struct Bars {
-  const ModelFigures* models;
-  int count;
-  bool active;  // the active bar (right of centre), else the total bar
-  double half;  // offset of each bar from its group centre
-};
-plot::Point bar_at(const void* d, int i) {
-  const auto* b = static_cast<const Bars*>(d);
-  return {i + (b->active ? b->half : -b->half), b->active ? b->models[i].active : b->models[i].total};
 }
 
 // Big "active per token" figure, the parameter counts and the FLOPs comparison.
@@ -134,120 +118,99 @@ void draw_notes(float width) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   ImGui::TextUnformatted("Compute per token follows the active parameters; memory holds all of them.");
   ImGui::Spacing();
-  ImGui::TextDisabled("Mixtral 8x7B: Jiang et al. 2024. DeepSeek-V3: DeepSeek-AI 2024 (R1 shares its weights). "
-                      "GPT-4: never published; the figures are third-party reports.");
+  ImGui::TextDisabled("Mixtral 8x7B: Jiang et al. 2024. DeepSeek-V3: DeepSeek-AI 2024 (R1 shares its weights).");
   ImGui::PopTextWrapPos();
 }
 
-void draw_comparison(const RunSnapshot& s, const SparsityFigures& sp, ImVec2 size, ImU32 active_colour, ImU32 total_colour) {
+}  // namespace
+
+panel::ShareRow* panel::sparsity_rows(const SparsityFigures& sp, int* count) {
+  static ShareRow rows[5];
+  rows[0] = {"this model", "this model", sp.total_params, sp.active_params, false, "the model training now"};
+  rows[1] = {"Mixtral 8x7B", "Mixtral", 46.7e9, 12.9e9, false, "Jiang et al. 2024: 8 experts, top-2"};
+  rows[2] = {"DeepSeek-V3/R1", "DeepSeek", 671e9, 37e9, false, "DeepSeek-AI 2024: 256 routed experts, top-8, + 1 shared (R1 shares V3's weights)"};
+  rows[3] = {"GPT-4, reports*", "GPT-4*", 1.8e12, 280e9, true, "third-party reports (e.g. SemiAnalysis 2023): ~1.8T total, ~280B active; unofficial"};
+  rows[4] = {"GPT-4, popular*", "GPT-4**", 1.8e12, 0.02 * 1.8e12, true, "the \"about 2% of 1.8T per token\" figure of popular articles; unofficial"};
+  *count = 5;
+  return rows;
+}
+
+namespace {
+
+// Each model's active share as a bar on one linear 0-100% axis, its magnitudes beside it,
+// and the GPT-4 caveat under them.
+void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_colour, ImU32 track_colour) {
   const float F = ImGui::GetFontSize();
-  ModelFigures models[4] = {
-      {"this model", "this model", "", "", sp.total_params, sp.active_params},
-      {"Mixtral 8x7B", "Mixtral", "8 experts, top-2", "top-2 of 8", 46.7e9, 12.9e9},
-      {"DeepSeek-V3/R1", "DeepSeek", "256 experts, top-8 + 1 shared", "top-8 of 256", 671e9, 37e9},
-      {"GPT-4 (reported)", "GPT-4*", "unofficial estimate", "unofficial", 1.8e12, 280e9},
-  };
-  char this_detail[64], this_short[64];
-  if (s.cfg.router == RouterKind::dense) {
-    std::snprintf(this_detail, sizeof this_detail, "dense baseline");
-    std::snprintf(this_short, sizeof this_short, "dense");
-  } else {
-    std::snprintf(this_detail, sizeof this_detail, "%d experts, top-%d%s", s.cfg.routed_experts(), s.cfg.active_k(),
-                  s.cfg.shared_experts > 0 ? " + shared" : "");
-    std::snprintf(this_short, sizeof this_short, "top-%d of %d", s.cfg.active_k(), s.cfg.routed_experts());
+  int n = 0;
+  const panel::ShareRow* rows = panel::sparsity_rows(sp, &n);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  ImGui::TextUnformatted("active share of the weights, per token");
+  const float width = size.x;
+  float name_w = 0, value_w = 0;
+  for (int i = 0; i < n; ++i) name_w = std::max(name_w, ImGui::CalcTextSize(rows[i].name).x);
+  const bool short_names = name_w > width * 0.3f;
+  if (short_names) {
+    name_w = 0;
+    for (int i = 0; i < n; ++i) name_w = std::max(name_w, ImGui::CalcTextSize(rows[i].short_name).x);
   }
-  models[0].detail = this_detail;
-  models[0].detail_short = this_short;
-  const int n = 4;
-
-  // Decades from below this model's active count to above GPT-4's total, labelled 1k, 1M, 1B, 1T ourselves
-  // (the axis would say G for 10^9): a tick format of blanks reserves their width.
-  const double lo = std::pow(10.0, std::floor(std::log10(std::max(1.0, std::min(sp.active_params, sp.total_params) * 0.5))));
-  // Room above the tallest bar for two rows of value labels (the data area is about size.y - 4.5 F).
-  const double area_h = std::max(double(F), double(size.y) - 4.5 * F - 12);
-  // With D decades below GPT-4's total and u above it, u·h/(D+u) pixels must hold 2.3 F: u = 2.3 F·D / (h − 2.3 F).
-  const double tallest = 1.8e12, D = std::log10(tallest / lo), room = 2.3 * F;
-  const double u = area_h > room + F ? std::clamp(room * D / (area_h - room), 0.25, 4.0) : 4.0;
-  const double hi = tallest * std::pow(10.0, u);
-  std::string blanks(" ");
-  while (ImGui::CalcTextSize(blanks.c_str()).x < ImGui::CalcTextSize("100B").x && blanks.size() < 30) blanks += ' ';
-  // The title row carries the key (a legend inside would cover bars or their values).
-  if (!plot::BeginPlot(" ###sparsity_params", size, plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom | plot::PlotFlags_NoCrosshair))
-    return;
-  plot::SetupAxes(" ", "parameters (log scale)", plot::AxisFlags_NoGrid | plot::AxisFlags_Lock, plot::AxisFlags_Log | plot::AxisFlags_Lock);
-  plot::SetupAxisFormat(plot::Axis_X, " ");
-  plot::SetupAxisFormat(plot::Axis_Y, blanks.c_str());
-  plot::SetupAxisLimits(plot::Axis_X, -0.5, n - 0.5, ImGuiCond_Always);
-  plot::SetupAxisLimits(plot::Axis_Y, lo, hi, ImGuiCond_Always);
-  const double half = 0.19;
-  const Bars totals{models, n, false, half}, actives{models, n, true, half};
-  plot::SetNextFillStyle(total_colour, 1.0f);
-  plot::PlotBarsG("total parameters", &bar_at, &totals, n, 2 * half * 0.92);
-  plot::SetNextFillStyle(active_colour, 1.0f);
-  plot::PlotBarsG("active per token", &bar_at, &actives, n, 2 * half * 0.92);
-
-  ImDrawList* dl = plot::GetPlotDrawList();
-  const ImVec2 pos = plot::GetPlotPos(), area = plot::GetPlotSize();
-  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  const ImU32 tick = plot::GetStyle().tick_text ? plot::GetStyle().tick_text : text;
-  {
-    const char* names[2] = {"total parameters", "active per token"};
-    const ImU32 colours[2] = {total_colour, active_colour};
-    const float sw = std::round(F * 0.8f), gap = F;
-    float w = gap;
-    for (const char* nm : names) w += sw + 5 + ImGui::CalcTextSize(nm).x;
-    float x = std::round(pos.x + (area.x - w) * 0.5f);
-    const float y = pos.y - F - 5;
-    for (int k = 0; k < 2; ++k) {
-      dl->AddRectFilled(ImVec2(x, y + std::round((F - sw) * 0.5f)), ImVec2(x + sw, y + std::round((F - sw) * 0.5f) + sw), colours[k], 2.0f);
-      dl->AddText(ImVec2(x + sw + 5, y), text, names[k]);
-      x += sw + 5 + ImGui::CalcTextSize(names[k]).x + gap;
-    }
-  }
-  // y tick labels at decades, as many as fit.
-  const int d0 = int(std::lround(std::log10(lo))), d1 = int(std::floor(std::log10(hi) + 1e-9));
-  const float px_per_decade = area.y / float(std::log10(hi / lo));
-  int stride = 1;
-  while (px_per_decade * float(stride) < F * 1.4f) ++stride;
-  static const char* const kSuffix[] = {"", "k", "M", "B", "T"};
-  for (int d = d0; d <= d1; ++d) {
-    if ((d - d0) % stride != 0 || d < 0 || d / 3 > 4) continue;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d%s", d % 3 == 0 ? 1 : d % 3 == 1 ? 10 : 100, kSuffix[d / 3]);
-    const float y = plot::PlotToPixels({0, std::pow(10.0, d)}).y;
-    const ImVec2 sz = ImGui::CalcTextSize(buf);
-    dl->AddText(ImVec2(pos.x - 6 - sz.x, std::round(std::clamp(y - sz.y * 0.5f, pos.y - sz.y * 0.5f, pos.y + area.y - sz.y * 0.5f))), tick, buf);
-  }
-  // Values above the bars (the total's raised above the active's where they would touch);
-  // model names and the active share under each group.
-  const float group_w = area.x / float(n);
+  name_w += F * 0.6f;
   for (int i = 0; i < n; ++i) {
-    ImVec2 at[2], sz[2];
-    std::string t[2];
-    for (int b = 0; b < 2; ++b) {
-      const double v = b ? models[i].active : models[i].total;
-      t[b] = v > 0 ? human(v) : "";
-      sz[b] = ImGui::CalcTextSize(t[b].c_str());
-      const ImVec2 top = plot::PlotToPixels({i + (b ? half : -half), std::max(v, lo)});
-      at[b] = ImVec2(std::round(top.x - sz[b].x * 0.5f), top.y - sz[b].y - 1);
-    }
-    if (at[0].x + sz[0].x + 3 > at[1].x && at[0].y + sz[0].y > at[1].y) at[0].y = at[1].y - sz[0].y;
-    for (int b = 0; b < 2; ++b)
-      if (!t[b].empty()) dl->AddText(ImVec2(at[b].x, std::max(pos.y + 1, at[b].y)), text, t[b].c_str());
-    const float cx = plot::PlotToPixels({double(i), 1.0}).x;
-    const char* name = ImGui::CalcTextSize(models[i].name).x <= group_w - 6 ? models[i].name : models[i].short_name;
-    const ImVec2 nsz = ImGui::CalcTextSize(name);
-    dl->AddText(ImVec2(std::round(cx - nsz.x * 0.5f), pos.y + area.y + 4), text, name);
-    char detail[80];
-    const double pct = models[i].total > 0 ? 100.0 * models[i].active / models[i].total : 0;
-    std::snprintf(detail, sizeof detail, "%.0f%% active, %s", pct, models[i].detail);
-    if (ImGui::CalcTextSize(detail).x > group_w - 6) std::snprintf(detail, sizeof detail, "%.0f%% active, %s", pct, models[i].detail_short);
-    if (ImGui::CalcTextSize(detail).x > group_w - 6) std::snprintf(detail, sizeof detail, "%.0f%% active", pct);
-    if (ImGui::CalcTextSize(detail).x > group_w - 6) std::snprintf(detail, sizeof detail, "%.0f%%", pct);
-    const ImVec2 dsz = ImGui::CalcTextSize(detail);
-    dl->AddText(ImVec2(std::round(cx - dsz.x * 0.5f), pos.y + area.y + 4 + F + 2), tick, detail);
+    const std::string v = human(rows[i].active) + " of " + human(rows[i].total);
+    value_w = std::max(value_w, ImGui::CalcTextSize(v.c_str()).x);
   }
-  plot::EndPlot();
+  value_w += F * 0.6f;
+  const bool values = width - name_w - value_w > F * 8;  // the magnitudes only where the bars keep room
+  const float bar_w = std::max(F * 4, width - name_w - (values ? value_w : 0.0f));
+  // Rows a little tighter when the panel is short, so the caveat under them stays in view.
+  const bool tight = size.y < F * 13.5f;
+  const float row_h = std::round(F * (tight ? 1.3f : 1.55f)), bar_h = std::round(F * (tight ? 0.85f : 0.95f));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float x0 = p0.x + name_w;
+  // Grid at 0, 25, 50, 75, 100% behind the bars, labelled under them.
+  const float rows_h = row_h * float(n);
+  const int label_every = bar_w < ImGui::CalcTextSize("100%").x * 6 ? 2 : 1;  // 0, 50, 100% where 25s would touch
+  for (int t = 0; t <= 4; ++t) {
+    const float x = std::round(x0 + bar_w * float(t) / 4) + 0.5f;
+    dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + rows_h + 3), plot::GetStyle().grid ? plot::GetStyle().grid : dim, 1.0f);
+    if (t % label_every != 0) continue;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%d%%", t * 25);
+    const ImVec2 ts = ImGui::CalcTextSize(buf);
+    dl->AddText(ImVec2(std::round(std::clamp(x - ts.x * 0.5f, x0 - ts.x * 0.5f, x0 + bar_w - ts.x)), p0.y + rows_h + 4), dim, buf);
+  }
+  for (int i = 0; i < n; ++i) {
+    const panel::ShareRow& r = rows[i];
+    const float y = p0.y + row_h * float(i);
+    const float by = std::round(y + (row_h - bar_h) * 0.5f);
+    const double share = r.total > 0 ? std::clamp(r.active / r.total, 0.0, 1.0) : 0.0;
+    dl->AddText(ImVec2(p0.x, std::round(y + (row_h - F) * 0.5f)), text, short_names ? r.short_name : r.name);
+    dl->AddRectFilled(ImVec2(x0, by), ImVec2(x0 + bar_w, by + bar_h), track_colour, 2.0f);  // the whole model: 100%
+    const float fill = std::max(1.0f, float(share) * bar_w);
+    dl->AddRectFilled(ImVec2(x0, by), ImVec2(x0 + fill, by + bar_h), active_colour, 2.0f);
+    char pct[16];
+    std::snprintf(pct, sizeof pct, share < 0.1 ? "%.1f%%" : "%.0f%%", 100 * share);
+    const ImVec2 ts = ImGui::CalcTextSize(pct);
+    dl->AddText(ImVec2(std::round(x0 + fill + F * 0.3f), std::round(by + (bar_h - ts.y) * 0.5f)), text, pct);
+    if (values) {
+      const std::string v = human(r.active) + " of " + human(r.total);
+      dl->AddText(ImVec2(x0 + bar_w + F * 0.6f, std::round(y + (row_h - F) * 0.5f)), dim, v.c_str());
+    }
+    if (ImGui::IsMouseHoveringRect(ImVec2(p0.x, y), ImVec2(p0.x + width, y + row_h)))
+      ImGui::SetTooltip("%s: %s active of %s parameters per token (%.1f%%)\n%s", r.name, human(r.active).c_str(), human(r.total).c_str(),
+                        100 * share, r.note);
+  }
+  ImGui::Dummy(ImVec2(width, rows_h + F + 6));
+  // The caveat: the long one where it fits, else one that still names both figures as unofficial.
+  const char* caveat =
+      "* GPT-4: OpenAI has published neither its size nor its routing. Third-party reports give ~1.8T parameters "
+      "with ~280B active per token (16%); popular articles repeat \"about 2% of 1.8T per token\". Both unofficial.";
+  const float left = p0.y + size.y - ImGui::GetCursorScreenPos().y - F * 2.2f;  // what remains below the axis
+  if (ImGui::CalcTextSize(caveat, nullptr, false, width).y > left)
+    caveat = "* GPT-4 unofficial: reports ~280B of 1.8T active; popular articles ~2%.";
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::TextDisabled("%s", caveat);
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace
@@ -276,12 +239,14 @@ void draw_sparsity(PanelContext& ctx) {
     draw_notes(left_w);
     ImGui::EndGroup();
     ImGui::SameLine(0, st.ItemSpacing.x + F * 0.5f);
-    draw_comparison(s, sp, ImVec2(ImGui::GetContentRegionAvail().x, avail.y), active_colour, total_colour);
+    ImGui::BeginGroup();
+    draw_active_shares(sp, ImVec2(ImGui::GetContentRegionAvail().x, avail.y), active_colour, total_colour);
+    ImGui::EndGroup();
   } else {
     const float y0 = ImGui::GetCursorPosY();
     draw_summary(s, sp, avail.x, avail.y < 26 * F, active_colour, total_colour);
     const float used = ImGui::GetCursorPosY() - y0;
-    draw_comparison(s, sp, ImVec2(avail.x, std::max(6 * F, avail.y - used)), active_colour, total_colour);
+    draw_active_shares(sp, ImVec2(avail.x, std::max(6 * F, avail.y - used)), active_colour, total_colour);
   }
 }
 

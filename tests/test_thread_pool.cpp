@@ -1,0 +1,76 @@
+// test_thread_pool.cpp: the step's thread pool runs every item of every job
+// exactly once, also with more threads than cores (workers that wake after the
+// caller took every item must not run anything, nor hold the caller up), and
+// threads = 0 follows auto_threads() without changing a single number.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "config.h"
+#include "thread_pool.h"
+#include "trainer.h"
+
+namespace moe {
+namespace {
+
+TEST(ThreadPool, EveryItemOfEveryJobRunsExactlyOnceWithMoreThreadsThanCores) {
+  const int threads = hardware_threads() * 3;  // oversubscribed: workers often arrive after the job closed
+  ThreadPool pool(threads);
+  ASSERT_EQ(pool.size(), threads);
+  std::vector<int> hits(64);
+  long total = 0, expected = 0;
+  for (int job = 0; job < 20000; ++job) {
+    const int n = 1 + job % 64;
+    std::fill(hits.begin(), hits.end(), 0);
+    pool.parallel_for(n, [&](int i) { ++hits[size_t(i)]; });  // disjoint writes: item i alone writes hits[i]
+    for (int i = 0; i < 64; ++i) ASSERT_EQ(hits[size_t(i)], i < n ? 1 : 0) << "job " << job << " item " << i;
+    for (int i = 0; i < n; ++i) total += hits[size_t(i)];
+    expected += n;
+  }
+  EXPECT_EQ(total, expected);
+}
+
+TEST(ThreadPool, UnevenItemsEachRunOnceAndGiveTheSameSumsEveryRound) {
+  ThreadPool pool(2);
+  std::vector<double> out(8, 0.0);
+  for (int round = 0; round < 200; ++round) {
+    pool.parallel_for(8, [&](int i) {
+      double s = 0;
+      for (int k = 1; k <= 2000 * (i + 1); ++k) s += 1.0 / k;  // uneven items
+      out[size_t(i)] = s;
+    });
+    double expect = 0;
+    for (int k = 1; k <= 2000; ++k) expect += 1.0 / k;
+    ASSERT_DOUBLE_EQ(out[0], expect);
+  }
+}
+
+TEST(ThreadPool, ThreadsZeroFollowsAutoThreadsAndTheNumbersDoNotChange) {
+  Config c = default_config();
+  c.task = Task::teacher;
+  c.batch_size = 512;
+  c.num_experts = 8;
+  c.top_k = 2;
+  c.threads = 0;
+  std::string err;
+  set_auto_threads(1);
+  EXPECT_EQ(ThreadPool(0).size(), 1);
+  auto one = Trainer::create(c, &err);
+  ASSERT_TRUE(one) << err;
+  set_auto_threads(3);
+  EXPECT_EQ(ThreadPool(0).size(), 3);
+  auto three = Trainer::create(c, &err);
+  set_auto_threads(0);
+  EXPECT_EQ(ThreadPool(0).size(), hardware_threads());
+  EXPECT_EQ(one->model().pool().size(), 1);
+  EXPECT_EQ(three->model().pool().size(), 3);
+  for (int i = 0; i < 40; ++i) one->step(), three->step();
+  const auto& a = one->model().params().data;
+  const auto& b = three->model().params().data;
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])), 0) << "1 and 3 threads gave different parameters";
+}
+
+}  // namespace
+}  // namespace moe
