@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "palette.h"
-#include "panel_common.h"
+#include "panels/panel_common.h"
 #include "run_process.h"
 
 namespace moe {
