@@ -69,7 +69,7 @@ TEST(Session, TrainsBitForBitTheSameNumbersAsAHeadlessTrainer) {
   EXPECT_EQ(a.layers[0].router_entropy, b.layers[0].router_entropy);
   // The history holds one row per step, the last equal to the metrics (stored as float).
   std::vector<HistorySample> pts;
-  snap->history->fetch(snap->ids.loss_total, 74, 74, 2, pts);
+  snap->history->fetch(snap->ids.of(metric_index("loss_total")), 74, 74, 2, pts);
   ASSERT_FALSE(pts.empty());
   EXPECT_FLOAT_EQ(float(pts.back().mean), float(b.losses.total));
   EXPECT_EQ(snap->history->steps(), 75);
@@ -108,7 +108,8 @@ TEST(Session, StructuralChangeRestartsAndSaysWhatChanged) {
   EXPECT_EQ(snap->steps_done, 0);
   EXPECT_EQ(snap->cfg.num_experts, 16);
   EXPECT_NE(snap->notice.find("restarted: num_experts 8\u219216"), std::string::npos) << snap->notice;
-  EXPECT_EQ(snap->ids.layers[0].load0 + 16, snap->ids.layers[0].importance0) << "history sized for 16 experts";
+  EXPECT_EQ(snap->ids.of(0, metric_index("load")) + 16, snap->ids.of(0, metric_index("tokens"))) << "history sized for 16 experts";
+  EXPECT_EQ(snap->history->series_name(snap->ids.of(0, metric_index("load")) + 15), "L0/load[15]");
 }
 
 TEST(Session, InvalidChangeIsRefusedNamingTheSettingAndNothingChanges) {
@@ -140,7 +141,7 @@ TEST(Session, DivergingRunPausesSaysWhatAndWhenAndResetsWithASmallerLearningRate
   EXPECT_NE(snap->notice.find("diverged"), std::string::npos);
   // Only finite steps reach the history: no series holds a NaN.
   for (SeriesId id = 0; id < snap->history->series_count(); ++id) {
-    if (id == snap->ids.accuracy) continue;  // NaN by design for a regression task
+    if (id == snap->ids.of(metric_index("accuracy"))) continue;  // NaN by design for a regression task
     EXPECT_EQ(snap->history->nonfinite_count(id), 0) << snap->history->series_name(id);
   }
   EXPECT_EQ(snap->history->steps(), snap->steps_done);

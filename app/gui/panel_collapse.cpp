@@ -148,11 +148,13 @@ void worst_case_line(const char* item, double y) {
 
 enum Metric { Dead = 0, MaxVio, LoadCv };
 
-void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int E, ImVec2 size, bool bottom) {
+// L: the shown layer's series ids, indexed by the metric table (HistoryIds::layers).
+void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>* L, int E, ImVec2 size, bool bottom) {
   static panel::ColumnAlign align;  // the three data areas start at the same x
   size.x = align.begin(metric, size.x);
   static const char* const kIds[3] = {"##dead", "##maxvio", "##loadcv"};
   static const char* const kYLabels[3] = {"experts", "MaxVio", "load CV"};
+  static constexpr int kMetrics[3] = {metric_index("dead_experts"), metric_index("max_vio"), metric_index("load_cv")};
   const plot::AxisFlags y_flags = metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit;
   if (!panel::begin_time_plot(ctx, kIds[metric], size, kYLabels[metric], y_flags, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
     return;
@@ -179,21 +181,21 @@ void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds* L, int 
         std::snprintf(notes[1], sizeof notes[1], "dead experts (no token in %d steps), of %d", ctx.snap.cfg.dead_window, E);
         std::snprintf(notes[2], sizeof notes[2], "dead experts, of %d", E);
         st.band = false;  // a count that only steps: its bucket range adds nothing
-        drawn = panel::plot_series(ctx, "dead experts", L->dead_experts, st);
+        drawn = panel::plot_series(ctx, kMetricTable[kMetrics[metric]].label, (*L)[size_t(kMetrics[metric])], st);
         worst_case_line("total collapse", double(E - k));
         break;
       case MaxVio:
         std::snprintf(notes[0], sizeof notes[0], "MaxVio = max n / mean n \xE2\x88\x92 1   (total collapse: %.3g)", ratio);
         std::snprintf(notes[1], sizeof notes[1], "MaxVio = max n / mean n \xE2\x88\x92 1");
         std::snprintf(notes[2], sizeof notes[2], "MaxVio");
-        drawn = panel::plot_series(ctx, "MaxVio", L->max_vio, st);
+        drawn = panel::plot_series(ctx, kMetricTable[kMetrics[metric]].label, (*L)[size_t(kMetrics[metric])], st);
         worst_case_line("total collapse", ratio);
         break;
       case LoadCv:
         std::snprintf(notes[0], sizeof notes[0], "load CV = std(f) / mean(f)   (total collapse: %.2g)", std::sqrt(ratio));
         std::snprintf(notes[1], sizeof notes[1], "load CV = std(f) / mean(f)");
         std::snprintf(notes[2], sizeof notes[2], "load CV");
-        drawn = panel::plot_series(ctx, "load CV", L->load_cv, st);
+        drawn = panel::plot_series(ctx, kMetricTable[kMetrics[metric]].label, (*L)[size_t(kMetrics[metric])], st);
         worst_case_line("total collapse", std::sqrt(ratio));
         break;
     }
@@ -215,7 +217,7 @@ void draw_collapse(PanelContext& ctx) {
   const int E = snap.cfg.routed_experts();
   const int layer = panel::layer_of(ctx);
   const bool dense = snap.cfg.router == RouterKind::dense || E <= 1;
-  const LayerSeriesIds* L = !dense && snap.history && layer < int(snap.ids.layers.size()) ? &snap.ids.layers[size_t(layer)] : nullptr;
+  const std::vector<SeriesId>* L = !dense && snap.history && layer < int(snap.ids.layers.size()) ? &snap.ids.layers[size_t(layer)] : nullptr;
   const float F = ImGui::GetFontSize();
 
   // Controls: the alarm threshold and the layer shown.

@@ -76,15 +76,15 @@ void draw_entropy(PanelContext& ctx) {
   if (!ok) {
     panel::no_data_note(dense ? "Dense baseline: there is no router, so both entropies read 1 and do not apply." : "No entropy series yet.");
   } else {
-    const LayerSeriesIds& L = snap.ids.layers[size_t(layer)];
+    constexpr int kRouter = metric_index("router_entropy"), kLoad = metric_index("load_entropy");
     const float dim = hovered >= 0 ? 0.3f : 1.0f;
     panel::SeriesStyle rs, ls;
     rs.colour = palette::with_alpha(router_colour(), hovered == 0 ? 1.0f : dim);
     ls.colour = palette::with_alpha(load_colour(), hovered == 1 ? 1.0f : dim);
     rs.weight = hovered == 0 ? 3.0f : 2.0f;
     ls.weight = hovered == 1 ? 3.0f : 2.0f;
-    int drawn = panel::plot_series(ctx, "router entropy", L.router_entropy, rs);
-    drawn += panel::plot_series(ctx, "load entropy", L.load_entropy, ls);
+    int drawn = panel::plot_series(ctx, kMetricTable[kRouter].label, snap.ids.of(layer, kRouter), rs);
+    drawn += panel::plot_series(ctx, kMetricTable[kLoad].label, snap.ids.of(layer, kLoad), ls);
     char text[64];
     std::snprintf(text, sizeof text, "collapse alert: load entropy < %.2f", double(ctx.ui.collapse_alert));
     labelled_hline("collapse alert", text, ctx.ui.collapse_alert, palette::with_alpha(alert_colour(), hovered == 2 || hovered < 0 ? 1.0f : 0.4f));

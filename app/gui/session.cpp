@@ -91,39 +91,26 @@ struct Session::ThreadState {
 
 namespace {
 
-// Declares one series per metric (per layer for the router's), filling ids.
+// Declares one series per row of the metric table (per layer for the router's), filling ids.
 std::shared_ptr<History> make_history(const Config& cfg, HistoryIds& ids) {
   auto h = std::make_shared<History>(HistoryOptions{});
   ids = HistoryIds{};
-  ids.loss_total = h->add_series("loss_total");
-  ids.loss_task = h->add_series("loss_task");
-  ids.loss_balance = h->add_series("loss_balance");
-  ids.loss_z = h->add_series("loss_z");
-  ids.loss_importance = h->add_series("loss_importance");
-  ids.accuracy = h->add_series("accuracy");
-  ids.grad_norm = h->add_series("grad_norm");
-  ids.lr = h->add_series("lr");
+  ids.run.assign(size_t(kMetricCount), -1);
+  ids.layers.assign(size_t(cfg.n_layers), std::vector<SeriesId>(size_t(kMetricCount), -1));
+  for (int i = 0; i < kMetricCount; ++i)
+    if (kMetricTable[i].scope == MetricScope::run) ids.run[size_t(i)] = h->add_series(kMetricTable[i].key);
   const int E = cfg.routed_experts();
   for (int l = 0; l < cfg.n_layers; ++l) {
-    std::string p = "L";
-    p += std::to_string(l);
-    p += "/";
-    LayerSeriesIds L;
-    L.router_entropy = h->add_series(p + "router_entropy");
-    L.load_entropy = h->add_series(p + "load_entropy");
-    L.load_cv = h->add_series(p + "load_cv");
-    L.max_vio = h->add_series(p + "max_vio");
-    L.dead_experts = h->add_series(p + "dead_experts");
-    L.drop_rate = h->add_series(p + "drop_rate");
-    L.unrouted = h->add_series(p + "unrouted");
-    L.top1_gate_mean = h->add_series(p + "top1_gate_mean");
-    L.specialisation = h->add_series(p + "specialisation");
-    L.label_purity = h->add_series(p + "label_purity");
-    L.load0 = h->add_series_group(p + "load", E);
-    L.importance0 = h->add_series_group(p + "importance", E);
-    L.bias0 = h->add_series_group(p + "bias", E);
-    L.tokens0 = h->add_series_group(p + "tokens", E);
-    ids.layers.push_back(L);
+    std::string prefix = "L";
+    prefix += std::to_string(l);
+    prefix += '/';
+    for (int i = 0; i < kMetricCount; ++i) {
+      const MetricDef& d = kMetricTable[i];
+      SeriesId& id = ids.layers[size_t(l)][size_t(i)];
+      if (d.scope == MetricScope::layer) id = h->add_series(prefix + d.key);
+      if (d.scope == MetricScope::layer_bins || d.scope == MetricScope::expert)
+        id = h->add_series_group(prefix + d.key, metric_width(d, E));
+    }
   }
   return h;
 }
@@ -131,35 +118,20 @@ std::shared_ptr<History> make_history(const Config& cfg, HistoryIds& ids) {
 // One History row from a finite step's metrics; row must have series_count() entries.
 void fill_row(const StepMetrics& m, const HistoryIds& ids, std::vector<float>& row) {
   std::fill(row.begin(), row.end(), std::numeric_limits<float>::quiet_NaN());
-  auto put = [&](SeriesId id, double v) { row[size_t(id)] = float(v); };
-  put(ids.loss_total, m.losses.total);
-  put(ids.loss_task, m.losses.task);
-  put(ids.loss_balance, m.losses.balance);
-  put(ids.loss_z, m.losses.z);
-  put(ids.loss_importance, m.losses.importance);
-  put(ids.accuracy, m.losses.accuracy);  // NaN for regression: plots skip it
-  put(ids.grad_norm, m.grad_norm);
-  put(ids.lr, m.lr);
+  auto put = [&](SeriesId id, double v) { row[size_t(id)] = float(v); };  // accuracy is NaN for regression: plots skip it
+  for (int i = 0; i < kMetricCount; ++i)
+    if (kMetricTable[i].scope == MetricScope::run) put(ids.run[size_t(i)], kMetricTable[i].run(m));
   for (size_t l = 0; l < ids.layers.size() && l < m.layers.size(); ++l) {
-    const LayerSeriesIds& L = ids.layers[l];
     const LayerMetrics& lm = m.layers[l];
-    put(L.router_entropy, lm.router_entropy);
-    put(L.load_entropy, lm.load_entropy);
-    put(L.load_cv, lm.load_cv);
-    put(L.max_vio, lm.max_vio);
-    put(L.dead_experts, lm.dead_experts);
-    put(L.drop_rate, lm.drop_rate);
-    put(L.unrouted, lm.unrouted);
-    put(L.top1_gate_mean, lm.top1_gate_mean);
-    put(L.specialisation, lm.specialisation);
-    put(L.label_purity, lm.label_purity);
-    auto group = [&](SeriesId first, const std::vector<double>& v) {
-      for (size_t e = 0; e < v.size(); ++e) put(first + SeriesId(e), v[e]);
-    };
-    group(L.load0, lm.load);
-    group(L.importance0, lm.importance);
-    group(L.bias0, lm.bias);
-    group(L.tokens0, lm.tokens);
+    for (int i = 0; i < kMetricCount; ++i) {
+      const MetricDef& d = kMetricTable[i];
+      const SeriesId id = ids.layers[l][size_t(i)];
+      if (d.scope == MetricScope::layer) put(id, d.layer(lm));
+      if (d.scope == MetricScope::layer_bins || d.scope == MetricScope::expert) {
+        const std::span<const double> v = d.values(lm);
+        for (size_t e = 0; e < v.size(); ++e) put(id + SeriesId(e), v[e]);
+      }
+    }
   }
 }
 
