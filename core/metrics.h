@@ -4,6 +4,7 @@
 //   load CV = std(f)/mean(f)   MaxVio = max n_i / mean n − 1   drop rate   unrouted (expert choice)
 //   top-1 gate: mean and 10-bin histogram of max_i p_{t,i}
 //   specialisation: MI(label; top-1 expert) / min(log E, log n_labels); label purity
+//   routing churn: share of the fixed probe batch whose top-1 expert changed since the previous step
 //
 // kMetricTable below lists every metric once (name, CSV column, scope, unit, help with its
 // source, accessor); the CSV and JSON writers, the sweep, the window's history and its plots
@@ -34,6 +35,7 @@ struct LayerMetrics {
   double top1_gate_mean = 0;   // mean of max_i p_{t,i}
   double specialisation = 0;   // normalised MI between label and top-1 expert
   double label_purity = 0;     // Σ_e max_c n(e,c) / N: how well the top-1 expert predicts the label
+  double routing_churn = 0;    // probe tokens whose top-1 expert changed since the previous step / probe tokens (Trainer)
   std::array<double, kTop1Bins> top1_hist{};  // fraction of tokens per bin of [0,1]
   std::vector<double> load, tokens, kept, importance, bias;  // [E] each
 };
@@ -134,6 +136,10 @@ inline constexpr MetricDef kMetricTable[] = {
     {"label_purity", "/label_purity", "label purity", MetricScope::layer, "fraction",
      "Σ_e max_c n(e, c) / N: accuracy of predicting the label from the top-1 expert alone.", MetricFlags_Final,
      nullptr, [](const LayerMetrics& m) { return m.label_purity; }, nullptr},
+    {"routing_churn", "/routing_churn", "routing churn", MetricScope::layer, "fraction",
+     "Tokens of the fixed probe batch whose top-1 expert changed since the previous step / probe tokens; 0 at "
+     "step 0 (routing fluctuation on fixed inputs, StableMoE, Dai et al. 2022).",
+     MetricFlags_Final, nullptr, [](const LayerMetrics& m) { return m.routing_churn; }, nullptr},
     {"top1_hist", "/top1_hist", "top-1 gate histogram", MetricScope::layer_bins, "fraction of tokens",
      "Share of tokens whose largest gate max_i p_{t,i} falls in bin b of [0, 1] (10 bins).", MetricFlags_None, nullptr,
      nullptr, [](const LayerMetrics& m) { return std::span<const double>(m.top1_hist); }},

@@ -4,7 +4,9 @@
 // and per expert for those scopes) and nothing else is; every row is a field of the
 // step JSON (losses nested, counts as integers, NaN as null); the sweep's final
 // columns are exactly the rows marked final, unrouted and top1_gate_mean included, and
-// the row's values line up with them.
+// the row's values line up with them. Routing churn: 0 at step 0 and whenever the
+// parameters do not change (lr = 0), exactly 1 when every probe token's top-1 flips,
+// and above 0 while a router learns. Steady-state steps (churn included) allocate nothing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "alloc_counter.h"
 #include "config_io.h"
 #include "results_io.h"
 #include "trainer.h"
@@ -169,6 +172,69 @@ TEST(MetricTable, SweepFinalColumnsAreTheFinalRowsWithLayerMeans) {
   EXPECT_EQ(cell["loss_task"], fmt(m.losses.task));
   EXPECT_EQ(cell["load_entropy"], fmt(m.layers[0].load_entropy / 2 + m.layers[1].load_entropy / 2));
   EXPECT_EQ(cell["top1_gate_mean"], fmt(m.layers[0].top1_gate_mean / 2 + m.layers[1].top1_gate_mean / 2));
+}
+
+// [SECTION] Routing churn
+
+TEST(RoutingChurn, ZeroAtStepZeroAndWhileParametersDoNotChangeAboveZeroWhileTheRouterLearns) {
+  Config cfg = small_config();
+  cfg.lr = 0;  // Adam moves nothing; no aux-free bias either, so every probe token keeps its expert
+  cfg.aux_free_gamma = 0;
+  std::string err;
+  auto frozen = Trainer::create(cfg, &err);
+  ASSERT_TRUE(frozen) << err;
+  for (int s = 0; s < 15; ++s) {
+    const StepMetrics& m = frozen->step();
+    ASSERT_TRUE(m.finite);
+    for (size_t l = 0; l < m.layers.size(); ++l) EXPECT_EQ(m.layers[l].routing_churn, 0.0) << "step " << s << " layer " << l;
+  }
+  cfg.lr = 3e-2;
+  auto learning = Trainer::create(cfg, &err);
+  ASSERT_TRUE(learning) << err;
+  EXPECT_EQ(learning->step().layers[0].routing_churn, 0.0) << "nothing to compare with at step 0";
+  double most = 0;
+  for (int s = 1; s < 15; ++s) {
+    const StepMetrics& m = learning->step();
+    for (const LayerMetrics& lm : m.layers) {
+      EXPECT_GE(lm.routing_churn, 0.0);
+      EXPECT_LE(lm.routing_churn, 1.0);
+      most = std::max(most, lm.routing_churn);
+    }
+  }
+  EXPECT_GT(most, 0.0) << "a router trained at lr 3e-2 moves some probe token to another expert";
+}
+
+TEST(RoutingChurn, OneWhenTheRouterIsNegatedSoEveryTop1Flips) {
+  Config cfg = small_config();
+  cfg.num_experts = 2;  // with two experts, negating the logits swaps every token's top-1
+  cfg.top_k = 1;
+  cfg.n_layers = 1;
+  cfg.lr = 0;
+  cfg.aux_free_gamma = 0;
+  std::string err;
+  auto tr = Trainer::create(cfg, &err);
+  ASSERT_TRUE(tr) << err;
+  ASSERT_TRUE(tr->step().finite);
+  const int w = tr->model().layout().find("layers.0.router.weight");
+  ASSERT_GE(w, 0);
+  tr->model().params().mat(w) *= -1.0f;
+  const StepMetrics& flipped = tr->step();
+  EXPECT_EQ(flipped.layers[0].routing_churn, 1.0);
+  const StepMetrics& still = tr->step();
+  EXPECT_EQ(still.layers[0].routing_churn, 0.0) << "the flipped router stays flipped";
+}
+
+TEST(RoutingChurn, SteadyStateStepsAllocateNothing) {
+  if (!heap_counter_available())
+    GTEST_SKIP() << "heap allocations are not counted in sanitizer builds (ASan and TSan interpose malloc themselves)";
+  Config cfg = small_config();  // two layers: the churn probe runs layer 0's experts too
+  std::string err;
+  auto tr = Trainer::create(cfg, &err);
+  ASSERT_TRUE(tr) << err;
+  for (int s = 0; s < 20; ++s) tr->step();  // warm-up: buffers reach their steady size
+  const uint64_t before = heap_allocations();
+  for (int s = 0; s < 50; ++s) ASSERT_TRUE(tr->step().finite);
+  EXPECT_EQ(heap_allocations() - before, 0u) << "allocations in 50 steady-state steps";
 }
 
 }  // namespace
