@@ -86,11 +86,17 @@ class Session {
   uint64_t commands_queued() const;
 
  private:
+  // Training thread only (session.cpp): the loop and its pieces.
   void thread_main();
+  struct Command;
+  bool wait_for_work(std::vector<std::unique_ptr<Command>>& cmds);  // false: stop
+  void run_command(const Command& c);
+  void reset_with_lr_now(double lr);
+  void apply_now(const Config& next, const std::string& preset);
+  void train_if_due();
   void rebuild(const Config& cfg);        // new Trainer + History (training thread only)
   void publish();                         // builds and swaps a snapshot (training thread only)
 
-  struct Command;
   void send(std::unique_ptr<Command> c);  // queues it (counted) and wakes the thread
   void start_running();                   // training thread only
   mutable std::mutex mu_;

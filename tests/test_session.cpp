@@ -1,4 +1,5 @@
-// gui_test_session.cpp: the training thread behind the window (app/gui/session.*).
+// test_session.cpp: the training thread behind the window (app/session/session.*); no GL needed,
+// so it also runs under ASan/UBSan and ThreadSanitizer (.ci/test).
 // Proves: the window trains the same numbers as a headless Trainer (same config,
 // same seed, bit for bit); a live change becomes an event at the next step and
 // the run goes on; a structural change restarts and says what changed; an invalid
