@@ -5,7 +5,8 @@
 // the run goes on; a structural change restarts and says what changed; an invalid
 // change is refused naming the setting and nothing changes; a diverging run
 // pauses itself, says what diverged when, keeps NaN out of the history, and a
-// reset with a smaller learning rate trains on; scheduled @STEP changes apply.
+// reset with a smaller learning rate trains on; scheduled @STEP changes apply; the
+// history has one series per metric-table row (per layer, bin and expert as scoped).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -111,6 +112,37 @@ TEST(Session, StructuralChangeRestartsAndSaysWhatChanged) {
   EXPECT_NE(snap->notice.find("restarted: num_experts 8\u219216"), std::string::npos) << snap->notice;
   EXPECT_EQ(snap->ids.of(0, metric_index("load")) + 16, snap->ids.of(0, metric_index("tokens"))) << "history sized for 16 experts";
   EXPECT_EQ(snap->history->series_name(snap->ids.of(0, metric_index("load")) + 15), "L0/load[15]");
+}
+
+TEST(Session, HistoryHasASeriesForEveryRowOfTheMetricTableAndRecordsRoutingChurn) {
+  Config cfg = small_config();
+  cfg.n_layers = 2;
+  Session s(cfg);
+  s.run_to(12);
+  const auto snap = wait_for(s, 12);
+  const int E = cfg.routed_experts();
+  for (int i = 0; i < kMetricCount; ++i) {
+    const MetricDef& d = kMetricTable[i];
+    if (d.scope == MetricScope::run) {
+      EXPECT_EQ(snap->history->series_name(snap->ids.of(i)), d.key);
+      EXPECT_EQ(snap->ids.of(0, i), -1) << d.key << " is not a layer metric";
+      continue;
+    }
+    for (int l = 0; l < 2; ++l) {
+      const std::string prefix = "L" + std::to_string(l) + "/" + d.key;
+      const SeriesId id = snap->ids.of(l, i);
+      if (d.scope == MetricScope::layer) {
+        EXPECT_EQ(snap->history->series_name(id), prefix);
+      } else {
+        const int last = metric_width(d, E) - 1;
+        EXPECT_EQ(snap->history->series_name(id + last), prefix + "[" + std::to_string(last) + "]");
+      }
+    }
+  }
+  // Routing churn reaches the history like every row: its last value is the last step's.
+  const SeriesId churn = snap->ids.of(1, metric_index("routing_churn"));
+  EXPECT_FLOAT_EQ(snap->history->latest(churn), float(snap->last.layers[1].routing_churn));
+  EXPECT_EQ(snap->history->steps(), 12);
 }
 
 TEST(Session, InvalidChangeIsRefusedNamingTheSettingAndNothingChanges) {
