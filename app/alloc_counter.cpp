@@ -8,7 +8,8 @@ namespace {
 std::atomic<uint64_t> g_allocations{0};
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+// Off where a sanitizer interposes malloc (MOESCOPE_NO_HEAP_COUNTER from CMake; the compiler macros as a backstop).
+#if defined(MOESCOPE_NO_HEAP_COUNTER) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 namespace moe {
 bool heap_counter_available() { return false; }
 uint64_t heap_allocations() { return 0; }

@@ -2,12 +2,12 @@
 // `moescope bench` can show that a training step allocates nothing.
 // malloc and friends are interposed (glibc allows replacing them) and forward
 // to glibc's own; the cost is one relaxed atomic increment per allocation.
-// Not available under the sanitizers, which interpose malloc themselves.
+// Not available under the sanitizers (ASan, TSan), which interpose malloc themselves.
 #pragma once
 
 #include <cstdint>
 
 namespace moe {
-bool heap_counter_available();     // false in sanitizer builds
+bool heap_counter_available();     // false in sanitizer builds (MOESCOPE_SANITIZE, MOESCOPE_TSAN)
 uint64_t heap_allocations();       // malloc/calloc/realloc/aligned calls so far
 }  // namespace moe

@@ -1,6 +1,5 @@
 // cmd_run.cpp: `moescope run`: trains headless, streams per-step metrics to
-// CSV or JSON (written atomically at the end), prints a readable summary.
-// Also the config resolution every training command shares.
+// CSV or JSON (written atomically at the end; results_io.h), prints a readable summary.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,98 +7,11 @@
 
 #include "commands.h"
 #include "config_io.h"
+#include "results_io.h"
 
 namespace moe {
 
 using nlohmann::json;
-
-std::string fmt(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
-
-std::string resolve_config(const RunSource& src, Config& cfg, std::vector<ScheduledChange>* scheduled) {
-  cfg = default_config();
-  if (!src.preset.empty() && !src.config_file.empty()) return "give either --preset or --config, not both";
-  std::string err;
-  if (!src.preset.empty()) err = load_preset(src.preset, cfg);
-  else if (!src.config_file.empty()) err = load_config_file(src.config_file, cfg);
-  if (!err.empty()) return err;
-  for (const std::string& s : src.sets) {
-    const auto at = s.rfind('@');
-    if (at != std::string::npos) {
-      const std::string when = s.substr(at + 1), assignment = s.substr(0, at);
-      char* end = nullptr;
-      const long long step = std::strtoll(when.c_str(), &end, 10);
-      if (when.empty() || *end != '\0' || step < 0)
-        return "--set '" + s + "': expected key=value@STEP with STEP a step number >= 0";
-      const auto eq = assignment.find('=');
-      if (eq == std::string::npos) return "--set '" + s + "': expected key=value@STEP, e.g. --set top_k=1@500";
-      const Property* p = find_property(assignment.substr(0, eq));
-      if (!p) return "--set: unknown setting '" + assignment.substr(0, eq) + "' (`moescope run --help` lists them)";
-      if (step == 0) {  // at the start it is an ordinary setting
-        err = apply_set(assignment, cfg);
-        if (!err.empty()) return err;
-        continue;
-      }
-      if (!scheduled) return "--set '" + s + "': @STEP is not available for this command";
-      scheduled->push_back({step, p->name, assignment.substr(eq + 1)});
-      continue;
-    }
-    err = apply_set(s, cfg);
-    if (!err.empty()) return err;
-  }
-  return validate(cfg);
-}
-
-std::string metrics_csv_header(const Config& cfg) {
-  std::string h =
-      "step,layer,loss_total,loss_task,loss_balance,loss_z,loss_importance,accuracy,grad_norm,lr,router_entropy,"
-      "load_entropy,load_cv,max_vio,dead_experts,drop_rate,unrouted,top1_gate_mean,specialisation,label_purity";
-  for (int b = 0; b < 10; ++b) h += ",top1_hist_" + std::to_string(b);
-  const int E = cfg.routed_experts();
-  for (const char* name : {"load_", "tokens_", "kept_", "importance_", "bias_"})
-    for (int e = 0; e < E; ++e) h += "," + std::string(name) + std::to_string(e);
-  return h + ",event\n";
-}
-
-void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, size_t* events_written, std::string& out) {
-  std::string ev;
-  while (*events_written < events.size() && events[*events_written].step <= m.step) {
-    ev += (ev.empty() ? "" : "; ") + events[*events_written].label();
-    ++*events_written;
-  }
-  for (size_t l = 0; l < m.layers.size(); ++l) {
-    const LayerMetrics& lm = m.layers[l];
-    const Losses& L = m.losses;
-    out += std::to_string(m.step) + "," + std::to_string(l);
-    for (double v : {L.total, L.task, L.balance, L.z, L.importance, L.accuracy, m.grad_norm, m.lr, lm.router_entropy,
-                     lm.load_entropy, lm.load_cv, lm.max_vio, double(lm.dead_experts), lm.drop_rate, lm.unrouted,
-                     lm.top1_gate_mean, lm.specialisation, lm.label_purity})
-      out += "," + fmt(v);
-    for (double v : lm.top1_hist) out += "," + fmt(v);
-    for (const auto* vec : {&lm.load, &lm.tokens, &lm.kept, &lm.importance, &lm.bias})
-      for (double v : *vec) out += "," + fmt(v);
-    out += ",";
-    if (l == 0 && !ev.empty()) out += "\"" + ev + "\"";
-    out += "\n";
-  }
-}
-
-static json layer_json(const LayerMetrics& lm) {
-  return json{{"router_entropy", lm.router_entropy}, {"load_entropy", lm.load_entropy}, {"load_cv", lm.load_cv},
-              {"max_vio", lm.max_vio},               {"dead_experts", lm.dead_experts}, {"drop_rate", lm.drop_rate},
-              {"unrouted", lm.unrouted},             {"top1_gate_mean", lm.top1_gate_mean},
-              {"specialisation", lm.specialisation}, {"label_purity", lm.label_purity},
-              {"top1_hist", lm.top1_hist},           {"load", lm.load},
-              {"tokens", lm.tokens},                 {"kept", lm.kept},
-              {"importance", lm.importance},         {"bias", lm.bias}};
-}
-
-static json nan_safe(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 std::string run_summary(const Trainer& tr, double seconds) {
   const Config& c = tr.config();
@@ -173,30 +85,11 @@ int cmd_run(const RunOptions& opt) {
     }
     if (s % opt.log_every != 0 && s != steps - 1) continue;
     if (to_csv) append_metrics_csv(m, tr->events(), &events_written, csv);
-    if (to_json) {
-      json layers = json::array();
-      for (const LayerMetrics& lm : m.layers) layers.push_back(layer_json(lm));
-      steps_json.push_back({{"step", m.step},
-                            {"losses",
-                             {{"total", m.losses.total},
-                              {"task", m.losses.task},
-                              {"balance", m.losses.balance},
-                              {"z", m.losses.z},
-                              {"importance", m.losses.importance},
-                              {"accuracy", nan_safe(m.losses.accuracy)}}},
-                            {"grad_norm", m.grad_norm},
-                            {"lr", m.lr},
-                            {"layers", layers}});
-    }
+    if (to_json) steps_json.push_back(step_json(m));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (to_csv) err = write_file_atomic(opt.out, csv);
-  if (to_json) {
-    json events = json::array();
-    for (const Event& e : tr->events()) events.push_back({{"step", e.step}, {"key", e.key}, {"from", e.from}, {"to", e.to}});
-    json doc = {{"format", "moescope-run/1"}, {"config", config_to_json(cfg)}, {"events", events}, {"steps", steps_json}};
-    err = write_file_atomic(opt.out, doc.dump(1) + "\n");
-  }
+  if (to_json) err = write_file_atomic(opt.out, run_json_document(cfg, tr->events(), steps_json));
   if (!err.empty()) {
     std::fprintf(stderr, "moescope run: %s\n", err.c_str());
     return 1;

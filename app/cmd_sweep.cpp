@@ -1,6 +1,6 @@
 // cmd_sweep.cpp: `moescope sweep`: the cartesian product of --grid values ×
 // seeds, run in parallel (one thread per run; a run's numbers never depend on
-// threads), one CSV row per run with its final metrics, rows in run order.
+// threads), one CSV row per run with its final metrics (results_io.h), rows in run order.
 // --shard i/n keeps runs with index % n == i, so a cluster job array splits a sweep.
 #include <atomic>
 #include <chrono>
@@ -55,21 +55,7 @@ std::string final_row(const SweepRun& r, const Trainer* tr, const std::string& s
   std::string row = std::to_string(r.index);
   for (const std::string& v : r.values) row += "," + v;
   row += "," + std::to_string(r.seed) + "," + status;
-  double vals[16] = {};
-  for (double& v : vals) v = std::nan("");
-  if (tr && tr->steps_done() > 0) {
-    const StepMetrics& m = tr->last();
-    const double n = double(m.layers.size());
-    double re = 0, le = 0, cv = 0, mv = 0, dead = 0, drop = 0, spec = 0, pur = 0;
-    for (const LayerMetrics& lm : m.layers) {
-      re += lm.router_entropy / n, le += lm.load_entropy / n, cv += lm.load_cv / n, mv += lm.max_vio / n;
-      dead += lm.dead_experts / n, drop += lm.drop_rate / n, spec += lm.specialisation / n, pur += lm.label_purity / n;
-    }
-    const double v[] = {double(tr->steps_done()), m.losses.total, m.losses.task, m.losses.accuracy, m.losses.balance,
-                        m.losses.z, m.losses.importance, re, le, cv, mv, dead, drop, spec, pur};
-    std::copy(std::begin(v), std::end(v), vals);
-  }
-  for (int i = 0; i < 15; ++i) row += "," + fmt(vals[i]);
+  append_final_metrics(tr, row);
   return row + "\n";
 }
 
@@ -173,8 +159,7 @@ int cmd_sweep(const SweepOptions& opt) {
 
   std::string csv = "run";
   for (const Axis& a : axes) csv += "," + a.key;
-  csv += ",seed,status,steps,loss_total,loss_task,accuracy,loss_balance,loss_z,loss_importance,router_entropy,"
-         "load_entropy,load_cv,max_vio,dead_experts,drop_rate,specialisation,label_purity\n";
+  csv += ",seed,status" + final_metrics_header() + "\n";
   for (const SweepRun& r : runs) csv += r.row;
   err = write_file_atomic(opt.out, csv);
   if (!err.empty()) {

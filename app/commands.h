@@ -6,20 +6,11 @@
 #include <vector>
 
 #include "config.h"
+#include "results_io.h"
+#include "run_source.h"
 #include "trainer.h"
 
 namespace moe {
-
-// What every training command shares: where the config comes from and its overrides.
-struct RunSource {
-  std::string preset;                    // --preset NAME
-  std::string config_file;               // --config FILE
-  std::vector<std::string> sets;         // --set key=value and key=value@STEP
-};
-
-// Builds the config (preset or file, then --set), and the scheduled changes from @STEP sets.
-// Returns "" or an error naming what is wrong.
-std::string resolve_config(const RunSource& src, Config& cfg, std::vector<ScheduledChange>* scheduled);
 
 struct RunOptions {
   RunSource source;
@@ -67,12 +58,7 @@ using WindowSpeedProbe = WindowSpeed (*)(const std::string& preset, double secon
 // window_probe: nullptr when the binary has no window (MOESCOPE_GUI=OFF).
 int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpeedProbe window_probe = nullptr);
 
-// Writes one CSV header / rows for per-step metrics (shared by run and the GUI's export).
-std::string metrics_csv_header(const Config& cfg);
-void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, size_t* events_written, std::string& out);
 // A readable multi-line summary of a finished run.
 std::string run_summary(const Trainer& tr, double seconds);
-// Formats a double for outputs: shortest text that reads back to the same float-ish value (%.9g), "nan"/"inf".
-std::string fmt(double v);
 
 }  // namespace moe

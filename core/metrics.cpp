@@ -6,6 +6,31 @@
 
 namespace moe {
 
+const MetricDef* find_metric(std::string_view key) {
+  for (const MetricDef& d : kMetricTable)
+    if (key == d.key) return &d;
+  return nullptr;
+}
+
+int metric_width(const MetricDef& def, int routed_experts) {
+  switch (def.scope) {
+    case MetricScope::run: return 0;
+    case MetricScope::layer: return 1;
+    case MetricScope::layer_bins: return kTop1Bins;
+    case MetricScope::expert: return routed_experts;
+  }
+  return 0;
+}
+
+double final_value(const MetricDef& def, const StepMetrics& m) {
+  if (def.scope == MetricScope::run) return def.run(m);
+  if (def.scope != MetricScope::layer || m.layers.empty()) return std::nan("");
+  const double n = double(m.layers.size());
+  double mean = 0;
+  for (const LayerMetrics& lm : m.layers) mean += def.layer(lm) / n;  // summed as v/n, in layer order
+  return mean;
+}
+
 double normalised_entropy(const double* p, int n) {
   if (n <= 1) return 1.0;
   double sum = 0, h = 0;

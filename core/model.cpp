@@ -298,7 +298,7 @@ void Model<S>::layer_backward(int l, int T) {
 }
 
 template <class S>
-Losses Model<S>::forward(const Batch& b, bool training) {
+void Model<S>::input_forward(const Batch& b) {
   const int T = b.T;
   assert(T > 0 && T <= max_rows_ && "batch larger than the model's buffers");
   T_ = T;
@@ -316,6 +316,19 @@ Losses Model<S>::forward(const Batch& b, bool training) {
   }
   x_[0].topRows(T).noalias() = u_.topRows(T) * params_.mat(in_w_);
   x_[0].topRows(T).rowwise() += params_.mat(in_b_).row(0);
+}
+
+template <class S>
+void Model<S>::route_only(const Batch& b) {
+  input_forward(b);
+  for (int l = 0; l + 1 < n_layers(); ++l) layer_forward(l, b.T, false);
+  route(layers_.back(), b.T, false);
+}
+
+template <class S>
+Losses Model<S>::forward(const Batch& b, bool training) {
+  const int T = b.T;
+  input_forward(b);
   for (int l = 0; l < n_layers(); ++l) layer_forward(l, T, training);
   o_.topRows(T).noalias() = x_[layers_.size()].topRows(T) * params_.mat(head_w_);
   o_.topRows(T).rowwise() += params_.mat(head_b_).row(0);

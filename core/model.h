@@ -91,6 +91,9 @@ class Model {
 
   void draw_noise(Rng& rng, int T);           // fills ε of every layer for T tokens
   Losses forward(const Batch& batch, bool training);  // training: noise on (if enabled)
+  // Every layer's routing of batch (no noise) and nothing after the last router: router(l)
+  // holds the choices, the last layer's experts and the head are not run (a fraction of forward).
+  void route_only(const Batch& batch);
   void backward();                             // grads = dL/dθ of the last forward (zeroes first)
   void update_aux_free_bias();                 // b_i += γ sign(mean n − n_i), from the last forward
 
@@ -120,6 +123,7 @@ class Model {
     std::vector<int32_t> sort_idx, order, expert_start, expert_fill;
   };
 
+  void input_forward(const Batch& b);                   // u and x_[0] = u·W_in + b_in for b's tokens
   void route(Layer& L, int T, bool training);           // router forward: z, s, K_t, gates, drops, packing
   void route_dense(Layer& L, int T);                    // dense baseline: every token to expert 0, gate 1
   void score_tokens(Layer& L, int T, bool training);    // z, s, p per token (+ K_t and gates for top-k)

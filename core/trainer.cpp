@@ -33,6 +33,8 @@ std::unique_ptr<Trainer> Trainer::create(const Config& cfg, std::string* error) 
   const int E = cfg.routed_experts();
   tr->last_used_.assign(size_t(cfg.n_layers), std::vector<int64_t>(size_t(E), -1));
   tr->last_.layers.resize(size_t(cfg.n_layers));
+  tr->probe_top1_.assign(size_t(cfg.n_layers), std::vector<int32_t>(size_t(tr->probe_batch_.T), -1));
+  tr->churn_.assign(size_t(cfg.n_layers), 0.0);
   return tr;
 }
 
@@ -96,8 +98,29 @@ bool Trainer::check_finite(const Losses& l, double grad_norm, std::string* what)
   return true;
 }
 
+// The probe batch's top-1 experts under the parameters this step starts from, against those of
+// the previous step: the batch changes every step, so churn is measured on fixed inputs
+// (StableMoE, Dai et al. 2022, "routing fluctuation"). Routing only (Model::route_only): with one
+// layer that is the input projection and the router logits, under 1% of a step.
+void Trainer::measure_routing_churn() {
+  Model<float>& m = *model_;
+  m.route_only(probe_batch_);
+  for (int l = 0; l < m.n_layers(); ++l) {
+    const RouterState<float>& rs = m.router(l);
+    std::vector<int32_t>& top1 = probe_top1_[size_t(l)];
+    int changed = 0;
+    for (int t = 0; t < rs.T; ++t) {
+      const int32_t e = top1_expert(rs, t);
+      changed += e != top1[size_t(t)] ? 1 : 0;
+      top1[size_t(t)] = e;
+    }
+    churn_[size_t(l)] = step_ > 0 && rs.T > 0 ? double(changed) / rs.T : 0.0;  // nothing to compare with at step 0
+  }
+}
+
 const StepMetrics& Trainer::step() {
   apply_scheduled();
+  measure_routing_churn();  // before the step's own forward, which leaves the routers as the metrics read them
   Model<float>& m = *model_;
   task_->sample_parallel(data_rng_, cfg_.batch_size, batch_, m.pool());
   if (cfg_.noisy_gating) m.draw_noise(noise_rng_, cfg_.batch_size);
@@ -126,6 +149,7 @@ const StepMetrics& Trainer::step() {
       dead += last_used_[size_t(l)][size_t(e)] < step_ - cfg_.dead_window + 1 ? 1 : 0;
     }
     lm.dead_experts = dead;
+    lm.routing_churn = churn_[size_t(l)];
   }
   opt_.step(cfg_, m.params(), m.grads(), m.pool());
   m.update_aux_free_bias();

@@ -82,6 +82,7 @@ class Trainer {
  private:
   Trainer() = default;
   void apply_scheduled();
+  void measure_routing_churn();
   bool check_finite(const Losses& l, double grad_norm, std::string* what) const;
 
   Config cfg_;
@@ -93,6 +94,10 @@ class Trainer {
   MetricsScratch scratch_;
   StepMetrics last_;
   std::vector<std::vector<int64_t>> last_used_;  // [layer][E] last step the expert took a token
+  // Routing churn: top-1 expert of each probe token under the parameters the last step
+  // started from, and the share that changed since (metrics.h routing_churn).
+  std::vector<std::vector<int32_t>> probe_top1_;  // [layer][probe token], -1 if none
+  std::vector<double> churn_;                      // [layer] of the step being taken
   std::vector<Event> events_;
   std::vector<ScheduledChange> scheduled_;
   int64_t step_ = 0;

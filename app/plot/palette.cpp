@@ -239,12 +239,13 @@ ImU32 categorical(int index, Theme theme, Scheme scheme) {
 
 ImU32 series_colour(Series series, Theme theme) {
   // In Series order: task, balance, z, importance, total, accuracy; router and load entropy;
-  // dead experts, MaxVio, load CV, drop rate, unrouted (each collapse signal has a plot of its own).
+  // dead experts, MaxVio, load CV, drop rate, unrouted (each collapse signal has a plot of its own);
+  // routing churn (reddish purple: apart from the entropy panel's blue and orange).
   static constexpr uint32_t kDark[] = {0x56B4E9, 0xE69F00, 0xD55E00, 0x009E73, 0xEBECF2, 0xCC79A7, 0x56B4E9,
-                                       0xE69F00, 0xD55E00, 0xE69F00, 0x56B4E9, 0xCC79A7, 0x009E73};
+                                       0xE69F00, 0xD55E00, 0xE69F00, 0x56B4E9, 0xCC79A7, 0x009E73, 0xCC79A7};
   static constexpr uint32_t kLight[] = {0x0072B2, 0xE69F00, 0xD55E00, 0x009E73, 0x1E1F26, 0xCC79A7, 0x0072B2,
-                                        0xE69F00, 0xD55E00, 0xE69F00, 0x0072B2, 0xCC79A7, 0x009E73};
-  static_assert(std::size(kDark) == size_t(Series::unrouted) + 1 && std::size(kLight) == std::size(kDark));
+                                        0xE69F00, 0xD55E00, 0xE69F00, 0x0072B2, 0xCC79A7, 0x009E73, 0xCC79A7};
+  static_assert(std::size(kDark) == size_t(Series::routing_churn) + 1 && std::size(kLight) == std::size(kDark));
   return rgb((theme == Theme::dark ? kDark : kLight)[int(series)]);
 }
 

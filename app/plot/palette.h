@@ -46,6 +46,7 @@ enum class Series {
   task_loss, balance_loss, z_loss, importance_loss, total_loss, accuracy,  // losses panel
   router_entropy, load_entropy,                                            // entropy panel
   dead_experts, max_vio, load_cv, drop_rate, unrouted,                     // collapse panel
+  routing_churn,                                                           // entropy panel, after the others
 };
 ImU32 series_colour(Series series, Theme theme);               // same colour, alpha in [0,1]
 

@@ -176,7 +176,8 @@ void y_ticks(const plot::Range& yr, const ImVec2& pos, const ImVec2& size, const
 }
 
 // One small plot and its name. `size` includes the name column.
-void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds& L, int E, ImVec2 size, bool bottom, Layout& layout) {
+// L: the shown layer's series ids, indexed by the metric table (HistoryIds::layers).
+void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& L, int E, ImVec2 size, bool bottom, Layout& layout) {
   static panel::ColumnAlign align;  // the data areas start at the same x
   const ImVec2 row_min = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(row_min.x + layout.label_w, row_min.y));
@@ -210,21 +211,21 @@ void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds& L, int 
       std::snprintf(tip, sizeof tip, "Dead experts: of the %d experts, those that took no token in the last %d steps.\n"
                     "Dashed: total collapse (every token on the same %d), %d dead.", E, ctx.snap.cfg.dead_window, k, E - k);
       st.band = false;  // a count that only steps: its bucket range adds nothing
-      drawn = panel::plot_series(ctx, "dead experts", L.dead_experts, st);
+      drawn = panel::plot_series(ctx, "dead experts", L[size_t(metric_index("dead_experts"))], st);
       worst_case_line("total collapse", double(E - k));
       break;
     case MaxVio:
       names[0] = {"MaxVio", st.colour};
       std::snprintf(tip, sizeof tip, "MaxVio = max n / mean n \xE2\x88\x92 1 (tokens n per expert): 0 balanced.\n"
                     "Dashed: total collapse, %.3g.", ratio);
-      drawn = panel::plot_series(ctx, "MaxVio", L.max_vio, st);
+      drawn = panel::plot_series(ctx, "MaxVio", L[size_t(metric_index("max_vio"))], st);
       worst_case_line("total collapse", ratio);
       break;
     case LoadCv:
       names[0] = {"load CV", st.colour};
       std::snprintf(tip, sizeof tip, "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
                     std::sqrt(ratio));
-      drawn = panel::plot_series(ctx, "load CV", L.load_cv, st);
+      drawn = panel::plot_series(ctx, "load CV", L[size_t(metric_index("load_cv"))], st);
       worst_case_line("total collapse", std::sqrt(ratio));
       break;
     case Dropped: {
@@ -238,15 +239,15 @@ void metric_plot(PanelContext& ctx, Metric metric, const LayerSeriesIds& L, int 
         std::snprintf(tip, sizeof tip, "Expert choice: each expert takes its top C tokens, so a token no expert picked is\n"
                       "unrouted (it skips the layer); dropped = expert slots left unused, in %% of all.");
         pct.colour = names[0].colour;
-        drawn = panel::plot_series(ctx, "unrouted", L.unrouted, pct);
+        drawn = panel::plot_series(ctx, "unrouted", L[size_t(metric_index("unrouted"))], pct);
         pct.colour = names[1].colour;
-        drawn += panel::plot_series(ctx, "dropped", L.drop_rate, pct);
+        drawn += panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
       } else {
         names[0] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
         std::snprintf(tip, sizeof tip, "Dropped: token-to-expert assignments over an expert's capacity C = ceil(c\xC2\xB7k\xC2\xB7T/E)\n"
                       "(c = %g), in %% of all assignments; a dropped token skips that expert.", ctx.snap.cfg.capacity_factor);
         pct.colour = names[0].colour;
-        drawn = panel::plot_series(ctx, "dropped", L.drop_rate, pct);
+        drawn = panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
       }
       panel::fit_include(1.0);  // a range of at least 0..1%: two ticks even while nothing is dropped
       break;
@@ -319,7 +320,7 @@ void draw_collapse(PanelContext& ctx) {
   const int E = snap.cfg.routed_experts();
   const int layer = panel::layer_of(ctx);
   const bool dense = snap.cfg.router == RouterKind::dense || E <= 1;
-  const LayerSeriesIds* L = !dense && snap.history && layer < int(snap.ids.layers.size()) ? &snap.ids.layers[size_t(layer)] : nullptr;
+  const std::vector<SeriesId>* L = !dense && snap.history && layer < int(snap.ids.layers.size()) ? &snap.ids.layers[size_t(layer)] : nullptr;
   const float F = ImGui::GetFontSize();
 
   // Controls: the alarm threshold and the layer shown.

@@ -1,9 +1,12 @@
-// panel_entropy.cpp: 2. router entropy and load entropy over steps, both over log E.
+// panel_entropy.cpp: 2. router entropy and load entropy over steps, both over log E,
+// and routing churn, also a fraction in [0, 1].
 //
 //   router entropy  mean over tokens of H(p_t) / log E: 1 = every token's gates
 //                   uniform, 0 = every token sure of one expert (a confident router)
 //   load entropy    H(f) / log E of the step's load: 1 = perfectly balanced, falling
 //                   towards 0 as the router collapses onto a few experts
+//   routing churn   share of the fixed probe batch whose top-1 expert changed since
+//                   the previous step: high while routing is still being decided
 // A confident router (router entropy low) is healthy; a collapsed one has low
 // load entropy. The dashed red line is the collapse alert (ui.collapse_alert).
 #include <imgui.h>
@@ -20,6 +23,7 @@ namespace {
 
 ImU32 router_colour() { return palette::series_colour(palette::Series::router_entropy, panel::theme()); }
 ImU32 load_colour() { return palette::series_colour(palette::Series::load_entropy, panel::theme()); }
+ImU32 churn_colour() { return palette::series_colour(palette::Series::routing_churn, panel::theme()); }
 ImU32 alert_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(200, 30, 30, 220) : IM_COL32(255, 95, 95, 220); }
 
 // A dashed horizontal line with its name written at the right end, above it.
@@ -44,20 +48,23 @@ void draw_entropy(PanelContext& ctx) {
   const bool dense = snap.cfg.router == RouterKind::dense || snap.cfg.routed_experts() <= 1;
   const bool expert_choice = snap.cfg.router == RouterKind::expert_choice;
   const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size());
+  constexpr int kRouter = metric_index("router_entropy"), kLoad = metric_index("load_entropy"),
+                kChurn = metric_index("routing_churn");
 
   // Key and the latest values.
   const char* load_label = expert_choice ? "load entropy (expert choice: 1 by construction)" : "load entropy H(f)/log E";
   const panel::KeyItem key[] = {
       {"router entropy H(p)/log E", router_colour()},
       {load_label, load_colour()},
+      {kMetricTable[kChurn].label, churn_colour()},
       {"collapse alert", alert_colour(), true},
   };
   ImGui::AlignTextToFramePadding();
-  const int hovered = panel::key_row(key, 3);
+  const int hovered = panel::key_row(key, 4);
   if (ok && snap.steps_done > 0 && layer < int(snap.last.layers.size())) {
     const LayerMetrics& m = snap.last.layers[size_t(layer)];
     char now[96];
-    std::snprintf(now, sizeof now, "now: router %.2f, load %.2f", m.router_entropy, m.load_entropy);
+    std::snprintf(now, sizeof now, "now: router %.2f, load %.2f, churn %.2f", m.router_entropy, m.load_entropy, m.routing_churn);
     ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
     if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(now).x + ImGui::CalcTextSize("  layer 3 of 4").x) ImGui::NewLine();
     ImGui::TextUnformatted(now);
@@ -76,18 +83,20 @@ void draw_entropy(PanelContext& ctx) {
   if (!ok) {
     panel::no_data_note(dense ? "Dense baseline: there is no router, so both entropies read 1 and do not apply." : "No entropy series yet.");
   } else {
-    const LayerSeriesIds& L = snap.ids.layers[size_t(layer)];
     const float dim = hovered >= 0 ? 0.3f : 1.0f;
-    panel::SeriesStyle rs, ls;
+    panel::SeriesStyle rs, ls, cs;
     rs.colour = palette::with_alpha(router_colour(), hovered == 0 ? 1.0f : dim);
     ls.colour = palette::with_alpha(load_colour(), hovered == 1 ? 1.0f : dim);
     rs.weight = hovered == 0 ? 3.0f : 2.0f;
     ls.weight = hovered == 1 ? 3.0f : 2.0f;
-    int drawn = panel::plot_series(ctx, "router entropy", L.router_entropy, rs);
-    drawn += panel::plot_series(ctx, "load entropy", L.load_entropy, ls);
+    cs.colour = palette::with_alpha(churn_colour(), hovered == 2 ? 1.0f : dim);
+    cs.weight = hovered == 2 ? 3.0f : 1.5f;
+    int drawn = panel::plot_series(ctx, kMetricTable[kRouter].label, snap.ids.of(layer, kRouter), rs);
+    drawn += panel::plot_series(ctx, kMetricTable[kLoad].label, snap.ids.of(layer, kLoad), ls);
+    drawn += panel::plot_series(ctx, kMetricTable[kChurn].label, snap.ids.of(layer, kChurn), cs);
     char text[64];
     std::snprintf(text, sizeof text, "collapse alert: load entropy < %.2f", double(ctx.ui.collapse_alert));
-    labelled_hline("collapse alert", text, ctx.ui.collapse_alert, palette::with_alpha(alert_colour(), hovered == 2 || hovered < 0 ? 1.0f : 0.4f));
+    labelled_hline("collapse alert", text, ctx.ui.collapse_alert, palette::with_alpha(alert_colour(), hovered == 3 || hovered < 0 ? 1.0f : 0.4f));
     if (drawn == 0) panel::no_data_note("No steps yet: router and load entropy appear here as the run trains.");
   }
   panel::plot_events(ctx);

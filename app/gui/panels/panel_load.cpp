@@ -48,7 +48,7 @@ struct LoadData {
 LoadData& fetch_load(PanelContext& ctx, int layer, int E, int max_points) {
   thread_local LoadData d;  // reused every frame: fetch copies into it
   d.ids.resize(size_t(E));
-  std::iota(d.ids.begin(), d.ids.end(), ctx.snap.ids.layers[size_t(layer)].load0);
+  std::iota(d.ids.begin(), d.ids.end(), ctx.snap.ids.of(layer, metric_index("load")));
   const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
   d.level = ctx.snap.history->fetch_many(d.ids, r.min, r.max, std::max(2, max_points), d.pts);
   d.n = d.level < 0 || d.pts.empty() ? 0 : int(d.pts[0].size());
@@ -283,7 +283,7 @@ void draw_load(PanelContext& ctx) {
   const int E = snap.cfg.routed_experts();
   const int layer = panel::layer_of(ctx);
   const bool dense = snap.cfg.router == RouterKind::dense || E <= 1;
-  const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size()) && snap.ids.layers[size_t(layer)].load0 >= 0;
+  const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size()) && snap.ids.of(layer, metric_index("load")) >= 0;
 
   // Controls: the view, the layer shown, the colour key.
   ImGui::AlignTextToFramePadding();

@@ -61,7 +61,8 @@ void draw_losses(PanelContext& ctx) {
   weighted_label(labels[TermZ], sizeof labels[TermZ], "L_z", "\xCE\xB2", cfg.beta);
   weighted_label(labels[TermImportance], sizeof labels[TermImportance], "L_imp = CV\xC2\xB2", "w", cfg.w_importance);
   std::snprintf(labels[TermTotal], sizeof labels[TermTotal], "total L (weighted)");
-  const SeriesId series[kTerms] = {ids.loss_task, ids.loss_balance, ids.loss_z, ids.loss_importance, ids.loss_total};
+  const SeriesId series[kTerms] = {ids.of(metric_index("loss_task")), ids.of(metric_index("loss_balance")), ids.of(metric_index("loss_z")),
+                                   ids.of(metric_index("loss_importance")), ids.of(metric_index("loss_total"))};
 
   // Controls: log axis, the key (click to hide a term), the latest values.
   ImGui::AlignTextToFramePadding();
@@ -85,7 +86,8 @@ void draw_losses(PanelContext& ctx) {
     ImGui::TextDisabled("(dense: no router terms)");
   }
   const double acc = snap.last.losses.accuracy;
-  const bool has_acc = classification && ids.accuracy >= 0;
+  const SeriesId accuracy_id = ids.of(metric_index("accuracy"));
+  const bool has_acc = classification && accuracy_id >= 0;
   if (snap.steps_done > 0) {
     char now[96];
     if (has_acc && std::isfinite(acc))
@@ -141,7 +143,7 @@ void draw_losses(PanelContext& ctx) {
     panel::SeriesStyle st;
     st.colour = accuracy_colour();
     st.weight = 2.0f;
-    const int drawn = snap.history ? panel::plot_series(ctx, "accuracy", ids.accuracy, st) : 0;
+    const int drawn = snap.history ? panel::plot_series(ctx, kMetricTable[metric_index("accuracy")].label, accuracy_id, st) : 0;
     if (cfg.task == Task::blobs && cfg.blob_classes > 1) {  // chance: always guessing one class
       plot::SetNextLineStyle(palette::with_alpha(panel::reference_colour(), 0.8f), 1.0f);
       plot::PlotHLine("chance", 1.0 / cfg.blob_classes, plot::ItemFlags_Dashed | plot::ItemFlags_NoLegend);

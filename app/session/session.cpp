@@ -91,39 +91,26 @@ struct Session::ThreadState {
 
 namespace {
 
-// Declares one series per metric (per layer for the router's), filling ids.
+// Declares one series per row of the metric table (per layer for the router's), filling ids.
 std::shared_ptr<History> make_history(const Config& cfg, HistoryIds& ids) {
   auto h = std::make_shared<History>(HistoryOptions{});
   ids = HistoryIds{};
-  ids.loss_total = h->add_series("loss_total");
-  ids.loss_task = h->add_series("loss_task");
-  ids.loss_balance = h->add_series("loss_balance");
-  ids.loss_z = h->add_series("loss_z");
-  ids.loss_importance = h->add_series("loss_importance");
-  ids.accuracy = h->add_series("accuracy");
-  ids.grad_norm = h->add_series("grad_norm");
-  ids.lr = h->add_series("lr");
+  ids.run.assign(size_t(kMetricCount), -1);
+  ids.layers.assign(size_t(cfg.n_layers), std::vector<SeriesId>(size_t(kMetricCount), -1));
+  for (int i = 0; i < kMetricCount; ++i)
+    if (kMetricTable[i].scope == MetricScope::run) ids.run[size_t(i)] = h->add_series(kMetricTable[i].key);
   const int E = cfg.routed_experts();
   for (int l = 0; l < cfg.n_layers; ++l) {
-    std::string p = "L";
-    p += std::to_string(l);
-    p += "/";
-    LayerSeriesIds L;
-    L.router_entropy = h->add_series(p + "router_entropy");
-    L.load_entropy = h->add_series(p + "load_entropy");
-    L.load_cv = h->add_series(p + "load_cv");
-    L.max_vio = h->add_series(p + "max_vio");
-    L.dead_experts = h->add_series(p + "dead_experts");
-    L.drop_rate = h->add_series(p + "drop_rate");
-    L.unrouted = h->add_series(p + "unrouted");
-    L.top1_gate_mean = h->add_series(p + "top1_gate_mean");
-    L.specialisation = h->add_series(p + "specialisation");
-    L.label_purity = h->add_series(p + "label_purity");
-    L.load0 = h->add_series_group(p + "load", E);
-    L.importance0 = h->add_series_group(p + "importance", E);
-    L.bias0 = h->add_series_group(p + "bias", E);
-    L.tokens0 = h->add_series_group(p + "tokens", E);
-    ids.layers.push_back(L);
+    std::string prefix = "L";
+    prefix += std::to_string(l);
+    prefix += '/';
+    for (int i = 0; i < kMetricCount; ++i) {
+      const MetricDef& d = kMetricTable[i];
+      SeriesId& id = ids.layers[size_t(l)][size_t(i)];
+      if (d.scope == MetricScope::layer) id = h->add_series(prefix + d.key);
+      if (d.scope == MetricScope::layer_bins || d.scope == MetricScope::expert)
+        id = h->add_series_group(prefix + d.key, metric_width(d, E));
+    }
   }
   return h;
 }
@@ -131,35 +118,20 @@ std::shared_ptr<History> make_history(const Config& cfg, HistoryIds& ids) {
 // One History row from a finite step's metrics; row must have series_count() entries.
 void fill_row(const StepMetrics& m, const HistoryIds& ids, std::vector<float>& row) {
   std::fill(row.begin(), row.end(), std::numeric_limits<float>::quiet_NaN());
-  auto put = [&](SeriesId id, double v) { row[size_t(id)] = float(v); };
-  put(ids.loss_total, m.losses.total);
-  put(ids.loss_task, m.losses.task);
-  put(ids.loss_balance, m.losses.balance);
-  put(ids.loss_z, m.losses.z);
-  put(ids.loss_importance, m.losses.importance);
-  put(ids.accuracy, m.losses.accuracy);  // NaN for regression: plots skip it
-  put(ids.grad_norm, m.grad_norm);
-  put(ids.lr, m.lr);
+  auto put = [&](SeriesId id, double v) { row[size_t(id)] = float(v); };  // accuracy is NaN for regression: plots skip it
+  for (int i = 0; i < kMetricCount; ++i)
+    if (kMetricTable[i].scope == MetricScope::run) put(ids.run[size_t(i)], kMetricTable[i].run(m));
   for (size_t l = 0; l < ids.layers.size() && l < m.layers.size(); ++l) {
-    const LayerSeriesIds& L = ids.layers[l];
     const LayerMetrics& lm = m.layers[l];
-    put(L.router_entropy, lm.router_entropy);
-    put(L.load_entropy, lm.load_entropy);
-    put(L.load_cv, lm.load_cv);
-    put(L.max_vio, lm.max_vio);
-    put(L.dead_experts, lm.dead_experts);
-    put(L.drop_rate, lm.drop_rate);
-    put(L.unrouted, lm.unrouted);
-    put(L.top1_gate_mean, lm.top1_gate_mean);
-    put(L.specialisation, lm.specialisation);
-    put(L.label_purity, lm.label_purity);
-    auto group = [&](SeriesId first, const std::vector<double>& v) {
-      for (size_t e = 0; e < v.size(); ++e) put(first + SeriesId(e), v[e]);
-    };
-    group(L.load0, lm.load);
-    group(L.importance0, lm.importance);
-    group(L.bias0, lm.bias);
-    group(L.tokens0, lm.tokens);
+    for (int i = 0; i < kMetricCount; ++i) {
+      const MetricDef& d = kMetricTable[i];
+      const SeriesId id = ids.layers[l][size_t(i)];
+      if (d.scope == MetricScope::layer) put(id, d.layer(lm));
+      if (d.scope == MetricScope::layer_bins || d.scope == MetricScope::expert) {
+        const std::span<const double> v = d.values(lm);
+        for (size_t e = 0; e < v.size(); ++e) put(id + SeriesId(e), v[e]);
+      }
+    }
   }
 }
 
@@ -289,178 +261,192 @@ void Session::start_running() {
   ts_->speed_steps0 = trainer_->steps_done();
 }
 
+// The loop: take the queued commands, run them, train a step if one is due, publish.
 void Session::thread_main() {
-  ThreadState& ts = *ts_;
   std::vector<std::unique_ptr<Command>> cmds;
-  for (;;) {
-    // Wait for a command, for the next step (paced by the rate), or until a pending snapshot is due.
-    {
-      std::unique_lock lk(mu_);
-      for (;;) {
-        if (stop_) return;
-        if (!queue_.empty()) break;
-        if (ts.step_requested && trainer_) break;
-        if (running_ && trainer_) {
-          const double r = rate_;
-          if (r <= 0) break;
-          const auto now = Clock::now();
-          if (now >= ts.next_step_due) break;
-          if (ts.dirty) break;  // publish what we have before sleeping
-          cv_.wait_until(lk, ts.next_step_due);
-          continue;
-        }
-        if (ts.dirty) break;
-        cv_.wait(lk);
-      }
-      cmds.swap(queue_);
-    }
+  while (wait_for_work(cmds)) {
+    ThreadState& ts = *ts_;
     ts.commands_done += cmds.size();
-
     const bool had_commands = !cmds.empty();
-    for (auto& c : cmds) {
-      switch (c->kind) {
-        case Command::Rebuild:
-          preset_ = c->preset;
-          rebuild(c->cfg);
-          break;
-        case Command::Play:
-          if (trainer_ && !running_) {
-            start_running();
-            if (ts.diverged) notice_ = "resumed after divergence";
-          }
-          break;
-        case Command::Pause: running_ = false; break;
-        case Command::Toggle:
-          if (running_)
-            running_ = false;
-          else if (trainer_)
-            start_running();
-          break;
-        case Command::Step:
-          running_ = false;
-          ts.step_requested = true;
-          break;
-        case Command::RunTo:
-          if (trainer_ && trainer_->steps_done() < c->steps) {
-            ts.stop_at = c->steps;
-            if (!running_) start_running();
-          } else {
-            running_ = false;
-          }
-          break;
-        case Command::Schedule:
-          scheduled_ = c->changes;
-          if (trainer_) {
-            if (std::string err = trainer_->schedule(scheduled_); !err.empty()) notice_ = "refused: " + err, scheduled_.clear();
-          }
-          break;
-        case Command::Reset:
-          if (trainer_) {
-            rebuild(start_cfg_);
-            notice_ = "reset to step 0";
-          }
-          break;
-        case Command::NewSeed:
-          if (trainer_) {
-            Config next = start_cfg_;
-            next.seed = next.seed >= 2147483647 ? 0 : next.seed + 1;
-            rebuild(next);
-            notice_ = "new seed " + std::to_string(next.seed);
-          }
-          break;
-        case Command::ResetWithLr:
-          if (trainer_) {
-            Config next = start_cfg_;
-            const double old_lr = next.lr;
-            next.lr = c->value;
-            if (std::string err = validate(next); !err.empty()) {
-              notice_ = "refused: " + err;
-              break;
-            }
-            rebuild(next);
-            char buf[160];
-            std::snprintf(buf, sizeof buf, "restarted with lr %s (was %s)", format_value(next.lr).c_str(),
-                          format_value(old_lr).c_str());
-            notice_ = buf;
-            start_running();  // the user asked to try again
-          }
-          break;
-        case Command::Apply: {
-          if (!trainer_) {  // no run yet (the first config failed): any valid config starts one
-            rebuild(c->cfg);
-            if (trainer_ && !c->preset.empty()) preset_ = c->preset;
-            break;
-          }
-          const Config& cur = trainer_->config();
-          const bool new_preset = !c->preset.empty() && c->preset != preset_;
-          if (structural_change(cur, c->cfg) || new_preset) {
-            const std::string what = new_preset ? "preset " + c->preset : describe_changes(cur, c->cfg);
-            const Trainer* before = trainer_.get();
-            rebuild(c->cfg);
-            if (trainer_.get() != before) {  // else rebuild() left the old run and a "refused" notice
-              if (!c->preset.empty()) preset_ = c->preset;
-              notice_ = "restarted: " + what;
-            }
-          } else if (!changed_settings(cur, c->cfg).empty()) {
-            const std::string what = describe_changes(cur, c->cfg);
-            std::string err = trainer_->apply_live(c->cfg);
-            if (err.empty()) start_cfg_ = c->cfg;  // a reset keeps what the user set (not what a schedule did)
-            notice_ = err.empty() ? "at step " + std::to_string(trainer_->steps_done()) + ": " + what : "refused: " + err;
-          }
-          break;
-        }
-        case Command::MapLayer:
-          ts.map_now = true;
-          ts.probe_now = true;
-          break;
-      }
-    }
+    for (auto& c : cmds) run_command(*c);
     cmds.clear();
     if (had_commands) {
       ts.dirty = true;
       ts.probe_now = true;
       ts.map_now = true;
     }
-
-    // One step when playing (and due) or when asked for exactly one.
-    if (trainer_ && (ts.step_requested || running_)) {
-      const auto now = Clock::now();
-      const double r = rate_;
-      if (ts.step_requested || r <= 0 || now >= ts.next_step_due) {
-        const bool single = ts.step_requested;
-        ts.step_requested = false;
-        const StepMetrics& m = trainer_->step();
-        ts.dirty = true;
-        if (!m.finite) {
-          running_ = false;
-          ts.diverged = true;
-          ts.diverged_what = m.diverged;
-          notice_ = "diverged: " + m.diverged + "; paused";
-          ts.probe_now = ts.map_now = true;
-        } else {
-          if (ts.diverged) ts.diverged = false, ts.diverged_what.clear();
-          fill_row(m, ids_, row_);
-          history_->append(row_);
-        }
-        if (r > 0) {  // pace from the due time, not from now, so the average rate holds; never bank a backlog
-          ts.next_step_due += std::chrono::duration_cast<Clock::duration>(Seconds(1.0 / r));
-          if (ts.next_step_due < now) ts.next_step_due = now;
-        }
-        if (single) ts.probe_now = ts.map_now = true;
-        if (ts.stop_at >= 0 && trainer_->steps_done() >= ts.stop_at) {
-          running_ = false;
-          ts.stop_at = -1;
-          ts.probe_now = ts.map_now = true;
-        }
-      }
-    }
-
+    train_if_due();
     // Publish after commands, when paused, and at most every kPublishInterval while training.
     const auto now = Clock::now();
     if (ts.dirty && (had_commands || !running_ || Seconds(now - ts.last_publish).count() >= kPublishInterval ||
                      ts.probe_now)) {
       publish();
     }
+  }
+}
+
+// Blocks until a command is queued, a step is due (paced by the rate) or a pending snapshot
+// should go out, then moves the queue into cmds. False once the Session is being destroyed.
+bool Session::wait_for_work(std::vector<std::unique_ptr<Command>>& cmds) {
+  const ThreadState& ts = *ts_;
+  std::unique_lock lk(mu_);
+  for (;;) {
+    if (stop_) return false;
+    if (!queue_.empty()) break;
+    if (ts.step_requested && trainer_) break;
+    if (running_ && trainer_) {
+      const double r = rate_;
+      if (r <= 0) break;
+      const auto now = Clock::now();
+      if (now >= ts.next_step_due) break;
+      if (ts.dirty) break;  // publish what we have before sleeping
+      cv_.wait_until(lk, ts.next_step_due);
+      continue;
+    }
+    if (ts.dirty) break;
+    cv_.wait(lk);
+  }
+  cmds.swap(queue_);
+  return true;
+}
+
+// One command, at a step boundary.
+void Session::run_command(const Command& c) {
+  ThreadState& ts = *ts_;
+  switch (c.kind) {
+    case Command::Rebuild:
+      preset_ = c.preset;
+      rebuild(c.cfg);
+      break;
+    case Command::Play:
+      if (trainer_ && !running_) {
+        start_running();
+        if (ts.diverged) notice_ = "resumed after divergence";
+      }
+      break;
+    case Command::Pause: running_ = false; break;
+    case Command::Toggle:
+      if (running_)
+        running_ = false;
+      else if (trainer_)
+        start_running();
+      break;
+    case Command::Step:
+      running_ = false;
+      ts.step_requested = true;
+      break;
+    case Command::RunTo:
+      if (trainer_ && trainer_->steps_done() < c.steps) {
+        ts.stop_at = c.steps;
+        if (!running_) start_running();
+      } else {
+        running_ = false;
+      }
+      break;
+    case Command::Schedule:
+      scheduled_ = c.changes;
+      if (trainer_) {
+        if (std::string err = trainer_->schedule(scheduled_); !err.empty()) notice_ = "refused: " + err, scheduled_.clear();
+      }
+      break;
+    case Command::Reset:
+      if (trainer_) {
+        rebuild(start_cfg_);
+        notice_ = "reset to step 0";
+      }
+      break;
+    case Command::NewSeed:
+      if (trainer_) {
+        Config next = start_cfg_;
+        next.seed = next.seed >= 2147483647 ? 0 : next.seed + 1;
+        rebuild(next);
+        notice_ = "new seed " + std::to_string(next.seed);
+      }
+      break;
+    case Command::ResetWithLr: reset_with_lr_now(c.value); break;
+    case Command::Apply: apply_now(c.cfg, c.preset); break;
+    case Command::MapLayer:
+      ts.map_now = true;
+      ts.probe_now = true;
+      break;
+  }
+}
+
+// After divergence: the start config with a smaller learning rate, playing at once (the user asked to try again).
+void Session::reset_with_lr_now(double lr) {
+  if (!trainer_) return;
+  Config next = start_cfg_;
+  const double old_lr = next.lr;
+  next.lr = lr;
+  if (std::string err = validate(next); !err.empty()) {
+    notice_ = "refused: " + err;
+    return;
+  }
+  rebuild(next);
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "restarted with lr %s (was %s)", format_value(next.lr).c_str(), format_value(old_lr).c_str());
+  notice_ = buf;
+  start_running();
+}
+
+// A new config from the controls: a structural change (or another preset) restarts the run,
+// live changes apply at the next step as events.
+void Session::apply_now(const Config& next, const std::string& preset) {
+  if (!trainer_) {  // no run yet (the first config failed): any valid config starts one
+    rebuild(next);
+    if (trainer_ && !preset.empty()) preset_ = preset;
+    return;
+  }
+  const Config& cur = trainer_->config();
+  const bool new_preset = !preset.empty() && preset != preset_;
+  if (structural_change(cur, next) || new_preset) {
+    const std::string what = new_preset ? "preset " + preset : describe_changes(cur, next);
+    const Trainer* before = trainer_.get();
+    rebuild(next);
+    if (trainer_.get() != before) {  // else rebuild() left the old run and a "refused" notice
+      if (!preset.empty()) preset_ = preset;
+      notice_ = "restarted: " + what;
+    }
+  } else if (!changed_settings(cur, next).empty()) {
+    const std::string what = describe_changes(cur, next);
+    std::string err = trainer_->apply_live(next);
+    if (err.empty()) start_cfg_ = next;  // a reset keeps what the user set (not what a schedule did)
+    notice_ = err.empty() ? "at step " + std::to_string(trainer_->steps_done()) + ": " + what : "refused: " + err;
+  }
+}
+
+// One step when playing (and due by the rate) or when asked for exactly one; a finite step
+// becomes a History row, a diverged one pauses the run.
+void Session::train_if_due() {
+  ThreadState& ts = *ts_;
+  if (!trainer_ || !(ts.step_requested || running_)) return;
+  const auto now = Clock::now();
+  const double r = rate_;
+  if (!(ts.step_requested || r <= 0 || now >= ts.next_step_due)) return;
+  const bool single = ts.step_requested;
+  ts.step_requested = false;
+  const StepMetrics& m = trainer_->step();
+  ts.dirty = true;
+  if (!m.finite) {
+    running_ = false;
+    ts.diverged = true;
+    ts.diverged_what = m.diverged;
+    notice_ = "diverged: " + m.diverged + "; paused";
+    ts.probe_now = ts.map_now = true;
+  } else {
+    if (ts.diverged) ts.diverged = false, ts.diverged_what.clear();
+    fill_row(m, ids_, row_);
+    history_->append(row_);
+  }
+  if (r > 0) {  // pace from the due time, not from now, so the average rate holds; never bank a backlog
+    ts.next_step_due += std::chrono::duration_cast<Clock::duration>(Seconds(1.0 / r));
+    if (ts.next_step_due < now) ts.next_step_due = now;
+  }
+  if (single) ts.probe_now = ts.map_now = true;
+  if (ts.stop_at >= 0 && trainer_->steps_done() >= ts.stop_at) {
+    running_ = false;
+    ts.stop_at = -1;
+    ts.probe_now = ts.map_now = true;
   }
 }
 

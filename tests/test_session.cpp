@@ -1,10 +1,12 @@
-// gui_test_session.cpp: the training thread behind the window (app/gui/session.*).
+// test_session.cpp: the training thread behind the window (app/session/session.*); no GL needed,
+// so it also runs under ASan/UBSan and ThreadSanitizer (.ci/test).
 // Proves: the window trains the same numbers as a headless Trainer (same config,
 // same seed, bit for bit); a live change becomes an event at the next step and
 // the run goes on; a structural change restarts and says what changed; an invalid
 // change is refused naming the setting and nothing changes; a diverging run
 // pauses itself, says what diverged when, keeps NaN out of the history, and a
-// reset with a smaller learning rate trains on; scheduled @STEP changes apply.
+// reset with a smaller learning rate trains on; scheduled @STEP changes apply; the
+// history has one series per metric-table row (per layer, bin and expert as scoped).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -69,7 +71,7 @@ TEST(Session, TrainsBitForBitTheSameNumbersAsAHeadlessTrainer) {
   EXPECT_EQ(a.layers[0].router_entropy, b.layers[0].router_entropy);
   // The history holds one row per step, the last equal to the metrics (stored as float).
   std::vector<HistorySample> pts;
-  snap->history->fetch(snap->ids.loss_total, 74, 74, 2, pts);
+  snap->history->fetch(snap->ids.of(metric_index("loss_total")), 74, 74, 2, pts);
   ASSERT_FALSE(pts.empty());
   EXPECT_FLOAT_EQ(float(pts.back().mean), float(b.losses.total));
   EXPECT_EQ(snap->history->steps(), 75);
@@ -108,7 +110,39 @@ TEST(Session, StructuralChangeRestartsAndSaysWhatChanged) {
   EXPECT_EQ(snap->steps_done, 0);
   EXPECT_EQ(snap->cfg.num_experts, 16);
   EXPECT_NE(snap->notice.find("restarted: num_experts 8\u219216"), std::string::npos) << snap->notice;
-  EXPECT_EQ(snap->ids.layers[0].load0 + 16, snap->ids.layers[0].importance0) << "history sized for 16 experts";
+  EXPECT_EQ(snap->ids.of(0, metric_index("load")) + 16, snap->ids.of(0, metric_index("tokens"))) << "history sized for 16 experts";
+  EXPECT_EQ(snap->history->series_name(snap->ids.of(0, metric_index("load")) + 15), "L0/load[15]");
+}
+
+TEST(Session, HistoryHasASeriesForEveryRowOfTheMetricTableAndRecordsRoutingChurn) {
+  Config cfg = small_config();
+  cfg.n_layers = 2;
+  Session s(cfg);
+  s.run_to(12);
+  const auto snap = wait_for(s, 12);
+  const int E = cfg.routed_experts();
+  for (int i = 0; i < kMetricCount; ++i) {
+    const MetricDef& d = kMetricTable[i];
+    if (d.scope == MetricScope::run) {
+      EXPECT_EQ(snap->history->series_name(snap->ids.of(i)), d.key);
+      EXPECT_EQ(snap->ids.of(0, i), -1) << d.key << " is not a layer metric";
+      continue;
+    }
+    for (int l = 0; l < 2; ++l) {
+      const std::string prefix = "L" + std::to_string(l) + "/" + d.key;
+      const SeriesId id = snap->ids.of(l, i);
+      if (d.scope == MetricScope::layer) {
+        EXPECT_EQ(snap->history->series_name(id), prefix);
+      } else {
+        const int last = metric_width(d, E) - 1;
+        EXPECT_EQ(snap->history->series_name(id + last), prefix + "[" + std::to_string(last) + "]");
+      }
+    }
+  }
+  // Routing churn reaches the history like every row: its last value is the last step's.
+  const SeriesId churn = snap->ids.of(1, metric_index("routing_churn"));
+  EXPECT_FLOAT_EQ(snap->history->latest(churn), float(snap->last.layers[1].routing_churn));
+  EXPECT_EQ(snap->history->steps(), 12);
 }
 
 TEST(Session, InvalidChangeIsRefusedNamingTheSettingAndNothingChanges) {
@@ -140,13 +174,13 @@ TEST(Session, DivergingRunPausesSaysWhatAndWhenAndResetsWithASmallerLearningRate
   EXPECT_NE(snap->notice.find("diverged"), std::string::npos);
   // Only finite steps reach the history: no series holds a NaN.
   for (SeriesId id = 0; id < snap->history->series_count(); ++id) {
-    if (id == snap->ids.accuracy) continue;  // NaN by design for a regression task
+    if (id == snap->ids.of(metric_index("accuracy"))) continue;  // NaN by design for a regression task
     EXPECT_EQ(snap->history->nonfinite_count(id), 0) << snap->history->series_name(id);
   }
   EXPECT_EQ(snap->history->steps(), snap->steps_done);
   s.reset_with_lr(1e-3);  // restarts and plays on; stop it at a step it cannot have reached yet
-  s.run_to(3000);
-  const auto after = wait_for(s, 3000);
+  s.run_to(600);
+  const auto after = wait_for(s, 600);
   EXPECT_FALSE(after->diverged);
   EXPECT_EQ(after->cfg.lr, 1e-3);
   EXPECT_NE(after->notice.find("restarted with lr"), std::string::npos) << after->notice;

@@ -21,18 +21,17 @@
 
 namespace moe {
 
-// Series ids of one MoE layer in the History (names "L0/load_entropy", "L0/load[3]"...).
-struct LayerSeriesIds {
-  SeriesId router_entropy = -1, load_entropy = -1, load_cv = -1, max_vio = -1, dead_experts = -1, drop_rate = -1,
-           unrouted = -1, top1_gate_mean = -1, specialisation = -1, label_purity = -1;
-  SeriesId load0 = -1, importance0 = -1, bias0 = -1, tokens0 = -1;  // first of E consecutive ids each
-};
-
-// Series ids of the whole run.
+// Series ids of a run in the History, indexed by the metric table (kMetricTable):
+// run metrics are named by their key ("loss_task"), layer metrics "L0/load_entropy",
+// bins and experts a group of consecutive ids "L0/top1_hist[3]", "L0/load[3]".
 struct HistoryIds {
-  SeriesId loss_total = -1, loss_task = -1, loss_balance = -1, loss_z = -1, loss_importance = -1, accuracy = -1,
-           grad_norm = -1, lr = -1;
-  std::vector<LayerSeriesIds> layers;
+  std::vector<SeriesId> run;                  // [metric] series of a run-scope metric, -1 for the others
+  std::vector<std::vector<SeriesId>> layers;  // [layer][metric] (first) series of a layer metric, -1 for run ones
+  SeriesId of(int metric) const { return metric >= 0 && metric < int(run.size()) ? run[size_t(metric)] : -1; }
+  SeriesId of(int layer, int metric) const {
+    if (layer < 0 || layer >= int(layers.size()) || metric < 0 || metric >= int(layers[size_t(layer)].size())) return -1;
+    return layers[size_t(layer)][size_t(metric)];
+  }
 };
 
 // Everything a panel draws, frozen at one step. Never mutated once published.
@@ -87,11 +86,17 @@ class Session {
   uint64_t commands_queued() const;
 
  private:
+  // Training thread only (session.cpp): the loop and its pieces.
   void thread_main();
+  struct Command;
+  bool wait_for_work(std::vector<std::unique_ptr<Command>>& cmds);  // false: stop
+  void run_command(const Command& c);
+  void reset_with_lr_now(double lr);
+  void apply_now(const Config& next, const std::string& preset);
+  void train_if_due();
   void rebuild(const Config& cfg);        // new Trainer + History (training thread only)
   void publish();                         // builds and swaps a snapshot (training thread only)
 
-  struct Command;
   void send(std::unique_ptr<Command> c);  // queues it (counted) and wakes the thread
   void start_running();                   // training thread only
   mutable std::mutex mu_;

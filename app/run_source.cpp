@@ -1,0 +1,44 @@
+// run_source.cpp: see run_source.h.
+#include "run_source.h"
+
+#include <cstdlib>
+
+#include "config_io.h"
+
+namespace moe {
+
+std::string resolve_config(const RunSource& src, Config& cfg, std::vector<ScheduledChange>* scheduled) {
+  cfg = default_config();
+  if (!src.preset.empty() && !src.config_file.empty()) return "give either --preset or --config, not both";
+  std::string err;
+  if (!src.preset.empty()) err = load_preset(src.preset, cfg);
+  else if (!src.config_file.empty()) err = load_config_file(src.config_file, cfg);
+  if (!err.empty()) return err;
+  for (const std::string& s : src.sets) {
+    const auto at = s.rfind('@');
+    if (at != std::string::npos) {
+      const std::string when = s.substr(at + 1), assignment = s.substr(0, at);
+      char* end = nullptr;
+      const long long step = std::strtoll(when.c_str(), &end, 10);
+      if (when.empty() || *end != '\0' || step < 0)
+        return "--set '" + s + "': expected key=value@STEP with STEP a step number >= 0";
+      const auto eq = assignment.find('=');
+      if (eq == std::string::npos) return "--set '" + s + "': expected key=value@STEP, e.g. --set top_k=1@500";
+      const Property* p = find_property(assignment.substr(0, eq));
+      if (!p) return "--set: unknown setting '" + assignment.substr(0, eq) + "' (`moescope run --help` lists them)";
+      if (step == 0) {  // at the start it is an ordinary setting
+        err = apply_set(assignment, cfg);
+        if (!err.empty()) return err;
+        continue;
+      }
+      if (!scheduled) return "--set '" + s + "': @STEP is not available for this command";
+      scheduled->push_back({step, p->name, assignment.substr(eq + 1)});
+      continue;
+    }
+    err = apply_set(s, cfg);
+    if (!err.empty()) return err;
+  }
+  return validate(cfg);
+}
+
+}  // namespace moe
