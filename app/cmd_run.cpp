@@ -1,5 +1,6 @@
 // cmd_run.cpp: `moescope run`: trains headless, streams per-step metrics to
-// CSV or JSON (written atomically at the end), prints a readable summary.
+// CSV or JSON as they are made (run_stream.h; the file appears atomically at the end),
+// stops cleanly on Ctrl+C (interrupt.h), prints a readable summary.
 // Also the config resolution every training command shares.
 #include <chrono>
 #include <cmath>
@@ -8,6 +9,8 @@
 
 #include "commands.h"
 #include "config_io.h"
+#include "interrupt.h"
+#include "run_stream.h"
 
 namespace moe {
 
@@ -89,18 +92,6 @@ void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, 
   }
 }
 
-static json layer_json(const LayerMetrics& lm) {
-  return json{{"router_entropy", lm.router_entropy}, {"load_entropy", lm.load_entropy}, {"load_cv", lm.load_cv},
-              {"max_vio", lm.max_vio},               {"dead_experts", lm.dead_experts}, {"drop_rate", lm.drop_rate},
-              {"unrouted", lm.unrouted},             {"top1_gate_mean", lm.top1_gate_mean},
-              {"specialisation", lm.specialisation}, {"label_purity", lm.label_purity},
-              {"top1_hist", lm.top1_hist},           {"load", lm.load},
-              {"tokens", lm.tokens},                 {"kept", lm.kept},
-              {"importance", lm.importance},         {"bias", lm.bias}};
-}
-
-static json nan_safe(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 std::string run_summary(const Trainer& tr, double seconds) {
   const Config& c = tr.config();
   const StepMetrics& m = tr.last();
@@ -160,46 +151,44 @@ int cmd_run(const RunOptions& opt) {
     return 2;
   }
   const int64_t steps = opt.steps > 0 ? opt.steps : cfg.steps;
-  std::string csv = to_csv ? metrics_csv_header(cfg) : "";
-  json steps_json = json::array();
-  size_t events_written = 0;
+  // Rows are written as they are made (run_stream.h); Ctrl+C or SIGTERM stops at the next
+  // step boundary and the file is finished with what was trained (interrupt.h).
+  RunStream out;
+  if (!opt.out.empty()) {
+    err = out.open(opt.out, cfg);
+    if (!err.empty()) {
+      std::fprintf(stderr, "moescope run: %s\n", err.c_str());
+      return 1;
+    }
+  }
+  install_interrupt_handlers();
   const auto t0 = std::chrono::steady_clock::now();
   bool diverged = false;
-  for (int64_t s = 0; s < steps; ++s) {
+  int64_t trained = 0;
+  for (int64_t s = 0; s < steps && !interrupted(); ++s) {
     const StepMetrics& m = tr->step();
     if (!m.finite) {
       diverged = true;
       break;
     }
-    if (s % opt.log_every != 0 && s != steps - 1) continue;
-    if (to_csv) append_metrics_csv(m, tr->events(), &events_written, csv);
-    if (to_json) {
-      json layers = json::array();
-      for (const LayerMetrics& lm : m.layers) layers.push_back(layer_json(lm));
-      steps_json.push_back({{"step", m.step},
-                            {"losses",
-                             {{"total", m.losses.total},
-                              {"task", m.losses.task},
-                              {"balance", m.losses.balance},
-                              {"z", m.losses.z},
-                              {"importance", m.losses.importance},
-                              {"accuracy", nan_safe(m.losses.accuracy)}}},
-                            {"grad_norm", m.grad_norm},
-                            {"lr", m.lr},
-                            {"layers", layers}});
-    }
+    trained = s + 1;
+    // every Nth step, the last one, and the last one before an interrupt
+    if (opt.out.empty() || (s % opt.log_every != 0 && s != steps - 1 && !interrupted())) continue;
+    err = out.add(m, tr->events());
+    if (!err.empty()) break;  // a full disk: stop training, say so below
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (to_csv) err = write_file_atomic(opt.out, csv);
-  if (to_json) {
-    json events = json::array();
-    for (const Event& e : tr->events()) events.push_back({{"step", e.step}, {"key", e.key}, {"from", e.from}, {"to", e.to}});
-    json doc = {{"format", "moescope-run/1"}, {"config", config_to_json(cfg)}, {"events", events}, {"steps", steps_json}};
-    err = write_file_atomic(opt.out, doc.dump(1) + "\n");
-  }
+  if (!opt.out.empty() && err.empty()) err = out.finish(cfg, tr->events());
   if (!err.empty()) {
     std::fprintf(stderr, "moescope run: %s\n", err.c_str());
     return 1;
+  }
+  if (interrupted() && !diverged && trained < steps) {
+    std::fprintf(stderr, "moescope run: interrupted at step %lld; %s\n", (long long)trained,
+                 opt.out.empty() ? "no --out file was asked for"
+                 : trained == 0 ? ("no step was trained; wrote a run of no steps to " + opt.out).c_str()
+                                : ("wrote steps 0.." + std::to_string(trained - 1) + " to " + opt.out).c_str());
+    return interrupt_exit_status();
   }
   if (diverged) {
     std::fprintf(stderr, "moescope run: the run diverged: %s. Parameters were left as they were before that step%s.\n"

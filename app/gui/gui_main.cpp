@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -50,13 +51,29 @@ struct Saved {
   int width = 1600, height = 1000;
 };
 
-Saved load_saved(const fs::path& file) {
+// Reads settings.json. A file that cannot be read or parsed is set aside as
+// settings.json.bad-<UTC time> (so the next start is clean and nothing is lost) and
+// *note says so; the window then starts on the defaults and shows the note.
+Saved load_saved(const fs::path& file, std::string* note) {
   Saved s;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) return s;  // first start
   std::string text, err;
-  if (!read_file(file.string(), &text, &err)) return s;
   json j;
-  if (!parse_json_text(text, file.string(), j).empty() || !j.is_object()) {
-    std::fprintf(stderr, "moescope: ignoring unreadable settings %s\n", file.string().c_str());
+  if (!read_file(file.string(), &text, &err)) err = "settings " + err;
+  else err = parse_json_text(text, "settings '" + file.string() + "'", j);
+  if (err.empty() && !j.is_object()) err = "settings '" + file.string() + "': expected a JSON object";
+  if (!err.empty()) {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+    const fs::path aside = file.string() + ".bad-" + stamp;
+    fs::rename(file, aside, ec);
+    *note = err + (ec ? "; could not move it aside: " + ec.message() : "; moved it to " + aside.string()) +
+            "; started on the defaults";
+    std::fprintf(stderr, "moescope: %s\n", note->c_str());
     return s;
   }
   if (j.contains("ui") && j["ui"].is_object()) s.ui = j["ui"];
@@ -160,7 +177,8 @@ int gui_main(const GuiOptions& opt) {
   std::error_code ec;
   if (!dir.empty()) fs::create_directories(dir, ec);
   const fs::path settings_file = dir.empty() ? fs::path() : dir / "settings.json";
-  Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file);
+  std::string settings_note;
+  Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file, &settings_note);
 
   Config cfg = default_config();
   std::vector<ScheduledChange> scheduled;
@@ -229,9 +247,22 @@ int gui_main(const GuiOptions& opt) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
-  static std::string ini_path;
-  ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
-  io.IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+  // imgui.ini: ImGui would write it in place (a kill mid-write leaves it empty), so we read
+  // it ourselves and save it through the atomic writer when ImGui asks and at exit.
+  const std::string ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
+  io.IniFilename = nullptr;
+  if (!ini_path.empty()) {
+    std::string ini, ini_err;
+    if (read_file(ini_path, &ini, &ini_err)) ImGui::LoadIniSettingsFromMemory(ini.data(), ini.size());
+  }
+  const auto save_ini = [&]() {
+    if (ini_path.empty()) return;
+    size_t n = 0;
+    const char* ini = ImGui::SaveIniSettingsToMemory(&n);
+    if (std::string e = write_file_atomic(ini_path, std::string(ini, n)); !e.empty())
+      std::fprintf(stderr, "moescope: %s\n", e.c_str());
+    io.WantSaveIniSettings = false;
+  };
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   plot::CreateContext();
@@ -246,6 +277,7 @@ int gui_main(const GuiOptions& opt) {
     const std::string font = gui::load_fonts(font_scale);
     if (font.empty()) win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
     if (!startup_note.empty()) win.set_status(startup_note, true);
+    if (!settings_note.empty()) win.set_status(settings_note, true);
     std::string err;
     if (!win.init_gl(&err)) win.set_status("GPU heatmaps off: " + err, true);
 
@@ -320,6 +352,7 @@ int gui_main(const GuiOptions& opt) {
         if (!e.empty() && last_frame) status = 1;
       }
       glfwSwapBuffers(window);
+      if (io.WantSaveIniSettings) save_ini();
       if (const std::string t = win.title(); t != title) {
         title = t;
         glfwSetWindowTitle(window, title.c_str());
@@ -327,6 +360,7 @@ int gui_main(const GuiOptions& opt) {
     }
 
     // 5. save what the next start reopens
+    save_ini();
     if (!settings_file.empty()) {
       json j;
       j["ui"] = ui_to_json(ui);
