@@ -296,21 +296,27 @@ std::string Property::set_from_text(Config& c, std::string_view text) const {
       if (s == "false" || s == "0" || s == "off") return set(c, false);
       return lower_first_error(*this, "'" + s + "' is not a boolean");
     case PropType::Int: {
+      // Decimal only: "0x2", " 2" or "2 " are refused (strtoll/strtod would read them).
+      if (s.empty() || s.find_first_not_of("0123456789+-.eE") != std::string::npos)
+        return lower_first_error(*this, "'" + s + "' is not an integer (decimal digits, e.g. 2 or 1e3)");
       errno = 0;
       char* end = nullptr;
       long long v = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || errno) {
+      if (*end != '\0' || errno) {
         // accept "1e3"-style integers
         double d = std::strtod(s.c_str(), &end);
-        if (!s.empty() && *end == '\0' && std::floor(d) == d && std::fabs(d) < 9e15) return set(c, int64_t(d));
+        if (*end == '\0' && std::floor(d) == d && std::fabs(d) < 9e15) return set(c, int64_t(d));
         return lower_first_error(*this, "'" + s + "' is not an integer");
       }
       return set(c, int64_t(v));
     }
     case PropType::Float: {
+      if (s.empty() || s.find_first_not_of("0123456789+-.eE") != std::string::npos)
+        return lower_first_error(*this, "'" + s + "' is not a number (decimal, e.g. 0.01 or 1e-3)");
       char* end = nullptr;
       double d = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end != '\0') return lower_first_error(*this, "'" + s + "' is not a number");
+      if (*end != '\0') return lower_first_error(*this, "'" + s + "' is not a number");
+      if (!std::isfinite(d)) return lower_first_error(*this, "'" + s + "' is out of range (beyond about 1.8e308)");
       return set(c, d);
     }
     case PropType::Choice:
