@@ -84,6 +84,20 @@ std::string assets_dir() {
   return std::string(MOESCOPE_SOURCE_DIR) + "/assets";
 }
 
+std::string preset_from_text(const std::string& text, const fs::path& path, Preset& out, std::vector<std::string>* warnings) {
+  const std::string where = "preset file '" + path.string() + "'";
+  json j;
+  if (std::string err = parse_json_text(text, where, j, warnings); !err.empty()) return err;
+  const auto text_field = [&](const char* key) { return !j.contains(key) || j[key].is_string(); };
+  if (!j.is_object() || !text_field("title") || !text_field("description") || (j.contains("config") && !j["config"].is_object()))
+    return where + ": expected {\"title\": text, \"description\": text, \"config\": {settings}}";
+  out.name = path.stem().string();
+  out.title = j.value("title", out.name);
+  out.description = j.value("description", "");
+  out.settings = j.value("config", json::object());
+  return "";
+}
+
 std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
   std::vector<Preset> out;
   std::vector<std::string> skipped;
@@ -94,22 +108,13 @@ std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
     if (path.extension() != ".json") continue;
     // One bad file costs only itself: it is skipped with a warning naming it.
     std::string text, err;
-    json j;
+    Preset p;
     if (!read_file(path.string(), &text, &err)) err = "preset file " + err;
-    else err = parse_json_text(text, "preset file '" + path.string() + "'", j, warnings);
-    const auto text_field = [&](const char* key) { return !j.contains(key) || j[key].is_string(); };
-    if (err.empty() && (!j.is_object() || !text_field("title") || !text_field("description") ||
-                        (j.contains("config") && !j["config"].is_object())))
-      err = "preset file '" + path.string() + "': expected {\"title\": text, \"description\": text, \"config\": {settings}}";
+    else err = preset_from_text(text, path, p, warnings);
     if (!err.empty()) {
       skipped.push_back(err + "; skipped");
       continue;
     }
-    Preset p;
-    p.name = path.stem().string();
-    p.title = j.value("title", p.name);
-    p.description = j.value("description", "");
-    p.settings = j.value("config", json::object());
     out.push_back(std::move(p));
   }
   for (const std::string& w : skipped) {

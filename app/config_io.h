@@ -5,6 +5,7 @@
 // Every error names the file, the setting and what is allowed.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ nlohmann::json config_to_json(const Config& cfg);
 std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* warnings = nullptr);
 
 std::string assets_dir();                    // MOESCOPE_ASSETS, the installed share folder, or the source tree
+// A preset file's text (`path` names it and gives its stem as the name). "" or an error naming the file.
+std::string preset_from_text(const std::string& text, const std::filesystem::path& path, Preset& out,
+                             std::vector<std::string>* warnings = nullptr);
 // assets/presets/*.json, sorted by name. A file that cannot be read or parsed is skipped, and a
 // warning naming it goes to *warnings (stderr when null).
 std::vector<Preset> list_presets(std::vector<std::string>* warnings = nullptr);

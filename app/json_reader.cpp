@@ -50,9 +50,8 @@ class Builder {
   }
   bool parse_error(size_t position, const std::string& token, const nlohmann::detail::exception& ex) {
     if (ex.id == 406) {  // out_of_range: a number overflowing double (1e400, -1e400)
-      const std::string what = stack_.empty() || stack_.back()->is_array() ? std::string("a number")
-                                                                            : "setting '" + key_ + "'";
-      error_ = what + ": number " + token + " is out of range (at " + line_column(text_, position) +
+      const std::string what = stack_.empty() || stack_.back()->is_array() ? std::string() : "setting '" + key_ + "': ";
+      error_ = what + "number " + token + " is out of range (at " + line_column(text_, position) +
                "); allowed: a finite number, at most about 1.8e308 in size";
       return false;
     }

@@ -69,6 +69,7 @@ RunStream::~RunStream() {
 }
 
 std::string RunStream::open(const std::string& path, const Config& cfg) {
+  path_ = path;
   json_ = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
   if (std::string e = out_.open(path); !e.empty()) return e;
   if (!json_) return out_.write(metrics_csv_header(cfg));
@@ -100,7 +101,7 @@ std::string RunStream::add(const StepMetrics& m, const std::vector<Event>& event
     if (c == '\n') text += "  ";  // strings escape their newlines, so every '\n' is layout
   }
   std::string why;
-  if (!write_all(scratch_, text.data(), text.size(), &why)) scratch_error_ = "cannot write the steps next to the output: " + why;
+  if (!write_all(scratch_, text.data(), text.size(), &why)) scratch_error_ = "cannot write '" + path_ + "': " + why;
   return scratch_error_;
 }
 
@@ -122,7 +123,7 @@ std::string RunStream::finish(const Config& cfg, const std::vector<Event>& event
   out_.write(head);
   if (::lseek(scratch_, 0, SEEK_SET) != 0) {
     out_.abort();
-    return std::string("cannot read back the steps: ") + std::strerror(errno);
+    return "cannot write '" + path_ + "': cannot read back its steps: " + std::strerror(errno);
   }
   char buf[1 << 16];
   for (;;) {
@@ -130,7 +131,7 @@ std::string RunStream::finish(const Config& cfg, const std::vector<Event>& event
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       out_.abort();
-      return std::string("cannot read back the steps: ") + std::strerror(errno);
+      return "cannot write '" + path_ + "': cannot read back its steps: " + std::strerror(errno);
     }
     if (got == 0) break;
     out_.write(std::string_view(buf, size_t(got)));

@@ -34,6 +34,7 @@ class RunStream {
   int64_t steps_written() const { return written_; }
 
  private:
+  std::string path_;            // as given, for messages
   bool json_ = false;
   AtomicFile out_;
   int scratch_ = -1;            // JSON: unnamed file holding the serialised steps
