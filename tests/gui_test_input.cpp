@@ -123,3 +123,30 @@ TEST(WindowInput, ACorruptSettingsFileIsSetAsideAndTheWindowStartsOnTheDefaults)
 
 }  // namespace
 }  // namespace moe
+
+namespace moe {
+namespace {
+
+// `shot` used to print "wrote ..." and exit 0 on a full disk, leaving a truncated PNG.
+TEST(WindowInput, AShotThatCannotBeWrittenExitsOneAndNeverSaysWrote) {
+  const fs::path dir = fresh_dir("moescope_shot_full");
+  fs::create_symlink("/dev/full", dir / "full.png");
+  test::ProcessResult r = test::run_process("cd '" + dir.string() + "' && " MOESCOPE_BINARY
+                                            " shot --preset balanced --steps 3 --size 320x200 --out full.png 2>&1");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_CONTAINS(r.out, "cannot write 'full.png': No space left on device");
+  EXPECT_FALSE(contains(r.out, "wrote ")) << r.out;
+  EXPECT_TRUE(fs::is_symlink(dir / "full.png")) << "the link is not replaced by a file";
+  // and onto a good path it writes, keeping the old file's mode
+  std::ofstream(dir / "ok.png") << "old";
+  fs::permissions(dir / "ok.png", fs::perms(0640));
+  r = test::run_process("cd '" + dir.string() + "' && " MOESCOPE_BINARY
+                        " shot --preset balanced --steps 3 --size 320x200 --out ok.png 2>&1");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_CONTAINS(r.out, "wrote ok.png");
+  EXPECT_EQ(slurp(dir / "ok.png").substr(1, 3), "PNG");
+  EXPECT_EQ(fs::status(dir / "ok.png").permissions() & fs::perms::all, fs::perms(0640));
+}
+
+}  // namespace
+}  // namespace moe
