@@ -1,5 +1,8 @@
 // cmd_run.cpp: `moescope run`: trains headless, streams per-step metrics to
-// CSV or JSON (written atomically at the end; results_io.h), prints a readable summary.
+// CSV or JSON as they are made (run_stream.h, columns from the metric table through
+// results_io.h; the file appears atomically at the end), stops cleanly on Ctrl+C
+// (interrupt.h), prints a readable summary.
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,7 +10,9 @@
 
 #include "commands.h"
 #include "config_io.h"
+#include "interrupt.h"
 #include "results_io.h"
+#include "run_stream.h"
 
 namespace moe {
 
@@ -72,27 +77,44 @@ int cmd_run(const RunOptions& opt) {
     return 2;
   }
   const int64_t steps = opt.steps > 0 ? opt.steps : cfg.steps;
-  std::string csv = to_csv ? metrics_csv_header(cfg) : "";
-  json steps_json = json::array();
-  size_t events_written = 0;
+  // Rows are written as they are made (run_stream.h); Ctrl+C or SIGTERM stops at the next
+  // step boundary and the file is finished with what was trained (interrupt.h).
+  RunStream out;
+  if (!opt.out.empty()) {
+    err = out.open(opt.out, cfg);
+    if (!err.empty()) {
+      std::fprintf(stderr, "moescope run: %s\n", err.c_str());
+      return 1;
+    }
+  }
+  install_interrupt_handlers();
   const auto t0 = std::chrono::steady_clock::now();
   bool diverged = false;
-  for (int64_t s = 0; s < steps; ++s) {
+  int64_t trained = 0;
+  for (int64_t s = 0; s < steps && !interrupted(); ++s) {
     const StepMetrics& m = tr->step();
     if (!m.finite) {
       diverged = true;
       break;
     }
-    if (s % opt.log_every != 0 && s != steps - 1) continue;
-    if (to_csv) append_metrics_csv(m, tr->events(), &events_written, csv);
-    if (to_json) steps_json.push_back(step_json(m));
+    trained = s + 1;
+    // every Nth step, the last one, and the last one before an interrupt
+    if (opt.out.empty() || (s % opt.log_every != 0 && s != steps - 1 && !interrupted())) continue;
+    err = out.add(m, tr->events());
+    if (!err.empty()) break;  // a full disk: stop training, say so below
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (to_csv) err = write_file_atomic(opt.out, csv);
-  if (to_json) err = write_file_atomic(opt.out, run_json_document(cfg, tr->events(), steps_json));
+  if (!opt.out.empty() && err.empty()) err = out.finish(cfg, tr->events());
   if (!err.empty()) {
     std::fprintf(stderr, "moescope run: %s\n", err.c_str());
     return 1;
+  }
+  if (interrupted() && !diverged && trained < steps) {
+    std::fprintf(stderr, "moescope run: interrupted at step %lld; %s\n", (long long)trained,
+                 opt.out.empty() ? "no --out file was asked for"
+                 : trained == 0 ? ("no step was trained; wrote a run of no steps to " + opt.out).c_str()
+                                : ("wrote steps 0.." + std::to_string(trained - 1) + " to " + opt.out).c_str());
+    return interrupt_exit_status();
   }
   if (diverged) {
     std::fprintf(stderr, "moescope run: the run diverged: %s. Parameters were left as they were before that step%s.\n"

@@ -1,5 +1,6 @@
 // commands.h: the headless subcommands of `moescope`, one file each (cmd_*.cpp).
-// Each returns the process exit status: 0 ok, 1 the run diverged or failed, 2 bad input.
+// Each returns the process exit status: 0 ok, 1 the run diverged or failed, 2 bad input,
+// 128 + signal (130 SIGINT, 143 SIGTERM) when run or sweep was interrupted (interrupt.h).
 #pragma once
 
 #include <string>
@@ -35,6 +36,7 @@ struct SweepOptions {
   int64_t steps = -1;
   int jobs = 0;                    // 0 = all cores
   std::string shard;               // "i/n"
+  std::string max_memory;          // "3G": budget for the parallel runs together ("" = 80% of available)
   std::string out;
 };
 int cmd_sweep(const SweepOptions& opt);

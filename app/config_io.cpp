@@ -12,22 +12,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "file_read.h"
+
 namespace moe {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string parse_json_text(const std::string& text, const std::string& where, json& out) {
-  try {
-    out = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann says "parse error at line 3, column 7: syntax error while parsing object - ..."
-    std::string what = e.what();
-    const auto at = what.find("at line");
-    return where + ": malformed JSON " + (at != std::string::npos ? what.substr(at) : what);
-  }
-  return "";
-}
 
 std::string apply_json(const json& obj, const std::string& where, Config& cfg) {
   if (!obj.is_object()) return where + ": expected a JSON object of settings, e.g. {\"top_k\": 2}";
@@ -58,34 +48,29 @@ json config_to_json(const Config& cfg) {
 }
 
 bool read_file(const std::string& path, std::string* data, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "'" + path + "': cannot open: " + std::strerror(errno);
+  if (std::string e = read_regular_file(path, kMaxConfigFileBytes, data); !e.empty()) {
+    *error = "'" + path + "' " + e;
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    *error = "'" + path + "': cannot read";
-    return false;
-  }
-  *data = ss.str();
   return true;
 }
 
-std::string load_config_file(const std::string& path, Config& cfg) {
+std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* warnings) {
   std::string text, err;
   if (!read_file(path, &text, &err)) return "config file " + err;
+  const std::string where = "config file '" + path + "'";
+  if (text.find_first_not_of(" \t\r\n", 0) == std::string::npos)
+    return where + " is empty" + (text.empty() ? "" : " (only white space)") + "; expected a JSON object of settings, e.g. {\"top_k\": 2}";
+  if (text.find('\0') != std::string::npos)
+    return where + " holds a NUL byte at offset " + std::to_string(text.find('\0')) +
+           "; expected JSON text (a JSON object of settings)";
   json j;
-  err = parse_json_text(text, "config file '" + path + "'", j);
+  err = parse_json_text(text, where, j, warnings);
   if (!err.empty()) return err;
-  if (j.is_object() && j.contains("config") && j["config"].is_object()) return apply_json(j["config"], "config file '" + path + "'", cfg);
-  if (j.is_object()) {  // a saved config may carry a format tag; everything else must be a setting
-    json settings = j;
-    settings.erase("format");
-    return apply_json(settings, "config file '" + path + "'", cfg);
-  }
-  return "config file '" + path + "': expected a JSON object of settings";
+  if (!j.is_object()) return where + ": expected a JSON object of settings, got " + j.type_name();
+  if (j.contains("config") && j["config"].is_object()) return apply_json(j["config"], where, cfg);
+  j.erase("format");  // a saved config may carry a format tag; everything else must be a setting
+  return apply_json(j, where, cfg);
 }
 
 std::string assets_dir() {
@@ -99,22 +84,42 @@ std::string assets_dir() {
   return std::string(MOESCOPE_SOURCE_DIR) + "/assets";
 }
 
-std::vector<Preset> list_presets() {
+std::string preset_from_text(const std::string& text, const fs::path& path, Preset& out, std::vector<std::string>* warnings) {
+  const std::string where = "preset file '" + path.string() + "'";
+  json j;
+  if (std::string err = parse_json_text(text, where, j, warnings); !err.empty()) return err;
+  const auto text_field = [&](const char* key) { return !j.contains(key) || j[key].is_string(); };
+  if (!j.is_object() || !text_field("title") || !text_field("description") || (j.contains("config") && !j["config"].is_object()))
+    return where + ": expected {\"title\": text, \"description\": text, \"config\": {settings}}";
+  out.name = path.stem().string();
+  out.title = j.value("title", out.name);
+  out.description = j.value("description", "");
+  out.settings = j.value("config", json::object());
+  return "";
+}
+
+std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
   std::vector<Preset> out;
+  std::vector<std::string> skipped;
   std::error_code ec;
   const fs::path dir = fs::path(assets_dir()) / "presets";
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() != ".json") continue;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path path = it->path();
+    if (path.extension() != ".json") continue;
+    // One bad file costs only itself: it is skipped with a warning naming it.
     std::string text, err;
-    if (!read_file(entry.path().string(), &text, &err)) continue;
-    json j;
-    if (!parse_json_text(text, entry.path().string(), j).empty() || !j.is_object()) continue;
     Preset p;
-    p.name = entry.path().stem().string();
-    p.title = j.value("title", p.name);
-    p.description = j.value("description", "");
-    p.settings = j.value("config", json::object());
+    if (!read_file(path.string(), &text, &err)) err = "preset file " + err;
+    else err = preset_from_text(text, path, p, warnings);
+    if (!err.empty()) {
+      skipped.push_back(err + "; skipped");
+      continue;
+    }
     out.push_back(std::move(p));
+  }
+  for (const std::string& w : skipped) {
+    if (warnings) warnings->push_back(w);
+    else std::fprintf(stderr, "moescope: warning: %s\n", w.c_str());
   }
   std::sort(out.begin(), out.end(), [](const Preset& a, const Preset& b) { return a.name < b.name; });
   return out;
@@ -145,28 +150,6 @@ std::string apply_set(const std::string& assignment, Config& cfg) {
   if (!p) return "--set: unknown setting '" + key + "' (`moescope run --help` lists them)";
   std::string err = p->set_from_text(cfg, value);
   return err.empty() ? "" : "--set: " + err;
-}
-
-std::string write_file_atomic(const std::string& path, const std::string& data) {
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()))).string();
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write '" + path + "': " + std::strerror(errno);
-    out.write(data.data(), std::streamsize(data.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return "cannot write '" + path + "': " + std::strerror(errno);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + why;
-  }
-  return "";
 }
 
 }  // namespace moe

@@ -5,11 +5,14 @@
 // Every error names the file, the setting and what is allowed.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "config.h"
+#include "json_reader.h"
+#include "safe_io.h"
 
 namespace moe {
 
@@ -24,21 +27,23 @@ struct Preset {
 std::string apply_json(const nlohmann::json& obj, const std::string& where, Config& cfg);
 // The whole config as a JSON object in table order (what `--config` reads back).
 nlohmann::json config_to_json(const Config& cfg);
-// Reads a config or preset file onto the defaults. Returns "" or an error naming the file.
-std::string load_config_file(const std::string& path, Config& cfg);
-// Parses a JSON text; "" or "<where>: malformed JSON at line L, column C: ...".
-std::string parse_json_text(const std::string& text, const std::string& where, nlohmann::json& out);
+// Reads a config or preset file (a regular file of at most 64 MiB) onto cfg. Returns "" or an
+// error naming the file; warnings (duplicate keys) go to *warnings, or to stderr when null.
+std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* warnings = nullptr);
 
 std::string assets_dir();                    // MOESCOPE_ASSETS, the installed share folder, or the source tree
-std::vector<Preset> list_presets();          // assets/presets/*.json, sorted by name (unreadable ones skipped)
+// A preset file's text (`path` names it and gives its stem as the name). "" or an error naming the file.
+std::string preset_from_text(const std::string& text, const std::filesystem::path& path, Preset& out,
+                             std::vector<std::string>* warnings = nullptr);
+// assets/presets/*.json, sorted by name. A file that cannot be read or parsed is skipped, and a
+// warning naming it goes to *warnings (stderr when null).
+std::vector<Preset> list_presets(std::vector<std::string>* warnings = nullptr);
 // Finds a preset by name and applies it onto the defaults. "" or an error listing the presets.
 std::string load_preset(const std::string& name, Config& cfg, Preset* out = nullptr);
 // Applies "key=value" (value text) onto cfg; "" or an error naming the key.
 std::string apply_set(const std::string& assignment, Config& cfg);
 
-// Writes `data` to `path` atomically (temp file in the same folder, then rename). "" or an error.
-std::string write_file_atomic(const std::string& path, const std::string& data);
-// Reads a whole file; false and *error naming the path on failure.
+// Reads a whole regular file of at most kMaxConfigFileBytes; false and *error naming the path on failure.
 bool read_file(const std::string& path, std::string* data, std::string* error);
 
 }  // namespace moe

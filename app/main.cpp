@@ -37,13 +37,15 @@ int main(int argc, char** argv) {
   CLI::App app{"moescope: a laboratory for Mixture-of-Experts routing.\n"
                "With no subcommand it opens the window on the '" + std::string(kDefaultPreset) + "' preset."};
   app.require_subcommand(0, 1);
-  app.footer("Exit status: 0 ok, 1 the run diverged or an output could not be written, 2 bad input.");
+  app.footer("Exit status: 0 ok, 1 the run diverged or an output could not be written, 2 bad input,\n"
+             "130 (SIGINT, Ctrl+C) or 143 (SIGTERM): `run` or `sweep` was stopped and wrote what it had finished\n"
+             "(the first signal stops at the next step; a second one exits at once, writing nothing).");
 
   moe::RunOptions run;
   auto* c_run = app.add_subcommand("run", "Train headless, stream per-step metrics, print a summary");
   add_source(c_run, run.source);
   c_run->add_option("--steps", run.steps, "Steps to train (default: the config's `steps`)")->check(CLI::Range(int64_t(1), int64_t(1000000000)));
-  c_run->add_option("--out", run.out, "Per-step metrics: FILE.csv or FILE.json (written atomically at the end)");
+  c_run->add_option("--out", run.out, "Per-step metrics: FILE.csv or FILE.json (streamed as trained; the file appears atomically at the end or on Ctrl+C)");
   c_run->add_option("--log-every", run.log_every, "Write every Nth step")->check(CLI::Range(1, 1000000000));
   c_run->add_flag("--quiet", run.quiet, "No summary");
   c_run->footer(settings_help());
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
   c_sweep->add_option("--steps", sweep.steps, "Steps per run")->check(CLI::Range(int64_t(1), int64_t(1000000000)));
   c_sweep->add_option("--jobs", sweep.jobs, "Runs at once (0 = all cores)")->check(CLI::Range(0, 1024));
   c_sweep->add_option("--shard", sweep.shard, "i/n: only runs with index % n == i");
+  c_sweep->add_option("--max-memory", sweep.max_memory, "Memory for the parallel runs together, e.g. 3G (default: 80% of what is available); --jobs is lowered to fit");
   c_sweep->add_option("--out", sweep.out, "Result CSV")->required();
 
   auto* c_presets = app.add_subcommand("presets", "List the presets, one line each");

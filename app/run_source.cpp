@@ -1,6 +1,7 @@
 // run_source.cpp: see run_source.h.
 #include "run_source.h"
 
+#include <cerrno>
 #include <cstdlib>
 
 #include "config_io.h"
@@ -18,9 +19,10 @@ std::string resolve_config(const RunSource& src, Config& cfg, std::vector<Schedu
     const auto at = s.rfind('@');
     if (at != std::string::npos) {
       const std::string when = s.substr(at + 1), assignment = s.substr(0, at);
+      errno = 0;
       char* end = nullptr;
       const long long step = std::strtoll(when.c_str(), &end, 10);
-      if (when.empty() || *end != '\0' || step < 0)
+      if (when.empty() || when.find_first_not_of("0123456789") != std::string::npos || *end != '\0' || errno)
         return "--set '" + s + "': expected key=value@STEP with STEP a step number >= 0";
       const auto eq = assignment.find('=');
       if (eq == std::string::npos) return "--set '" + s + "': expected key=value@STEP, e.g. --set top_k=1@500";

@@ -347,21 +347,27 @@ std::string Property::set_from_text(Config& c, std::string_view text) const {
       if (s == "false" || s == "0" || s == "off") return set(c, false);
       return lower_first_error(*this, "'" + s + "' is not a boolean");
     case PropType::Int: {
+      // Decimal only: "0x2", " 2" or "2 " are refused (strtoll/strtod would read them).
+      if (s.empty() || s.find_first_not_of("0123456789+-.eE") != std::string::npos)
+        return lower_first_error(*this, "'" + s + "' is not an integer (decimal digits, e.g. 2 or 1e3)");
       errno = 0;
       char* end = nullptr;
       long long v = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || errno) {
+      if (*end != '\0' || errno) {
         // accept "1e3"-style integers
         double d = std::strtod(s.c_str(), &end);
-        if (!s.empty() && *end == '\0' && std::floor(d) == d && std::fabs(d) < 9e15) return set(c, int64_t(d));
+        if (*end == '\0' && std::floor(d) == d && std::fabs(d) < 9e15) return set(c, int64_t(d));
         return lower_first_error(*this, "'" + s + "' is not an integer");
       }
       return set(c, int64_t(v));
     }
     case PropType::Float: {
+      if (s.empty() || s.find_first_not_of("0123456789+-.eE") != std::string::npos)
+        return lower_first_error(*this, "'" + s + "' is not a number (decimal, e.g. 0.01 or 1e-3)");
       char* end = nullptr;
       double d = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end != '\0') return lower_first_error(*this, "'" + s + "' is not a number");
+      if (*end != '\0') return lower_first_error(*this, "'" + s + "' is not a number");
+      if (!std::isfinite(d)) return lower_first_error(*this, "'" + s + "' is out of range (beyond about 1.8e308)");
       return set(c, d);
     }
     case PropType::Choice:
@@ -385,21 +391,37 @@ int64_t Property::upper_bound(const Config& c) const {
   return other ? std::min(own, std::get<int64_t>(other->get(c))) : own;
 }
 
+// Peak resident bytes of one run, from the buffers the model allocates (model.cpp
+// Model::Model, router.cpp ensure_rows; floats are 4 bytes). Checked against peak RSS
+// (/usr/bin/time -v) for teacher, blobs and chars configs up to batch 65536: within
+// about 10% (see the README's input table and tests/test_config.cpp).
 double estimate_bytes(const Config& c) {
   const double E = c.routed_experts(), T = c.batch_size, d = c.d_model, h = c.expert_hidden, L = c.n_layers;
-  const double S = c.shared_experts;
-  double d_in = 2, n_out = c.blob_classes;
+  const double S = c.shared_experts, k = std::max(1, c.active_k());
+  double d_in = 2, n_out = c.blob_classes, window = 0;
   if (c.task == Task::teacher) d_in = c.teacher_inputs, n_out = c.teacher_outputs;
-  if (c.task == Task::chars) d_in = double(c.chars_window) * c.chars_embed, n_out = 1024;  // vocabulary cap
+  // chars: the vocabulary is at most 128 for the generated ASCII text, 1024 (the cap) for a text file
+  if (c.task == Task::chars) window = c.chars_window, d_in = window * c.chars_embed, n_out = c.text_file.empty() ? 128 : 1024;
   const double per_expert = d * h * 2 + h + d;
   const double params = d_in * d + d + L * ((E + S) * per_expert + 2 * d * E) + d * n_out + n_out +
                         (c.task == Task::chars ? 1024.0 * c.chars_embed : 0);
-  const double rows = std::max<double>(T, c.probe_size);
-  // per layer: router (T*E several times), expert rows (T*k assignments, each ~ 3h + 4d), shared experts
-  const double acts = L * (rows * E * 8 + rows * E * (2 * h + 4 * d) + rows * S * (2 * h + 2 * d) + rows * d * 4) +
-                      rows * (d_in + n_out * 3);
+  const double R = std::max<double>(T, c.probe_size);  // rows every buffer is sized for
+  // Packed expert rows per layer: R·k assignments, or E·C for expert choice.
+  double rows = R * k;
+  if (c.router == RouterKind::expert_choice) {
+    const double cap = c.capacity_factor > 0 ? c.capacity_factor : double(c.top_k);
+    rows = E * std::min(R, std::ceil(cap * R / E));
+  }
+  // Per layer: 11 [R,E] float matrices + slot/order index arrays (57 B per entry); per packed
+  // row Xp, O, dO, dXp [d] and Hpre, H, keep [h] plus its token id; per shared expert and row
+  // Hpre, H, keep [h] and O, dX [d]. Outside the layers: x, dx [L+1, R, d]; inputs u, du and the
+  // task's batch (double) [R, d_in]; outputs, their gradient and targets [R, n_out].
+  const double layer = R * E * 57 + rows * ((4 * d + 3 * h) * 4 + 4) + R * S * (3 * h + 2 * d) * 4 + R * 8;
+  const double acts = L * layer + (L + 1) * R * d * 8 + R * (d_in * 24 + n_out * 20 + window * 8 + 64);
+  // The chars corpus: generated ASCII text, stored as ids and classes (3 bytes a character).
   const double text = c.task == Task::chars && c.text_file.empty() ? double(c.text_length) * 3 : 0;
-  return 4.0 * params * 5 /* values, grads, two moments, scratch */ + 4.0 * acts + text;
+  constexpr double kProcessBytes = 8.0 * 1024 * 1024;  // the binary, its libraries, the thread stacks
+  return kProcessBytes + 4.0 * params * 4 /* values, grads, two moments */ + acts + text;
 }
 
 std::string validate(const Config& c) {

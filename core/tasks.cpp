@@ -25,6 +25,8 @@
 #include <cstring>
 #include <numeric>
 
+#include "file_read.h"
+
 namespace moe {
 
 namespace {
@@ -550,30 +552,6 @@ class CharsTask final : public TaskData {
   std::vector<uint8_t> classes_;     // [len] CharClass of each character of the text
 };
 
-// Reads a whole file as bytes; "" or an error (without the file name).
-std::string read_file_bytes(const std::string& path, std::string* bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return std::string("cannot open: ") + std::strerror(errno);
-  bytes->clear();
-  char buf[1 << 16];
-  std::string error;
-  for (;;) {
-    const size_t got = std::fread(buf, 1, sizeof buf, f);
-    bytes->append(buf, got);
-    if (bytes->size() > kMaxTextFileBytes) {
-      error = "is larger than " + std::to_string(kMaxTextFileBytes >> 20) + " MiB; allowed: at most " +
-              std::to_string(kMaxTextFileBytes >> 20) + " MiB";
-      break;
-    }
-    if (got < sizeof buf) {
-      if (std::ferror(f)) error = std::string("cannot read: ") + std::strerror(errno);
-      break;
-    }
-  }
-  std::fclose(f);
-  return error;
-}
-
 std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
   const size_t needed = size_t(cfg.chars_window) + 2;  // at least two distinct targets
   std::vector<uint32_t> text;
@@ -589,7 +567,7 @@ std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
   } else {
     const std::string where = "text_file '" + cfg.text_file + "': ";
     std::string bytes;
-    if (std::string e = read_file_bytes(cfg.text_file, &bytes); !e.empty()) {
+    if (std::string e = read_regular_file(cfg.text_file, kMaxTextFileBytes, &bytes); !e.empty()) {
       *error = where + e;
       return nullptr;
     }

@@ -57,19 +57,35 @@ std::string Trainer::apply_live(const Config& next) {
 }
 
 std::string Trainer::schedule(const std::vector<ScheduledChange>& changes) {
-  Config probe = cfg_;
+  const auto name = [](const ScheduledChange& c) { return "at step " + std::to_string(c.step) + ", " + c.key + "=" + c.value; };
   for (const ScheduledChange& c : changes) {
     const Property* p = find_property(c.key);
-    if (!p) return "unknown setting '" + c.key + "' (see `moescope run --help` for the list)";
+    if (!p) return name(c) + ": unknown setting '" + c.key + "' (see `moescope run --help` for the list)";
     if (!p->live())
       return "setting '" + c.key + "' changes the model's structure and cannot change at step " +
              std::to_string(c.step) + "; set it without @STEP";
-    std::string err = p->set_from_text(probe, c.value);
-    if (!err.empty()) return err;
+    Config scratch = cfg_;
+    if (std::string err = p->set_from_text(scratch, c.value); !err.empty()) return name(c) + ": " + err;
   }
-  scheduled_.insert(scheduled_.end(), changes.begin(), changes.end());
-  std::stable_sort(scheduled_.begin(), scheduled_.end(),
-                   [](const ScheduledChange& a, const ScheduledChange& b) { return a.step < b.step; });
+  // The whole plan as apply_scheduled will run it: every change of one step together, then the
+  // cross-field checks (k <= E ...). Refused here, not as a "refused" event mid-run, because a
+  // refused step would also drop the other changes of that step.
+  std::vector<ScheduledChange> plan = scheduled_;
+  plan.insert(plan.end(), changes.begin(), changes.end());
+  std::stable_sort(plan.begin(), plan.end(), [](const ScheduledChange& a, const ScheduledChange& b) { return a.step < b.step; });
+  Config probe = cfg_;
+  for (size_t i = 0; i < plan.size();) {
+    std::string names;
+    size_t j = i;
+    for (; j < plan.size() && plan[j].step == plan[i].step; ++j) {
+      find_property(plan[j].key)->set_from_text(probe, plan[j].value);
+      names += (names.empty() ? "" : ", ") + plan[j].key + "=" + plan[j].value;
+    }
+    if (std::string err = validate(probe); !err.empty())
+      return "at step " + std::to_string(plan[i].step) + ", " + names + ": " + err;
+    i = j;
+  }
+  scheduled_ = std::move(plan);
   return "";
 }
 

@@ -375,7 +375,7 @@ TEST(Chars, MissingEmptyShortAndInvalidFilesAreErrorsNamingTextFile) {
       {write_temp_file("empty.txt", ""), "is empty"},
       {write_temp_file("short.txt", "abcd\r\n"), "has 5 characters; needs at least chars_window + 2 = 10"},
       {write_temp_file("invalid.txt", "hello w\xC3\x28rld and more text"), "invalid UTF-8 at byte 7"},
-      {testing::TempDir(), "cannot read"},  // a directory opens but does not read
+      {testing::TempDir(), "is a directory; allowed: a regular file"},  // refused before any read
   };
   for (const Case& k : cases) {
     Config c = config_for(Task::chars);

@@ -22,6 +22,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "safe_io.h"
+
 namespace moe::gui {
 
 // [SECTION] EGL helpers
@@ -194,32 +196,15 @@ std::vector<uint8_t> read_pixels_rgba(int x, int y, int width, int height) {
 }
 
 std::string write_png(const std::string& path, const uint8_t* rgba, int width, int height) {
-  namespace fs = std::filesystem;
-  if (!rgba || width <= 0 || height <= 0) return "cannot write " + path + ": empty image";
-  const fs::path target(path);
-  static std::atomic<unsigned> counter{0};
-  std::string tmp_name = ".";  // hidden, same folder, unique per process and call
-  tmp_name += target.filename().string();
-  tmp_name += ".tmp-";
-  tmp_name += std::to_string(::getpid());
-  tmp_name += "-";
-  tmp_name += std::to_string(counter++);
-  const fs::path tmp = target.parent_path() / tmp_name;
-  errno = 0;
-  if (!stbi_write_png(tmp.c_str(), width, height, 4, rgba, width * 4)) {
-    const int e = errno;
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return "cannot write " + path + ": " + (e ? std::strerror(e) : "PNG encoder failed");
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return "cannot write " + path + ": " + ec.message();
-  }
-  return {};
+  if (!rgba || width <= 0 || height <= 0) return "cannot write '" + path + "': empty image";
+  // Encode in memory, then the atomic writer: every write checked, the old PNG kept on failure.
+  std::string png;
+  const auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
+  };
+  if (!stbi_write_png_to_func(append, &png, width, height, 4, rgba, width * 4))
+    return "cannot write '" + path + "': the PNG encoder failed";
+  return write_file_atomic(path, png);
 }
 
 std::string save_framebuffer_png(const std::string& path, int width, int height) {

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -50,13 +51,29 @@ struct Saved {
   int width = 1600, height = 1000;
 };
 
-Saved load_saved(const fs::path& file) {
+// Reads settings.json. A file that cannot be read or parsed is set aside as
+// settings.json.bad-<UTC time> (so the next start is clean and nothing is lost) and
+// *note says so; the window then starts on the defaults and shows the note.
+Saved load_saved(const fs::path& file, std::string* note) {
   Saved s;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) return s;  // first start
   std::string text, err;
-  if (!read_file(file.string(), &text, &err)) return s;
   json j;
-  if (!parse_json_text(text, file.string(), j).empty() || !j.is_object()) {
-    std::fprintf(stderr, "moescope: ignoring unreadable settings %s\n", file.string().c_str());
+  if (!read_file(file.string(), &text, &err)) err = "settings " + err;
+  else err = parse_json_text(text, "settings '" + file.string() + "'", j);
+  if (err.empty() && !j.is_object()) err = "settings '" + file.string() + "': expected a JSON object";
+  if (!err.empty()) {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+    const fs::path aside = file.string() + ".bad-" + stamp;
+    fs::rename(file, aside, ec);
+    *note = err + (ec ? "; could not move it aside: " + ec.message() : "; moved it to " + aside.string()) +
+            "; started on the defaults";
+    std::fprintf(stderr, "moescope: %s\n", note->c_str());
     return s;
   }
   if (j.contains("ui") && j["ui"].is_object()) s.ui = j["ui"];
@@ -222,6 +239,21 @@ GLFWwindow* open_window(const Saved& saved) {
   return window;
 }
 
+// imgui.ini: ImGui would write it in place (a kill mid-write leaves it empty), so we read
+// it ourselves and save it through the atomic writer when ImGui asks and at exit.
+void load_ini(const std::string& path) {
+  if (path.empty()) return;
+  std::string ini, err;
+  if (read_file(path, &ini, &err)) ImGui::LoadIniSettingsFromMemory(ini.data(), ini.size());
+}
+void save_ini(const std::string& path) {
+  ImGui::GetIO().WantSaveIniSettings = false;
+  if (path.empty()) return;
+  size_t n = 0;
+  const char* ini = ImGui::SaveIniSettingsToMemory(&n);
+  if (std::string e = write_file_atomic(path, std::string(ini, n)); !e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
+}
+
 // The window's state across frames of the main loop.
 struct FrameLoop {
   GLFWwindow* window;
@@ -234,6 +266,7 @@ struct FrameLoop {
   double next_frame = 0;
   std::string title{};      // the window title last set
   int status = 0;            // 1 when the --screenshot of the last frame could not be written
+  std::string ini_path{};    // imgui.ini, "" = not kept
 
   // Waits for input or the next frame time; true when this frame must be drawn.
   bool wait_for_frame() {
@@ -322,6 +355,7 @@ struct FrameLoop {
       render(io, &fw, &fh);
       screenshot_if_asked(last_frame, fw, fh);
       glfwSwapBuffers(window);
+      if (io.WantSaveIniSettings) save_ini(ini_path);
       if (const std::string t = win.title(); t != title) {
         title = t;
         glfwSetWindowTitle(window, title.c_str());
@@ -352,7 +386,8 @@ int gui_main(const GuiOptions& opt) {
   std::error_code ec;
   if (!dir.empty()) fs::create_directories(dir, ec);
   const fs::path settings_file = dir.empty() ? fs::path() : dir / "settings.json";
-  const Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file);
+  std::string settings_note;  // a corrupt settings.json: set aside, said in the window
+  const Saved saved = settings_file.empty() ? Saved{} : load_saved(settings_file, &settings_note);
   StartConfig start;
   if (std::string err = choose_start_config(opt, saved, start); !err.empty()) {
     std::fprintf(stderr, "moescope: %s\n", err.c_str());
@@ -368,9 +403,9 @@ int gui_main(const GuiOptions& opt) {
   // 3. ImGui, its backends, our plot context
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  static std::string ini_path;
-  ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
-  ImGui::GetIO().IniFilename = ini_path.empty() ? nullptr : ini_path.c_str();
+  const std::string ini_path = dir.empty() ? std::string() : (dir / "imgui.ini").string();
+  ImGui::GetIO().IniFilename = nullptr;  // read and saved by us, atomically (load_ini, save_ini)
+  load_ini(ini_path);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   plot::CreateContext();
@@ -384,6 +419,7 @@ int gui_main(const GuiOptions& opt) {
     ui_from_json(saved.ui, ui);
     if (gui::load_fonts(ui.ui_scale).empty()) win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
     if (!start.note.empty()) win.set_status(start.note, true);
+    if (!settings_note.empty()) win.set_status(settings_note, true);
     std::string err;
     if (!win.init_gl(&err)) win.set_status("GPU heatmaps off: " + err, true);
     if (opt.play) win.session().play();
@@ -392,10 +428,12 @@ int gui_main(const GuiOptions& opt) {
 
     // 4. main loop
     FrameLoop loop{window, win, opt, ui.ui_scale};
+    loop.ini_path = ini_path;
     loop.run();
     status = loop.status;
 
     // 5. shutdown, in reverse order
+    save_ini(ini_path);
     save_settings(settings_file, win, window);
     win.shutdown_gl();
   }

@@ -112,7 +112,10 @@ std::string load_fonts(float scale) {
 // [SECTION] MainWindow
 
 MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled)
-    : session_(std::make_unique<Session>(cfg, preset)), edit_(cfg), preset_(preset), presets_(list_presets()) {
+    : session_(std::make_unique<Session>(cfg, preset)), edit_(cfg), preset_(preset) {
+  std::vector<std::string> warnings;  // a bad file in the presets folder is skipped and named here
+  presets_ = list_presets(&warnings);
+  if (!warnings.empty()) set_status(warnings.front() + (warnings.size() > 1 ? " (and " + std::to_string(warnings.size() - 1) + " more)" : ""), true);
   if (!scheduled.empty()) {
     if (std::string err = session_->schedule(scheduled); !err.empty()) set_status(err, true);
   }
@@ -179,8 +182,11 @@ void MainWindow::set_status(const std::string& text, bool error) {
 }
 
 std::string MainWindow::open_config_file(const std::string& path) {
+  // A bad file (malformed, 1e400, too deep, a FIFO or a folder) only sets the status line:
+  // the live run and its settings stay as they were.
   Config cfg = default_config();
-  std::string err = load_config_file(path, cfg);
+  std::vector<std::string> warnings;
+  std::string err = load_config_file(path, cfg, &warnings);
   if (err.empty()) err = validate(cfg);
   if (!err.empty()) {
     set_status(err, true);
@@ -198,7 +204,7 @@ std::string MainWindow::open_config_file(const std::string& path) {
     return err;
   }
   edit_ = cfg;
-  set_status("opened " + path);
+  set_status("opened " + path + (warnings.empty() ? "" : " (warning: " + warnings.front() + ")"));
   return "";
 }
 

@@ -54,6 +54,8 @@ class MainWindow {
   std::string open_preset(const std::string& name);
   std::string save_config_file(const std::string& path);
   void set_status(const std::string& text, bool error = false);
+  const std::string& status() const { return status_; }  // the status line's message (errors stay until replaced)
+  bool status_is_error() const { return status_error_; }
 
   // Requests the driver acts on after the frame.
   bool screenshot_requested = false;  // F12 / File > Screenshot
