@@ -77,16 +77,24 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
 
 void EndItem() { Rec().PopClip(); }
 
+// Every finite value given counts towards the pan/zoom bounds (all_*); while
+// gathering, towards the fit too (ext_*).
 void FitX(double x) {
   CurrentPlot& p = Ctx().cur;
-  if (!p.gather || !std::isfinite(x)) return;
+  if (!std::isfinite(x)) return;
+  p.all_min[Axis_X] = std::min(p.all_min[Axis_X], x);
+  p.all_max[Axis_X] = std::max(p.all_max[Axis_X], x);
+  if (!p.gather) return;
   p.ext_min[Axis_X] = std::min(p.ext_min[Axis_X], x);
   p.ext_max[Axis_X] = std::max(p.ext_max[Axis_X], x);
 }
 
-void FitY(double y) {
+void FitY(double y, bool fit = true) {
   CurrentPlot& p = Ctx().cur;
-  if (!p.gather || !std::isfinite(y) || (p.tf.log_y && y <= 0)) return;
+  if (!std::isfinite(y) || (p.tf.log_y && y <= 0)) return;
+  p.all_min[Axis_Y] = std::min(p.all_min[Axis_Y], y);
+  p.all_max[Axis_Y] = std::max(p.all_max[Axis_Y], y);
+  if (!p.gather || !fit) return;
   p.ext_min[Axis_Y] = std::min(p.ext_min[Axis_Y], y);
   p.ext_max[Axis_Y] = std::max(p.ext_max[Axis_Y], y);
 }
@@ -94,9 +102,8 @@ void FitY(double y) {
 // y counts towards the fit if x is (or will be) in view.
 void FitPoint(double x, double y) {
   CurrentPlot& p = Ctx().cur;
-  if (!p.gather) return;
   FitX(x);
-  if (p.state->fit_x || p.state->fit_request || p.state->x.contains(x)) FitY(y);
+  FitY(y, !p.gather || p.state->fit_x || p.state->fit_request || p.state->x.contains(x));
 }
 
 // Tracks the point nearest to the mouse along x.
@@ -389,7 +396,7 @@ void PlotLineG(const char* label, Getter getter, const void* data, int count, It
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
-  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const bool fit = !(flags & ItemFlags_NoFit);
   HoverPick pick;
   pick.active = d.hover;
   {
@@ -419,7 +426,7 @@ void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data
   if (!BeginItem(label, flags, true, d, Ctx().style.fill_alpha)) return;
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
-  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const bool fit = !(flags & ItemFlags_NoFit);
   HoverPick pick;
   pick.active = d.hover;
   BandBuilder band(p.area, count > 2 * int(p.area.GetWidth()));
@@ -490,7 +497,7 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
   }
   if (reps.empty() && pending_left >= 0) reps.push_back(pending_left);
   const size_t nv = visible.size();
-  if (p.gather && !(flags & ItemFlags_NoFit)) {  // extents over every point, not only the visible ones
+  if (!(flags & ItemFlags_NoFit)) {  // extents over every point, not only the visible ones
     for (int i = 0; i < count; ++i) {
       double cum = 0, x = 0;
       bool ok = true;
@@ -566,7 +573,7 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   Recorder& rec = Rec();
-  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const bool fit = !(flags & ItemFlags_NoFit);
   const double base = t.log_y ? p.state->y.min : 0.0;
   const double half = bar_width * 0.5;
   int hovered_bar = -1;
@@ -578,10 +585,9 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
     if (fit) {
       FitX(pt.x - half);
       FitX(pt.x + half);
-      if (p.state->fit_x || p.state->fit_request || p.state->x.contains(pt.x)) {
-        FitY(pt.y);
-        if (!t.log_y) FitY(0);
-      }
+      const bool y_fit = p.state->fit_x || p.state->fit_request || p.state->x.contains(pt.x);
+      FitY(pt.y, y_fit);
+      if (!t.log_y) FitY(0, y_fit);
     }
     if (x1 < p.area.Min.x || x0 > p.area.Max.x) continue;
     const ImVec2 a(float(std::max(x0, double(p.area.Min.x) - 2)), float(std::clamp(std::min(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
@@ -602,7 +608,7 @@ void PlotHLine(const char* label, double y, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
   CurrentPlot& p = Ctx().cur;
-  if (p.gather && !(flags & ItemFlags_NoFit)) FitY(y);
+  if (!(flags & ItemFlags_NoFit)) FitY(y);
   const double py = p.tf.py(y);
   if (std::isfinite(py) && py >= p.area.Min.y - 4 && py <= p.area.Max.y + 4) {
     Rec().Line(ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py)), LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0));
@@ -634,7 +640,7 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
   float row_right[3] = {-FLT_MAX, -FLT_MAX, -FLT_MAX};  // labels stagger over up to three rows
   std::string hover_text;
   for (int i = 0; i < count; ++i) {
-    if (p.gather && !(flags & ItemFlags_NoFit)) FitX(xs[i]);
+    if (!(flags & ItemFlags_NoFit)) FitX(xs[i]);
     const double px = p.tf.px(xs[i]);
     if (!std::isfinite(px) || px < p.area.Min.x - 1 || px > p.area.Max.x + 1) continue;
     const float x = std::round(float(px)) + 0.5f;
@@ -677,7 +683,7 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   if (bounds_max.x == 0 && bounds_max.y == 0) bounds_max = Point{double(cols), double(rows)};
-  if (p.gather && !(flags & ItemFlags_NoFit)) {
+  if (!(flags & ItemFlags_NoFit)) {
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }
@@ -724,8 +730,7 @@ void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point b
                ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags | ItemFlags_NoTooltip, true, d, 1.0f)) return;
-  CurrentPlot& p = Ctx().cur;
-  if (p.gather && !(flags & ItemFlags_NoFit)) {
+  if (!(flags & ItemFlags_NoFit)) {
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }
