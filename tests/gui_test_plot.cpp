@@ -10,7 +10,10 @@
 // routing map colours cells palette[winner] x brightness(confidence); the light
 // theme shows all 64 expert colours; the palettes keep 64 experts perceptually
 // apart; tick labels and EMA smoothing are right; every primitive of a plot goes
-// through the recorder, and replaying them gives the screen's very vertices.
+// through the recorder, and replaying them gives the screen's very vertices; the
+// plain wheel scrolls the page while Ctrl+wheel or a clicked plot zooms, and zoom and
+// pan stay inside the data (linked and log axes too); grayscale-safe series styles
+// tell same-coloured series apart by dash pattern and marker.
 // PNGs (moescope_gui_plot.png, _hover, _gallery, _light64) go to the test temp dir.
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
@@ -521,11 +524,13 @@ class LogRecorder : public plot::Recorder {
   }
   void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
     ++lines;
+    line_strokes.push_back(s);
     if (s.dash > 0) ++dashed_lines;
     ops.push_back([=](plot::Recorder& r) { r.Line(a, b, s); });
   }
   void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
     ++polylines;
+    polyline_strokes.push_back(s);
     std::vector<ImVec2> copy(points, points + count);
     ops.push_back([=](plot::Recorder& r) { r.Polyline(copy.data(), int(copy.size()), s); });
   }
@@ -547,12 +552,14 @@ class LogRecorder : public plot::Recorder {
     ops.push_back([=](plot::Recorder& r) { r.Quad(c.data(), colour); });
   }
   void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override {
+    dot_colours.push_back(colour);
     ops.push_back([=](plot::Recorder& r) { r.Dot(centre, radius, colour, segments); });
   }
   void Circle(ImVec2 centre, float radius, const plot::Stroke& s, int segments) override {
     ops.push_back([=](plot::Recorder& r) { r.Circle(centre, radius, s, segments); });
   }
   void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const plot::Stroke& s) override {
+    polygon_fills.push_back(fill);
     std::vector<ImVec2> copy(points, points + count);
     ops.push_back([=](plot::Recorder& r) { r.ConvexPolygon(copy.data(), int(copy.size()), fill, s); });
   }
@@ -591,6 +598,8 @@ class LogRecorder : public plot::Recorder {
   std::vector<std::function<void(plot::Recorder&)>> ops;
   std::vector<std::string> texts, vertical_texts;
   std::vector<plot::ImagePrim> images;
+  std::vector<plot::Stroke> line_strokes, polyline_strokes;  // every Line / Polyline's stroke, in order
+  std::vector<ImU32> dot_colours, polygon_fills;             // every Dot's colour, every ConvexPolygon's fill
   int depth = 0, max_depth = 0, lines = 0, dashed_lines = 0, polylines = 0, rects = 0, gradients = 0, quads = 0;
 };
 
@@ -979,6 +988,87 @@ TEST_F(PlotRender, LogAxisNeverReachesAbsurdMagnitudes) {
   log_target = nullptr;
   for (const std::string& t : log.texts)
     EXPECT_EQ(t.find_first_of("kMGT"), std::string::npos) << "absurd tick label \"" << t << "\"";
+}
+
+// Issue 10, item 3: colour alone told series apart. With the grayscale-safe flag
+// (Style::style_every_series, UiState::line_styles_every_series) two series of the same
+// colour are drawn with different dash patterns, in the plot and in the legend, and a
+// series with a marker gets markers along its line; with the flag off the first 8
+// series stay solid (the default view unchanged) and series 8 on are dashed.
+TEST_F(PlotRender, GrayscaleSafeSeriesOfOneColourDifferByDashPatternAndMarkers) {
+  const ImU32 grey = IM_COL32(128, 128, 128, 255);
+  auto ui = [&](LogRecorder* log, int third_series) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("styled", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    plot::SetRecorder(log);
+    if (plot::BeginPlot("Styled", ImVec2(-1, -1))) {
+      plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      const int series[3] = {0, 1, third_series};
+      for (int k = 0; k < 3; ++k) {
+        char name[16];
+        std::snprintf(name, sizeof name, "s%d", series[k]);
+        plot::SetNextLineStyle(grey, 2.0f);  // one colour for all: only the style tells them apart
+        plot::SetNextSeries(series[k]);
+        plot::PlotLine(name, xs_.data(), ys_[size_t(k)].data(), kPoints);
+      }
+      plot::EndPlot();
+    }
+    plot::SetRecorder(nullptr);
+    ImGui::End();
+  };
+  auto pattern = [](const plot::Stroke& s) { return std::array<float, 4>{s.dash, s.gap, s.dash2, s.gap2}; };
+  auto grey_patterns = [&](const std::vector<plot::Stroke>& strokes) {
+    std::vector<std::array<float, 4>> out;
+    for (const plot::Stroke& s : strokes)
+      if ((s.colour | IM_COL32_A_MASK) == grey && std::find(out.begin(), out.end(), pattern(s)) == out.end()) out.push_back(pattern(s));
+    return out;
+  };
+
+  // Flag on: series 0 solid, 1 dashed, 5 solid with circle markers.
+  plot::GetStyle().style_every_series = true;
+  for (int i = 0; i < 3; ++i) frame([&] { ui(nullptr, 5); });
+  LogRecorder on;
+  frame([&] { ui(&on, 5); });
+  EXPECT_EQ(plot::SeriesLineStyle(0).dash, plot::Dash_Solid);
+  EXPECT_EQ(plot::SeriesLineStyle(1).dash, plot::Dash_Dashed);
+  EXPECT_EQ(plot::SeriesLineStyle(5).marker, plot::Marker_Circle);
+  const auto lines_on = grey_patterns(on.polyline_strokes);
+  ASSERT_EQ(lines_on.size(), 2u) << "series 0 and 5 solid, series 1 dashed: two patterns among the grey polylines";
+  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), std::array<float, 4>{0, 0, 0, 0}), lines_on.end()) << "a solid one";
+  const plot::Stroke dashed = plot::Stroke{grey, 2.0f, 10.0f, 6.0f};  // Dash_Dashed at weight 2: 6 + 2w on, 4 + w off
+  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), pattern(dashed)), lines_on.end()) << "a dashed one (10 on, 6 off)";
+  const int grey_dots = int(std::count_if(on.dot_colours.begin(), on.dot_colours.end(), [&](ImU32 c) { return (c | IM_COL32_A_MASK) == grey; }));
+  EXPECT_GE(grey_dots, 5) << "series 5 carries circle markers along its line (one every ~56 px of path)";
+  // The legend shows the patterns too: its swatches are grey Line primitives with both patterns.
+  const auto swatches_on = grey_patterns(on.line_strokes);
+  EXPECT_EQ(swatches_on.size(), 2u) << "legend swatches: solid and dashed";
+
+  // Every look of the first 25 series differs from every other.
+  for (int i = 0; i < 25; ++i)
+    for (int j = i + 1; j < 25; ++j) {
+      const plot::LineStyle a = plot::SeriesLineStyle(i), b = plot::SeriesLineStyle(j);
+      EXPECT_FALSE(a.dash == b.dash && a.marker == b.marker) << "series " << i << " and " << j << " look alike";
+    }
+
+  // Flag off: series 0 and 1 both solid (the default view is unchanged); series 9, past the first 8 colours, is dashed.
+  plot::GetStyle().style_every_series = false;
+  LogRecorder off;
+  frame([&] { ui(&off, 9); });
+  const auto lines_off = grey_patterns(off.polyline_strokes);
+  ASSERT_EQ(lines_off.size(), 2u);
+  EXPECT_EQ(plot::SeriesLineStyle(1).dash, plot::Dash_Solid);
+  EXPECT_EQ(plot::SeriesLineStyle(7).dash, plot::Dash_Solid);
+  EXPECT_EQ(plot::SeriesLineStyle(9).dash, plot::Dash_Dashed);
+  EXPECT_EQ(plot::SeriesLineStyle(17).dash, plot::Dash_Dotted);
+  EXPECT_EQ(plot::SeriesLineStyle(9).marker, plot::Marker_None);
+  int solid_polylines = 0;
+  for (const plot::Stroke& s : off.polyline_strokes)
+    if ((s.colour | IM_COL32_A_MASK) == grey && s.dash == 0) ++solid_polylines;
+  EXPECT_GE(solid_polylines, 2) << "series 0 and 1 solid";
+  plot::GetStyle().style_every_series = true;
+  frame([&] { ui(nullptr, 5); });
+  save("moescope_gui_styles.png", pixels());
 }
 
 TEST_F(PlotRender, LightThemeWith64SeriesKeepsEveryColourVisibleAndTheTooltipInColumns) {

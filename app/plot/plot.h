@@ -226,7 +226,7 @@ void SetNextLineStyle(ImU32 colour = 0, float weight = -1.0f);  // 0 / negative:
 void SetNextFillStyle(ImU32 colour = 0, float alpha = -1.0f);   // PlotShaded/Stacked/Bars/Heatmap swatch: colour, alpha (x the colour's own)
 void SetNextLineDash(Dash dash, Marker marker = Marker_None);   // lines: dash pattern and markers (overrides ItemFlags_Dashed)
 void SetNextSeries(int index);  // the next item is categorical series `index`: palette::categorical(index) unless SetNextLineStyle gave a colour, and SeriesLineStyle(index) unless SetNextLineDash gave one
-LineStyle SeriesLineStyle(int index);  // series `index`'s line style: solid below 8, then by index / 8; with Style::style_every_series, by index (a distinct look for each of the first 20)
+LineStyle SeriesLineStyle(int index);  // series `index`'s line style: solid below 8, then a dash pattern by index / 8; with Style::style_every_series, a distinct dash + marker look for each of the first 25
 
 // [SECTION] Items (getter forms; typed forms below)
 
@@ -359,6 +359,10 @@ void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor = ImV
                  const char* text_end = nullptr, float wrap_width = 0);  // wrap_width > 0: wrap lines at that width
 
 // [SECTION] Helpers
+
+// A legend swatch of a line: a horizontal stroke across min..max with the style's dash
+// pattern and, if any, its marker in the middle (the plot legend's; keys outside plots can use it).
+void DrawLineSwatch(Recorder& rec, ImVec2 min, ImVec2 max, ImU32 colour, LineStyle style, float weight = 2.0f);
 
 // Debiased exponential moving average (TensorBoard's "smoothing" in [0, 1)): out[i]
 // averages the finite in[0..i] with weights smoothing^age. A non-finite input gives

@@ -698,12 +698,21 @@ void ApplyFit(CurrentPlot& p) {
   WriteLinks(p);
 }
 
-void DrawSwatch(Recorder& r, ImVec2 pos, float size, const ItemRecord& it, bool hidden) {
-  const ImVec2 b(pos.x + size, pos.y + size);
+// A line whose series style has a dash pattern or marker (a reference line dashed by
+// ItemFlags_Dashed alone keeps the small swatch that already shows its dashes).
+bool Patterned(const ItemRecord& it) { return !it.filled && (it.line_style.dash != Dash_Solid || it.line_style.marker != Marker_None); }
+
+// `width` > size: a wide swatch, so a legend whose lines differ by dash pattern shows the patterns.
+void DrawSwatch(Recorder& r, ImVec2 pos, float size, float width, const ItemRecord& it, bool hidden) {
+  const ImVec2 b(pos.x + width, pos.y + size);
   if (hidden) {
     r.Rect(pos, b, palette::with_alpha(it.colour, 0.6f), 2.0f);
   } else if (it.filled) {
     r.RectFilled(pos, b, it.colour, 2.0f);
+  } else if (width > size) {
+    LineStyle look = it.line_style;
+    if (look.dash == Dash_Solid && it.dashed) look.dash = Dash_Dashed;
+    DrawLineSwatch(r, pos, b, it.colour, look, 2.0f);
   } else {
     const float y = std::round(pos.y + size * 0.5f);
     if (it.dashed) {
@@ -731,12 +740,15 @@ void DrawLegend(CurrentPlot& p) {
   const float F = ImGui::GetFontSize();
   const float row_h = F + 3, sw = std::round(F * 0.8f), pad = 5, margin = 6, col_gap = 12;
   const int n = int(entries.size());
+  bool patterned = false;  // some line differs by its dash or marker: wide swatches show them
+  for (int k : entries) patterned = patterned || Patterned(p.items[size_t(k)]);
+  const float sw_w = patterned ? std::round(F * 2.2f) : sw;
   const int max_rows = std::max(1, int((p.area.GetHeight() - 2 * margin - 2 * pad) / row_h));
   const int n_cols = (n + max_rows - 1) / max_rows;
   const int rows = (n + n_cols - 1) / n_cols;
   std::vector<float> col_w(size_t(n_cols), 0);
   for (int k = 0; k < n; ++k) {
-    const float w = sw + 5 + ImGui::CalcTextSize(p.items[size_t(entries[size_t(k)])].label.c_str()).x;
+    const float w = sw_w + 5 + ImGui::CalcTextSize(p.items[size_t(entries[size_t(k)])].label.c_str()).x;
     col_w[size_t(k / rows)] = std::max(col_w[size_t(k / rows)], w);
   }
   float width = 2 * pad + col_gap * float(n_cols - 1);
@@ -764,8 +776,8 @@ void DrawLegend(CurrentPlot& p) {
         st.hidden.SetInt(it.id, it.hidden ? 1 : 0);
       }
     }
-    DrawSwatch(r, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, it, it.hidden);
-    AddPlotText(ImVec2(pos.x + sw + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
+    DrawSwatch(r, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, sw_w, it, it.hidden);
+    AddPlotText(ImVec2(pos.x + sw_w + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
   }
   r.PopClip();
   st.highlighted = highlight;

@@ -133,6 +133,8 @@ inline Recorder& Rec() {
 // [SECTION] Shared helpers
 
 inline const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }  // end of the text shown (before "##")
-void FormatValue(double v, char* buf, int n);  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
+void FormatValue(double v, char* buf, int n);
+Stroke LineStroke(ImU32 colour, float weight, Dash dash);                        // a line's stroke with the dash pattern's lengths for that weight
+void DrawMarker(Recorder& rec, Marker marker, ImVec2 centre, float weight, ImU32 colour);  // one marker of a line of that weight  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
 
 }  // namespace moe::plot
