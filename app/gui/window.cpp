@@ -531,7 +531,7 @@ void MainWindow::draw_help_popup() {
   static const char* kRows[][2] = {
       {"Space", "play / pause"},      {"Right arrow", "one step"},     {"R", "reset to step 0"},
       {"F12", "screenshot (PNG)"},    {"Ctrl+S", "save config"},       {"Ctrl+O", "open config"},
-      {"drop a .json", "open it"},    {"double-click a plot", "fit"},  {"drag / wheel", "pan / zoom"},
+      {"drop a .json", "open it"},    {"double-click a plot", "fit"},  {"drag / Ctrl+wheel", "pan / zoom"},
       {"right-drag", "box zoom"},     {"click a legend entry", "hide/show"},
   };
   if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg)) {

@@ -203,7 +203,7 @@ Stroke LineStroke(ImU32 colour, float weight, Dash dash) {
       break;
     case Dash_Dotted:  // dots a line width long (at least 2 px, so thin lines still read as dots)
       s.dash = std::max(2.0f, weight);
-      s.gap = 2.5f + 1.5f * weight;
+      s.gap = 1.5f + 1.5f * weight;
       break;
     case Dash_DashDot:
       s.dash = 7.0f + 2.0f * weight;
