@@ -10,7 +10,10 @@
 // routing map colours cells palette[winner] x brightness(confidence); the light
 // theme shows all 64 expert colours; the palettes keep 64 experts perceptually
 // apart; tick labels and EMA smoothing are right; every primitive of a plot goes
-// through the recorder, and replaying them gives the screen's very vertices.
+// through the recorder, and replaying them gives the screen's very vertices; the
+// plain wheel scrolls the page while Ctrl+wheel or a clicked plot zooms, and zoom and
+// pan stay inside the data (linked and log axes too); grayscale-safe series styles
+// tell same-coloured series apart by dash pattern and marker.
 // PNGs (moescope_gui_plot.png, _hover, _gallery, _light64) go to the test temp dir.
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
@@ -305,10 +308,12 @@ TEST_F(PlotRender, WheelAndBoxZoomDoubleClickFitsAndLinkedAxesPanTogether) {
   EXPECT_DOUBLE_EQ(link.range.max, 5.0 * (kPoints - 1));
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = ImVec2((top.x0 + top.x1) * 0.5f, (top.y0 + top.y1) * 0.5f);
+  io.KeyCtrl = true;  // Ctrl+wheel zooms (the plain wheel scrolls the page)
   frame(ui);
   io.MouseWheel = 3;  // zoom in about the centre
   frame(ui);
   io.MouseWheel = 0;
+  io.KeyCtrl = false;
   frame(ui);
   const double zoomed = link.range.size();
   EXPECT_LT(zoomed, 0.7 * 5.0 * (kPoints - 1));
@@ -521,11 +526,13 @@ class LogRecorder : public plot::Recorder {
   }
   void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
     ++lines;
+    line_strokes.push_back(s);
     if (s.dash > 0) ++dashed_lines;
     ops.push_back([=](plot::Recorder& r) { r.Line(a, b, s); });
   }
   void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
     ++polylines;
+    polyline_strokes.push_back(s);
     std::vector<ImVec2> copy(points, points + count);
     ops.push_back([=](plot::Recorder& r) { r.Polyline(copy.data(), int(copy.size()), s); });
   }
@@ -547,12 +554,14 @@ class LogRecorder : public plot::Recorder {
     ops.push_back([=](plot::Recorder& r) { r.Quad(c.data(), colour); });
   }
   void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override {
+    dot_colours.push_back(colour);
     ops.push_back([=](plot::Recorder& r) { r.Dot(centre, radius, colour, segments); });
   }
   void Circle(ImVec2 centre, float radius, const plot::Stroke& s, int segments) override {
     ops.push_back([=](plot::Recorder& r) { r.Circle(centre, radius, s, segments); });
   }
   void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const plot::Stroke& s) override {
+    polygon_fills.push_back(fill);
     std::vector<ImVec2> copy(points, points + count);
     ops.push_back([=](plot::Recorder& r) { r.ConvexPolygon(copy.data(), int(copy.size()), fill, s); });
   }
@@ -591,6 +600,8 @@ class LogRecorder : public plot::Recorder {
   std::vector<std::function<void(plot::Recorder&)>> ops;
   std::vector<std::string> texts, vertical_texts;
   std::vector<plot::ImagePrim> images;
+  std::vector<plot::Stroke> line_strokes, polyline_strokes;  // every Line / Polyline's stroke, in order
+  std::vector<ImU32> dot_colours, polygon_fills;             // every Dot's colour, every ConvexPolygon's fill
   int depth = 0, max_depth = 0, lines = 0, dashed_lines = 0, polylines = 0, rects = 0, gradients = 0, quads = 0;
 };
 
@@ -688,6 +699,378 @@ TEST_F(PlotRender, RecorderTakesEveryPrimitiveAndReplaysToTheSameDrawList) {
     if (std::memcmp(&direct[i], &replayed[i], sizeof(ImDrawVert)) != 0) ++differing;
   EXPECT_EQ(differing, 0) << "of " << direct.size() << " vertices";
   EXPECT_TRUE(pixels() == direct_px) << "the replayed frame's pixels differ";
+}
+
+// Issue 10, item 4: the wheel over a plot zoomed the shared step axis to -2k..6k and a
+// log loss axis to "100000000T" while the user meant to scroll the page. The plain
+// wheel must scroll the page and leave the plot alone; Ctrl+wheel zooms; a click into
+// the plot lets the plain wheel zoom it until a click elsewhere or Escape.
+TEST_F(PlotRender, PlainWheelScrollsThePageCtrlWheelOrAClickedPlotZooms) {
+  const plot::PlotState* st = nullptr;
+  Rect area{};
+  auto ui = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("page", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);  // scrolls with the wheel
+    if (plot::BeginPlot("wheel", ImVec2(-1, 300))) {
+      plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      plot::PlotLine("a", xs_.data(), ys_[0].data(), kPoints);
+      const ImVec2 p = plot::GetPlotPos(), s = plot::GetPlotSize();
+      area = {p.x, p.y, p.x + s.x, p.y + s.y};
+      plot::EndPlot();
+    }
+    st = plot::GetPlotState("wheel");
+    ImGui::Dummy(ImVec2(10, 900));  // a page taller than the window
+    ImGui::End();
+  };
+  auto scroll_y = [] { return ImGui::FindWindowByName("page")->Scroll.y; };
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_Escape] = 27;
+  auto wheel = [&](float w) {
+    io.MouseWheel = w;
+    frame(ui);
+    io.MouseWheel = 0;
+    frame(ui);
+  };
+  for (int i = 0; i < 3; ++i) frame(ui);
+  ASSERT_NE(st, nullptr);
+  const plot::Range x0 = st->x, y0 = st->y;
+  io.MousePos = ImVec2((area.x0 + area.x1) * 0.5f, (area.y0 + area.y1) * 0.5f);
+  frame(ui);
+  frame(ui);
+
+  // Plain wheel down over the plot: the page scrolls, the limits stay exactly as they were.
+  wheel(-2);
+  EXPECT_GT(scroll_y(), 0.0f) << "the plain wheel over a plot scrolls the page";
+  EXPECT_EQ(st->x.min, x0.min);
+  EXPECT_EQ(st->x.max, x0.max);
+  EXPECT_EQ(st->y.min, y0.min);
+  EXPECT_EQ(st->y.max, y0.max);
+  EXPECT_TRUE(st->fit_x) << "still following the data";
+  ImGui::SetScrollY(ImGui::FindWindowByName("page"), 0.0f);
+  frame(ui);
+  frame(ui);
+  ASSERT_EQ(scroll_y(), 0.0f);
+
+  // Ctrl+wheel up: zooms in, and the page stays put.
+  io.KeyCtrl = true;
+  frame(ui);
+  wheel(2);
+  io.KeyCtrl = false;
+  frame(ui);
+  EXPECT_EQ(scroll_y(), 0.0f) << "Ctrl+wheel does not scroll the page";
+  EXPECT_LT(st->x.size(), 0.8 * x0.size()) << "Ctrl+wheel zooms x";
+  EXPECT_LT(st->y.size(), 0.8 * y0.size()) << "Ctrl+wheel zooms y";
+  EXPECT_FALSE(st->fit_x);
+
+  // A click into the plot focuses it: the plain wheel now zooms it (out, here) instead of scrolling.
+  const double zoomed = st->x.size();
+  io.MouseDown[0] = true;
+  frame(ui);
+  io.MouseDown[0] = false;
+  frame(ui);
+  frame(ui);
+  wheel(-1);
+  EXPECT_EQ(scroll_y(), 0.0f) << "a focused plot keeps the wheel";
+  EXPECT_GT(st->x.size(), 1.1 * zoomed) << "the plain wheel zooms a clicked plot";
+
+  // Escape releases it: the plain wheel scrolls the page again and the limits stay.
+  io.KeysDown[27] = true;
+  frame(ui);
+  io.KeysDown[27] = false;
+  frame(ui);
+  const plot::Range x1 = st->x;
+  wheel(-2);
+  EXPECT_GT(scroll_y(), 0.0f) << "after Escape the wheel scrolls the page";
+  EXPECT_EQ(st->x.min, x1.min);
+  EXPECT_EQ(st->x.max, x1.max);
+  ImGui::SetScrollY(ImGui::FindWindowByName("page"), 0.0f);
+  frame(ui);
+  frame(ui);
+
+  // Focus again, then a click outside the plot releases it too.
+  io.MouseDown[0] = true;
+  frame(ui);
+  io.MouseDown[0] = false;
+  frame(ui);
+  io.MousePos = ImVec2(area.x0 + 20, area.y1 + 200);  // below the plot, on the page
+  frame(ui);
+  io.MouseDown[0] = true;
+  frame(ui);
+  io.MouseDown[0] = false;
+  frame(ui);
+  io.MousePos = ImVec2((area.x0 + area.x1) * 0.5f, (area.y0 + area.y1) * 0.5f);
+  frame(ui);
+  frame(ui);
+  const plot::Range x2 = st->x;
+  wheel(-2);
+  EXPECT_GT(scroll_y(), 0.0f) << "a click elsewhere releases the wheel";
+  EXPECT_EQ(st->x.min, x2.min);
+  EXPECT_EQ(st->x.max, x2.max);
+}
+
+// Zoom and pan stay inside the data: 50 Ctrl+wheel steps out leave the shared step axis
+// (and the other linked plot) and y inside the data's extent as a fit pads it; 200 steps
+// in stop at the least span; dragging far past the end stops at the data's edge.
+TEST_F(PlotRender, ZoomAndPanStayInsideTheDataOnLinkedAxes) {
+  plot::AxisLink link;
+  Rect top{};
+  const plot::PlotState* top_state = nullptr;
+  const plot::PlotState* bottom_state = nullptr;
+  auto ui = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("clamped", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    for (int k = 0; k < 2; ++k) {
+      if (plot::BeginPlot(k == 0 ? "top" : "bottom", ImVec2(-1, 230))) {
+        plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+        plot::SetupAxisLinks(plot::Axis_X, &link);
+        // Like the panels: fetch only the visible steps once the user has zoomed.
+        const plot::Range q = plot::GetPlotQueryRange(plot::Axis_X);
+        int first = 0, last = kPoints - 1;
+        while (first < kPoints - 1 && xs_[size_t(first + 1)] < q.min) ++first;
+        while (last > 0 && xs_[size_t(last - 1)] > q.max) --last;
+        plot::PlotLine("a", &xs_[size_t(first)], &ys_[size_t(k)][size_t(first)], last - first + 1);
+        if (k == 0) {
+          const ImVec2 p = plot::GetPlotPos(), s = plot::GetPlotSize();
+          top = {p.x, p.y, p.x + s.x, p.y + s.y};
+        }
+        plot::EndPlot();
+      }
+    }
+    top_state = plot::GetPlotState("top");
+    bottom_state = plot::GetPlotState("bottom");
+    ImGui::End();
+  };
+  for (int i = 0; i < 3; ++i) frame(ui);
+  ASSERT_NE(top_state, nullptr);
+  ASSERT_NE(bottom_state, nullptr);
+  const double x_max = 5.0 * (kPoints - 1);
+  const plot::Range fitted_y = top_state->y;  // the data's y extent plus the fit's padding
+  EXPECT_NEAR(link.range.min, 0.0, 1e-9);
+  EXPECT_NEAR(link.range.max, x_max, 1e-9);
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(top.x0 + 0.3f * (top.x1 - top.x0), top.y0 + 0.4f * (top.y1 - top.y0));
+  io.KeyCtrl = true;
+  frame(ui);
+  // Zoom in a little first, off-centre, so zooming out has to push against both edges.
+  for (int i = 0; i < 4; ++i) {
+    io.MouseWheel = 1;
+    frame(ui);
+  }
+  io.MouseWheel = 0;
+  frame(ui);
+  ASSERT_LT(link.range.size(), 0.7 * x_max);
+  for (int i = 0; i < 50; ++i) {
+    io.MouseWheel = -1;
+    frame(ui);
+    ASSERT_GE(link.range.min, 0.0) << "step " << i;
+    ASSERT_LE(link.range.max, x_max) << "step " << i;
+  }
+  io.MouseWheel = 0;
+  frame(ui);
+  for (const plot::PlotState* st : {top_state, bottom_state}) {
+    EXPECT_GE(st->x.min, 0.0);
+    EXPECT_LE(st->x.max, x_max);
+  }
+  EXPECT_NEAR(link.range.size(), x_max, 1e-6) << "fully zoomed out shows exactly the data";
+  EXPECT_GE(top_state->y.min, fitted_y.min - 1e-12);
+  EXPECT_LE(top_state->y.max, fitted_y.max + 1e-12);
+  EXPECT_FALSE(link.follow);
+
+  // 200 steps in: never below the least span (Style::min_span_fraction of the extent).
+  for (int i = 0; i < 200; ++i) {
+    io.MouseWheel = 1;
+    frame(ui);
+  }
+  io.MouseWheel = 0;
+  frame(ui);
+  const double least = x_max * double(plot::GetStyle().min_span_fraction);
+  EXPECT_GE(link.range.size(), least * (1 - 1e-6));
+  EXPECT_LT(link.range.size(), 2 * least) << "it did zoom in that far";
+  EXPECT_GE(top_state->y.size(), fitted_y.size() * double(plot::GetStyle().min_span_fraction) * (1 - 1e-6));
+  io.KeyCtrl = false;
+
+  // Back to a tenth of the data, then drag far to the left (towards later steps): it stops at the last step.
+  for (int i = 0; i < 2; ++i) {  // double-click: fit
+    io.MouseDown[0] = true;
+    frame(ui);
+    io.MouseDown[0] = false;
+    frame(ui);
+  }
+  frame(ui);
+  io.KeyCtrl = true;
+  frame(ui);
+  for (int i = 0; i < 15; ++i) {
+    io.MouseWheel = 1;
+    frame(ui);
+  }
+  io.MouseWheel = 0;
+  io.KeyCtrl = false;
+  frame(ui);
+  const double span = link.range.size();
+  ASSERT_LT(span, 0.2 * x_max);
+  io.MouseDown[0] = true;
+  frame(ui);
+  for (int i = 0; i < 60; ++i) {  // 12000 px: some 2800 steps at this zoom
+    io.MousePos.x -= 200;  // far past the plot's edge: a drag keeps going
+    frame(ui);
+  }
+  io.MouseDown[0] = false;
+  frame(ui);
+  EXPECT_NEAR(link.range.max, x_max, 1e-6) << "panned to the end of the data, not past it";
+  EXPECT_NEAR(link.range.size(), span, 1e-6 * x_max) << "panning keeps the zoom";
+  EXPECT_NEAR(bottom_state->x.max, x_max, 1e-6) << "the linked plot shows the same";
+}
+
+// A log axis (the losses panel's) zoomed out 50 wheel steps, over the data and over the
+// y axis alone, and dragged far up, stays within the data's decades (as a fit pads them).
+TEST_F(PlotRender, LogAxisNeverReachesAbsurdMagnitudes) {
+  std::vector<float> loss(kPoints);
+  for (int i = 0; i < kPoints; ++i) loss[size_t(i)] = float(3.0 * std::exp(-i / 60.0) + 0.05);  // 3.05 .. 0.05
+  const plot::PlotState* st = nullptr;
+  Rect area{};
+  LogRecorder* log_target = nullptr;
+  auto ui = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("logwin", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    plot::SetRecorder(log_target);
+    if (plot::BeginPlot("Loss", ImVec2(-1, -1))) {
+      plot::SetupAxes("step", "loss", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit | plot::AxisFlags_Log);
+      plot::PlotLine("loss", loss.data(), kPoints);  // x = 0..399: no SI suffix on the step ticks
+      const ImVec2 p = plot::GetPlotPos(), s = plot::GetPlotSize();
+      area = {p.x, p.y, p.x + s.x, p.y + s.y};
+      plot::EndPlot();
+    }
+    plot::SetRecorder(nullptr);
+    st = plot::GetPlotState("Loss");
+    ImGui::End();
+  };
+  for (int i = 0; i < 3; ++i) frame(ui);
+  ASSERT_NE(st, nullptr);
+  const plot::Range fitted = st->y;
+  ASSERT_LT(fitted.min, 0.05);
+  ASSERT_GT(fitted.max, 3.0);
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyCtrl = true;
+  // Over the data area, then over the y axis strip (y only).
+  for (ImVec2 at : {ImVec2((area.x0 + area.x1) * 0.5f, area.y0 + 0.2f * (area.y1 - area.y0)), ImVec2(area.x0 - 8, (area.y0 + area.y1) * 0.5f)}) {
+    io.MousePos = at;
+    frame(ui);
+    for (int i = 0; i < 50; ++i) {
+      io.MouseWheel = -1;
+      frame(ui);
+      ASSERT_GE(st->y.min, fitted.min * (1 - 1e-9)) << "step " << i;
+      ASSERT_LE(st->y.max, fitted.max * (1 + 1e-9)) << "step " << i;
+    }
+    io.MouseWheel = 0;
+    frame(ui);
+  }
+  io.KeyCtrl = false;
+  // Drag up and down far past the plot: still inside the data's decades.
+  io.MousePos = ImVec2((area.x0 + area.x1) * 0.5f, (area.y0 + area.y1) * 0.5f);
+  frame(ui);
+  io.MouseDown[0] = true;
+  frame(ui);
+  for (int i = 0; i < 10; ++i) {
+    io.MousePos.y += 400;
+    frame(ui);
+    io.MousePos.y -= 390;
+    frame(ui);
+  }
+  io.MouseDown[0] = false;
+  frame(ui);
+  EXPECT_GE(st->y.min, fitted.min * (1 - 1e-9));
+  EXPECT_LE(st->y.max, fitted.max * (1 + 1e-9));
+  // The tick labels say so too: nothing in the thousands, let alone "100000000T".
+  LogRecorder log;
+  log_target = &log;
+  frame(ui);
+  log_target = nullptr;
+  for (const std::string& t : log.texts)
+    EXPECT_EQ(t.find_first_of("kMGT"), std::string::npos) << "absurd tick label \"" << t << "\"";
+}
+
+// Issue 10, item 3: colour alone told series apart. With the grayscale-safe flag
+// (Style::style_every_series, UiState::line_styles_every_series) two series of the same
+// colour are drawn with different dash patterns, in the plot and in the legend, and a
+// series with a marker gets markers along its line; with the flag off the first 8
+// series stay solid (the default view unchanged) and series 8 on are dashed.
+TEST_F(PlotRender, GrayscaleSafeSeriesOfOneColourDifferByDashPatternAndMarkers) {
+  const ImU32 grey = IM_COL32(128, 128, 128, 255);
+  auto ui = [&](LogRecorder* log, int third_series) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(kW, kH));
+    ImGui::Begin("styled", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    plot::SetRecorder(log);
+    if (plot::BeginPlot("Styled", ImVec2(-1, -1))) {
+      plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
+      const int series[3] = {0, 1, third_series};
+      for (int k = 0; k < 3; ++k) {
+        char name[16];
+        std::snprintf(name, sizeof name, "s%d", series[k]);
+        plot::SetNextLineStyle(grey, 2.0f);  // one colour for all: only the style tells them apart
+        plot::SetNextSeries(series[k]);
+        plot::PlotLine(name, xs_.data(), ys_[size_t(k)].data(), kPoints);
+      }
+      plot::EndPlot();
+    }
+    plot::SetRecorder(nullptr);
+    ImGui::End();
+  };
+  auto pattern = [](const plot::Stroke& s) { return std::array<float, 4>{s.dash, s.gap, s.dash2, s.gap2}; };
+  auto grey_patterns = [&](const std::vector<plot::Stroke>& strokes) {
+    std::vector<std::array<float, 4>> out;
+    for (const plot::Stroke& s : strokes)
+      if ((s.colour | IM_COL32_A_MASK) == grey && std::find(out.begin(), out.end(), pattern(s)) == out.end()) out.push_back(pattern(s));
+    return out;
+  };
+
+  // Flag on: series 0 solid, 1 dashed, 5 solid with circle markers.
+  plot::GetStyle().style_every_series = true;
+  for (int i = 0; i < 3; ++i) frame([&] { ui(nullptr, 5); });
+  LogRecorder on;
+  frame([&] { ui(&on, 5); });
+  EXPECT_EQ(plot::SeriesLineStyle(0).dash, plot::Dash_Solid);
+  EXPECT_EQ(plot::SeriesLineStyle(1).dash, plot::Dash_Dashed);
+  EXPECT_EQ(plot::SeriesLineStyle(5).marker, plot::Marker_Circle);
+  const auto lines_on = grey_patterns(on.polyline_strokes);
+  ASSERT_EQ(lines_on.size(), 2u) << "series 0 and 5 solid, series 1 dashed: two patterns among the grey polylines";
+  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), std::array<float, 4>{0, 0, 0, 0}), lines_on.end()) << "a solid one";
+  const plot::Stroke dashed = plot::Stroke{grey, 2.0f, 10.0f, 6.0f};  // Dash_Dashed at weight 2: 6 + 2w on, 4 + w off
+  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), pattern(dashed)), lines_on.end()) << "a dashed one (10 on, 6 off)";
+  const int grey_dots = int(std::count_if(on.dot_colours.begin(), on.dot_colours.end(), [&](ImU32 c) { return (c | IM_COL32_A_MASK) == grey; }));
+  EXPECT_GE(grey_dots, 5) << "series 5 carries circle markers along its line (one every ~56 px of path)";
+  // The legend shows the patterns too: its swatches are grey Line primitives with both patterns.
+  const auto swatches_on = grey_patterns(on.line_strokes);
+  EXPECT_EQ(swatches_on.size(), 2u) << "legend swatches: solid and dashed";
+
+  // Every look of the first 25 series differs from every other.
+  for (int i = 0; i < 25; ++i)
+    for (int j = i + 1; j < 25; ++j) {
+      const plot::LineStyle a = plot::SeriesLineStyle(i), b = plot::SeriesLineStyle(j);
+      EXPECT_FALSE(a.dash == b.dash && a.marker == b.marker) << "series " << i << " and " << j << " look alike";
+    }
+
+  // Flag off: series 0 and 1 both solid (the default view is unchanged); series 9, past the first 8 colours, is dashed.
+  plot::GetStyle().style_every_series = false;
+  LogRecorder off;
+  frame([&] { ui(&off, 9); });
+  const auto lines_off = grey_patterns(off.polyline_strokes);
+  ASSERT_EQ(lines_off.size(), 2u);
+  EXPECT_EQ(plot::SeriesLineStyle(1).dash, plot::Dash_Solid);
+  EXPECT_EQ(plot::SeriesLineStyle(7).dash, plot::Dash_Solid);
+  EXPECT_EQ(plot::SeriesLineStyle(9).dash, plot::Dash_Dashed);
+  EXPECT_EQ(plot::SeriesLineStyle(17).dash, plot::Dash_Dotted);
+  EXPECT_EQ(plot::SeriesLineStyle(9).marker, plot::Marker_None);
+  int solid_polylines = 0;
+  for (const plot::Stroke& s : off.polyline_strokes)
+    if ((s.colour | IM_COL32_A_MASK) == grey && s.dash == 0) ++solid_polylines;
+  EXPECT_GE(solid_polylines, 2) << "series 0 and 1 solid";
+  plot::GetStyle().style_every_series = true;
+  frame([&] { ui(nullptr, 5); });
+  save("moescope_gui_styles.png", pixels());
 }
 
 TEST_F(PlotRender, LightThemeWith64SeriesKeepsEveryColourVisibleAndTheTooltipInColumns) {

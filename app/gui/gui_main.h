@@ -30,6 +30,7 @@ struct ShotOptions {
   std::string theme = "dark";       // dark | light
   std::string panel;                // "" = whole window, else a panel name
   bool timing = false;              // print median / p95 frame time and training steps/s
+  bool grayscale_safe = false;      // --grayscale-safe: dashes and markers for every series (View menu option)
 };
 
 bool display_available();                               // an X11 or Wayland display to open a window on

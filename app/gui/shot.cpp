@@ -2,7 +2,7 @@
 // offscreen (EGL surfaceless, no display needed), write a PNG.
 //
 //   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
-//                 [--scale 1.25] [--theme light] [--panel load] [--timing]
+//                 [--scale 1.25] [--theme light] [--panel load] [--grayscale-safe] [--timing]
 //
 // The run is the same as `moescope run` with the same config and seed (the
 // Session trains with the same Trainer), stopped exactly at --steps. --timing
@@ -202,6 +202,7 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_option("--scale", opt.scale, "UI scale: fonts and spacing (default 1)")->check(CLI::Range(0.5f, 4.0f));
   cmd->add_option("--theme", opt.theme, "dark or light (the report theme)")->check(CLI::IsMember({"dark", "light"}));
   cmd->add_option("--panel", opt.panel, "Only this panel: " + panel_names());
+  cmd->add_flag("--grayscale-safe", opt.grayscale_safe, "Dashes and markers for every series, not only past the first 8 (the View menu's option)");
   cmd->add_flag("--timing", opt.timing, "Also print median and p95 frame time and training steps/s with the window open");
 }
 
@@ -250,6 +251,7 @@ int cmd_shot(const ShotOptions& opt) {
     win.interactive = false;
     win.ui().light_theme = opt.theme == "light";
     win.ui().ui_scale = opt.scale;
+    win.ui().line_styles_every_series = opt.grayscale_safe;
     if (!win.init_gl(&err)) std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
     win.session().set_map_layer(0);
     win.session().run_to(steps);

@@ -30,6 +30,7 @@ struct UiState {
   int load_view = LoadView_Lines;   // per-expert load: lines, stacked area, steps × experts heatmap
   bool sort_gates_by_top1 = true;   // gate heatmap rows sorted by top-1 expert
   float collapse_alert = 0.5f;      // alert when load entropy falls below this
+  bool line_styles_every_series = false;  // View: "grayscale-safe" dashes and markers for every series (else only past the first 8 colours)
   plot::AxisLink steps_link;        // the x axis (steps) every time plot shares; follows the newest step until panned
   std::array<bool, kPanelCount> show_panel = every_panel_shown();  // View menu: panel i of kPanels is shown
 };

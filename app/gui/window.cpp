@@ -241,6 +241,7 @@ void MainWindow::draw() {
     theme_applied_ = int(ui_.light_theme);
     scale_applied_ = ui_.ui_scale;
   }
+  plot::GetStyle().style_every_series = ui_.line_styles_every_series;
   if (interactive) handle_shortcuts();
   draw_menu_bar();
 
@@ -272,6 +273,7 @@ void MainWindow::draw() {
 
 void MainWindow::draw_single_panel(const PanelInfo& panel) {
   take_snapshot();
+  plot::GetStyle().style_every_series = ui_.line_styles_every_series;
   if (theme_applied_ != int(ui_.light_theme) || scale_applied_ != ui_.ui_scale) {
     apply_theme(ui_.light_theme, ui_.ui_scale);
     theme_applied_ = int(ui_.light_theme);
@@ -340,6 +342,7 @@ void MainWindow::draw_menu_bar() {
     for (int i = 0; i < n && i < int(std::size(ui_.show_panel)); ++i) ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[i]);
     ImGui::Separator();
     ImGui::MenuItem("Light \"report\" theme", nullptr, &ui_.light_theme);
+    ImGui::MenuItem("Dashes and markers for every series", nullptr, &ui_.line_styles_every_series);  // grayscale-safe
     if (ImGui::MenuItem("Larger text", "Ctrl++")) ui_.ui_scale = std::min(3.0f, ui_.ui_scale * 1.15f);
     if (ImGui::MenuItem("Smaller text", "Ctrl+-")) ui_.ui_scale = std::max(0.6f, ui_.ui_scale / 1.15f);
     ImGui::EndMenu();
@@ -534,7 +537,7 @@ void MainWindow::draw_help_popup() {
   static const char* kRows[][2] = {
       {"Space", "play / pause"},      {"Right arrow", "one step"},     {"R", "reset to step 0"},
       {"F12", "screenshot (PNG)"},    {"Ctrl+S", "save config"},       {"Ctrl+O", "open config"},
-      {"drop a .json", "open it"},    {"double-click a plot", "fit"},  {"drag / wheel", "pan / zoom"},
+      {"drop a .json", "open it"},    {"double-click a plot", "fit"},  {"drag / Ctrl+wheel", "pan / zoom"},
       {"right-drag", "box zoom"},     {"click a legend entry", "hide/show"},
   };
   if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg)) {

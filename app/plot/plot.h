@@ -17,10 +17,17 @@
 // Call plot::CreateContext() once after ImGui::CreateContext(), DestroyContext() before ImGui's.
 // Only call EndPlot() if BeginPlot() returned true. Setup* calls come before the first Plot*.
 //
-// Mouse: left-drag pans, wheel zooms about the cursor (over an axis: that axis only),
-// right-drag zooms to a box, double-click fits the data, hovering shows a crosshair and
+// Mouse: left-drag pans, Ctrl+wheel zooms about the cursor (over an axis: that axis only);
+// the plain wheel scrolls the page unless the plot was clicked first (it is then focused,
+// with a highlighted border, until a click elsewhere or Escape). Right-drag zooms to a box,
+// double-click fits the data. Pan and zoom stay inside the data's extent (as a fit pads it)
+// and above a least span (Style::min_span_fraction of it). Hovering shows a crosshair and
 // a tooltip with every visible series' value under the cursor. Legend: click an entry
 // to hide/show it, hover it to highlight that series.
+//
+// Series styles: SetNextSeries(i) gives the next item series i's palette colour and line
+// style (SeriesLineStyle: solid for the first 8, then dashes cycling per 8; with
+// Style::style_every_series, a dash pattern and marker per series, so series differ in grey).
 //
 // Data access (the getters and strided/ring-buffer indexers in [SECTION] Data access)
 // is separate from drawing (renderers in plot_items.cpp that only emit primitives).
@@ -116,6 +123,33 @@ enum ItemFlags_ {
 };
 using ItemFlags = int;
 
+// Dash patterns of a line (SetNextLineDash, SeriesLineStyle); lengths grow with the weight.
+enum Dash_ {
+  Dash_Solid = 0,  // ──────
+  Dash_Dashed,     // ── ── ──  (as ItemFlags_Dashed)
+  Dash_Dotted,     // · · · ·
+  Dash_DashDot,    // ── · ── ·
+  Dash_LongDash,   // ───── ─────
+  Dash_COUNT
+};
+using Dash = int;
+
+// Markers placed along a line every Style::marker_spacing pixels (of path length).
+enum Marker_ {
+  Marker_None = 0,
+  Marker_Circle,
+  Marker_Square,
+  Marker_Triangle,
+  Marker_Diamond,
+  Marker_COUNT
+};
+using Marker = int;
+
+struct LineStyle {
+  Dash dash = Dash_Solid;        // dash pattern
+  Marker marker = Marker_None;   // marker along the line
+};
+
 // Look of all plots; colours default to StyleColorsDark().
 struct Style {
   float line_weight = 1.5f;             // default line thickness in pixels
@@ -126,6 +160,9 @@ struct Style {
   float x_tick_spacing = 44.0f;         // least pixels between x ticks (labels also keep 14 px apart)
   float y_tick_spacing = 30.0f;         // least pixels between y ticks
   float fit_padding = 0.06f;            // fraction of the y range added above and below when fitting
+  float min_span_fraction = 1e-4f;      // pan/zoom: least view span as a fraction of the data's extent
+  float marker_spacing = 56.0f;         // pixels of path between two markers of a line
+  bool style_every_series = false;      // "grayscale-safe": SeriesLineStyle gives every series a dash/marker, not only those past 8
   palette::Theme theme = palette::Theme::dark;  // categorical colours given to items without a style
   ImU32 frame_bg = 0;                   // whole plot frame (0 = transparent)
   ImU32 plot_bg = 0;                    // data area background
@@ -154,6 +191,8 @@ struct PlotState {
   int drag_region = -1;             // -1 none, 0 plot area, 1 x axis, 2 y axis (left drag)
   bool box_active = false;          // right-drag box zoom in progress
   ImVec2 box_start;                 // where it started (screen pixels)
+  Range bounds_x, bounds_y;         // pan/zoom limits: the data's extent as a fit pads it (grown by data seen since the last full fetch)
+  bool has_bounds_x = false, has_bounds_y = false;  // bounds known (some data seen, or SetupAxisLimits)
   bool initialised = false;         // seen at least once
 };
 
@@ -185,6 +224,9 @@ void SetupFinish();  // lays out, draws axes, handles input; implicit at the fir
 
 void SetNextLineStyle(ImU32 colour = 0, float weight = -1.0f);  // 0 / negative: automatic (next palette colour, Style::line_weight)
 void SetNextFillStyle(ImU32 colour = 0, float alpha = -1.0f);   // PlotShaded/Stacked/Bars/Heatmap swatch: colour, alpha (x the colour's own)
+void SetNextLineDash(Dash dash, Marker marker = Marker_None);   // lines: dash pattern and markers (overrides ItemFlags_Dashed)
+void SetNextSeries(int index);  // the next item is categorical series `index`: palette::categorical(index) unless SetNextLineStyle gave a colour, and SeriesLineStyle(index) unless SetNextLineDash gave one
+LineStyle SeriesLineStyle(int index);  // series `index`'s line style: solid below 8, then a dash pattern by index / 8; with Style::style_every_series, a distinct dash + marker look for each of the first 25
 
 // [SECTION] Items (getter forms; typed forms below)
 
@@ -235,6 +277,8 @@ struct Stroke {
   float weight = 1.0f; // line width in pixels
   float dash = 0;      // dashed: pixels on (0 = solid)
   float gap = 0;       // dashed: pixels off after each dash
+  float dash2 = 0;     // dashed: a second dash after the gap (0: the period is dash, gap), e.g. the dot of dash-dot
+  float gap2 = 0;      // dashed: pixels off after the second dash
 };
 
 struct TextPrim {
@@ -315,6 +359,10 @@ void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor = ImV
                  const char* text_end = nullptr, float wrap_width = 0);  // wrap_width > 0: wrap lines at that width
 
 // [SECTION] Helpers
+
+// A legend swatch of a line: a horizontal stroke across min..max with the style's dash
+// pattern and, if any, its marker in the middle (the plot legend's; keys outside plots can use it).
+void DrawLineSwatch(Recorder& rec, ImVec2 min, ImVec2 max, ImU32 colour, LineStyle style, float weight = 2.0f);
 
 // Debiased exponential moving average (TensorBoard's "smoothing" in [0, 1)): out[i]
 // averages the finite in[0..i] with weights smoothing^age. A non-finite input gives

@@ -303,8 +303,8 @@ bool BeginPlot(const char* title_id, const ImVec2& size, PlotFlags flags) {
   p.items.reserve(16);
   c.screen.SetDrawList(window->DrawList);
   for (int a = 0; a < 2; ++a) {
-    p.ext_min[a] = DBL_MAX;
-    p.ext_max[a] = -DBL_MAX;
+    p.ext_min[a] = p.all_min[a] = DBL_MAX;
+    p.ext_max[a] = p.all_max[a] = -DBL_MAX;
   }
   c.in_plot = true;
   return true;
@@ -413,6 +413,72 @@ void WriteLinks(CurrentPlot& p) {
     }
 }
 
+// The range a fit gives for data spanning lo..hi on `axis`: FitZero's 0, y padding
+// (in decades on a log axis), sanitised. Used by the fit and as the pan/zoom bounds.
+Range FitRange(const CurrentPlot& p, int axis, double lo, double hi) {
+  const Style& s = Ctx().style;
+  Range r{lo, hi};
+  if (axis == Axis_X) {
+    if (p.axis[Axis_X].flags & AxisFlags_FitZero) r = Range{std::min(r.min, 0.0), std::max(r.max, 0.0)};
+    Sanitize(r, false);
+    return r;
+  }
+  const bool log_y = (p.axis[Axis_Y].flags & AxisFlags_Log) != 0;
+  if ((p.axis[Axis_Y].flags & AxisFlags_FitZero) && !log_y) r = Range{std::min(r.min, 0.0), std::max(r.max, 0.0)};
+  if (log_y) {
+    const double l = std::log10(r.min), h = std::log10(r.max), pad = std::max(h - l, 0.1) * s.fit_padding;
+    r = Range{std::pow(10.0, l - pad), std::pow(10.0, h + pad)};
+  } else {
+    const double pad = (r.max - r.min) * s.fit_padding;
+    const bool zero_min = (p.axis[Axis_Y].flags & AxisFlags_FitZero) && r.min == 0;
+    r = Range{zero_min ? 0.0 : r.min - pad, r.max + pad};
+  }
+  Sanitize(r, log_y);
+  return r;
+}
+
+// Keeps a user's pan/zoom of `axis` inside the data's bounds (and the caller's
+// SetupAxisLimits): never wider than them, never narrower than
+// Style::min_span_fraction of them, shifted back inside when panned past an edge.
+// Works in log10 units on a log axis. An axis with no bounds yet keeps its last range.
+void ClampToBounds(CurrentPlot& p, int axis, const Range& before) {
+  PlotState& st = *p.state;
+  Range& r = axis == Axis_X ? st.x : st.y;
+  const bool log = axis == Axis_Y && (p.axis[Axis_Y].flags & AxisFlags_Log);
+  bool has = axis == Axis_X ? st.has_bounds_x : st.has_bounds_y;
+  Range b = axis == Axis_X ? st.bounds_x : st.bounds_y;
+  const AxisSetup& ax = p.axis[axis];
+  if (ax.has_limits) {
+    const Range lim{std::min(ax.limit_min, ax.limit_max), std::max(ax.limit_min, ax.limit_max)};
+    b = has ? Range{std::min(b.min, lim.min), std::max(b.max, lim.max)} : lim;
+    has = true;
+  }
+  if (!has) {
+    r = before;
+    return;
+  }
+  Sanitize(b, log);
+  auto to = [log](double v) { return log ? std::log10(v) : v; };
+  auto from = [log](double v) { return log ? std::pow(10.0, v) : v; };
+  const double b0 = to(b.min), b1 = to(b.max);
+  double r0 = to(r.min), r1 = to(r.max);
+  if (!std::isfinite(r0) || !std::isfinite(r1) || r1 <= r0) r0 = to(before.min), r1 = to(before.max);
+  const double extent = b1 - b0;
+  const double least = std::max(extent * double(Ctx().style.min_span_fraction), 1e-9 * std::max({std::abs(b0), std::abs(b1), 1e-300}));
+  if (r1 - r0 >= extent) {
+    r0 = b0, r1 = b1;
+  } else {
+    if (r1 - r0 < least) {
+      const double c = 0.5 * (r0 + r1);
+      r0 = c - 0.5 * least, r1 = c + 0.5 * least;
+    }
+    if (r0 < b0) r1 += b0 - r0, r0 = b0;
+    if (r1 > b1) r0 -= r1 - b1, r1 = b1;
+    r0 = std::max(r0, b0);
+  }
+  r = Range{from(r0), from(r1)};
+}
+
 void Zoom(CurrentPlot& p, int axis, double centre_px, float factor) {
   PlotState& st = *p.state;
   if (p.axis[axis].flags & AxisFlags_Lock) return;
@@ -446,10 +512,21 @@ void HandleInput(CurrentPlot& p) {
   bool hovered = false, held = false;
   ImGui::ButtonBehavior(p.frame, p.id, &hovered, &held,
                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_PressedOnClick);
-  if (hovered) ImGui::SetItemUsingMouseWheel();  // the wheel zooms the plot, not scrolls the window
+  // Focus: a click into the plot (legend included) gives it the plain wheel; a click
+  // anywhere else, or Escape, takes it back. Until then the wheel scrolls the page.
+  Context& ctx = Ctx();
+  const bool any_click = io.MouseClicked[0] || io.MouseClicked[1] || io.MouseClicked[2];
+  if (any_click && (hovered || legend_hovered))
+    ctx.focused = p.id;
+  else if (ctx.focused == p.id && (any_click || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)))
+    ctx.focused = 0;
+  const bool wheel_zooms = hovered && (io.KeyCtrl || ctx.focused == p.id);
+  if (wheel_zooms) ImGui::SetItemUsingMouseWheel();  // the wheel zooms the plot, not scrolls the window (from the next frame)
   p.legend_hovered = legend_hovered;
   p.frame_hovered = hovered;
   const int region = RegionAt(p, io.MousePos);
+  const Range before_x = st.x, before_y = st.y;  // to clamp what the user moves below
+  const bool fit_x_before = st.fit_x, fit_y_before = st.fit_y;
 
   if (hovered && io.MouseClicked[0]) st.drag_region = region;
   if (!io.MouseDown[0]) st.drag_region = -1;
@@ -466,7 +543,8 @@ void HandleInput(CurrentPlot& p) {
       UserMoved(p, Axis_Y);
     }
   }
-  if (hovered && io.MouseWheel != 0 && region >= 0) {  // zoom about the cursor
+  if (wheel_zooms && io.MouseWheel != 0 && region >= 0) {  // zoom about the cursor
+    ctx.wheel_zoom_used = true;
     const float factor = std::pow(0.85f, io.MouseWheel);
     if (region != 2) Zoom(p, Axis_X, io.MousePos.x, factor);
     if (region != 1) Zoom(p, Axis_Y, io.MousePos.y, factor);
@@ -491,6 +569,10 @@ void HandleInput(CurrentPlot& p) {
       UserMoved(p, Axis_Y);
     }
   }
+  // Whatever the user moved (pan, wheel, box) stays inside the data's bounds; linked
+  // axes take the clamped range through WriteLinks.
+  if (st.x.min != before_x.min || st.x.max != before_x.max || st.fit_x != fit_x_before) ClampToBounds(p, Axis_X, before_x);
+  if (st.y.min != before_y.min || st.y.max != before_y.max || st.fit_y != fit_y_before) ClampToBounds(p, Axis_Y, before_y);
   p.hovered = hovered && region == 0 && st.drag_region < 0 && !st.box_active && !(p.flags & PlotFlags_NoCrosshair);
 }
 
@@ -575,37 +657,33 @@ void SetupFinish() {
   ComputeTicks(Axis_X, st.x, p.area.GetWidth(), p.ticks[Axis_X]);
   ComputeTicks(Axis_Y, st.y, p.area.GetHeight(), p.ticks[Axis_Y]);
   p.gather = st.fit_x || st.fit_y || st.fit_request;
+  p.complete_data = st.fit_x || st.fit_request;  // GetPlotQueryRange(Axis_X) asks for everything
   DrawAxes(p);
 }
 // [SECTION] EndPlot: fit, legend, crosshair, tooltip
 
 namespace {
 
+// The pan/zoom bounds from this frame's data: the whole extent (padded as a fit pads
+// it) when the caller was asked for every x, else grown by what it drew (a zoomed
+// view fetches only its own range, so what lies outside is remembered from before).
+void UpdateBounds(CurrentPlot& p) {
+  PlotState& st = *p.state;
+  for (int a = 0; a < 2; ++a) {
+    if (!(p.all_min[a] <= p.all_max[a])) continue;
+    const Range r = FitRange(p, a, p.all_min[a], p.all_max[a]);
+    Range& b = a == Axis_X ? st.bounds_x : st.bounds_y;
+    bool& has = a == Axis_X ? st.has_bounds_x : st.has_bounds_y;
+    b = has && !p.complete_data ? Range{std::min(b.min, r.min), std::max(b.max, r.max)} : r;
+    has = true;
+  }
+}
+
 void ApplyFit(CurrentPlot& p) {
   PlotState& st = *p.state;
-  const Style& s = Ctx().style;
-  const bool log_y = (p.axis[Axis_Y].flags & AxisFlags_Log) != 0;
   const bool request = st.fit_request;
-  if ((st.fit_x || request) && p.ext_min[Axis_X] <= p.ext_max[Axis_X]) {
-    Range r{p.ext_min[Axis_X], p.ext_max[Axis_X]};
-    if (p.axis[Axis_X].flags & AxisFlags_FitZero) r = Range{std::min(r.min, 0.0), std::max(r.max, 0.0)};
-    Sanitize(r, false);
-    st.x = r;
-  }
-  if ((st.fit_y || request) && p.ext_min[Axis_Y] <= p.ext_max[Axis_Y]) {
-    Range r{p.ext_min[Axis_Y], p.ext_max[Axis_Y]};
-    if ((p.axis[Axis_Y].flags & AxisFlags_FitZero) && !log_y) r = Range{std::min(r.min, 0.0), std::max(r.max, 0.0)};
-    if (log_y) {
-      const double lo = std::log10(r.min), hi = std::log10(r.max), pad = std::max(hi - lo, 0.1) * s.fit_padding;
-      r = Range{std::pow(10.0, lo - pad), std::pow(10.0, hi + pad)};
-    } else {
-      const double pad = (r.max - r.min) * s.fit_padding;
-      const bool zero_min = (p.axis[Axis_Y].flags & AxisFlags_FitZero) && r.min == 0;
-      r = Range{zero_min ? 0.0 : r.min - pad, r.max + pad};
-    }
-    Sanitize(r, log_y);
-    st.y = r;
-  }
+  if ((st.fit_x || request) && p.ext_min[Axis_X] <= p.ext_max[Axis_X]) st.x = FitRange(p, Axis_X, p.ext_min[Axis_X], p.ext_max[Axis_X]);
+  if ((st.fit_y || request) && p.ext_min[Axis_Y] <= p.ext_max[Axis_Y]) st.y = FitRange(p, Axis_Y, p.ext_min[Axis_Y], p.ext_max[Axis_Y]);
   // AutoFit axes keep following; others fitted once (first frame or double-click).
   if (request) {
     st.fit_x = (p.axis[Axis_X].flags & AxisFlags_AutoFit) != 0;
@@ -620,12 +698,21 @@ void ApplyFit(CurrentPlot& p) {
   WriteLinks(p);
 }
 
-void DrawSwatch(Recorder& r, ImVec2 pos, float size, const ItemRecord& it, bool hidden) {
-  const ImVec2 b(pos.x + size, pos.y + size);
+// A line whose series style has a dash pattern or marker (a reference line dashed by
+// ItemFlags_Dashed alone keeps the small swatch that already shows its dashes).
+bool Patterned(const ItemRecord& it) { return !it.filled && (it.line_style.dash != Dash_Solid || it.line_style.marker != Marker_None); }
+
+// `width` > size: a wide swatch, so a legend whose lines differ by dash pattern shows the patterns.
+void DrawSwatch(Recorder& r, ImVec2 pos, float size, float width, const ItemRecord& it, bool hidden) {
+  const ImVec2 b(pos.x + width, pos.y + size);
   if (hidden) {
     r.Rect(pos, b, palette::with_alpha(it.colour, 0.6f), 2.0f);
   } else if (it.filled) {
     r.RectFilled(pos, b, it.colour, 2.0f);
+  } else if (width > size) {
+    LineStyle look = it.line_style;
+    if (look.dash == Dash_Solid && it.dashed) look.dash = Dash_Dashed;
+    DrawLineSwatch(r, pos, b, it.colour, look, 2.0f);
   } else {
     const float y = std::round(pos.y + size * 0.5f);
     if (it.dashed) {
@@ -653,12 +740,15 @@ void DrawLegend(CurrentPlot& p) {
   const float F = ImGui::GetFontSize();
   const float row_h = F + 3, sw = std::round(F * 0.8f), pad = 5, margin = 6, col_gap = 12;
   const int n = int(entries.size());
+  bool patterned = false;  // some line differs by its dash or marker: wide swatches show them
+  for (int k : entries) patterned = patterned || Patterned(p.items[size_t(k)]);
+  const float sw_w = patterned ? std::round(F * 2.2f) : sw;
   const int max_rows = std::max(1, int((p.area.GetHeight() - 2 * margin - 2 * pad) / row_h));
   const int n_cols = (n + max_rows - 1) / max_rows;
   const int rows = (n + n_cols - 1) / n_cols;
   std::vector<float> col_w(size_t(n_cols), 0);
   for (int k = 0; k < n; ++k) {
-    const float w = sw + 5 + ImGui::CalcTextSize(p.items[size_t(entries[size_t(k)])].label.c_str()).x;
+    const float w = sw_w + 5 + ImGui::CalcTextSize(p.items[size_t(entries[size_t(k)])].label.c_str()).x;
     col_w[size_t(k / rows)] = std::max(col_w[size_t(k / rows)], w);
   }
   float width = 2 * pad + col_gap * float(n_cols - 1);
@@ -686,8 +776,8 @@ void DrawLegend(CurrentPlot& p) {
         st.hidden.SetInt(it.id, it.hidden ? 1 : 0);
       }
     }
-    DrawSwatch(r, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, it, it.hidden);
-    AddPlotText(ImVec2(pos.x + sw + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
+    DrawSwatch(r, ImVec2(pos.x, std::round(pos.y + (F - sw) * 0.5f)), sw, sw_w, it, it.hidden);
+    AddPlotText(ImVec2(pos.x + sw_w + 5, pos.y), it.hidden ? s.hidden_text : s.text, it.label.c_str());
   }
   r.PopClip();
   st.highlighted = highlight;
@@ -725,6 +815,12 @@ void DrawCrosshairAndTooltip(CurrentPlot& p) {
   const std::string& yl = p.axis[Axis_Y].label;
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.tick_text), "%s %s   %s %s", xl.empty() ? "x" : xl.c_str(), x_text,
                      yl.empty() ? "y" : yl.c_str(), y_text);
+  if (!(p.flags & PlotFlags_NoInputs)) {  // how to zoom, until the user has; what the wheel does while focused
+    if (Ctx().focused == p.id)
+      ImGui::TextDisabled("wheel zooms (Esc or a click outside: the wheel scrolls again)");
+    else if (!Ctx().wheel_zoom_used)
+      ImGui::TextDisabled("Ctrl+wheel to zoom (or click the plot first)");
+  }
   if (!rows.empty()) {
     ImGui::Separator();
     const int n = int(rows.size());
@@ -763,8 +859,11 @@ void EndPlot() {
   PlotState& st = *p.state;
   const Style& s = Ctx().style;
   Recorder& r = Rec();
+  UpdateBounds(p);
   ApplyFit(p);
   if (!(p.flags & PlotFlags_NoFrame)) r.Rect(p.area.Min, p.area.Max, s.plot_border);
+  if (Ctx().focused == p.id && !(p.flags & PlotFlags_NoInputs))  // takes the plain wheel: say so
+    r.Rect(ImVec2(p.area.Min.x - 1, p.area.Min.y - 1), ImVec2(p.area.Max.x + 1, p.area.Max.y + 1), s.selection | IM_COL32_A_MASK, 0, 2.0f);
   if (st.box_active) {
     const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x), ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
     const ImVec2 b(ImClamp(p.mouse.x, p.area.Min.x, p.area.Max.x), ImClamp(p.mouse.y, p.area.Min.y, p.area.Max.y));

@@ -46,6 +46,7 @@ struct ItemRecord {
   bool tooltip = true;
   bool filled = false;        // legend swatch: square (fills) or line
   bool dashed = false;
+  LineStyle line_style;       // legend swatch of a line: its dash pattern and marker
   std::string value;          // value under the mouse, "" if none
   double value_x = NAN;       // x of the data point that value belongs to
 };
@@ -81,7 +82,12 @@ struct CurrentPlot {
   int colour_index = 0;
   ImU32 next_line_colour = 0, next_fill_colour = 0;
   float next_weight = -1, next_fill_alpha = -1;
-  double ext_min[2], ext_max[2];   // data extents this frame (for fitting)
+  int next_series = -1;            // SetNextSeries index, -1: none
+  Dash next_dash = -1;             // SetNextLineDash pattern, -1: none
+  Marker next_marker = Marker_None;
+  double ext_min[2], ext_max[2];   // data extents this frame (for fitting: y only where x is in view)
+  double all_min[2], all_max[2];   // extents of all data given this frame (for the pan/zoom bounds)
+  bool complete_data = false;      // the x query this frame was the whole range (fitting x), so all_* is the data's whole extent
   bool gather = false;             // collect extents this frame
   bool hovered = false;            // mouse over the data area, hover info wanted
   bool frame_hovered = false;
@@ -98,6 +104,8 @@ struct Context {
   bool in_plot = false;
   DrawListRecorder screen;    // the screen back end, aimed at the current window's draw list
   Recorder* target = nullptr; // SetRecorder's back end; nullptr: `screen`
+  ImGuiID focused = 0;        // plot that takes the plain mouse wheel (clicked into; 0: none)
+  bool wheel_zoom_used = false;  // the user has zoomed with the wheel once: the hover hint stops
   std::vector<ImVec2> poly;   // scratch for polylines
   std::vector<ImU32> cells;   // scratch for CPU heatmap colours
   std::vector<float> edges;   // scratch for CPU heatmap cell edges
@@ -125,6 +133,8 @@ inline Recorder& Rec() {
 // [SECTION] Shared helpers
 
 inline const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }  // end of the text shown (before "##")
-void FormatValue(double v, char* buf, int n);  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
+void FormatValue(double v, char* buf, int n);
+Stroke LineStroke(ImU32 colour, float weight, Dash dash);                        // a line's stroke with the dash pattern's lengths for that weight
+void DrawMarker(Recorder& rec, Marker marker, ImVec2 centre, float weight, ImU32 colour);  // one marker of a line of that weight  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
 
 }  // namespace moe::plot

@@ -34,6 +34,8 @@ struct ItemDraw {
   ImU32 fill = 0;        // fill colour with alpha
   float weight = 1.5f;
   bool hover = false;    // compute the value under the mouse
+  LineStyle style;       // dash pattern and markers of a line (ItemFlags_Dashed: Dash_Dashed)
+  int series = 0;        // series index (markers of different series start at different offsets)
 };
 
 // Registers an item; returns false if it is hidden (nothing to draw).
@@ -47,7 +49,16 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   rec.id = id;
   rec.label.assign(label, DisplayEnd(label));
   const ImU32 explicit_colour = filled && p.next_fill_colour ? p.next_fill_colour : p.next_line_colour;
-  rec.colour = explicit_colour ? (explicit_colour | 0xFF000000u) : palette::categorical(p.colour_index++, s.theme);  // swatch: opaque
+  // Series index: SetNextSeries's, else the next automatic colour's (-1: an explicit colour, no series).
+  const int series = p.next_series >= 0 ? p.next_series : explicit_colour ? -1 : p.colour_index++;
+  rec.colour = explicit_colour ? (explicit_colour | 0xFF000000u) : palette::categorical(series, s.theme);  // swatch: opaque
+  if (p.next_dash >= 0)
+    d.style = LineStyle{p.next_dash, p.next_marker};
+  else if (series >= 0 && !filled)
+    d.style = SeriesLineStyle(series);
+  rec.line_style = d.style;  // the legend's swatch (ItemFlags_Dashed keeps its own below)
+  if (d.style.dash == Dash_Solid && (flags & ItemFlags_Dashed)) d.style.dash = Dash_Dashed;
+  d.series = std::max(0, series);
   const float own_alpha = explicit_colour ? float(explicit_colour >> 24) / 255.0f : 1.0f;  // an explicit colour's alpha still applies
   rec.hidden = p.state->hidden.GetInt(id, 0) != 0;
   rec.legend = !(flags & ItemFlags_NoLegend) && !rec.label.empty();
@@ -58,6 +69,8 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   float alpha = p.next_fill_alpha >= 0 ? p.next_fill_alpha : default_fill_alpha;
   p.next_line_colour = p.next_fill_colour = 0;
   p.next_weight = p.next_fill_alpha = -1;
+  p.next_series = p.next_dash = -1;
+  p.next_marker = Marker_None;
   const ImGuiID hl = p.state->highlighted;
   float dim = 1.0f;
   if (hl != 0 && hl != id) dim = s.highlight_dim;
@@ -77,16 +90,24 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
 
 void EndItem() { Rec().PopClip(); }
 
+// Every finite value given counts towards the pan/zoom bounds (all_*); while
+// gathering, towards the fit too (ext_*).
 void FitX(double x) {
   CurrentPlot& p = Ctx().cur;
-  if (!p.gather || !std::isfinite(x)) return;
+  if (!std::isfinite(x)) return;
+  p.all_min[Axis_X] = std::min(p.all_min[Axis_X], x);
+  p.all_max[Axis_X] = std::max(p.all_max[Axis_X], x);
+  if (!p.gather) return;
   p.ext_min[Axis_X] = std::min(p.ext_min[Axis_X], x);
   p.ext_max[Axis_X] = std::max(p.ext_max[Axis_X], x);
 }
 
-void FitY(double y) {
+void FitY(double y, bool fit = true) {
   CurrentPlot& p = Ctx().cur;
-  if (!p.gather || !std::isfinite(y) || (p.tf.log_y && y <= 0)) return;
+  if (!std::isfinite(y) || (p.tf.log_y && y <= 0)) return;
+  p.all_min[Axis_Y] = std::min(p.all_min[Axis_Y], y);
+  p.all_max[Axis_Y] = std::max(p.all_max[Axis_Y], y);
+  if (!p.gather || !fit) return;
   p.ext_min[Axis_Y] = std::min(p.ext_min[Axis_Y], y);
   p.ext_max[Axis_Y] = std::max(p.ext_max[Axis_Y], y);
 }
@@ -94,9 +115,8 @@ void FitY(double y) {
 // y counts towards the fit if x is (or will be) in view.
 void FitPoint(double x, double y) {
   CurrentPlot& p = Ctx().cur;
-  if (!p.gather) return;
   FitX(x);
-  if (p.state->fit_x || p.state->fit_request || p.state->x.contains(x)) FitY(y);
+  FitY(y, !p.gather || p.state->fit_x || p.state->fit_request || p.state->x.contains(x));
 }
 
 // Tracks the point nearest to the mouse along x.
@@ -142,23 +162,102 @@ void SetNextFillStyle(ImU32 colour, float alpha) {
   p.next_fill_alpha = alpha;
 }
 
+void SetNextLineDash(Dash dash, Marker marker) {
+  CurrentPlot& p = Cur();
+  p.next_dash = std::clamp(dash, 0, Dash_COUNT - 1);
+  p.next_marker = std::clamp(marker, 0, Marker_COUNT - 1);
+}
+
+void SetNextSeries(int index) { Cur().next_series = std::max(0, index); }
+
+// Default: the first 8 series (as many as the colours that stay apart for colour-blind
+// viewers) are solid; each further block of 8 gets the next dash pattern. Every series:
+// the five dash patterns plain for series 0-4, then with the four markers in turn
+// (5: solid + circle, 6: dashed + square, ...), 25 looks before one repeats, so series
+// stay apart in grey or with the colours confused.
+LineStyle SeriesLineStyle(int index) {
+  index = std::max(0, index);
+  if (GetStyle().style_every_series)
+    return LineStyle{index % Dash_COUNT, index < Dash_COUNT ? Marker_None : 1 + (index - Dash_COUNT) % (Marker_COUNT - 1)};
+  if (index < 8) return LineStyle{};
+  return LineStyle{1 + (index / 8 - 1) % (Dash_COUNT - 1), Marker_None};
+}
+
 // [SECTION] Renderers: polylines, dashes, bands
 
 namespace {
 
 constexpr int kPolyChunk = 4000;  // points per Polyline primitive (on screen 4 vertices each stays under 16-bit indices)
 
-// A line's stroke: dashed lines get dashes and gaps that grow with the weight.
-Stroke LineStroke(ImU32 colour, float weight, bool dashed) {
+}  // namespace
+
+// A line's stroke: dash patterns whose dashes and gaps grow with the weight.
+Stroke LineStroke(ImU32 colour, float weight, Dash dash) {
   Stroke s;
   s.colour = colour;
   s.weight = weight;
-  if (dashed) {
-    s.dash = 6.0f + 2.0f * weight;
-    s.gap = 4.0f + weight;
+  switch (dash) {
+    case Dash_Dashed:
+      s.dash = 6.0f + 2.0f * weight;
+      s.gap = 4.0f + weight;
+      break;
+    case Dash_Dotted:  // dots a line width long (at least 2 px, so thin lines still read as dots)
+      s.dash = std::max(2.0f, weight);
+      s.gap = 1.5f + 1.5f * weight;
+      break;
+    case Dash_DashDot:
+      s.dash = 7.0f + 2.0f * weight;
+      s.gap = 2.5f + weight;
+      s.dash2 = weight;
+      s.gap2 = 2.5f + weight;
+      break;
+    case Dash_LongDash:
+      s.dash = 14.0f + 3.0f * weight;
+      s.gap = 4.0f + weight;
+      break;
+    default:
+      break;
   }
   return s;
 }
+
+// One marker centred on c, about 2 * (2 + weight) pixels across, filled with the line's colour.
+void DrawMarker(Recorder& rec, Marker marker, ImVec2 c, float weight, ImU32 colour) {
+  const float r = 2.0f + weight;
+  switch (marker) {
+    case Marker_Circle:
+      rec.Dot(c, r, colour, 12);
+      break;
+    case Marker_Square: {
+      const float h = r * 0.85f;
+      const ImVec2 pts[4] = {ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y - h), ImVec2(c.x + h, c.y + h), ImVec2(c.x - h, c.y + h)};
+      rec.ConvexPolygon(pts, 4, colour, Stroke{});
+      break;
+    }
+    case Marker_Triangle: {
+      const float h = r * 1.15f;
+      const ImVec2 pts[3] = {ImVec2(c.x, c.y - h), ImVec2(c.x + h * 0.866f, c.y + h * 0.5f), ImVec2(c.x - h * 0.866f, c.y + h * 0.5f)};
+      rec.ConvexPolygon(pts, 3, colour, Stroke{});
+      break;
+    }
+    case Marker_Diamond: {
+      const float h = r * 1.2f;
+      const ImVec2 pts[4] = {ImVec2(c.x, c.y - h), ImVec2(c.x + h, c.y), ImVec2(c.x, c.y + h), ImVec2(c.x - h, c.y)};
+      rec.ConvexPolygon(pts, 4, colour, Stroke{});
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void DrawLineSwatch(Recorder& rec, ImVec2 min, ImVec2 max, ImU32 colour, LineStyle style, float weight) {
+  const float y = std::round((min.y + max.y) * 0.5f) + 0.5f;
+  rec.Line(ImVec2(min.x, y), ImVec2(max.x, y), LineStroke(colour, weight, style.dash));
+  if (style.marker != Marker_None) DrawMarker(rec, style.marker, ImVec2(std::round((min.x + max.x) * 0.5f), y), std::min(weight, 1.5f), colour);
+}
+
+namespace {
 
 // Turns a stream of finite pixel points and breaks into clipped, decimated polylines:
 //   cull      points far left/right of the area, keeping the neighbours that enter it
@@ -170,6 +269,13 @@ class LineBuilder {
       : rec_(rec), L_(area.Min.x - 2.0), R_(area.Max.x + 2.0), top_(area.Min.y), bottom_(area.Max.y), stroke_(stroke),
         decimate_(decimate), poly_(Ctx().poly) {
     poly_.clear();
+  }
+  // Markers every `spacing` pixels of path, the first `offset` pixels in (markers of
+  // different series start at different offsets, so they do not sit on each other).
+  void SetMarkers(Marker marker, float spacing, float offset) {
+    marker_ = marker;
+    spacing_ = std::max(8.0f, spacing);
+    to_next_ = std::fmod(std::max(0.0f, offset), spacing_);
   }
   ~LineBuilder() { Break(); }
 
@@ -286,7 +392,25 @@ class LineBuilder {
       rec_.Dot(poly_[0], std::max(1.5f, stroke_.weight), stroke_.colour, 8);
     else if (n >= 2)
       rec_.Polyline(poly_.data(), n, stroke_);
+    if (marker_ != Marker_None) PlaceMarkers(n);
     poly_.clear();
+  }
+
+  // Walks the polyline just drawn, a marker each time the path covers the distance to the next.
+  void PlaceMarkers(int n) {
+    if (n == 1 && !have_last_) DrawMarker(rec_, marker_, poly_[0], stroke_.weight, stroke_.colour);
+    for (int i = 0; i + 1 < n; ++i) {
+      const ImVec2 a = poly_[size_t(i)], b = poly_[size_t(i + 1)];
+      const float len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
+      float at = to_next_;
+      while (at <= len) {
+        const float t = len > 0 ? at / len : 0.0f;
+        const ImVec2 c(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+        if (c.x >= L_ + 2 && c.x <= R_ - 2 && c.y >= top_ && c.y <= bottom_) DrawMarker(rec_, marker_, c, stroke_.weight, stroke_.colour);
+        at += spacing_;
+      }
+      to_next_ = at - len;
+    }
   }
 
   Recorder& rec_;
@@ -303,6 +427,8 @@ class LineBuilder {
   double first_x_ = 0, first_y_ = 0, min_y_ = 0, max_y_ = 0;
   bool have_last_ = false;
   double lx_ = 0, ly_ = 0;
+  Marker marker_ = Marker_None;
+  float spacing_ = 56.0f, to_next_ = 0;  // markers: pixels between them, path left to the next
 };
 
 // A band in pixels: x with a top and bottom y; `gap` marks a break before it.
@@ -389,11 +515,13 @@ void PlotLineG(const char* label, Getter getter, const void* data, int count, It
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
-  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const bool fit = !(flags & ItemFlags_NoFit);
   HoverPick pick;
   pick.active = d.hover;
   {
-    LineBuilder line(Rec(), p.area, LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0), count > 2 * int(p.area.GetWidth()));
+    LineBuilder line(Rec(), p.area, LineStroke(d.line, d.weight, d.style.dash), count > 2 * int(p.area.GetWidth()));
+    const float spacing = Ctx().style.marker_spacing;
+    if (d.style.marker != Marker_None) line.SetMarkers(d.style.marker, spacing, spacing * (0.5f + std::fmod(0.618034f * float(d.series), 1.0f)));
     for (int i = 0; i < count; ++i) {
       const Point pt = getter(data, i);
       const double px = t.px(pt.x), py = t.py(pt.y);
@@ -419,7 +547,7 @@ void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data
   if (!BeginItem(label, flags, true, d, Ctx().style.fill_alpha)) return;
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
-  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const bool fit = !(flags & ItemFlags_NoFit);
   HoverPick pick;
   pick.active = d.hover;
   BandBuilder band(p.area, count > 2 * int(p.area.GetWidth()));
@@ -490,7 +618,7 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
   }
   if (reps.empty() && pending_left >= 0) reps.push_back(pending_left);
   const size_t nv = visible.size();
-  if (p.gather && !(flags & ItemFlags_NoFit)) {  // extents over every point, not only the visible ones
+  if (!(flags & ItemFlags_NoFit)) {  // extents over every point, not only the visible ones
     for (int i = 0; i < count; ++i) {
       double cum = 0, x = 0;
       bool ok = true;
@@ -566,7 +694,7 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   Recorder& rec = Rec();
-  const bool fit = p.gather && !(flags & ItemFlags_NoFit);
+  const bool fit = !(flags & ItemFlags_NoFit);
   const double base = t.log_y ? p.state->y.min : 0.0;
   const double half = bar_width * 0.5;
   int hovered_bar = -1;
@@ -578,10 +706,9 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
     if (fit) {
       FitX(pt.x - half);
       FitX(pt.x + half);
-      if (p.state->fit_x || p.state->fit_request || p.state->x.contains(pt.x)) {
-        FitY(pt.y);
-        if (!t.log_y) FitY(0);
-      }
+      const bool y_fit = p.state->fit_x || p.state->fit_request || p.state->x.contains(pt.x);
+      FitY(pt.y, y_fit);
+      if (!t.log_y) FitY(0, y_fit);
     }
     if (x1 < p.area.Min.x || x0 > p.area.Max.x) continue;
     const ImVec2 a(float(std::max(x0, double(p.area.Min.x) - 2)), float(std::clamp(std::min(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
@@ -602,10 +729,10 @@ void PlotHLine(const char* label, double y, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
   CurrentPlot& p = Ctx().cur;
-  if (p.gather && !(flags & ItemFlags_NoFit)) FitY(y);
+  if (!(flags & ItemFlags_NoFit)) FitY(y);
   const double py = p.tf.py(y);
   if (std::isfinite(py) && py >= p.area.Min.y - 4 && py <= p.area.Max.y + 4) {
-    Rec().Line(ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py)), LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0));
+    Rec().Line(ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py)), LineStroke(d.line, d.weight, d.style.dash));
   }
   if (d.hover) {
     char buf[48];
@@ -629,12 +756,12 @@ void PlotVLines(const char* label, const double* xs, int count, const char* cons
   CurrentPlot& p = Ctx().cur;
   const Style& s = Ctx().style;
   Recorder& rec = Rec();
-  const Stroke stroke = LineStroke(d.line, d.weight, (flags & ItemFlags_Dashed) != 0);
+  const Stroke stroke = LineStroke(d.line, d.weight, d.style.dash);
   const float F = ImGui::GetFontSize();
   float row_right[3] = {-FLT_MAX, -FLT_MAX, -FLT_MAX};  // labels stagger over up to three rows
   std::string hover_text;
   for (int i = 0; i < count; ++i) {
-    if (p.gather && !(flags & ItemFlags_NoFit)) FitX(xs[i]);
+    if (!(flags & ItemFlags_NoFit)) FitX(xs[i]);
     const double px = p.tf.px(xs[i]);
     if (!std::isfinite(px) || px < p.area.Min.x - 1 || px > p.area.Max.x + 1) continue;
     const float x = std::round(float(px)) + 0.5f;
@@ -677,7 +804,7 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   if (bounds_max.x == 0 && bounds_max.y == 0) bounds_max = Point{double(cols), double(rows)};
-  if (p.gather && !(flags & ItemFlags_NoFit)) {
+  if (!(flags & ItemFlags_NoFit)) {
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }
@@ -724,8 +851,7 @@ void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point b
                ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags | ItemFlags_NoTooltip, true, d, 1.0f)) return;
-  CurrentPlot& p = Ctx().cur;
-  if (p.gather && !(flags & ItemFlags_NoFit)) {
+  if (!(flags & ItemFlags_NoFit)) {
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }

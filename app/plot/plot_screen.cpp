@@ -24,10 +24,16 @@ void DrawListRecorder::PopClip() { dl_->PopClipRect(); }
 
 namespace {
 
-// Dashes along a path: `dash` pixels on, `gap` off, the pattern running on
-// across the path's corners; each dash is one AddLine.
+// Dashes along a path: `dash` pixels on, `gap` off (then `dash2` on, `gap2` off
+// if dash2 > 0), the pattern running on across the path's corners; each dash is
+// one AddLine.
 void DashedPath(ImDrawList* dl, const ImVec2* pts, int n, const Stroke& s) {
-  float phase = 0;  // distance into the current dash+gap period
+  // Ends of the pattern's pieces along one period: on [0, b1), off [b1, b2), on [b2, b3), off [b3, b4).
+  const float b1 = s.dash, b2 = s.dash + s.gap;
+  const bool two = s.dash2 > 0;
+  const float b3 = two ? b2 + s.dash2 : b2, b4 = two ? b3 + s.gap2 : b2;
+  if (!(b4 > 0)) return;
+  float phase = 0;  // distance into the current period
   for (int i = 0; i + 1 < n; ++i) {
     ImVec2 a = pts[i];
     const ImVec2 b = pts[i + 1];
@@ -35,15 +41,15 @@ void DashedPath(ImDrawList* dl, const ImVec2* pts, int n, const Stroke& s) {
     if (len <= 0) continue;
     const ImVec2 dir((b.x - a.x) / len, (b.y - a.y) / len);
     while (len > 0) {
-      const bool on = phase < s.dash;
-      const float left = on ? s.dash - phase : s.dash + s.gap - phase;
+      const bool on = phase < b1 || (phase >= b2 && phase < b3);
+      const float left = (phase < b1 ? b1 : phase < b2 ? b2 : phase < b3 ? b3 : b4) - phase;
       const float step = std::min(left, len);
       const ImVec2 e(a.x + dir.x * step, a.y + dir.y * step);
       if (on) dl->AddLine(a, e, s.colour, s.weight);
       a = e;
       len -= step;
       phase += step;
-      if (phase >= s.dash + s.gap) phase = 0;
+      if (phase >= b4) phase = 0;
     }
   }
 }

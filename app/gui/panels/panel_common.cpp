@@ -58,7 +58,8 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
   const int level = h->fetch(id, r.min, r.max, std::max(2, plot::GetPlotPointBudget() / 2), pts);
   const int n = int(pts.size());
   if (level < 0 || n == 0) return 0;
-  const ImU32 colour = style.colour ? style.colour : palette::categorical(g_next_colour++, theme());
+  const int series = style.colour ? -1 : g_next_colour++;  // palette index, -1: the caller's colour
+  const ImU32 colour = series >= 0 ? palette::categorical(series, theme()) : style.colour;
   HistorySample* p = pts.data();
   if (style.scale != 1.0)
     for (HistorySample& q : pts) q.mean *= style.scale, q.min *= style.scale, q.max *= style.scale;
@@ -77,6 +78,7 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
     plot::SmoothEma(&p->mean, &p->mean, n, ema_for_level(ctx, level), int(sizeof(HistorySample)), int(sizeof(HistorySample)));
   }
   plot::SetNextLineStyle(colour, style.weight);
+  if (series >= 0) plot::SetNextSeries(series);  // its dash pattern / marker (grayscale-safe view, or past 8 series)
   plot::PlotLine(label, &p->x, &p->mean, n, style.flags, 0, int(sizeof(HistorySample)));
   return n;
 }
@@ -202,9 +204,12 @@ int key_row(const KeyItem* items, int count, bool* shown) {
   const plot::Style& ps = plot::GetStyle();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   int hovered = -1;
+  bool patterned = false;  // some series has a dash pattern or marker: every swatch is a wide line showing its own
+  for (int i = 0; i < count; ++i) patterned = patterned || items[i].style.dash != plot::Dash_Solid || items[i].style.marker != plot::Marker_None;
+  const float sw_w = patterned ? std::round(F * 2.2f) : sw;
   for (int i = 0; i < count; ++i) {
     const KeyItem& it = items[i];
-    const float w = sw + 4 + ImGui::CalcTextSize(it.label).x;
+    const float w = sw_w + 4 + ImGui::CalcTextSize(it.label).x;
     if (i > 0) {
       ImGui::SameLine(0, gap);
       if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();  // wrap
@@ -225,14 +230,19 @@ int key_row(const KeyItem* items, int count, bool* shown) {
     }
     const ImU32 col = on ? it.colour : palette::with_alpha(it.colour, 0.35f);
     const float y = std::round(p.y + line_h * 0.5f);
-    if (it.dashed) {
+    if (patterned) {
+      plot::DrawListRecorder rec(dl);
+      plot::LineStyle look = it.style;
+      if (it.dashed && look.dash == plot::Dash_Solid) look.dash = plot::Dash_Dashed;
+      plot::DrawLineSwatch(rec, ImVec2(p.x, y - sw * 0.5f), ImVec2(p.x + sw_w, y + sw * 0.5f), col, look, 2.0f);
+    } else if (it.dashed) {
       dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + sw * 0.4f, y), col, 2.0f);
       dl->AddLine(ImVec2(p.x + sw * 0.6f, y), ImVec2(p.x + sw, y), col, 2.0f);
     } else {
       dl->AddRectFilled(ImVec2(p.x, y - 1.5f), ImVec2(p.x + sw, y + 1.5f), col);
       dl->AddCircleFilled(ImVec2(p.x + sw * 0.5f, y), sw * 0.26f, col, 10);
     }
-    dl->AddText(ImVec2(p.x + sw + 4, std::round(p.y + (line_h - F) * 0.5f)), on ? ps.text : ps.hidden_text, it.label);
+    dl->AddText(ImVec2(p.x + sw_w + 4, std::round(p.y + (line_h - F) * 0.5f)), on ? ps.text : ps.hidden_text, it.label);
     ImGui::PopID();
   }
   return hovered;

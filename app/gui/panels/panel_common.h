@@ -91,6 +91,7 @@ struct KeyItem {
   const char* label;     // e.g. "router entropy"
   ImU32 colour;          // swatch colour
   bool dashed = false;   // reference line (dashed swatch)
+  plot::LineStyle style{};  // a series' dash pattern / marker (plot::SeriesLineStyle): a wide swatch shows it
 };
 // Swatch + label per item on the current line, wrapping at the region's edge;
 // returns the item under the mouse (-1: none) so the caller can highlight it.

@@ -82,7 +82,7 @@ int expert_key(int E) {
     items.clear();
     for (int e = 0; e < E; ++e) {
       if (labels[size_t(e)].empty()) labels[size_t(e)] = std::to_string(e);
-      items.push_back({labels[size_t(e)].c_str(), palette::categorical(e, th)});
+      items.push_back({labels[size_t(e)].c_str(), palette::categorical(e, th), false, plot::SeriesLineStyle(e)});
     }
     const int k = panel::key_row(items.data(), int(items.size()));
     return k < E ? k : -1;
@@ -151,6 +151,7 @@ void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& 
                        int(sizeof(HistorySample)));
     }
     plot::SetNextLineStyle(c, w);
+    plot::SetNextSeries(e);  // expert e's dash pattern / marker (past 8 experts, or every one in the grayscale-safe view)
     plot::PlotLine(expert_name(e), &p->x, &p->mean, d.n, 0, 0, int(sizeof(HistorySample)));
   };
   if (d.n > 0) {
