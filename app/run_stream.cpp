@@ -18,24 +18,6 @@ namespace moe {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-bool write_all(int fd, const char* data, size_t n, std::string* error) {
-  while (n > 0) {
-    const ssize_t put = ::write(fd, data, n);
-    if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) {
-      *error = std::strerror(put < 0 ? errno : ENOSPC);
-      return false;
-    }
-    data += put;
-    n -= size_t(put);
-  }
-  return true;
-}
-
-}  // namespace
-
 RunStream::~RunStream() {
   if (scratch_ >= 0) ::close(scratch_);
 }
@@ -72,8 +54,8 @@ std::string RunStream::add(const StepMetrics& m, const std::vector<Event>& event
     text += c;
     if (c == '\n') text += "  ";  // strings escape their newlines, so every '\n' is layout
   }
-  std::string why;
-  if (!write_all(scratch_, text.data(), text.size(), &why)) scratch_error_ = "cannot write '" + path_ + "': " + why;
+  int err = 0;
+  if (!write_all(scratch_, text.data(), text.size(), &err)) scratch_error_ = "cannot write '" + path_ + "': " + std::strerror(err);
   return scratch_error_;
 }
 

@@ -35,6 +35,8 @@ std::string follow_symlinks(const std::string& path) {
   return p.string();
 }
 
+}  // namespace
+
 bool write_all(int fd, const char* data, size_t n, int* err) {
   while (n > 0) {
     const ssize_t put = ::write(fd, data, n);
@@ -48,8 +50,6 @@ bool write_all(int fd, const char* data, size_t n, int* err) {
   }
   return true;
 }
-
-}  // namespace
 
 AtomicFile::~AtomicFile() { abort(); }
 

@@ -46,6 +46,10 @@ class AtomicFile {
   int mode_ = -1;        // the old file's permission bits to keep, -1 for a new file
 };
 
+// Writes all n bytes to fd, retrying short writes and EINTR; false with *err = errno
+// (ENOSPC for a write that put nothing).
+bool write_all(int fd, const char* data, size_t n, int* err);
+
 // Writes `data` to `path` through AtomicFile. "" or an error.
 std::string write_file_atomic(const std::string& path, std::string_view data);
 
