@@ -73,16 +73,27 @@ bool read_file(const std::string& path, std::string* data, std::string* error) {
   return true;
 }
 
-std::string load_config_file(const std::string& path, Config& cfg) {
+std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* schedule) {
   std::string text, err;
   if (!read_file(path, &text, &err)) return "config file " + err;
   json j;
   err = parse_json_text(text, "config file '" + path + "'", j);
   if (!err.empty()) return err;
   if (j.is_object() && j.contains("config") && j["config"].is_object()) return apply_json(j["config"], "config file '" + path + "'", cfg);
-  if (j.is_object()) {  // a saved config may carry a format tag; everything else must be a setting
+  if (j.is_object()) {  // a saved config may carry a format tag and a schedule; everything else must be a setting
     json settings = j;
     settings.erase("format");
+    if (settings.contains("schedule")) {
+      const json& sch = settings["schedule"];
+      const std::string where = "config file '" + path + "': 'schedule'";
+      if (!sch.is_array()) return where + ": expected an array of \"key=value@STEP\" strings, e.g. [\"alpha=0.01@500\"]";
+      if (!schedule && !sch.empty()) return where + ": a schedule of changes is not read here (open it with `moescope run --config` or the window)";
+      for (const json& item : sch) {
+        if (!item.is_string()) return where + ": expected \"key=value@STEP\" strings, got " + std::string(item.type_name());
+        if (schedule) schedule->push_back(item.get<std::string>());
+      }
+      settings.erase("schedule");
+    }
     return apply_json(settings, "config file '" + path + "'", cfg);
   }
   return "config file '" + path + "': expected a JSON object of settings";
@@ -114,9 +125,11 @@ std::vector<Preset> list_presets() {
     p.title = j.value("title", p.name);
     p.description = j.value("description", "");
     p.settings = j.value("config", json::object());
+    if (j.contains("order") && j["order"].is_number_integer()) p.order = j["order"].get<int>();
     out.push_back(std::move(p));
   }
-  std::sort(out.begin(), out.end(), [](const Preset& a, const Preset& b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const Preset& a, const Preset& b) { return a.order != b.order ? a.order < b.order : a.name < b.name; });
   return out;
 }
 

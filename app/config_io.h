@@ -17,6 +17,7 @@ struct Preset {
   std::string name;         // file stem, e.g. "collapse"
   std::string title;        // one line for `moescope presets` and the GUI picker
   std::string description;  // what it shows and the numbers measured over 5 seeds
+  int order = 1000;         // place in teaching order ("order" in the file; menus and `moescope presets` list by it)
   nlohmann::json settings;  // the "config" object
 };
 
@@ -25,12 +26,14 @@ std::string apply_json(const nlohmann::json& obj, const std::string& where, Conf
 // The whole config as a JSON object in table order (what `--config` reads back).
 nlohmann::json config_to_json(const Config& cfg);
 // Reads a config or preset file onto the defaults. Returns "" or an error naming the file.
-std::string load_config_file(const std::string& path, Config& cfg);
+// A saved session may carry "schedule": ["alpha=0.01@500", ...], the live changes of its
+// run in --set syntax; they go to *schedule (an error if schedule is nullptr: not read here).
+std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* schedule = nullptr);
 // Parses a JSON text; "" or "<where>: malformed JSON at line L, column C: ...".
 std::string parse_json_text(const std::string& text, const std::string& where, nlohmann::json& out);
 
 std::string assets_dir();                    // MOESCOPE_ASSETS, the installed share folder, or the source tree
-std::vector<Preset> list_presets();          // assets/presets/*.json, sorted by name (unreadable ones skipped)
+std::vector<Preset> list_presets();          // assets/presets/*.json in teaching order, then by name (unreadable ones skipped)
 // Finds a preset by name and applies it onto the defaults. "" or an error listing the presets.
 std::string load_preset(const std::string& name, Config& cfg, Preset* out = nullptr);
 // Applies "key=value" (value text) onto cfg; "" or an error naming the key.
