@@ -9,6 +9,7 @@
 // step for step through `moescope run`; training pauses at the "stop at" step and
 // Continue goes on; the shortcuts list has Ctrl+=/Ctrl+−; presets come in teaching
 // order; F12's folder is the XDG pictures folder, created when missing.
+#include <epoxy/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
@@ -41,7 +42,7 @@ class Controls : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
-    if (!gl_.create(64, 64, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
+    if (!gl_.create(kW, kH, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
@@ -80,6 +81,18 @@ class Controls : public ::testing::Test {
     ImGui::NewFrame();
     win_->draw();
     ImGui::Render();
+  }
+
+  // Renders the last frame and writes its top w x h corner to the test temp dir, for a look.
+  void save_png(const std::string& name, int w = 1600, int h = 1000) {
+    glViewport(0, 0, kW, kH);
+    glClearColor(0.09f, 0.095f, 0.11f, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const std::vector<uint8_t> px = gui::read_pixels_rgba(0, kH - h, w, h);
+    const std::string path = ::testing::TempDir() + name;
+    EXPECT_EQ(gui::write_png(path, px.data(), w, h), "");
+    std::printf("[ png      ] %s\n", path.c_str());
   }
 
   // Every command taken, not running; then two frames so the window shows it.
@@ -159,6 +172,7 @@ TEST_F(Controls, TypingIntoASliderSetsThatValueExactlyOrSaysWhyNot) {
   EXPECT_NE(w.field_error().find("alpha"), std::string::npos) << w.field_error();
   EXPECT_NE(w.field_error().find("a number in [0, 10]"), std::string::npos) << w.field_error();
   EXPECT_EQ(w.status(), w.field_error());
+  save_png("moescope_controls_refused.png", 1600, 1400);
   type_into("top_k", "9");  // above E = 8
   s = idle();
   EXPECT_EQ(s->cfg.top_k, 3);
@@ -246,6 +260,9 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   const std::string cmd = ImGui::GetClipboardText();
   EXPECT_EQ(cmd, "moescope run --preset collapse --set alpha=0.01@30 --set router_lr_scale=2.5@45 --steps 60");
   EXPECT_NE(w.status().find(cmd), std::string::npos) << "the command is shown";
+  frame();
+  frame();
+  save_png("moescope_controls_command.png", 1600, 2400);
 
   const fs::path dir = fs::path(::testing::TempDir()) / "moescope_controls_command";
   fs::create_directories(dir);
