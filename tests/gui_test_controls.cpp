@@ -119,6 +119,7 @@ class Controls : public ::testing::Test {
 
   // Ctrl+click on a setting's slider, type `text`, press Enter.
   void type_into(const std::string& setting, const std::string& text) {
+    idle();  // the layout settled (a "modified" line appearing moves the rows down)
     ImGuiIO& io = ImGui::GetIO();
     ImVec4 r;
     ASSERT_TRUE(win_->setting_rect(setting, &r)) << setting << " was not drawn";
@@ -253,12 +254,19 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   type_into("alpha", "0.01");
   run_to(45);
   type_into("router_lr_scale", "2.5");
+  run_to(50);
+  // A value no text field gives (a slider drag does): carried to the last bit.
+  Config dragged = w.snapshot().cfg;
+  dragged.grad_clip = 1.0 / 3.0;
+  ASSERT_EQ(w.session().apply(dragged), "");
   auto s = run_to(60);
-  ASSERT_EQ(s->changes.size(), 2u);
+  ASSERT_EQ(s->changes.size(), 3u);
 
   w.copy_command();
   const std::string cmd = ImGui::GetClipboardText();
-  EXPECT_EQ(cmd, "moescope run --preset collapse --set alpha=0.01@30 --set router_lr_scale=2.5@45 --steps 60");
+  EXPECT_EQ(cmd,
+            "moescope run --preset collapse --set alpha=0.01@30 --set router_lr_scale=2.5@45 "
+            "--set grad_clip=0.3333333333333333@50 --steps 60");
   EXPECT_NE(w.status().find(cmd), std::string::npos) << "the command is shown";
   frame();
   frame();
@@ -287,7 +295,7 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   std::ifstream f(saved);
   const nlohmann::json j = nlohmann::json::parse(f);
   EXPECT_EQ(j["alpha"], 0.0);
-  EXPECT_EQ(j["schedule"], nlohmann::json::array({"alpha=0.01@30", "router_lr_scale=2.5@45"}));
+  EXPECT_EQ(j["schedule"], nlohmann::json::array({"alpha=0.01@30", "router_lr_scale=2.5@45", "grad_clip=0.3333333333333333@50"}));
   const std::string csv2 = (dir / "saved.csv").string();
   r = test::run_process(std::string(MOESCOPE_BINARY) + " run --config " + saved + " --steps 60 --quiet --out " + csv2 + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
@@ -298,8 +306,16 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   s = run_to(60);
   EXPECT_EQ(s->steps_done, 60);
   EXPECT_EQ(fmt(s->last.losses.total), rows[60][2]);
-  ASSERT_EQ(s->events.size(), 2u);
+  ASSERT_EQ(s->events.size(), 3u);
   EXPECT_EQ(s->events[0].step, 30);
+
+  // A schedule that is not a list of strings is refused naming it.
+  const std::string bad = (dir / "bad.json").string();
+  std::ofstream(bad) << "{\"alpha\": 0, \"schedule\": \"alpha=0.01@30\"}";
+  r = test::run_process(std::string(MOESCOPE_BINARY) + " run --config " + bad + " --steps 2 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("'schedule': expected an array of \"key=value@STEP\" strings"), std::string::npos) << r.out;
+  EXPECT_NE(w.open_config_file(bad).find("'schedule'"), std::string::npos);
 }
 
 TEST_F(Controls, TrainingPausesAtTheStopAtStepAndContinueGoesOn) {
