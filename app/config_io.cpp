@@ -73,30 +73,37 @@ bool read_file(const std::string& path, std::string* data, std::string* error) {
   return true;
 }
 
-std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* schedule) {
+std::string load_config_file(const std::string& path, Config& cfg) {
   std::string text, err;
   if (!read_file(path, &text, &err)) return "config file " + err;
   json j;
   err = parse_json_text(text, "config file '" + path + "'", j);
   if (!err.empty()) return err;
   if (j.is_object() && j.contains("config") && j["config"].is_object()) return apply_json(j["config"], "config file '" + path + "'", cfg);
-  if (j.is_object()) {  // a saved config may carry a format tag and a schedule; everything else must be a setting
+  if (j.is_object()) {  // a saved config may carry a format tag and a schedule (read_config_schedule); the rest are settings
     json settings = j;
     settings.erase("format");
-    if (settings.contains("schedule")) {
-      const json& sch = settings["schedule"];
-      const std::string where = "config file '" + path + "': 'schedule'";
-      if (!sch.is_array()) return where + ": expected an array of \"key=value@STEP\" strings, e.g. [\"alpha=0.01@500\"]";
-      if (!schedule && !sch.empty()) return where + ": a schedule of changes is not read here (open it with `moescope run --config` or the window)";
-      for (const json& item : sch) {
-        if (!item.is_string()) return where + ": expected \"key=value@STEP\" strings, got " + std::string(item.type_name());
-        if (schedule) schedule->push_back(item.get<std::string>());
-      }
-      settings.erase("schedule");
-    }
+    settings.erase("schedule");
     return apply_json(settings, "config file '" + path + "'", cfg);
   }
   return "config file '" + path + "': expected a JSON object of settings";
+}
+
+std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule) {
+  std::string text, err;
+  if (!read_file(path, &text, &err)) return "config file " + err;
+  json j;
+  err = parse_json_text(text, "config file '" + path + "'", j);
+  if (!err.empty()) return err;
+  if (!j.is_object() || !j.contains("schedule")) return "";
+  const json& sch = j["schedule"];
+  const std::string where = "config file '" + path + "': 'schedule'";
+  if (!sch.is_array()) return where + ": expected an array of \"key=value@STEP\" strings, e.g. [\"alpha=0.01@500\"]";
+  for (const json& item : sch) {
+    if (!item.is_string()) return where + ": expected \"key=value@STEP\" strings, got " + std::string(item.type_name());
+    schedule->push_back(item.get<std::string>());
+  }
+  return "";
 }
 
 std::string assets_dir() {

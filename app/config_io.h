@@ -26,9 +26,12 @@ std::string apply_json(const nlohmann::json& obj, const std::string& where, Conf
 // The whole config as a JSON object in table order (what `--config` reads back).
 nlohmann::json config_to_json(const Config& cfg);
 // Reads a config or preset file onto the defaults. Returns "" or an error naming the file.
-// A saved session may carry "schedule": ["alpha=0.01@500", ...], the live changes of its
-// run in --set syntax; they go to *schedule (an error if schedule is nullptr: not read here).
-std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* schedule = nullptr);
+// A saved session's "schedule" (below) is not a setting and is skipped here.
+std::string load_config_file(const std::string& path, Config& cfg);
+// The "schedule" of a saved session (the window's Ctrl+S): the changes its run made after
+// step 0, in --set syntax, e.g. "schedule": ["alpha=0.01@500", "top_k=1@800"]. Appends them
+// to *schedule (none if the file has no schedule); "" or an error naming the file.
+std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule);
 // Parses a JSON text; "" or "<where>: malformed JSON at line L, column C: ...".
 std::string parse_json_text(const std::string& text, const std::string& where, nlohmann::json& out);
 
