@@ -69,8 +69,26 @@ std::string load_config_file(const std::string& path, Config& cfg, std::vector<s
   if (!err.empty()) return err;
   if (!j.is_object()) return where + ": expected a JSON object of settings, got " + j.type_name();
   if (j.contains("config") && j["config"].is_object()) return apply_json(j["config"], where, cfg);
-  j.erase("format");  // a saved config may carry a format tag; everything else must be a setting
+  j.erase("format");    // a saved config may carry a format tag and a schedule (read_config_schedule);
+  j.erase("schedule");  // everything else must be a setting
   return apply_json(j, where, cfg);
+}
+
+std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule) {
+  std::string text, err;
+  if (!read_file(path, &text, &err)) return "config file " + err;
+  json j;
+  err = parse_json_text(text, "config file '" + path + "'", j);
+  if (!err.empty()) return err;
+  if (!j.is_object() || !j.contains("schedule")) return "";
+  const json& sch = j["schedule"];
+  const std::string where = "config file '" + path + "': 'schedule'";
+  if (!sch.is_array()) return where + ": expected an array of \"key=value@STEP\" strings, e.g. [\"alpha=0.01@500\"]";
+  for (const json& item : sch) {
+    if (!item.is_string()) return where + ": expected \"key=value@STEP\" strings, got " + std::string(item.type_name());
+    schedule->push_back(item.get<std::string>());
+  }
+  return "";
 }
 
 std::string assets_dir() {
@@ -95,6 +113,7 @@ std::string preset_from_text(const std::string& text, const fs::path& path, Pres
   out.title = j.value("title", out.name);
   out.description = j.value("description", "");
   out.settings = j.value("config", json::object());
+  if (j.contains("order") && j["order"].is_number_integer()) out.order = j["order"].get<int>();
   return "";
 }
 
@@ -121,7 +140,8 @@ std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
     if (warnings) warnings->push_back(w);
     else std::fprintf(stderr, "moescope: warning: %s\n", w.c_str());
   }
-  std::sort(out.begin(), out.end(), [](const Preset& a, const Preset& b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const Preset& a, const Preset& b) { return a.order != b.order ? a.order < b.order : a.name < b.name; });
   return out;
 }
 

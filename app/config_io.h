@@ -20,6 +20,7 @@ struct Preset {
   std::string name;         // file stem, e.g. "collapse"
   std::string title;        // one line for `moescope presets` and the GUI picker
   std::string description;  // what it shows and the numbers measured over 5 seeds
+  int order = 1000;         // place in teaching order ("order" in the file; menus and `moescope presets` list by it)
   nlohmann::json settings;  // the "config" object
 };
 
@@ -27,15 +28,20 @@ struct Preset {
 std::string apply_json(const nlohmann::json& obj, const std::string& where, Config& cfg);
 // The whole config as a JSON object in table order (what `--config` reads back).
 nlohmann::json config_to_json(const Config& cfg);
-// Reads a config or preset file (a regular file of at most 64 MiB) onto cfg. Returns "" or an
+// Reads a config or preset file (a regular file of at most 64 MiB) onto cfg; a saved session's
+// "schedule" (below) is not a setting and is skipped here. Returns "" or an
 // error naming the file; warnings (duplicate keys) go to *warnings, or to stderr when null.
 std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* warnings = nullptr);
+// The "schedule" of a saved session (the window's Ctrl+S): the changes its run made after
+// step 0, in --set syntax, e.g. "schedule": ["alpha=0.01@500", "top_k=1@800"]. Appends them
+// to *schedule (none if the file has no schedule); "" or an error naming the file.
+std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule);
 
 std::string assets_dir();                    // MOESCOPE_ASSETS, the installed share folder, or the source tree
 // A preset file's text (`path` names it and gives its stem as the name). "" or an error naming the file.
 std::string preset_from_text(const std::string& text, const std::filesystem::path& path, Preset& out,
                              std::vector<std::string>* warnings = nullptr);
-// assets/presets/*.json, sorted by name. A file that cannot be read or parsed is skipped, and a
+// assets/presets/*.json in teaching order (each file's "order"), then by name. A file that cannot be read or parsed is skipped, and a
 // warning naming it goes to *warnings (stderr when null).
 std::vector<Preset> list_presets(std::vector<std::string>* warnings = nullptr);
 // Finds a preset by name and applies it onto the defaults. "" or an error listing the presets.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -276,6 +277,15 @@ std::string format_value(const PropValue& v) {
     return buf;
   }
   return std::get<std::string>(v);
+}
+
+std::string format_value_exact(const PropValue& v) {
+  if (auto d = std::get_if<double>(&v)) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, *d);  // shortest round-trip form
+    return std::string(buf, r.ptr);
+  }
+  return format_value(v);
 }
 
 std::string choice_name(const Property& p, const Config& c) { return format_value(p.get(c)); }

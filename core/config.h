@@ -157,6 +157,9 @@ const Property* find_property(std::string_view name);            // nullptr if u
 const char* short_name(std::string_view name);                   // "k" for top_k, "α" for alpha...; the name itself otherwise
 Config default_config();                                         // every field at its table default
 std::string format_value(const PropValue& v);                    // "0.01", "true", "softmax"
+// The shortest text that reads back (set_from_text) to exactly the same value: what a
+// saved schedule or a "copy as command" line must carry ("0.0031622776601683794").
+std::string format_value_exact(const PropValue& v);
 std::string choice_name(const Property& p, const Config& c);     // the current choice as text
 
 // Cross-field checks (every at_most bound where the setting is relevant, the

@@ -50,7 +50,8 @@ bool log_slider_with_zero(const char* id, double* v, double lo, double hi, bool 
   }
   std::string text = (allow_zero && *v <= 0) ? "0 (off)" : format_value(*v);
   ImGui::SetNextItemWidth(-1);
-  if (!ImGui::SliderFloat(id, &u, 0.0f, 1.0f, escape_percent(text).c_str(), ImGuiSliderFlags_NoRoundToFormat))
+  if (!ImGui::SliderFloat(id, &u, 0.0f, 1.0f, escape_percent(text).c_str(),
+                          ImGuiSliderFlags_NoRoundToFormat | ImGuiSliderFlags_NoInput))
     return false;
   if (allow_zero && u < kZeroZone * 0.5f) {
     *v = 0;
@@ -65,6 +66,11 @@ bool log_slider_with_zero(const char* id, double* v, double lo, double hi, bool 
   return true;
 }
 
+bool is_slider(Widget w) {
+  return w == Widget::IntSlider || w == Widget::IntLogSlider || w == Widget::Slider || w == Widget::LogSlider ||
+         w == Widget::LogSliderZero;
+}
+
 // why_off: "" or why the run does not read the setting now (its row is disabled).
 void tooltip_for(const Property& p, bool light, const std::string& why_off) {
   if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
@@ -74,6 +80,7 @@ void tooltip_for(const Property& p, bool light, const std::string& why_off) {
   if (!why_off.empty()) ImGui::Text("not used now: %s", why_off.c_str());
   ImGui::TextUnformatted(p.help);
   ImGui::TextDisabled("allowed: %s", p.describe_allowed().c_str());
+  if (is_slider(p.widget)) ImGui::TextDisabled("Ctrl+click the slider to type a value");
   if (p.live())
     ImGui::TextDisabled("live: applies at the next step and is marked on every time plot");
   else
@@ -82,13 +89,62 @@ void tooltip_for(const Property& p, bool light, const std::string& why_off) {
   ImGui::EndTooltip();
 }
 
+// A slider's value typed in. Ctrl+click on a slider opens this field in its place
+// (the slider itself never sees that click, so it cannot jump to the mouse); the
+// text is the setting's VALUE, read by Property::set_from_text and checked against
+// the table's range and validate() (k <= E...). Enter or a click elsewhere commits,
+// Escape cancels. Returns true when a value was accepted into `edit`.
+bool typed_value_field(const Property& p, Config& edit, TypedValue& typing, std::string* error) {
+  ImGui::SetNextItemWidth(-1);
+  if (typing.focus) {
+    ImGui::SetKeyboardFocusHere();
+    typing.focus = false;
+  }
+  const bool enter = ImGui::InputText("##typed", typing.text, sizeof typing.text,
+                                      ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Type a value, Enter to set it, Escape to cancel");
+  const bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+  const bool left = ImGui::IsItemDeactivated() && typing.was_active;
+  typing.was_active = ImGui::IsItemActive();
+  if (escape && !enter) {
+    typing.key.clear();
+    return false;
+  }
+  if (!enter && !left) return false;
+  typing.key.clear();
+  Config trial = edit;
+  *error = p.set_from_text(trial, typing.text);
+  if (error->empty()) *error = validate(trial);
+  if (!error->empty()) return false;
+  edit = trial;
+  return true;
+}
+
 // One widget for p's value in `edit`, as the table's widget hint says. Sets `edit` when
 // the user changes it; *released: the edit is finished (slider let go, Enter, a pick).
 // Returns true when the value changed this frame; a refused value goes to *error.
-bool setting_widget(const Property& p, Config& edit, bool* released, std::string* error) {
+bool setting_widget(const Property& p, Config& edit, bool disabled, TypedValue& typing, bool* released, std::string* error) {
   const PropValue before = p.get(edit);
   bool changed = false;
   *released = false;
+  if (is_slider(p.widget)) {
+    // Ctrl+click (the slider's own text input would read the text as the slider's position).
+    ImGui::SetNextItemWidth(-1);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const ImVec2 size(ImGui::CalcItemWidth(), ImGui::GetFrameHeight());
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!disabled && typing.key != p.name && io.KeyCtrl && ImGui::IsMouseClicked(0) && ImGui::IsWindowHovered() &&
+        ImGui::IsMouseHoveringRect(pos, ImVec2(pos.x + size.x, pos.y + size.y))) {
+      typing.key = p.name;
+      std::snprintf(typing.text, sizeof typing.text, "%s", format_value_exact(before).c_str());
+      typing.focus = true;
+      typing.was_active = false;
+    }
+    if (typing.key == p.name) {
+      changed = *released = typed_value_field(p, edit, typing, error);
+      return changed;
+    }
+  }
   switch (p.widget) {
     case Widget::Checkbox: {
       bool b = std::get<bool>(before);
@@ -117,13 +173,15 @@ bool setting_widget(const Property& p, Config& edit, bool* released, std::string
       int x = int(std::clamp<int64_t>(std::get<int64_t>(before), lo, hi));
       if (p.widget == Widget::IntField) {
         x = int(std::get<int64_t>(before));
-        changed = ImGui::InputInt("##v", &x);
-        *released = changed;
-        if (changed) p.set(edit, int64_t(std::clamp(x, lo, hi)));
+        if (ImGui::InputInt("##v", &x)) {
+          Config trial = edit;  // a typed value out of range is refused with the reason, not clamped
+          *error = p.set(trial, int64_t(x));
+          if (error->empty()) edit = trial, changed = *released = true;
+        }
         break;
       }
       const ImGuiSliderFlags log = p.widget == Widget::IntLogSlider ? ImGuiSliderFlags_Logarithmic : 0;
-      changed = ImGui::SliderInt("##v", &x, lo, hi, "%d", log);
+      changed = ImGui::SliderInt("##v", &x, lo, hi, "%d", log | ImGuiSliderFlags_NoInput);
       *released = ImGui::IsItemDeactivatedAfterEdit();
       if (changed) p.set(edit, int64_t(x));
       break;
@@ -138,7 +196,7 @@ bool setting_widget(const Property& p, Config& edit, bool* released, std::string
         ImGui::SetNextItemWidth(-1);
         const double lo = p.min, hi = p.max;
         const ImGuiSliderFlags log = p.widget == Widget::LogSlider ? ImGuiSliderFlags_Logarithmic : 0;
-        changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.3g", log);
+        changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.3g", log | ImGuiSliderFlags_NoInput);
       }
       *released = ImGui::IsItemDeactivatedAfterEdit();
       if (changed) p.set(edit, x);
@@ -180,14 +238,16 @@ void MainWindow::draw_transport() {
   Session& session = *session_;
   const float s = ui_.ui_scale;
   const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
-  if (ImGui::Button(snap_->running ? "Pause" : "\u25B6 Play", ImVec2(bw, 0))) session.toggle();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+  // At the "stop at" step the button goes on past it.
+  const bool at_stop = !snap_->running && stop_at_ > 0 && snap_->steps_done == stop_at_;
+  if (ImGui::Button(snap_->running ? "Pause" : at_stop ? "\u25B6 Continue" : "\u25B6 Play", ImVec2(bw, 0))) session.toggle();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(at_stop ? "Train on past the stop (Space)" : "Space");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(bw, 0))) session.step_once();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One training step (right arrow)");
   ImGui::SameLine();
   if (ImGui::Button("Reset", ImVec2(bw, 0))) session.reset();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to step 0, same config and seed (R)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restart the current settings from step 0 (R)");
   ImGui::SameLine();
   if (ImGui::Button("Seed+1", ImVec2(bw, 0))) session.new_seed();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restart with the next seed");
@@ -214,6 +274,19 @@ void MainWindow::draw_transport() {
     }
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Training steps per second; right end = as fast as the machine can");
+
+  // Where playing pauses: the config's steps unless changed here; 0 = never.
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Stop at");
+  ImGui::SameLine(70 * s);
+  ImGui::SetNextItemWidth(-1);
+  long long stop = stop_at_;
+  if (ImGui::InputScalar("##stop", ImGuiDataType_S64, &stop, nullptr, nullptr, stop > 0 ? "%lld" : "never",
+                         ImGuiInputTextFlags_EnterReturnsTrue))
+    set_stop_at(std::clamp<long long>(stop, 0, 1000000000));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Training pauses at this step (the config's steps = %lld); Continue goes on past it. 0 = never.",
+                      static_cast<long long>(snap_->cfg.steps));
 }
 
 void MainWindow::draw_preset_picker() {
@@ -221,28 +294,44 @@ void MainWindow::draw_preset_picker() {
   ImGui::TextUnformatted("Preset");
   ImGui::SameLine(70 * ui_.ui_scale);
   ImGui::SetNextItemWidth(-1);
-  const std::string current = preset_.empty() ? std::string("(custom)") : preset_;
+  // "collapse (modified: α, k)" whenever the run no longer is the preset it is named after.
+  const std::string current = origin_label();
+  const std::vector<std::string> modified = modified_settings();
   if (ImGui::BeginCombo("##preset", current.c_str(), ImGuiComboFlags_HeightLarge)) {
-    for (const Preset& p : presets_) {
+    for (const Preset& p : presets_) {  // teaching order; picking one, even the current, loads it exactly
       if (ImGui::Selectable(p.name.c_str(), p.name == preset_)) open_preset(p.name);
-      if (ImGui::IsItemHovered() && !p.title.empty()) ImGui::SetTooltip("%s", p.title.c_str());
+      if (ImGui::IsItemHovered() && !p.title.empty()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+        ImGui::TextUnformatted(p.title.c_str());
+        ImGui::TextDisabled("%s", p.description.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
     }
     ImGui::EndCombo();
+  }
+  if (!modified.empty()) {
+    ImGui::TextColored(structural_colour(ui_.light_theme), "modified");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Revert to preset")) revert_to_preset();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Load %s exactly and restart from step 0", snap_->preset.c_str());
   }
   const Preset* shown = nullptr;
   for (const Preset& p : presets_)
     if (p.name == preset_) shown = &p;
   if (!shown || shown->title.empty()) return;
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("%s", shown->title.c_str());
-  ImGui::PopTextWrapPos();
-  if (ImGui::IsItemHovered() && !shown->description.empty()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
-    ImGui::TextUnformatted(shown->description.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
+  ImGui::TextUnformatted(shown->title.c_str());
+  if (!shown->description.empty()) {
+    // The description, wrapped; folded at first on a short screen, where the settings below matter more.
+    const bool tall = ImGui::GetMainViewport()->WorkSize.y >= 900 * ui_.ui_scale;
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
+    if (ImGui::TreeNodeEx("What it shows", ImGuiTreeNodeFlags_NoTreePushOnOpen | (tall ? ImGuiTreeNodeFlags_DefaultOpen : 0)))
+      ImGui::TextDisabled("%s", shown->description.c_str());
+    ImGui::PopStyleVar();
   }
+  ImGui::PopTextWrapPos();
 }
 
 void MainWindow::draw_view_options() {
@@ -333,10 +422,23 @@ void MainWindow::draw_setting(const Property& p) {
   ImGui::BeginDisabled(!why_off.empty());
   bool released = false;
   std::string error;
-  const bool changed = setting_widget(p, edit_, &released, &error);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const bool changed = setting_widget(p, edit_, !why_off.empty(), typing_, &released, &error);
+  setting_rects_[p.name] = ImVec4(at.x, at.y, at.x + ImGui::GetItemRectSize().x, at.y + ImGui::GetFrameHeight());
   ImGui::EndDisabled();
-  if (!error.empty()) set_status(error, true);
+  if (!error.empty()) {  // refused: the reason in the status line and, in red, under the widget
+    set_status(error, true);
+    field_error_key_ = p.name;
+    field_error_ = error;
+  } else if (changed && field_error_key_ == p.name) {
+    field_error_key_.clear();
+  }
   tooltip_for(p, ui_.light_theme, why_off);
+  if (field_error_key_ == p.name) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", field_error_.c_str());
+    ImGui::PopTextWrapPos();
+  }
   ImGui::PopID();
   if (changed || released) apply_edit(released || p.live());
 }

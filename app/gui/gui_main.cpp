@@ -26,6 +26,7 @@
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
+#include "user_dirs.h"
 #include "window.h"
 
 namespace moe {
@@ -148,14 +149,6 @@ std::atomic<bool> g_interrupted{false};  // Ctrl+C / SIGTERM: leave the loop, sa
 void on_signal(int) { g_interrupted = true; }
 
 void on_glfw_error(int code, const char* text) { std::fprintf(stderr, "moescope: GLFW error %d: %s\n", code, text); }
-
-// Where F12 puts screenshots: ~/Pictures if it exists, else the current folder.
-fs::path screenshot_dir() {
-  std::error_code ec;
-  if (const char* h = std::getenv("HOME"); h && *h && fs::is_directory(fs::path(h) / "Pictures", ec))
-    return fs::path(h) / "Pictures";
-  return fs::current_path(ec);
-}
 
 }  // namespace
 
@@ -333,9 +326,11 @@ struct FrameLoop {
     const RunSnapshot& s = win.snapshot();
     const std::string name = "moescope-" + (s.preset.empty() ? std::string("custom") : s.preset) + "-step" +
                              std::to_string(s.steps_done) + ".png";
-    const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot : (screenshot_dir() / name).string();
+    // F12: the pictures folder (user_dirs.h), or the current folder and why not.
+    std::string why;
+    const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot : (gui::pictures_dir(&why) / name).string();
     const std::string e = gui::save_framebuffer_png(path, fw, fh);
-    win.set_status(e.empty() ? "screenshot saved to " + path : e, !e.empty());
+    win.set_status(e.empty() ? "screenshot saved to " + path + (why.empty() ? "" : " (" + why + ")") : e, !e.empty());
     if (!e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
     if (!e.empty() && last_frame) status = 1;
   }

@@ -13,8 +13,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "commands.h"
 #include "heatmap_gl.h"
 #include "plot.h"
+#include "run_source.h"
 
 namespace moe::gui {
 
@@ -24,12 +26,22 @@ namespace {
 
 // Key codes as the GLFW backend fills io.KeysDown (letters are their ASCII capitals).
 constexpr int kKeyF12 = 301;
-constexpr int kKeyR = 'R', kKeyS = 'S', kKeyO = 'O';
+constexpr int kKeyR = 'R', kKeyS = 'S', kKeyO = 'O', kKeyC = 'C';
 
 constexpr float kControlsWidth = 340.0f;  // left column, × UI scale
 constexpr float kStatusHeight = 30.0f;    // strip above the panels, × UI scale
 
 ImVec4 rgba(float r, float g, float b, float a = 1.0f) { return ImVec4(r, g, b, a); }
+
+// A word for a POSIX shell: as is when it is plain, else in single quotes.
+std::string shell_word(const std::string& w) {
+  const bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@,/:") ==
+                                       std::string::npos;
+  if (plain) return w;
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 // The tiled windows cover the whole framebuffer, which the driver clears to WindowBg
 // (clear_colour): skipping their own backgrounds saves a full-screen fill per frame,
@@ -116,6 +128,10 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
   std::vector<std::string> warnings;  // a bad file in the presets folder is skipped and named here
   presets_ = list_presets(&warnings);
   if (!warnings.empty()) set_status(warnings.front() + (warnings.size() > 1 ? " (and " + std::to_string(warnings.size() - 1) + " more)" : ""), true);
+  for (const Preset& p : presets_) {
+    Config c = default_config();
+    if (apply_json(p.settings, "preset '" + p.name + "'", c).empty()) origins_[p.name] = c;
+  }
   if (!scheduled.empty()) {
     if (std::string err = session_->schedule(scheduled); !err.empty()) set_status(err, true);
   }
@@ -166,10 +182,82 @@ void MainWindow::apply_edit(bool structural_ok) {
   }
 }
 
+std::vector<std::string> MainWindow::modified_settings() const {
+  std::vector<std::string> out;
+  const auto it = origins_.find(snap_->preset);
+  if (it == origins_.end()) return out;
+  for (const std::string& key : changed_settings(it->second, snap_->cfg))
+    if (key != "threads") out.push_back(short_name(key));  // threads never changes the numbers
+  return out;
+}
+
+std::string MainWindow::origin_label() const {
+  if (snap_->preset.empty()) return "custom config";
+  const std::vector<std::string> changed = modified_settings();
+  if (changed.empty()) return snap_->preset;
+  std::string t = snap_->preset + " (modified: ";
+  for (size_t i = 0; i < changed.size(); ++i) t += (i ? ", " : "") + changed[i];
+  return t + ")";
+}
+
+std::string run_command(const std::string& preset, const Config& origin, const Config& run_config,
+                        const std::vector<ScheduledChange>& changes, int64_t steps) {
+  std::string cmd = "moescope run";
+  if (!preset.empty()) cmd += " --preset " + shell_word(preset);
+  for (const std::string& key : changed_settings(origin, run_config))
+    cmd += " --set " + shell_word(key + "=" + format_value_exact(find_property(key)->get(run_config)));
+  for (const ScheduledChange& c : changes)
+    if (c.step > 0) cmd += " --set " + shell_word(c.key + "=" + c.value + "@" + std::to_string(c.step));
+  if (steps > 0 && steps != run_config.steps) cmd += " --steps " + std::to_string(steps);
+  return cmd;
+}
+
+std::string MainWindow::command() const {
+  const RunSnapshot& s = *snap_;
+  // A preset by name; a file or custom config as its differences from the defaults.
+  const bool is_preset = std::any_of(presets_.begin(), presets_.end(), [&](const Preset& p) { return p.name == s.preset; });
+  const Config origin = is_preset ? origins_.at(s.preset) : default_config();
+  return run_command(is_preset ? s.preset : "", origin, s.run_config, s.changes, s.steps_done);
+}
+
+void MainWindow::copy_command() {
+  command_ = command();
+  ImGui::SetClipboardText(command_.c_str());
+  set_status("copied to the clipboard: " + command_);
+  if (interactive) open_command_ = true;
+}
+
+std::string MainWindow::revert_to_preset() {
+  const auto it = origins_.find(snap_->preset);
+  if (it == origins_.end()) {
+    set_status("no preset or file to revert to (a custom config)", true);
+    return status_;
+  }
+  const std::string name = it->first;
+  const Config cfg = it->second;
+  if (std::string err = session_->restart(cfg, name); !err.empty()) {
+    set_status(err, true);
+    return err;
+  }
+  edit_ = cfg;
+  preset_ = name;
+  set_status("reverted to " + name + ", from step 0");
+  return "";
+}
+
+void MainWindow::set_stop_at(int64_t steps) { stop_at_ = std::max<int64_t>(0, steps); }
+
+bool MainWindow::setting_rect(const std::string& name, ImVec4* rect) const {
+  const auto it = setting_rects_.find(name);
+  if (it == setting_rects_.end()) return false;
+  *rect = it->second;
+  return true;
+}
+
 std::string MainWindow::title() const {
   const RunSnapshot& s = *snap_;
   std::string t = "moescope \u2014 ";
-  t += s.preset.empty() ? std::string("custom config") : s.preset;
+  t += origin_label();
   t += " \u2014 step " + std::to_string(s.steps_done);
   t += s.diverged ? " \u2014 diverged" : s.running ? " \u2014 running" : " \u2014 paused";
   return t;
@@ -182,12 +270,14 @@ void MainWindow::set_status(const std::string& text, bool error) {
 }
 
 std::string MainWindow::open_config_file(const std::string& path) {
+  // As `moescope run --config` reads it: settings, then a saved session's schedule of changes.
   // A bad file (malformed, 1e400, too deep, a FIFO or a folder) only sets the status line:
   // the live run and its settings stay as they were.
-  Config cfg = default_config();
-  std::vector<std::string> warnings;
-  std::string err = load_config_file(path, cfg, &warnings);
-  if (err.empty()) err = validate(cfg);
+  Config cfg;
+  std::vector<ScheduledChange> schedule;
+  RunSource src;
+  src.config_file = path;
+  std::string err = resolve_config(src, cfg, &schedule);
   if (!err.empty()) {
     set_status(err, true);
     return err;
@@ -198,37 +288,47 @@ std::string MainWindow::open_config_file(const std::string& path) {
     std::error_code ec;
     if (fs::equivalent(fs::path(assets_dir()) / "presets" / (p.name + ".json"), path, ec)) preset = p.name;
   }
-  err = session_->apply(cfg, preset.empty() ? "file " + fs::path(path).filename().string() : preset);
+  const std::string name = preset.empty() ? "file " + fs::path(path).filename().string() : preset;
+  err = session_->restart(cfg, name, schedule);
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
+  if (preset.empty()) origins_[name] = cfg;
   edit_ = cfg;
-  set_status("opened " + path + (warnings.empty() ? "" : " (warning: " + warnings.front() + ")"));
+  preset_ = name;
+  set_status("opened " + path + (schedule.empty() ? "" : ", with " + std::to_string(schedule.size()) + " scheduled changes"));
   return "";
 }
 
 std::string MainWindow::open_preset(const std::string& name) {
   Config cfg;
   std::string err = load_preset(name, cfg);
-  if (err.empty()) err = session_->apply(cfg, name);
+  if (err.empty()) err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
   edit_ = cfg;
   preset_ = name;
-  set_status("preset " + name);
+  set_status("preset " + name + ", from step 0");
   return "";
 }
 
+// The run's config at step 0 and, as "schedule", every change it made after (the
+// schedule and the user's live changes, "key=value@STEP" as --set reads them), so that
+// opening the file, or `moescope run --config FILE`, replays the run.
 std::string MainWindow::save_config_file(const std::string& path) {
-  std::string err = write_file_atomic(path, config_to_json(snap_->cfg).dump(2) + "\n");
+  nlohmann::json j = config_to_json(snap_->run_config);
+  j["schedule"] = nlohmann::json::array();
+  for (const ScheduledChange& c : snap_->changes)
+    if (c.step > 0) j["schedule"].push_back(c.key + "=" + c.value + "@" + std::to_string(c.step));
+  std::string err = write_file_atomic(path, j.dump(2) + "\n");
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
-  set_status("saved " + path);
+  set_status("saved " + path + (snap_->changes.empty() ? "" : ", with " + std::to_string(snap_->changes.size()) + " scheduled changes"));
   return "";
 }
 
@@ -242,6 +342,9 @@ void MainWindow::draw() {
     scale_applied_ = ui_.ui_scale;
   }
   plot::GetStyle().style_every_series = ui_.line_styles_every_series;
+  // The "stop at" field follows the config's steps whenever a config with other steps loads.
+  if (snap_->cfg.steps != stop_for_steps_) stop_for_steps_ = snap_->cfg.steps, stop_at_ = snap_->cfg.steps;
+  if (interactive && stop_at_ != stop_sent_) session_->set_stop_at(stop_at_), stop_sent_ = stop_at_;
   if (interactive) handle_shortcuts();
   draw_menu_bar();
 
@@ -268,6 +371,7 @@ void MainWindow::draw() {
   if (interactive) {
     draw_file_popup();
     draw_help_popup();
+    draw_command_popup();
   }
 }
 
@@ -302,6 +406,7 @@ void MainWindow::handle_shortcuts() {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) && !ctrl) session_->step_once();
   if (ImGui::IsKeyPressed(kKeyR, false) && !ctrl) session_->reset();
   if (ImGui::IsKeyPressed(kKeyF12, false)) screenshot_requested = true;
+  if (ctrl && io.KeyShift && ImGui::IsKeyPressed(kKeyC, false)) copy_command();
   if (ctrl && ImGui::IsKeyPressed(kKeyS, false)) {
     file_mode_ = 2;
     open_file_ = true;
@@ -316,7 +421,10 @@ void MainWindow::draw_menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open config...", "Ctrl+O")) file_mode_ = 1, open_file_ = true;
-    if (ImGui::MenuItem("Save config...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
+    if (ImGui::MenuItem("Save config and its changes...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
+    if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The `moescope run` line that reproduces this run, to the clipboard");
     if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
     ImGui::Separator();
     if (ImGui::MenuItem("Quit")) quit_requested = true;
@@ -326,14 +434,26 @@ void MainWindow::draw_menu_bar() {
     if (ImGui::MenuItem(snap_->running ? "Pause" : "Play", "Space")) session_->toggle();
     if (ImGui::MenuItem("Step", "Right arrow")) session_->step_once();
     if (ImGui::MenuItem("Reset", "R")) session_->reset();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restart the current settings from step 0");
+    if (ImGui::MenuItem("Revert to preset", nullptr, false, !modified_settings().empty())) revert_to_preset();
     if (ImGui::MenuItem("New seed")) session_->new_seed();
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Presets")) {
+    // In teaching order, each with its title; the description on hover. Picking one
+    // (even the one shown) loads it exactly and restarts.
     for (const Preset& p : presets_) {
-      if (ImGui::MenuItem(p.name.c_str(), nullptr, p.name == preset_)) open_preset(p.name);
-      if (ImGui::IsItemHovered() && !p.title.empty()) ImGui::SetTooltip("%s", p.title.c_str());
+      if (ImGui::MenuItem(p.name.c_str(), p.title.c_str(), p.name == preset_)) open_preset(p.name);
+      if (ImGui::IsItemHovered() && !p.description.empty()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+        ImGui::TextUnformatted(p.description.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
     }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Revert to preset", nullptr, false, !modified_settings().empty())) revert_to_preset();
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
@@ -371,7 +491,7 @@ void MainWindow::draw_status_strip(float width) {
   ImGui::SameLine();
   ImGui::TextDisabled("|");
   ImGui::SameLine();
-  ImGui::Text("%s", s.preset.empty() ? "custom config" : s.preset.c_str());
+  ImGui::Text("%s", origin_label().c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("E=%d  k=%d  %s", s.cfg.routed_experts(), s.cfg.active_k(),
                       find_property("router")->choices[size_t(s.cfg.router)].c_str());
@@ -528,25 +648,57 @@ void MainWindow::draw_file_popup() {
   ImGui::EndPopup();
 }
 
+const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts() {
+  static const std::vector<std::pair<const char*, const char*>> rows = {
+      {"Space", "play / pause (Continue past the stop)"},
+      {"Right arrow", "one step"},
+      {"R", "restart the current settings from step 0"},
+      {"Ctrl+click a slider", "type its value"},
+      {"F12", "screenshot (PNG, to the pictures folder)"},
+      {"Ctrl+S", "save the config and its changes"},
+      {"Ctrl+O", "open a config"},
+      {"Ctrl+Shift+C", "copy the run as a command"},
+      {"Ctrl+= / Ctrl++", "larger text"},
+      {"Ctrl+\u2212", "smaller text"},
+      {"drop a .json", "open it"},
+      {"double-click a plot", "fit"},
+      {"drag / Ctrl+wheel", "pan / zoom (or click a plot, then the wheel)"},
+      {"right-drag", "box zoom"},
+      {"click a legend entry", "hide/show"},
+  };
+  return rows;
+}
+
+void MainWindow::draw_command_popup() {
+  if (open_command_) {
+    ImGui::OpenPopup("Command");
+    open_command_ = false;
+  }
+  if (!ImGui::BeginPopupModal("Command", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("This run as a command (copied to the clipboard):");
+  const float w = std::min(720.0f * ui_.ui_scale, ImGui::GetMainViewport()->WorkSize.x * 0.8f);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
+  ImGui::TextUnformatted(command_.c_str());
+  ImGui::PopTextWrapPos();
+  if (ImGui::Button("Copy again")) ImGui::SetClipboardText(command_.c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
 void MainWindow::draw_help_popup() {
   if (open_help_) {
     ImGui::OpenPopup("Keyboard shortcuts");
     open_help_ = false;
   }
   if (!ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  static const char* kRows[][2] = {
-      {"Space", "play / pause"},      {"Right arrow", "one step"},     {"R", "reset to step 0"},
-      {"F12", "screenshot (PNG)"},    {"Ctrl+S", "save config"},       {"Ctrl+O", "open config"},
-      {"drop a .json", "open it"},    {"double-click a plot", "fit"},  {"drag / Ctrl+wheel", "pan / zoom"},
-      {"right-drag", "box zoom"},     {"click a legend entry", "hide/show"},
-  };
   if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg)) {
-    for (const auto& r : kRows) {
+    for (const auto& [key, what] : keyboard_shortcuts()) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r[0]);
+      ImGui::TextUnformatted(key);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r[1]);
+      ImGui::TextUnformatted(what);
     }
     ImGui::EndTable();
   }

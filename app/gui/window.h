@@ -9,8 +9,10 @@
 
 #include <imgui.h>
 
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config_io.h"
@@ -27,6 +29,23 @@ void apply_theme(bool light, float scale);
 // DejaVu Sans from Debian's fonts (Latin, Greek, arrows, maths) at 15 px × scale;
 // ImGui's own font if it is missing. Returns the font file used ("" = ImGui's).
 std::string load_fonts(float scale);
+
+// A slider's value being typed in (Ctrl+click on the slider): which setting, and the text.
+struct TypedValue {
+  std::string key;        // the setting's name, "" when no field is open
+  char text[64] = {};
+  bool focus = false;     // give the field the keyboard on its first frame
+  bool was_active = false;
+};
+
+// The rows of Help > Keyboard shortcuts: key, what it does.
+const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts();
+
+// `moescope run` arguments that reproduce a run: its config at step 0 as a preset plus
+// --set for every setting that differs from it, the changes as --set key=value@STEP
+// (exact values), and --steps. `origin` is the preset's config ("" preset: the defaults).
+std::string run_command(const std::string& preset, const Config& origin, const Config& run_config,
+                        const std::vector<ScheduledChange>& changes, int64_t steps);
 
 class MainWindow {
  public:
@@ -47,7 +66,20 @@ class MainWindow {
   UiState& ui() { return ui_; }
   const RunSnapshot& snapshot() const { return *snap_; }  // the one the last frame drew
   bool has_new_snapshot() const { return session_->snapshot() != snap_; }  // the training thread published since
-  std::string title() const;                               // "moescope — balanced — step 1200 — running"
+  std::string title() const;                               // "moescope — collapse (modified: α, k) — step 1200 — running"
+  // The settings (short names, table order) in which the run's config differs from
+  // the preset or file it was opened from; empty when it is that preset exactly.
+  std::vector<std::string> modified_settings() const;
+  std::string origin_label() const;                        // "collapse", "collapse (modified: α, k)", "custom config"
+  // The command line that reproduces what the window ran (File > Copy as command).
+  std::string command() const;
+  void copy_command();                                     // to the clipboard, and shown
+  std::string revert_to_preset();                          // the preset (or file) shown, exactly, from step 0
+  int64_t stop_at() const { return stop_at_; }             // the "stop at" field (0 = never)
+  void set_stop_at(int64_t steps);
+  // Where the last frame drew a setting's widget (min x, min y, max x, max y); false if not drawn.
+  bool setting_rect(const std::string& name, ImVec4* rect) const;
+  const std::string& field_error() const { return field_error_; }  // the red note under the last refused widget
 
   // Opens a config or preset JSON (drop, Ctrl+O, last session). "" or what is wrong (also shown in the status).
   std::string open_config_file(const std::string& path);
@@ -69,6 +101,7 @@ class MainWindow {
   void draw_status_strip(float width);
   void draw_file_popup();
   void draw_help_popup();
+  void draw_command_popup();
   void draw_panels(ImVec2 origin, ImVec2 size);
   void draw_controls_window(ImVec2 origin, ImVec2 size);
   // controls.cpp: the left column, top to bottom.
@@ -90,6 +123,15 @@ class MainWindow {
   uint64_t edit_commands_ = 0;       // session commands sent when edit_ was last changed by the user
   std::string preset_;
   std::vector<Preset> presets_;
+  std::map<std::string, Config> origins_;  // config of each preset, and of each file opened, by the name a run carries
+  TypedValue typing_;
+  std::string field_error_key_, field_error_;  // a refused value: which setting, and why
+  std::map<std::string, ImVec4> setting_rects_;
+  int64_t stop_at_ = 0;              // the "stop at" field; follows the config's steps when a new config loads
+  int64_t stop_sent_ = -1;           // what the session was last told
+  int64_t stop_for_steps_ = -1;      // the config `steps` the field last followed
+  std::string command_;              // the last copied command, shown in its popup
+  bool open_command_ = false;
   std::string status_;
   bool status_error_ = false;
   double status_time_ = -1;

@@ -49,13 +49,13 @@ std::string describe_changes(const Config& from, const Config& to) {
 // [SECTION] Commands and thread-only state
 
 struct Session::Command {
-  enum Kind { Rebuild, Play, Pause, Toggle, Step, RunTo, Reset, NewSeed, Apply, ResetWithLr, MapLayer, Schedule };
+  enum Kind { Rebuild, Play, Pause, Toggle, Step, RunTo, Reset, NewSeed, Apply, ResetWithLr, MapLayer, Schedule, Restart };
   Kind kind = Play;
   Config cfg;          // Rebuild, Apply
   std::string preset;  // Rebuild, Apply ("" keeps the current one)
   double value = 0;    // ResetWithLr
   int64_t steps = 0;   // RunTo
-  std::vector<ScheduledChange> changes;  // Schedule
+  std::vector<ScheduledChange> changes;  // Schedule, Restart
 };
 
 struct Session::ThreadState {
@@ -211,6 +211,23 @@ std::string Session::schedule(const std::vector<ScheduledChange>& changes) {
 
 void Session::reset() { send(command<Command>(Command::Reset)); }
 
+std::string Session::restart(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& schedule) {
+  if (std::string err = validate(cfg); !err.empty()) return err;
+  for (const ScheduledChange& ch : schedule) {  // the trainer checks values; names and liveness are refused here, at once
+    const Property* p = find_property(ch.key);
+    if (!p) return "unknown setting '" + ch.key + "'";
+    if (!p->live()) return "setting '" + ch.key + "' needs a new run and cannot change at step " + std::to_string(ch.step);
+  }
+  auto c = command<Command>(Command::Restart);
+  c->cfg = cfg;
+  c->preset = preset;
+  c->changes = schedule;
+  send(std::move(c));
+  return "";
+}
+
+void Session::set_stop_at(int64_t steps) { stop_at_ = std::max<int64_t>(0, steps); }
+
 void Session::new_seed() { send(command<Command>(Command::NewSeed)); }
 
 std::string Session::apply(const Config& next, const std::string& preset) {
@@ -349,6 +366,20 @@ void Session::run_command(const Command& c) {
         if (std::string err = trainer_->schedule(scheduled_); !err.empty()) notice_ = "refused: " + err, scheduled_.clear();
       }
       break;
+    case Command::Restart: {
+      const Trainer* before = trainer_.get();
+      const std::vector<ScheduledChange> old_schedule = scheduled_;
+      scheduled_ = c.changes;
+      rebuild(c.cfg);
+      if (trainer_ && trainer_.get() != before) {
+        preset_ = c.preset;
+        notice_ = "started " + (c.preset.empty() ? std::string("the config") : c.preset) + " from step 0";
+        if (!c.changes.empty() && scheduled_.empty()) notice_ = "refused: the schedule does not apply to this config";
+      } else {
+        scheduled_ = old_schedule;  // rebuild() refused: the old run and its schedule stay
+      }
+      break;
+    }
     case Command::Reset:
       if (trainer_) {
         rebuild(start_cfg_);
@@ -409,8 +440,22 @@ void Session::apply_now(const Config& next, const std::string& preset) {
     }
   } else if (!changed_settings(cur, next).empty()) {
     const std::string what = describe_changes(cur, next);
+    const std::vector<std::string> keys = changed_settings(cur, next);
     std::string err = trainer_->apply_live(next);
-    if (err.empty()) start_cfg_ = next;  // a reset keeps what the user set (not what a schedule did)
+    if (err.empty()) {
+      start_cfg_ = next;  // a reset keeps what the user set (not what a schedule did)
+      // Logged with exact values; a second change of one key before the next step replaces the first.
+      const int64_t at = trainer_->steps_done();
+      for (const std::string& key : keys) {
+        const std::string v = format_value_exact(find_property(key)->get(next));
+        auto same = std::find_if(user_changes_.begin(), user_changes_.end(),
+                                 [&](const ScheduledChange& u) { return u.step == at && u.key == key; });
+        if (same != user_changes_.end())
+          same->value = v;
+        else
+          user_changes_.push_back({at, key, v});
+      }
+    }
     notice_ = err.empty() ? "at step " + std::to_string(trainer_->steps_done()) + ": " + what : "refused: " + err;
   }
 }
@@ -443,6 +488,11 @@ void Session::train_if_due() {
     if (ts.next_step_due < now) ts.next_step_due = now;
   }
   if (single) ts.probe_now = ts.map_now = true;
+  if (const int64_t stop = stop_at_; !single && running_ && stop > 0 && trainer_->steps_done() == stop) {
+    running_ = false;
+    notice_ = "paused at step " + std::to_string(stop) + " (stop at); Continue trains on";
+    ts.probe_now = ts.map_now = true;
+  }
   if (ts.stop_at >= 0 && trainer_->steps_done() >= ts.stop_at) {
     running_ = false;
     ts.stop_at = -1;
@@ -461,6 +511,8 @@ void Session::rebuild(const Config& cfg) {
   }
   trainer_ = std::move(tr);
   start_cfg_ = cfg;
+  run_cfg_ = cfg;
+  user_changes_.clear();
   if (!scheduled_.empty()) {  // changes for later steps apply to every restart of the run
     if (std::string e = trainer_->schedule(scheduled_); !e.empty()) scheduled_.clear();
   }
@@ -525,6 +577,13 @@ void Session::publish() {
       ts.shown_event_time.push_back(now);
     }
     s->events = ts.shown_events;
+    // The user's changes before the schedule's at one step: at a step boundary the
+    // controls' change lands first, then the trainer applies that step's schedule.
+    s->run_config = run_cfg_;
+    s->changes = user_changes_;
+    s->changes.insert(s->changes.end(), scheduled_.begin(), scheduled_.end());
+    std::stable_sort(s->changes.begin(), s->changes.end(),
+                     [](const ScheduledChange& a, const ScheduledChange& b) { return a.step < b.step; });
 
     // Probe gates of every layer and the label × top-1 expert counts.
     if (ts.probe_now || now >= ts.next_probe) {
@@ -586,6 +645,7 @@ void Session::publish() {
     s->last.layers.resize(size_t(std::max(0, s->cfg.n_layers)));
   }
   s->notice = notice_;
+  s->stop_at = stop_at_;
   s->commands_done = ts.commands_done;
   ts.dirty = false;
   ts.last_publish = now;

@@ -42,6 +42,12 @@ struct RunSnapshot {
   bool running = false;                    // training thread is playing
   StepMetrics last;                        // metrics of the last step (layers[l])
   std::vector<Event> events;               // every live change so far ("k 2→1" at step s)
+  Config run_config;                       // the config this run started from at step 0
+  // Every change this run makes after step 0, exact values, by step: the schedule
+  // (--set key=value@STEP, a saved "schedule") and the user's live changes. With
+  // run_config it reproduces the run (Ctrl+S, File > Copy as command).
+  std::vector<ScheduledChange> changes;
+  int64_t stop_at = 0;                     // training pauses when steps_done reaches it (0 = never)
   std::vector<ProbeResult> probe;          // [layer] gates of the fixed probe batch
   RoutingMap map;                          // blobs only (res == 0 otherwise), layer `map_layer`
   int map_layer = 0;
@@ -74,6 +80,11 @@ class Session {
   // Changes for later steps (--set key=value@STEP), kept across reset/new seed. "" or an error.
   std::string schedule(const std::vector<ScheduledChange>& changes);
   void reset();                           // same config and seed, from step 0
+  // cfg afresh from step 0 as `preset`, its schedule replacing any earlier one: a preset or
+  // a file loaded exactly, even when it is the one running. "" or an error (nothing changes).
+  std::string restart(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& schedule = {});
+  // Playing pauses when steps_done reaches `steps` (0 = never), in every later run too; Play goes on past it.
+  void set_stop_at(int64_t steps);
   void new_seed();                        // seed + 1, from step 0
   // Live settings apply at the next step boundary (an Event); structural ones restart
   // the run. Returns "" or an error naming the setting and what is allowed (nothing changes).
@@ -108,6 +119,7 @@ class Session {
   std::atomic<bool> running_{false};
   std::atomic<double> rate_{0};
   std::atomic<int> map_layer_{0};
+  std::atomic<int64_t> stop_at_{0};
   std::thread thread_;
   // training thread only:
   std::unique_ptr<Trainer> trainer_;
@@ -117,6 +129,8 @@ class Session {
   std::vector<float> row_;
   std::vector<ScheduledChange> scheduled_;
   Config start_cfg_;                      // what Reset / New seed restart from: the start config plus the user's live changes
+  Config run_cfg_;                        // this run's config at step 0
+  std::vector<ScheduledChange> user_changes_;  // this run's live changes from the controls, exact values
   struct ThreadState;                     // timers, probes, shown events... (session.cpp)
   std::unique_ptr<ThreadState> ts_;
 };
