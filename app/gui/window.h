@@ -28,6 +28,20 @@ void apply_theme(bool light, float scale);
 // ImGui's own font if it is missing. Returns the font file used ("" = ImGui's).
 std::string load_fonts(float scale);
 
+// Where the last frame put one panel (screen pixels), for tests and the layout's own checks.
+struct PanelPlacement {
+  int index = -1;        // in kPanels
+  ImVec2 min, max;       // its rectangle, title bar included
+  bool visible = false;  // wholly inside the panel area as scrolled (not cut off by the screen's bottom)
+};
+
+// The panels a layout tiles, in display order (indices in kPanels): "all" keeps those
+// ticked in the View menu whose PanelInfo::applies(cfg) holds; "four" the kFourPanels;
+// "one" ui.single_panel (shown even if it does not apply: it says why).
+std::vector<int> panels_in_layout(const UiState& ui, const Config& cfg);
+// "all", "four" or "one:NAME" (shot --layout) into ui.layout / ui.single_panel; "" or what is wrong.
+std::string parse_layout(const std::string& text, UiState& ui);
+
 class MainWindow {
  public:
   MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled = {});
@@ -48,6 +62,8 @@ class MainWindow {
   const RunSnapshot& snapshot() const { return *snap_; }  // the one the last frame drew
   bool has_new_snapshot() const { return session_->snapshot() != snap_; }  // the training thread published since
   std::string title() const;                               // "moescope — balanced — step 1200 — running"
+  const std::vector<PanelPlacement>& panel_placements() const { return placements_; }  // the last frame's tiles
+  float controls_width() const { return controls_w_; }    // the last frame's controls column (or strip) width
 
   // Opens a config or preset JSON (drop, Ctrl+O, last session). "" or what is wrong (also shown in the status).
   std::string open_config_file(const std::string& path);
@@ -69,6 +85,8 @@ class MainWindow {
   void draw_help_popup();
   void draw_panels(ImVec2 origin, ImVec2 size);
   void draw_controls_window(ImVec2 origin, ImVec2 size);
+  void draw_controls_strip(ImVec2 origin, ImVec2 size);  // the collapsed controls: expand, play/pause
+  void draw_layout_menu();                               // View: layouts, the one-panel picker, panel ticks
   // controls.cpp: the left column, top to bottom.
   void draw_controls();
   void draw_transport();      // play/pause, step, reset, new seed, training speed
@@ -97,6 +115,8 @@ class MainWindow {
   bool open_help_ = false, open_file_ = false;
   int theme_applied_ = -1;           // light_theme the styles were last set for
   float scale_applied_ = 0;
+  std::vector<PanelPlacement> placements_;  // where draw_panels put each panel last frame
+  float controls_w_ = 0;
 };
 
 }  // namespace moe::gui
