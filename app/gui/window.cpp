@@ -465,7 +465,9 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   }
   const int count = int(shown.size());
   // Columns: as many as fit at min_w (at most 3); the scrollbar's width is kept free if rows overflow.
-  const float avail_w = ImGui::GetContentRegionAvail().x;
+  // The window's own width (its padding is zero): the content region would already exclude
+  // last frame's scrollbar, which the overflow test below takes off once more.
+  const float avail_w = size.x;
   int cols = std::clamp(int(avail_w / min_w), 1, 3);
   if (count <= 2) cols = std::min(cols, count);
   if (count == 4) cols = std::min(cols, 2);
