@@ -6,6 +6,8 @@
 // the controls folded to a strip giving the panels its width, and panels that do
 // not apply hidden. Through `moescope shot`: the layouts render, and the routing
 // map of a task without a plane (collapse) shows points in the expert colours.
+// Under Xvfb at 1280×720: the window opens at the screen's size, not 1600×1000, a
+// remembered size only if it fits, and the layout and folded controls are kept.
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
@@ -13,6 +15,9 @@
 #include <stb_image.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cfloat>
 #include <chrono>
 #include <memory>
@@ -257,6 +262,61 @@ TEST(LayoutShots, FourOneAndTheStripRenderAtProjectorSizes) {
   const auto bad = shot("--preset balanced --steps 5 --layout one:nosuch --out " + ::testing::TempDir() + "x.png");
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.out.find("--layout"), std::string::npos) << bad.out;
+}
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+TEST(LayoutWindow, OpensAtTheScreenSizeKeepsARememberedSizeOnlyIfItFitsAndKeepsTheLayout) {
+  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
+  const fs::path dir = fs::path(::testing::TempDir()) / "moescope_layout_window";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "moescope");
+  const fs::path settings = dir / "moescope" / "settings.json";
+  const std::string png = (dir / "window.png").string();
+  auto open_window = [&](const std::string& args) {
+    return test::run_process("XDG_CONFIG_HOME='" + dir.string() + "' xvfb-run -a -s '-screen 0 1280x720x24' " +
+                             std::string(MOESCOPE_BINARY) + " " + args + " --frames 4 --screenshot " + png + " 2>&1 < /dev/null");
+  };
+  auto shot_size = [&](int* w, int* h) {
+    int n = 0;
+    unsigned char* px = stbi_load(png.c_str(), w, h, &n, 4);
+    if (px) stbi_image_free(px);
+    return px != nullptr;
+  };
+  int w = 0, h = 0;
+  // A remembered 1600×1000 does not fit a 1280×720 screen: the screen's size instead.
+  {
+    std::ofstream f(settings);
+    f << R"({"window": [1600, 1000], "preset": "balanced",
+             "ui": {"layout": 1, "controls_collapsed": true, "single_panel": "gates"}})";
+  }
+  auto r = open_window("--preset balanced");
+  ASSERT_EQ(r.status, 0) << r.out;
+  ASSERT_TRUE(shot_size(&w, &h)) << r.out;
+  EXPECT_LE(w, 1280);
+  EXPECT_LE(h, 720);
+  EXPECT_GE(w, 1000) << "the work area, not a small default";
+  const std::string saved = slurp(settings);
+  EXPECT_NE(saved.find("\"layout\": 1"), std::string::npos) << "the four layout is kept: " << saved;
+  EXPECT_NE(saved.find("\"controls_collapsed\": true"), std::string::npos) << saved;
+  EXPECT_NE(saved.find("\"single_panel\": \"gates\""), std::string::npos) << saved;
+  // A remembered size that fits is used.
+  {
+    std::ofstream f(settings);
+    f << R"({"window": [900, 600], "preset": "balanced"})";
+  }
+  r = open_window("--preset balanced");
+  ASSERT_EQ(r.status, 0) << r.out;
+  ASSERT_TRUE(shot_size(&w, &h)) << r.out;
+  EXPECT_EQ(w, 900);
+  EXPECT_EQ(h, 600);
 }
 
 }  // namespace
