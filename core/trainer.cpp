@@ -173,7 +173,7 @@ const StepMetrics& Trainer::step() {
   return out;
 }
 
-void Trainer::probe(int layer, ProbeResult& out) {
+void Trainer::probe(int layer, ProbeResult& out, bool refit_plane) {
   Model<float>& m = *model_;
   m.forward(probe_batch_, false);
   const RouterState<float>& rs = m.router(layer);
@@ -186,6 +186,15 @@ void Trainer::probe(int layer, ProbeResult& out) {
     out.top1[size_t(t)] = top1_expert(rs, t);
   }
   out.labels = probe_batch_.labels;
+  // The router input of the probe tokens on its principal plane: refitted when asked,
+  // when stale, from another run (a restart changed d) or from a later step (a reset).
+  const Mat<float>& x = m.layer_input(layer);
+  const int64_t fitted = out.plane.fitted_step;
+  if (refit_plane || fitted < 0 || out.plane.dim != int(x.cols()) || step_ < fitted || step_ - fitted >= kPlaneRefitSteps) {
+    fit_principal_plane(x, rs.T, out.plane);
+    out.plane.fitted_step = step_;
+  }
+  project_onto_plane(x, rs.T, out.plane, out.plane_xy);
 }
 
 void Trainer::routing_map(int layer, int res, RoutingMap& out) {

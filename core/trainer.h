@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "optimizer.h"
+#include "pca.h"
 #include "tasks.h"
 
 namespace moe {
@@ -39,7 +40,16 @@ struct ProbeResult {
   std::vector<float> gates;      // p_{t,i}
   std::vector<int32_t> top1;     // [tokens] top-1 expert, -1 if none
   std::vector<int32_t> labels;   // [tokens] task label of the token
+  PrincipalPlane plane;          // first two principal components of the layer's router input (pca.h),
+                                 // refitted every kPlaneRefitSteps steps while training, and on demand
+                                 // (the window asks when the run stops, steps once or changes, so a
+                                 // paused run, and every shot, shows the plane of its last step)
+  std::vector<float> plane_xy;   // [tokens * 2] each probe token's router input projected onto `plane`
 };
+
+// Steps between refits of ProbeResult::plane: between refits tokens move in a fixed
+// frame, so one sees the router input drift; a refit follows it when it has moved on.
+inline constexpr int64_t kPlaneRefitSteps = 100;
 
 // The router's partition of the input plane (blobs): res×res cells over [x0,x1]×[y0,y1].
 struct RoutingMap {
@@ -74,7 +84,9 @@ class Trainer {
   // Validates and queues changes for later steps; applied just before that step.
   std::string schedule(const std::vector<ScheduledChange>& changes);
 
-  void probe(int layer, ProbeResult& out);        // gates of the fixed probe batch (no noise)
+  // Gates of the fixed probe batch (no noise) and its router inputs on their principal
+  // plane, refitted if refit_plane or the plane is kPlaneRefitSteps old (or from another run).
+  void probe(int layer, ProbeResult& out, bool refit_plane = false);
   const Batch& probe_batch() const { return probe_batch_; }  // its inputs and labels (e.g. points on the routing map)
   void routing_map(int layer, int res, RoutingMap& out);  // blobs only: winner per cell of the plane
   int n_labels() const { return task_->n_labels(); }

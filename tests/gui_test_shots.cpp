@@ -160,15 +160,20 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
   EXPECT_EQ(find_panel("losses")->gpu, PanelGpu_None);
   EXPECT_EQ(panel_gpu_needs(), PanelGpu_Gates | PanelGpu_Load | PanelGpu_Routing | PanelGpu_Specialisation);
 
-  Config blobs, chars;
+  Config blobs = default_config(), chars = default_config();
   blobs.task = Task::blobs;
   chars.task = Task::chars;
-  EXPECT_TRUE(find_panel("routing-map")->applies(blobs));
-  EXPECT_FALSE(find_panel("routing-map")->applies(chars)) << "chars inputs have no plane to draw";
-  for (const PanelInfo& p : kPanels)
-    if (std::string(p.name) != "routing-map") {
-      EXPECT_TRUE(p.applies(blobs) && p.applies(chars)) << p.name;
-    }
+  Config one_label = default_config();
+  one_label.task = Task::teacher;
+  one_label.teacher_experts = 1;
+  EXPECT_TRUE(find_panel("routing-map")->applies(chars)) << "every task's router inputs have a principal plane";
+  EXPECT_FALSE(find_panel("specialisation")->applies(one_label)) << "one label: nothing to specialise on";
+  EXPECT_STREQ(find_panel("specialisation")->needs, "needs 2+ task labels");
+  for (const PanelInfo& p : kPanels) {
+    EXPECT_TRUE(p.applies(blobs) && p.applies(chars)) << p.name;
+    EXPECT_TRUE(p.applies(one_label) || std::string(p.name) == "specialisation") << p.name;
+    EXPECT_EQ(p.applies(one_label), *p.needs == '\0') << p.name << ": a panel that can be hidden says what it needs";
+  }
 
   const UiState ui;
   ASSERT_EQ(ui.show_panel.size(), size_t(kPanelCount));

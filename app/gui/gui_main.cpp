@@ -49,7 +49,7 @@ struct Saved {
   json ui = json::object();
   json config;           // last config (object) or null
   std::string preset;
-  int width = 1600, height = 1000;
+  int width = 0, height = 0;  // the last session's window size; 0 = none remembered
 };
 
 // Reads settings.json. A file that cannot be read or parsed is set aside as
@@ -105,6 +105,10 @@ void ui_from_json(const json& j, UiState& ui) {
   read_field(j, "load_view", ui.load_view);
   read_field(j, "sort_gates_by_top1", ui.sort_gates_by_top1);
   read_field(j, "collapse_alert", ui.collapse_alert);
+  read_field(j, "layout", ui.layout);
+  read_field(j, "controls_collapsed", ui.controls_collapsed);
+  if (j.contains("single_panel") && j["single_panel"].is_string())  // by name: survives panels being added
+    ui.single_panel = std::max(0, panel_index(j["single_panel"].get<std::string>()));
   if (j.contains("show_panel") && j["show_panel"].is_array())
     for (size_t i = 0; i < j["show_panel"].size() && i < std::size(ui.show_panel); ++i)
       if (j["show_panel"][i].is_boolean()) ui.show_panel[i] = j["show_panel"][i].get<bool>();
@@ -112,6 +116,7 @@ void ui_from_json(const json& j, UiState& ui) {
   ui.ema = std::clamp(ui.ema, 0.0f, 0.999f);
   ui.load_view = std::clamp(ui.load_view, 0, 2);
   ui.collapse_alert = std::clamp(ui.collapse_alert, 0.0f, 1.0f);
+  ui.layout = std::clamp(ui.layout, 0, int(PanelLayout_COUNT) - 1);
 }
 
 json ui_to_json(const UiState& ui) {
@@ -123,6 +128,9 @@ json ui_to_json(const UiState& ui) {
   j["load_view"] = ui.load_view;
   j["sort_gates_by_top1"] = ui.sort_gates_by_top1;
   j["collapse_alert"] = ui.collapse_alert;
+  j["layout"] = ui.layout;
+  j["single_panel"] = kPanels[std::clamp(ui.single_panel, 0, kPanelCount - 1)].name;
+  j["controls_collapsed"] = ui.controls_collapsed;
   j["show_panel"] = json::array();
   for (bool b : ui.show_panel) j["show_panel"].push_back(b);
   return j;
@@ -211,12 +219,31 @@ GLFWwindow* open_window(const Saved& saved) {
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-  GLFWwindow* window = glfwCreateWindow(saved.width, saved.height, "moescope", nullptr, nullptr);
+  // The size: the last session's if it fits the monitor's work area (the screen less
+  // panels and docks), else the work area itself, maximised (a 1280×720 projector
+  // gets a 1280×720 window, not a 1600×1000 one cut off at the bottom).
+  int wx = 0, wy = 0, ww = 1600, wh = 1000;
+  bool fits = false;
+  if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+    int ax = 0, ay = 0, aw = 0, ah = 0;
+    glfwGetMonitorWorkarea(monitor, &ax, &ay, &aw, &ah);
+    if (aw > 0 && ah > 0) wx = ax, wy = ay, ww = aw, wh = ah;
+    fits = saved.width > 0 && saved.width <= ww && saved.height > 0 && saved.height <= wh;
+  } else {
+    fits = saved.width > 0;
+  }
+  if (fits) {
+    ww = saved.width, wh = saved.height;
+  } else {
+    glfwWindowHint(GLFW_MAXIMIZED, GLFW_TRUE);
+  }
+  GLFWwindow* window = glfwCreateWindow(ww, wh, "moescope", nullptr, nullptr);
   if (!window) {
     std::fprintf(stderr, "moescope: cannot create an OpenGL 3.3 core window\n");
     glfwTerminate();
     return nullptr;
   }
+  if (!fits) glfwSetWindowPos(window, wx, wy);
   glfwMakeContextCurrent(window);
   gui::lower_software_renderer_priority();  // llvmpipe's threads yield to training (gl_context.h)
   glfwSwapInterval(1);

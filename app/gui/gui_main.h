@@ -29,13 +29,15 @@ struct ShotOptions {
   float scale = 1.0f;               // --scale: UI scale (fonts, spacing)
   std::string theme = "dark";       // dark | light
   std::string panel;                // "" = whole window, else a panel name
+  std::string layout = "all";       // --layout all | four | one:NAME (the View menu's layouts)
+  bool controls_strip = false;      // --controls-strip: the controls folded to a strip (F2)
   bool timing = false;              // print median / p95 frame time and training steps/s
   bool grayscale_safe = false;      // --grayscale-safe: dashes and markers for every series (View menu option)
 };
 
 bool display_available();                               // an X11 or Wayland display to open a window on
 int gui_main(const GuiOptions& opt);                    // exit status
-void add_shot_options(CLI::App* cmd, ShotOptions& opt); // --steps --out --size --scale --theme --panel --timing
+void add_shot_options(CLI::App* cmd, ShotOptions& opt); // --steps --out --size --scale --theme --panel --layout --controls-strip --timing
 int cmd_shot(const ShotOptions& opt);                   // exit status (2 bad input)
 WindowSpeed measure_window_speed(const std::string& preset, double seconds);  // for `bench` (shot.cpp)
 

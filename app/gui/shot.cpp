@@ -2,7 +2,8 @@
 // offscreen (EGL surfaceless, no display needed), write a PNG.
 //
 //   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
-//                 [--scale 1.25] [--theme light] [--panel load] [--grayscale-safe] [--timing]
+//                 [--scale 1.25] [--theme light] [--panel load] [--layout four] [--controls-strip]
+//                 [--grayscale-safe] [--timing]
 //
 // The run is the same as `moescope run` with the same config and seed (the
 // Session trains with the same Trainer), stopped exactly at --steps. --timing
@@ -203,6 +204,8 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_option("--theme", opt.theme, "dark or light (the report theme)")->check(CLI::IsMember({"dark", "light"}));
   cmd->add_option("--panel", opt.panel, "Only this panel: " + panel_names());
   cmd->add_flag("--grayscale-safe", opt.grayscale_safe, "Dashes and markers for every series, not only past the first 8 (the View menu's option)");
+  cmd->add_option("--layout", opt.layout, "The window's layout: all, four (load, entropy, collapse, losses) or one:NAME");
+  cmd->add_flag("--controls-strip", opt.controls_strip, "The controls folded to a strip (F2), the panels taking the width");
   cmd->add_flag("--timing", opt.timing, "Also print median and p95 frame time and training steps/s with the window open");
 }
 
@@ -224,6 +227,11 @@ int cmd_shot(const ShotOptions& opt) {
       std::fprintf(stderr, "moescope shot: unknown panel '%s'; panels: %s\n", opt.panel.c_str(), panel_names().c_str());
       return 2;
     }
+  }
+  UiState layout_ui;
+  if (std::string e = gui::parse_layout(opt.layout, layout_ui); !e.empty()) {
+    std::fprintf(stderr, "moescope shot: --layout: %s\n", e.c_str());
+    return 2;
   }
   const int64_t steps = opt.steps >= 0 ? opt.steps : cfg.steps;
 
@@ -252,6 +260,9 @@ int cmd_shot(const ShotOptions& opt) {
     win.ui().light_theme = opt.theme == "light";
     win.ui().ui_scale = opt.scale;
     win.ui().line_styles_every_series = opt.grayscale_safe;
+    win.ui().layout = layout_ui.layout;
+    win.ui().single_panel = layout_ui.single_panel;
+    win.ui().controls_collapsed = opt.controls_strip;
     if (!win.init_gl(&err)) std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
     win.session().set_map_layer(0);
     win.session().run_to(steps);

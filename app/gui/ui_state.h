@@ -13,6 +13,14 @@ namespace moe {
 enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
 enum Palette_ { Palette_ColourBlindSafe = 0, Palette_Classic };  // = palette::Scheme, for the View menu
 
+// Which panels the window tiles (View > Layout).
+enum PanelLayout_ {
+  PanelLayout_All = 0,  // every panel ticked in the View menu that applies to the run
+  PanelLayout_Four,     // the four that matter for routing: load, entropy, collapse, losses (kFourPanels)
+  PanelLayout_One,      // one panel filling the area: UiState::single_panel
+  PanelLayout_COUNT
+};
+
 // One flag per panel of the list, all set.
 constexpr std::array<bool, kPanelCount> every_panel_shown() {
   std::array<bool, kPanelCount> shown{};
@@ -33,6 +41,9 @@ struct UiState {
   bool line_styles_every_series = false;  // View: "grayscale-safe" dashes and markers for every series (else only past the first 8 colours)
   plot::AxisLink steps_link;        // the x axis (steps) every time plot shares; follows the newest step until panned
   std::array<bool, kPanelCount> show_panel = every_panel_shown();  // View menu: panel i of kPanels is shown
+  int layout = PanelLayout_All;     // PanelLayout_: all panels, the four that matter, one big panel
+  int single_panel = 0;             // index in kPanels of the panel the "one" layout shows
+  bool controls_collapsed = false;  // the controls column folded to a thin strip (F2), giving the panels its width
 };
 
 }  // namespace moe

@@ -2,7 +2,8 @@
 //
 // [SECTION] Theme and fonts
 // [SECTION] MainWindow: construction, snapshot, config files
-// [SECTION] Frame: shortcuts, menu bar, status strip, panels
+// [SECTION] Frame: shortcuts, menu bar, status strip
+// [SECTION] Layout: panels_in_layout, the tiled panels, the controls column or its strip, View > Layout
 // [SECTION] Popups: open/save a config, help
 #include "window.h"
 
@@ -25,10 +26,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // Key codes as the GLFW backend fills io.KeysDown (letters are their ASCII capitals).
-constexpr int kKeyF12 = 301;
+constexpr int kKeyF12 = 301, kKeyF2 = 291;
 constexpr int kKeyR = 'R', kKeyS = 'S', kKeyO = 'O', kKeyC = 'C';
 
-constexpr float kControlsWidth = 340.0f;  // left column, × UI scale
+constexpr float kControlsWidth = 340.0f;  // left column, × UI scale (at most 30% of the window)
+constexpr float kPanelMinW = 330.0f;      // a tile's readable minimum, × UI scale: two columns beside the
+constexpr float kPanelMinH = 250.0f;      // controls at 1024×768, three rows of two at 1280×720 with them folded
 constexpr float kStatusHeight = 30.0f;    // strip above the panels, × UI scale
 
 ImVec4 rgba(float r, float g, float b, float a = 1.0f) { return ImVec4(r, g, b, a); }
@@ -352,8 +355,14 @@ void MainWindow::draw() {
   const float s = ui_.ui_scale;
   const float top = vp->WorkPos.y;
   const ImVec2 work(vp->WorkSize.x, vp->WorkSize.y);
-  const float controls_w = std::min(kControlsWidth * s, work.x * 0.4f);
-  draw_controls_window(ImVec2(vp->WorkPos.x, top), ImVec2(controls_w, work.y));
+  // The controls column, or the strip it folds to (F2), which leaves the panels the width.
+  const float strip_w = std::round(ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().WindowPadding.x);
+  const float controls_w = ui_.controls_collapsed ? strip_w : std::round(std::min(kControlsWidth * s, work.x * 0.3f));
+  controls_w_ = controls_w;
+  if (ui_.controls_collapsed)
+    draw_controls_strip(ImVec2(vp->WorkPos.x, top), ImVec2(controls_w, work.y));
+  else
+    draw_controls_window(ImVec2(vp->WorkPos.x, top), ImVec2(controls_w, work.y));
 
   // Status strip and panels to the right of the controls.
   const ImVec2 right_pos(vp->WorkPos.x + controls_w, top);
@@ -407,6 +416,7 @@ void MainWindow::handle_shortcuts() {
   if (ImGui::IsKeyPressed(kKeyR, false) && !ctrl) session_->reset();
   if (ImGui::IsKeyPressed(kKeyF12, false)) screenshot_requested = true;
   if (ctrl && io.KeyShift && ImGui::IsKeyPressed(kKeyC, false)) copy_command();
+  if (ImGui::IsKeyPressed(kKeyF2, false)) ui_.controls_collapsed = !ui_.controls_collapsed;
   if (ctrl && ImGui::IsKeyPressed(kKeyS, false)) {
     file_mode_ = 2;
     open_file_ = true;
@@ -457,9 +467,7 @@ void MainWindow::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    int n = 0;
-    const PanelInfo* panels = panel_list(&n);
-    for (int i = 0; i < n && i < int(std::size(ui_.show_panel)); ++i) ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[i]);
+    draw_layout_menu();
     ImGui::Separator();
     ImGui::MenuItem("Light \"report\" theme", nullptr, &ui_.light_theme);
     ImGui::MenuItem("Dashes and markers for every series", nullptr, &ui_.line_styles_every_series);  // grayscale-safe
@@ -530,18 +538,46 @@ void MainWindow::draw_status_strip(float width) {
   }
 }
 
+// [SECTION] Layout: which panels, where; the controls column or its strip
+
+std::vector<int> panels_in_layout(const UiState& ui, const Config& cfg) {
+  std::vector<int> shown;
+  if (ui.layout == PanelLayout_One) {
+    shown.push_back(std::clamp(ui.single_panel, 0, kPanelCount - 1));
+  } else if (ui.layout == PanelLayout_Four) {
+    for (const char* name : kFourPanels)
+      if (const int i = panel_index(name); i >= 0) shown.push_back(i);
+  } else {
+    for (int i = 0; i < kPanelCount; ++i)
+      if (ui.show_panel[size_t(i)] && kPanels[i].applies(cfg)) shown.push_back(i);
+  }
+  return shown;
+}
+
+std::string parse_layout(const std::string& text, UiState& ui) {
+  if (text == "all") {
+    ui.layout = PanelLayout_All;
+  } else if (text == "four") {
+    ui.layout = PanelLayout_Four;
+  } else if (text.rfind("one:", 0) == 0 && panel_index(text.substr(4)) >= 0) {
+    ui.layout = PanelLayout_One;
+    ui.single_panel = panel_index(text.substr(4));
+  } else {
+    return "layout '" + text + "' is not all, four or one:NAME with NAME one of " + panel_names();
+  }
+  return "";
+}
+
 // Panels tile the area right of the controls: up to 3 columns, rows share the
 // height, but never smaller than a readable minimum; when they would be, the area
 // scrolls (a small projector or laptop screen keeps every panel legible).
 void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
+  placements_.clear();
   int n = 0;
   const PanelInfo* panels = panel_list(&n);
-  std::vector<int> shown;
-  for (int i = 0; i < n; ++i)
-    if (i >= int(std::size(ui_.show_panel)) || ui_.show_panel[i]) shown.push_back(i);
-  if (shown.empty()) return;
+  const std::vector<int> shown = panels_in_layout(ui_, snap_->cfg);
   const float sc = ui_.ui_scale;
-  const float min_w = 380 * sc, min_h = 270 * sc;
+  const float min_w = kPanelMinW * sc, min_h = kPanelMinH * sc;
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(size);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
@@ -550,9 +586,17 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
   ImGui::PopStyleVar();
+  if (shown.empty()) {
+    ImGui::SetCursorPos(ImVec2(20 * sc, 20 * sc));
+    ImGui::TextDisabled("No panel is ticked in the View menu.");
+    ImGui::End();
+    return;
+  }
   const int count = int(shown.size());
   // Columns: as many as fit at min_w (at most 3); the scrollbar's width is kept free if rows overflow.
-  const float avail_w = ImGui::GetContentRegionAvail().x;
+  // The window's own width (its padding is zero): the content region would already exclude
+  // last frame's scrollbar, which the overflow test below takes off once more.
+  const float avail_w = size.x;
   int cols = std::clamp(int(avail_w / min_w), 1, 3);
   if (count <= 2) cols = std::min(cols, count);
   if (count == 4) cols = std::min(cols, 2);
@@ -560,6 +604,7 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   const float rh = std::floor(std::max(min_h, size.y / float(rows)));
   const float width = (rh * float(rows) > size.y + 0.5f) ? avail_w - ImGui::GetStyle().ScrollbarSize : avail_w;
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
+  const bool closable = ui_.layout == PanelLayout_All;  // the × unticks the panel in View, which only "all" reads
   PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
   for (int j = 0; j < count; ++j) {
     const int index = shown[size_t(j)];
@@ -571,17 +616,24 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImGui::GetStyle().WindowPadding);
     ImGui::BeginChild(p.name, ImVec2(w, rh), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
-    // Title bar: the panel's name and a close button (View brings it back).
     const ImVec2 wp = ImGui::GetWindowPos();
+    PanelPlacement& place = placements_.emplace_back();
+    place.index = index;
+    place.min = wp;
+    place.max = ImVec2(wp.x + w, wp.y + rh);
+    place.visible = place.min.y >= origin.y - 0.5f && place.max.y <= origin.y + size.y + 0.5f;
+    // Title bar: the panel's name and a close button (View brings it back).
     const float bar = ImGui::GetFrameHeight();
     ImGui::GetWindowDrawList()->AddRectFilled(wp, ImVec2(wp.x + w, wp.y + bar), title_bg);
     ImGui::SetCursorScreenPos(ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
     ImGui::TextUnformatted(p.title);
-    ImGui::SetCursorScreenPos(ImVec2(wp.x + w - bar, wp.y));
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
-    if (ImGui::Button("\u00D7", ImVec2(bar, bar)) && index < int(std::size(ui_.show_panel))) ui_.show_panel[index] = false;
-    ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide this panel (View menu brings it back)");
+    if (closable) {
+      ImGui::SetCursorScreenPos(ImVec2(wp.x + w - bar, wp.y));
+      ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+      if (ImGui::Button("\u00D7", ImVec2(bar, bar))) ui_.show_panel[size_t(index)] = false;
+      ImGui::PopStyleColor();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide this panel (View menu brings it back)");
+    }
     ImGui::SetCursorScreenPos(ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
     ImGui::BeginGroup();
     p.draw(ctx);
@@ -597,8 +649,69 @@ void MainWindow::draw_controls_window(ImVec2 origin, ImVec2 size) {
   ImGui::Begin("Controls", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
+  // A fold button at the right of the title bar (drawn over it: the clip rect is widened to the bar).
+  {
+    const ImVec2 wp = ImGui::GetWindowPos(), keep = ImGui::GetCursorScreenPos();
+    const float bar = ImGui::GetFrameHeight();
+    ImGui::PushClipRect(wp, ImVec2(wp.x + size.x, wp.y + bar), false);
+    ImGui::SetCursorScreenPos(ImVec2(wp.x + size.x - bar - 1, wp.y));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    if (ImGui::Button("\u00AB##fold", ImVec2(bar, bar))) ui_.controls_collapsed = true;
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fold the controls to a strip, giving the panels the width (F2)");
+    ImGui::PopClipRect();
+    ImGui::SetCursorScreenPos(keep);
+  }
   draw_controls();
   ImGui::End();
+}
+
+void MainWindow::draw_controls_strip(ImVec2 origin, ImVec2 size) {
+  ImGui::SetNextWindowPos(origin);
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin("##controls_strip", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
+  const ImVec2 button(ImGui::GetContentRegionAvail().x, ImGui::GetFrameHeight());
+  if (ImGui::Button("\u00BB##unfold", button)) ui_.controls_collapsed = false;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the controls (F2)");
+  if (ImGui::Button(snap_->running ? "\u25A0##toggle" : "\u25B6##toggle", button)) session_->toggle();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(snap_->running ? "Pause (Space)" : "Play (Space)");
+  if (ImGui::Button("\u21BA##reset", button)) session_->reset();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Reset to step 0 (R)");
+  ImGui::End();
+}
+
+void MainWindow::draw_layout_menu() {
+  int n = 0;
+  const PanelInfo* panels = panel_list(&n);
+  ImGui::TextDisabled("Layout");
+  if (ImGui::MenuItem("All panels", nullptr, ui_.layout == PanelLayout_All)) ui_.layout = PanelLayout_All;
+  if (ImGui::MenuItem("Four: load, entropy, collapse, losses", nullptr, ui_.layout == PanelLayout_Four))
+    ui_.layout = PanelLayout_Four;
+  const std::string one = ui_.layout == PanelLayout_One
+                              ? std::string("One big panel: ") + panels[std::clamp(ui_.single_panel, 0, n - 1)].title
+                              : std::string("One big panel");
+  if (ImGui::BeginMenu(one.c_str())) {
+    for (int i = 0; i < n; ++i)
+      if (ImGui::MenuItem(panels[i].title, nullptr, ui_.layout == PanelLayout_One && ui_.single_panel == i))
+        ui_.layout = PanelLayout_One, ui_.single_panel = i;
+    ImGui::EndMenu();
+  }
+  if (ImGui::MenuItem("Controls folded to a strip", "F2", ui_.controls_collapsed)) ui_.controls_collapsed = !ui_.controls_collapsed;
+  ImGui::Separator();
+  ImGui::TextDisabled(ui_.layout == PanelLayout_All ? "Panels" : "Panels (of the all-panels layout)");
+  for (int i = 0; i < n; ++i) {
+    if (panels[i].applies(snap_->cfg)) {
+      ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[size_t(i)], ui_.layout == PanelLayout_All);
+      continue;
+    }
+    // Greyed: it has nothing to show for this run, and is hidden; say what it needs, once, here.
+    const std::string label = std::string(panels[i].title) + " (" + panels[i].needs + ")";
+    ImGui::MenuItem(label.c_str(), nullptr, false, false);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("Hidden: this run gives it nothing to show (it %s); it returns when the config does", panels[i].needs);
+  }
 }
 
 // [SECTION] Popups
@@ -653,6 +766,7 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts() {
       {"Space", "play / pause (Continue past the stop)"},
       {"Right arrow", "one step"},
       {"R", "restart the current settings from step 0"},
+      {"F2", "fold / unfold the controls"},
       {"Ctrl+click a slider", "type its value"},
       {"F12", "screenshot (PNG, to the pictures folder)"},
       {"Ctrl+S", "save the config and its changes"},

@@ -47,6 +47,20 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts();
 std::string run_command(const std::string& preset, const Config& origin, const Config& run_config,
                         const std::vector<ScheduledChange>& changes, int64_t steps);
 
+// Where the last frame put one panel (screen pixels), for tests and the layout's own checks.
+struct PanelPlacement {
+  int index = -1;        // in kPanels
+  ImVec2 min, max;       // its rectangle, title bar included
+  bool visible = false;  // wholly inside the panel area as scrolled (not cut off by the screen's bottom)
+};
+
+// The panels a layout tiles, in display order (indices in kPanels): "all" keeps those
+// ticked in the View menu whose PanelInfo::applies(cfg) holds; "four" the kFourPanels;
+// "one" ui.single_panel (shown even if it does not apply: it says why).
+std::vector<int> panels_in_layout(const UiState& ui, const Config& cfg);
+// "all", "four" or "one:NAME" (shot --layout) into ui.layout / ui.single_panel; "" or what is wrong.
+std::string parse_layout(const std::string& text, UiState& ui);
+
 class MainWindow {
  public:
   MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled = {});
@@ -80,6 +94,8 @@ class MainWindow {
   // Where the last frame drew a setting's widget (min x, min y, max x, max y); false if not drawn.
   bool setting_rect(const std::string& name, ImVec4* rect) const;
   const std::string& field_error() const { return field_error_; }  // the red note under the last refused widget
+  const std::vector<PanelPlacement>& panel_placements() const { return placements_; }  // the last frame's tiles
+  float controls_width() const { return controls_w_; }    // the last frame's controls column (or strip) width
 
   // Opens a config or preset JSON (drop, Ctrl+O, last session). "" or what is wrong (also shown in the status).
   std::string open_config_file(const std::string& path);
@@ -104,6 +120,8 @@ class MainWindow {
   void draw_command_popup();
   void draw_panels(ImVec2 origin, ImVec2 size);
   void draw_controls_window(ImVec2 origin, ImVec2 size);
+  void draw_controls_strip(ImVec2 origin, ImVec2 size);  // the collapsed controls: expand, play/pause
+  void draw_layout_menu();                               // View: layouts, the one-panel picker, panel ticks
   // controls.cpp: the left column, top to bottom.
   void draw_controls();
   void draw_transport();      // play/pause, step, reset, new seed, training speed
@@ -141,6 +159,8 @@ class MainWindow {
   bool open_help_ = false, open_file_ = false;
   int theme_applied_ = -1;           // light_theme the styles were last set for
   float scale_applied_ = 0;
+  std::vector<PanelPlacement> placements_;  // where draw_panels put each panel last frame
+  float controls_w_ = 0;
 };
 
 }  // namespace moe::gui

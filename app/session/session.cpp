@@ -593,7 +593,7 @@ void Session::publish() {
       const int n_labels = tr.n_labels();
       for (int l = 0; l < L; ++l) {
         ProbeResult& p = ts.probe[size_t(l)];
-        tr.probe(l, p);
+        tr.probe(l, p, ts.probe_now);  // a forced probe (stop, step, change) refits the PC plane: shots are exact
         std::vector<double>& counts = ts.label_expert[size_t(l)];
         counts.assign(size_t(n_labels) * size_t(p.experts), 0.0);
         for (int t = 0; t < p.tokens; ++t) {

@@ -1,4 +1,11 @@
-// panel_routing_map.cpp: 8. the router's partition of the input plane (blobs task):
+// panel_routing_map.cpp: 8. where the router sends which inputs.
+//
+// Any task: the probe batch's router inputs on their first two principal
+// components (ProbeResult::plane, refitted every kPlaneRefitSteps), one point per
+// token coloured by its top-1 expert, equal units on both axes; a key lists the
+// experts with their share of the tokens and what each axis explains.
+//
+// The blobs task, whose inputs are a plane: the router's partition of that plane,
 // each cell coloured by the expert that wins it (palette::categorical, the same
 // colour as everywhere else), darker where the top-1 gate is less confident, drawn
 // by the GPU (HeatmapGL::render_routing) in data coordinates with equal units on
@@ -94,6 +101,159 @@ void draw_cells_cpu(const RoutingMap& map, palette::Theme theme, float min_brigh
   rec.PopClip();
 }
 
+// Widens the shorter data range of [x0,x1]×[y0,y1] so one unit has the same length on
+// both axes of a data area area_w × area_h pixels.
+void equalise_units(double& x0, double& x1, double& y0, double& y1, double area_w, double area_h) {
+  const double sx = (x1 - x0) / area_w, sy = (y1 - y0) / area_h;
+  if (sx > sy) {
+    const double grow = (sx * area_h - (y1 - y0)) * 0.5;
+    y0 -= grow, y1 += grow;
+  } else {
+    const double grow = (sy * area_w - (x1 - x0)) * 0.5;
+    x0 -= grow, x1 += grow;
+  }
+}
+
+// The probe tokens' router inputs on their principal plane, coloured by top-1 expert
+// (any task; the view of the tasks whose inputs have no plane of their own).
+void draw_principal_plane(PanelContext& ctx) {
+  const RunSnapshot& s = ctx.snap;
+  const Config& cfg = s.cfg;
+  const palette::Theme theme = ctx.ui.light_theme ? palette::Theme::light : palette::Theme::dark;
+  const float F = ImGui::GetFontSize();
+  const int E = cfg.routed_experts();
+  const int layer = s.probe.empty() ? 0 : std::clamp(s.map_layer, 0, int(s.probe.size()) - 1);
+  const ProbeResult* pr = s.probe.empty() ? nullptr : &s.probe[size_t(layer)];
+  const int n = pr && pr->plane_xy.size() == size_t(2) * size_t(pr->tokens) && pr->top1.size() == size_t(pr->tokens) ? pr->tokens : 0;
+  const PrincipalPlane* plane = pr ? &pr->plane : nullptr;
+
+  // Tokens per top-1 expert (-1: none), and the data's extent.
+  std::vector<int> count(size_t(std::max(1, E)), 0);
+  int unrouted = 0;
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (int t = 0; t < n; ++t) {
+    const int e = pr->top1[size_t(t)];
+    if (e >= 0 && e < E) ++count[size_t(e)];
+    else ++unrouted;
+    const double x = pr->plane_xy[size_t(2 * t)], y = pr->plane_xy[size_t(2 * t + 1)];
+    x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+  }
+  if (n == 0 || !(x1 > x0)) x0 = -1, x1 = 1;
+  if (n == 0 || !(y1 > y0)) y0 = -1, y1 = 1;
+  const double mx = 0.06 * (x1 - x0), my = 0.06 * (y1 - y0);
+  x0 -= mx, x1 += mx, y0 -= my, y1 += my;
+
+  // Layout: the plane (equal units) on the left, the key on the right.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  char widest[48];
+  std::snprintf(widest, sizeof widest, "expert %d  100%%", std::max(0, E - 1));
+  const float key_w = std::round(std::max({ImGui::CalcTextSize(widest).x, ImGui::CalcTextSize("top-1 expert of").x,
+                                           ImGui::CalcTextSize("refitted at step 000000").x}) +
+                                 F * 1.6f);
+  const ImVec2 margins = plot_margins();
+  const float max_plot_w = std::max(10 * F, avail.x - key_w - ImGui::GetStyle().ItemSpacing.x);
+  const float area_h = std::max(10.0f, avail.y - margins.y);
+  const float plot_w = std::min(max_plot_w, float(area_h * (x1 - x0) / (y1 - y0)) + margins.x);
+  equalise_units(x0, x1, y0, y1, std::max(10.0f, plot_w - margins.x), area_h);
+
+  char title[112];
+  for (const char* name : {"Probe tokens on the router input's top 2 PCs", "Router input, top 2 PCs", "Top 2 PCs"}) {
+    if (cfg.n_layers > 1)
+      std::snprintf(title, sizeof title, "%s, layer %d###routing_map", name, layer);
+    else
+      std::snprintf(title, sizeof title, "%s###routing_map", name);
+    if (ImGui::CalcTextSize(title, nullptr, true).x <= plot_w - margins.x + 8) break;
+  }
+  const double total = plane ? plane->total_variance : 0;
+  char xlabel[48] = "PC1", ylabel[48] = "PC2";
+  if (plane && total > 0) {
+    std::snprintf(xlabel, sizeof xlabel, "PC1 (%.0f%% of variance)", 100.0 * plane->variance[0] / total);
+    std::snprintf(ylabel, sizeof ylabel, "PC2 (%.0f%%)", 100.0 * plane->variance[1] / total);
+  }
+  if (plot::BeginPlot(title, ImVec2(plot_w, avail.y), plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom)) {
+    plot::SetupAxes(xlabel, ylabel);
+    plot::SetupAxisLimits(plot::Axis_X, x0, x1, ImGuiCond_Always);
+    plot::SetupAxisLimits(plot::Axis_Y, y0, y1, ImGuiCond_Always);
+    if (n == 0) {
+      panel::no_data_note("no probe yet");
+    } else {
+      plot::Recorder& rec = plot::GetPlotRecorder();
+      const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
+      rec.PushClip(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+      const float r = std::clamp(F * 0.22f, 2.5f, 4.5f);
+      const ImU32 none = ctx.ui.light_theme ? IM_COL32(150, 150, 155, 255) : IM_COL32(120, 120, 128, 255);
+      for (int t = 0; t < n; ++t) {
+        const int e = pr->top1[size_t(t)];
+        const ImVec2 c = plot::PlotToPixels({pr->plane_xy[size_t(2 * t)], pr->plane_xy[size_t(2 * t + 1)]});
+        rec.Dot(c, r, e >= 0 && e < E ? palette::categorical(e, theme) : none, 10);
+      }
+      rec.PopClip();
+      if (plot::IsPlotHovered()) {
+        // The token nearest the cursor, within a few pixels.
+        const ImVec2 m = ImGui::GetMousePos();
+        int best = -1;
+        float best_d2 = (3 * r) * (3 * r);
+        for (int t = 0; t < n; ++t) {
+          const ImVec2 c = plot::PlotToPixels({pr->plane_xy[size_t(2 * t)], pr->plane_xy[size_t(2 * t + 1)]});
+          const float d2 = (c.x - m.x) * (c.x - m.x) + (c.y - m.y) * (c.y - m.y);
+          if (d2 < best_d2) best_d2 = d2, best = t;
+        }
+        if (best >= 0) {
+          const int e = pr->top1[size_t(best)];
+          const int lab = best < int(pr->labels.size()) ? pr->labels[size_t(best)] : -1;
+          const std::string label = lab >= 0 && lab < int(s.label_names.size()) ? s.label_names[size_t(lab)] : std::string();
+          ImGui::BeginTooltip();
+          if (e >= 0)
+            ImGui::Text("probe token %d: top-1 expert %d, gate %.2f", best, e, double(pr->gates[size_t(best) * size_t(pr->experts) + size_t(e)]));
+          else
+            ImGui::Text("probe token %d: no expert", best);
+          if (!label.empty()) ImGui::TextDisabled("label: %s", label.c_str());
+          ImGui::EndTooltip();
+        }
+      }
+    }
+    plot::EndPlot();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Each point is a token of the fixed probe batch, placed by its router input projected onto that\n"
+                      "input's first two principal components (refitted every %lld steps), coloured by the expert\n"
+                      "its router picks first. Distances are faithful (equal units); other directions are flattened.",
+                      static_cast<long long>(kPlaneRefitSteps));
+
+  // The key: experts that take tokens, with their share, then the axes' fit.
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float row_h = ImGui::GetTextLineHeightWithSpacing();
+  const float sw = std::round(F * 0.8f);
+  const float key_bottom = ImGui::GetCursorScreenPos().y + avail.y;
+  ImGui::Dummy(ImVec2(key_w, plot::GetStyle().padding.y));
+  ImGui::TextUnformatted("top-1 expert of");
+  ImGui::TextDisabled("%d probe tokens", n);
+  int takers = 0, listed = 0;
+  for (int e = 0; e < E; ++e) takers += count[size_t(e)] > 0;
+  for (int e = 0; e < E && n > 0; ++e) {
+    if (count[size_t(e)] == 0) continue;
+    if (ImGui::GetCursorScreenPos().y + 4 * row_h > key_bottom && listed < takers - 1) {
+      ImGui::TextDisabled("+%d more", takers - listed);
+      break;
+    }
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float cy = p.y + ImGui::GetTextLineHeight() * 0.5f;
+    dl->AddCircleFilled(ImVec2(p.x + sw * 0.5f, cy), sw * 0.45f, palette::categorical(e, theme), 12);
+    ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
+    ImGui::SameLine();
+    ImGui::Text("expert %d", e);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%.0f%%", 100.0 * count[size_t(e)] / n);
+    ++listed;
+  }
+  if (unrouted > 0) ImGui::TextDisabled("no expert: %d", unrouted);
+  if (E - takers > 0 && n > 0) ImGui::TextDisabled("%d take none", E - takers);
+  if (plane && plane->fitted_step >= 0) ImGui::TextDisabled("refitted at step %lld", static_cast<long long>(plane->fitted_step));
+  ImGui::EndGroup();
+}
+
 }  // namespace
 
 void draw_routing_map(PanelContext& ctx) {
@@ -104,26 +264,7 @@ void draw_routing_map(PanelContext& ctx) {
   const float F = ImGui::GetFontSize();
 
   if (cfg.task != Task::blobs) {
-    // A note in the middle of the panel: why there is no map, and how to get one.
-    const char* task = cfg.task == Task::teacher ? "teacher" : "chars";
-    char detail[320];
-    std::snprintf(detail, sizeof detail,
-                  "This run uses the %s task, whose inputs have no plane to draw. Choose the preset "
-                  "blobs-regions, or set task = blobs under Run in the controls (a new run starts).",
-                  task);
-    const char* head = "The routing map needs the blobs task (2-D inputs)";
-    const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float wrap = std::min(avail.x - 2 * F, 40 * F);
-    const float h = ImGui::CalcTextSize(head, nullptr, false, wrap).y + ImGui::GetStyle().ItemSpacing.y +
-                    ImGui::CalcTextSize(detail, nullptr, false, wrap).y;
-    const ImVec2 start = ImGui::GetCursorPos();
-    const float x = start.x + std::max(F, (avail.x - wrap) * 0.5f);
-    ImGui::SetCursorPos(ImVec2(x, start.y + std::max(0.0f, (avail.y - h) * 0.45f)));
-    ImGui::PushTextWrapPos(x + wrap);
-    ImGui::TextUnformatted(head);
-    ImGui::SetCursorPosX(x);
-    ImGui::TextUnformatted(detail);
-    ImGui::PopTextWrapPos();
+    draw_principal_plane(ctx);
     return;
   }
 
@@ -154,18 +295,7 @@ void draw_routing_map(PanelContext& ctx) {
   const float area_h = std::max(10.0f, avail.y - margins.y);
   const float want_w = float(area_h * (x1 - x0) / (y1 - y0)) + margins.x;
   const float plot_w = std::min(max_plot_w, want_w);
-  // Widen the shorter data range so one unit has the same length on both axes.
-  {
-    const double area_w = std::max(10.0f, plot_w - margins.x);
-    const double sx = (x1 - x0) / area_w, sy = (y1 - y0) / area_h;
-    if (sx > sy) {
-      const double grow = (sx * area_h - (y1 - y0)) * 0.5;
-      y0 -= grow, y1 += grow;
-    } else {
-      const double grow = (sy * area_w - (x1 - x0)) * 0.5;
-      x0 -= grow, x1 += grow;
-    }
-  }
+  equalise_units(x0, x1, y0, y1, std::max(10.0f, plot_w - margins.x), area_h);
 
   // The longest title that fits over the data area, with the layer when there are several.
   char title[96];

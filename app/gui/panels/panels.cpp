@@ -7,7 +7,15 @@ namespace moe {
 
 bool panel_applies_always(const Config&) { return true; }
 
-bool routing_map_applies(const Config& cfg) { return cfg.task == Task::blobs; }
+// The labels each task gives its tokens (TaskData::n_labels): blob classes, teacher
+// experts, character classes (always several).
+bool specialisation_applies(const Config& cfg) {
+  switch (cfg.task) {
+    case Task::blobs: return cfg.blob_classes > 1;
+    case Task::teacher: return cfg.teacher_experts > 1;
+    default: return true;
+  }
+}
 
 const PanelInfo* panel_list(int* count) {
   if (count) *count = kPanelCount;
@@ -18,6 +26,12 @@ const PanelInfo* find_panel(std::string_view name) {
   for (const PanelInfo& p : kPanels)
     if (name == p.name) return &p;
   return nullptr;
+}
+
+int panel_index(std::string_view name) {
+  for (int i = 0; i < kPanelCount; ++i)
+    if (name == kPanels[i].name) return i;
+  return -1;
 }
 
 std::string panel_names(const char* separator) {

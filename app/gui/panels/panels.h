@@ -56,32 +56,37 @@ void draw_sparsity(PanelContext& ctx);        // 10. total vs active parameters 
 
 // Whether a panel has something to show for a config (PanelInfo::applies).
 bool panel_applies_always(const Config& cfg);  // true
-bool routing_map_applies(const Config& cfg);   // the input has a plane to draw: the blobs task (2-D inputs)
+bool specialisation_applies(const Config& cfg);  // the task has two labels or more (teacher_experts = 1 has one)
 
 struct PanelInfo {
   const char* name;                    // --panel NAME of `moescope shot`, e.g. "load"
   const char* title;                   // window title and View menu entry, e.g. "Per-expert load"
   void (*draw)(PanelContext&);         // draws the panel into the current window
   PanelGpuFlags gpu;                   // GPU heatmaps it draws with (PanelGpu_); without them it draws on the CPU
-  bool (*applies)(const Config& cfg);  // whether it has anything to show for cfg (the window may hide it when not)
+  bool (*applies)(const Config& cfg);  // whether it has anything to show for cfg (the window hides it when not)
+  const char* needs;                   // what applies() asks for, shown beside the greyed View entry ("" if always)
 };
 
 // All panels in display order (the layer selector, item 9, lives in the controls).
 inline constexpr PanelInfo kPanels[] = {
-    {"load", "Per-expert load", &draw_load, PanelGpu_Load, &panel_applies_always},
-    {"entropy", "Routing entropy", &draw_entropy, PanelGpu_None, &panel_applies_always},
-    {"collapse", "Collapse", &draw_collapse, PanelGpu_None, &panel_applies_always},
-    {"losses", "Losses and accuracy", &draw_losses, PanelGpu_None, &panel_applies_always},
-    {"this-step", "This step", &draw_this_step, PanelGpu_None, &panel_applies_always},
-    {"gates", "Gate probabilities", &draw_gates, PanelGpu_Gates, &panel_applies_always},
-    {"specialisation", "Specialisation", &draw_specialisation, PanelGpu_Specialisation, &panel_applies_always},
-    {"routing-map", "Routing map", &draw_routing_map, PanelGpu_Routing, &routing_map_applies},
-    {"sparsity", "Sparsity", &draw_sparsity, PanelGpu_None, &panel_applies_always},
+    {"load", "Per-expert load", &draw_load, PanelGpu_Load, &panel_applies_always, ""},
+    {"entropy", "Routing entropy", &draw_entropy, PanelGpu_None, &panel_applies_always, ""},
+    {"collapse", "Collapse", &draw_collapse, PanelGpu_None, &panel_applies_always, ""},
+    {"losses", "Losses and accuracy", &draw_losses, PanelGpu_None, &panel_applies_always, ""},
+    {"this-step", "This step", &draw_this_step, PanelGpu_None, &panel_applies_always, ""},
+    {"gates", "Gate probabilities", &draw_gates, PanelGpu_Gates, &panel_applies_always, ""},
+    {"specialisation", "Specialisation", &draw_specialisation, PanelGpu_Specialisation, &specialisation_applies,
+     "needs 2+ task labels"},
+    {"routing-map", "Routing map", &draw_routing_map, PanelGpu_Routing, &panel_applies_always, ""},
+    {"sparsity", "Sparsity", &draw_sparsity, PanelGpu_None, &panel_applies_always, ""},
 };
+// The "four that matter" layout (PanelLayout_Four): how the routing balances and what it costs.
+inline constexpr const char* kFourPanels[] = {"load", "entropy", "collapse", "losses"};
 inline constexpr int kPanelCount = int(std::size(kPanels));  // sizes per-panel state (UiState::show_panel)
 
 const PanelInfo* panel_list(int* count);                      // kPanels; *count = kPanelCount (count may be nullptr)
 const PanelInfo* find_panel(std::string_view name);           // the panel called `name` (--panel), nullptr if none
+int panel_index(std::string_view name);                       // its index in kPanels, -1 if none
 std::string panel_names(const char* separator = ", ");        // every panel's name in order, e.g. for --panel's help
 PanelGpuFlags panel_gpu_needs();                              // every GPU heatmap some panel draws with
 
