@@ -78,7 +78,8 @@ std::string read_config_schedule(const std::string& path, std::vector<std::strin
   std::string text, err;
   if (!read_file(path, &text, &err)) return "config file " + err;
   json j;
-  err = parse_json_text(text, "config file '" + path + "'", j);
+  std::vector<std::string> said;  // duplicate keys: load_config_file has warned about them already
+  err = parse_json_text(text, "config file '" + path + "'", j, &said);
   if (!err.empty()) return err;
   if (!j.is_object() || !j.contains("schedule")) return "";
   const json& sch = j["schedule"];

@@ -19,6 +19,7 @@ struct RunSource {
 
 // Builds the config (preset or file, then --set), and the scheduled changes from @STEP sets.
 // Returns "" or an error naming what is wrong.
-std::string resolve_config(const RunSource& src, Config& cfg, std::vector<ScheduledChange>* scheduled);
+std::string resolve_config(const RunSource& src, Config& cfg, std::vector<ScheduledChange>* scheduled,
+                           std::vector<std::string>* warnings = nullptr);  // warnings: duplicate keys (stderr when null)
 
 }  // namespace moe

@@ -183,6 +183,20 @@ TEST_F(Layout, APanelThatDoesNotApplyIsHiddenAndComesBackWhenItDoes) {
   EXPECT_TRUE(find_panel("specialisation")->applies(cfg));
 }
 
+TEST_F(Layout, TheViewsPaletteOptionSwitchesTheExpertColoursTheWindowDraws) {
+  open("collapse");
+  frames(1280, 720);
+  EXPECT_EQ(palette::current_scheme(), palette::Scheme::colour_blind_safe) << "the default";
+  const ImU32 safe4 = palette::categorical(4);
+  win_->ui().palette = Palette_Classic;
+  frames(1280, 720);
+  EXPECT_EQ(palette::current_scheme(), palette::Scheme::classic);
+  EXPECT_NE(palette::categorical(4), safe4) << "expert 4 is drawn in another colour";
+  win_->ui().palette = Palette_ColourBlindSafe;
+  frames(1280, 720);
+  EXPECT_EQ(palette::categorical(4), safe4);
+}
+
 TEST(LayoutNames, ParseLayoutTakesAllFourOrOneNameAndNamesWhatIsAllowed) {
   UiState ui;
   EXPECT_EQ(gui::parse_layout("four", ui), "");

@@ -105,6 +105,8 @@ void ui_from_json(const json& j, UiState& ui) {
   read_field(j, "load_view", ui.load_view);
   read_field(j, "sort_gates_by_top1", ui.sort_gates_by_top1);
   read_field(j, "collapse_alert", ui.collapse_alert);
+  read_field(j, "palette", ui.palette);
+  ui.palette = ui.palette == Palette_Classic ? Palette_Classic : Palette_ColourBlindSafe;
   read_field(j, "layout", ui.layout);
   read_field(j, "controls_collapsed", ui.controls_collapsed);
   if (j.contains("single_panel") && j["single_panel"].is_string())  // by name: survives panels being added
@@ -128,6 +130,7 @@ json ui_to_json(const UiState& ui) {
   j["load_view"] = ui.load_view;
   j["sort_gates_by_top1"] = ui.sort_gates_by_top1;
   j["collapse_alert"] = ui.collapse_alert;
+  j["palette"] = ui.palette;
   j["layout"] = ui.layout;
   j["single_panel"] = kPanels[std::clamp(ui.single_panel, 0, kPanelCount - 1)].name;
   j["controls_collapsed"] = ui.controls_collapsed;

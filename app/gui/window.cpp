@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "heatmap_gl.h"
+#include "palette.h"
 #include "plot.h"
 #include "run_source.h"
 
@@ -280,7 +281,8 @@ std::string MainWindow::open_config_file(const std::string& path) {
   std::vector<ScheduledChange> schedule;
   RunSource src;
   src.config_file = path;
-  std::string err = resolve_config(src, cfg, &schedule);
+  std::vector<std::string> warnings;  // duplicate keys: named in the status line
+  std::string err = resolve_config(src, cfg, &schedule, &warnings);
   if (!err.empty()) {
     set_status(err, true);
     return err;
@@ -300,7 +302,8 @@ std::string MainWindow::open_config_file(const std::string& path) {
   if (preset.empty()) origins_[name] = cfg;
   edit_ = cfg;
   preset_ = name;
-  set_status("opened " + path + (schedule.empty() ? "" : ", with " + std::to_string(schedule.size()) + " scheduled changes"));
+  set_status("opened " + path + (schedule.empty() ? "" : ", with " + std::to_string(schedule.size()) + " scheduled changes") +
+             (warnings.empty() ? "" : " (warning: " + warnings.front() + ")"));
   return "";
 }
 
@@ -345,6 +348,7 @@ void MainWindow::draw() {
     scale_applied_ = ui_.ui_scale;
   }
   plot::GetStyle().style_every_series = ui_.line_styles_every_series;
+  palette::set_scheme(palette::Scheme(ui_.palette));
   // The "stop at" field follows the config's steps whenever a config with other steps loads.
   if (snap_->cfg.steps != stop_for_steps_) stop_for_steps_ = snap_->cfg.steps, stop_at_ = snap_->cfg.steps;
   if (interactive && stop_at_ != stop_sent_) session_->set_stop_at(stop_at_), stop_sent_ = stop_at_;
@@ -387,6 +391,7 @@ void MainWindow::draw() {
 void MainWindow::draw_single_panel(const PanelInfo& panel) {
   take_snapshot();
   plot::GetStyle().style_every_series = ui_.line_styles_every_series;
+  palette::set_scheme(palette::Scheme(ui_.palette));
   if (theme_applied_ != int(ui_.light_theme) || scale_applied_ != ui_.ui_scale) {
     apply_theme(ui_.light_theme, ui_.ui_scale);
     theme_applied_ = int(ui_.light_theme);
@@ -471,6 +476,11 @@ void MainWindow::draw_menu_bar() {
     ImGui::Separator();
     ImGui::MenuItem("Light \"report\" theme", nullptr, &ui_.light_theme);
     ImGui::MenuItem("Dashes and markers for every series", nullptr, &ui_.line_styles_every_series);  // grayscale-safe
+    bool safe = ui_.palette == Palette_ColourBlindSafe;
+    if (ImGui::MenuItem("Colour-blind-safe expert colours", nullptr, &safe)) ui_.palette = safe ? Palette_ColourBlindSafe : Palette_Classic;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("On: Okabe & Ito's 8 colours, then a set chosen to stay apart under deutan and protan vision.\n"
+                        "Off: the classic hues (experts 0 and 4 look alike to deutans).");
     if (ImGui::MenuItem("Larger text", "Ctrl++")) ui_.ui_scale = std::min(3.0f, ui_.ui_scale * 1.15f);
     if (ImGui::MenuItem("Smaller text", "Ctrl+-")) ui_.ui_scale = std::max(0.6f, ui_.ui_scale / 1.15f);
     ImGui::EndMenu();
