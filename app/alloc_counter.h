@@ -8,6 +8,6 @@
 #include <cstdint>
 
 namespace moe {
-bool heap_counter_available();     // false in sanitizer builds (MOESCOPE_SANITIZE, MOESCOPE_TSAN)
-uint64_t heap_allocations();       // malloc/calloc/realloc/aligned calls so far
+bool heap_counter_available();  // false in sanitizer builds (MOESCOPE_SANITIZE, MOESCOPE_TSAN)
+uint64_t heap_allocations();    // malloc/calloc/realloc/aligned calls so far
 }  // namespace moe

@@ -48,7 +48,7 @@ Config bench_config(int threads) {
 
 struct StepTiming {
   double tokens_per_s = 0, step_ms = 0;
-  double sample_ms = 0;     // of step_ms: drawing the teacher batch (the PyTorch peer draws its batches before timing)
+  double sample_ms = 0;  // of step_ms: drawing the teacher batch (the PyTorch peer draws its batches before timing)
   uint64_t allocations = 0;
   int64_t assignments = 0;  // expert rows in the last step (for the FLOP count)
 };
@@ -80,7 +80,8 @@ double step_gemm_flops(const Config& c, double A) {
   const double T = c.batch_size, d = c.d_model, h = c.expert_hidden, E = c.num_experts, din = c.teacher_inputs,
                o = c.teacher_outputs;
   const double fwd = 2 * T * din * d + 2 * T * d * E + A * (2 * d * h + 2 * h * d) + 2 * T * d * o;
-  const double bwd = 2 * T * din * d /*dW_in*/ + 2 * (2 * T * d * E) + A * 2 * (2 * d * h + 2 * h * d) + 2 * (2 * T * d * o);
+  const double bwd = 2 * T * din * d /*dW_in*/ + 2 * (2 * T * d * E) + A * 2 * (2 * d * h + 2 * h * d) +
+                     2 * (2 * T * d * o);
   return fwd + bwd;
 }
 
@@ -127,8 +128,9 @@ bool identical_params(int threads_a, int threads_b) {
 
 nlohmann::json torch_peer(int steps, int threads, std::string* why) {
   const std::string script = std::string(MOESCOPE_SOURCE_DIR) + "/bench/torch_step.py";
-  const std::string cmd = "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=" + std::to_string(threads) + " /usr/bin/python3 '" + script +
-                          "' --steps " + std::to_string(steps) + " --threads " + std::to_string(threads) + " 2>&1";
+  const std::string cmd = "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=" + std::to_string(threads) + " /usr/bin/python3 '" +
+                          script + "' --steps " + std::to_string(steps) + " --threads " + std::to_string(threads) +
+                          " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) {
     *why = "cannot start /usr/bin/python3";
@@ -166,22 +168,30 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
               t2.tokens_per_s, t2.tokens_per_s / t1.tokens_per_s);
   const double model_ms = t2.step_ms - t2.sample_ms;  // forward, backward, optimiser, metrics
   const double model_tokens_per_s = c2.batch_size / (model_ms / 1000);
-  std::printf("    of which drawing the batch %.2f ms; the rest of the step %.2f ms = %.0f tokens/s\n", t2.sample_ms, model_ms,
-              model_tokens_per_s);
-  std::printf("  useful GEMM work        : %8.1f GFLOP/s = %.0f%% of Eigen's GEMM rate on the same shapes (%.1f GFLOP/s, 2 threads)\n",
-              our_rate / 1e9, 100 * our_rate / gemm_rate, gemm_rate / 1e9);
+  std::printf("    of which drawing the batch %.2f ms; the rest of the step %.2f ms = %.0f tokens/s\n", t2.sample_ms,
+              model_ms, model_tokens_per_s);
+  std::printf(
+      "  useful GEMM work        : %8.1f GFLOP/s = %.0f%% of Eigen's GEMM rate on the same shapes (%.1f GFLOP/s, 2 "
+      "threads)\n",
+      our_rate / 1e9, 100 * our_rate / gemm_rate, gemm_rate / 1e9);
   if (heap_counter_available())
-    std::printf("  heap allocations        : %llu in %d steady-state steps\n", (unsigned long long)t2.allocations, steps);
+    std::printf("  heap allocations        : %llu in %d steady-state steps\n", (unsigned long long)t2.allocations,
+                steps);
   else
     std::printf("  heap allocations        : not counted in sanitizer builds\n");
   const bool same = identical_params(1, 2);
   std::printf("  determinism             : parameters after 30 steps with 1 and 2 threads are %s\n",
               same ? "bit-identical" : "DIFFERENT");
-  nlohmann::json doc = {{"step_ms_1thread", t1.step_ms}, {"tokens_per_s_1thread", t1.tokens_per_s},
-                        {"step_ms", t2.step_ms},         {"tokens_per_s", t2.tokens_per_s},
-                        {"gemm_gflops", gemm_rate / 1e9}, {"useful_gflops", our_rate / 1e9},
-                        {"gemm_fraction", our_rate / gemm_rate}, {"heap_allocations", t2.allocations},
-                        {"deterministic_across_threads", same}, {"sample_ms", t2.sample_ms}};
+  nlohmann::json doc = {{"step_ms_1thread", t1.step_ms},
+                        {"tokens_per_s_1thread", t1.tokens_per_s},
+                        {"step_ms", t2.step_ms},
+                        {"tokens_per_s", t2.tokens_per_s},
+                        {"gemm_gflops", gemm_rate / 1e9},
+                        {"useful_gflops", our_rate / 1e9},
+                        {"gemm_fraction", our_rate / gemm_rate},
+                        {"heap_allocations", t2.allocations},
+                        {"deterministic_across_threads", same},
+                        {"sample_ms", t2.sample_ms}};
   if (with_torch) {
     std::string why;
     const nlohmann::json torch = torch_peer(std::max(50, steps), 2, &why);
@@ -190,9 +200,12 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
     } else {
       const double tps = torch.value("tokens_per_s", 0.0);
       std::printf("  PyTorch %s, 2 threads: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
-                  torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps, t2.tokens_per_s / tps);
-      std::printf("    like for like (PyTorch's batches are drawn before its timing): moescope without drawing its batch is %.2fx\n",
-                  model_tokens_per_s / tps);
+                  torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps,
+                  t2.tokens_per_s / tps);
+      std::printf(
+          "    like for like (PyTorch's batches are drawn before its timing): moescope without drawing its batch is "
+          "%.2fx\n",
+          model_tokens_per_s / tps);
       doc["speedup_vs_torch_without_batch_drawing"] = model_tokens_per_s / tps;
       doc["torch"] = torch;
       doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
@@ -204,18 +217,26 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
       std::printf("  window, collapse preset  : not measured: %s\n", w.error.c_str());
     } else {
       const double share = w.headless_steps_per_s > 0 ? w.window_steps_per_s / w.headless_steps_per_s : 0;
-      std::printf("  window, collapse preset  : %.0f steps/s training while it draws (%d thread%s, %.0f frames/s, median frame %.1f ms on %s)\n"
-                  "                             %.0f steps/s headless (%d thread%s): the window keeps %.0f%%\n",
-                  w.window_steps_per_s, w.window_threads, w.window_threads == 1 ? "" : "s", w.frames_per_s, w.frame_ms, w.renderer.c_str(),
-                  w.headless_steps_per_s, w.headless_threads, w.headless_threads == 1 ? "" : "s", 100 * share);
+      std::printf(
+          "  window, collapse preset  : %.0f steps/s training while it draws (%d thread%s, %.0f frames/s, median frame "
+          "%.1f ms on %s)\n"
+          "                             %.0f steps/s headless (%d thread%s): the window keeps %.0f%%\n",
+          w.window_steps_per_s, w.window_threads, w.window_threads == 1 ? "" : "s", w.frames_per_s, w.frame_ms,
+          w.renderer.c_str(), w.headless_steps_per_s, w.headless_threads, w.headless_threads == 1 ? "" : "s",
+          100 * share);
       if (w.window_all_cores_steps_per_s > 0)
         std::printf("                             (the window training on every core instead: %.0f steps/s, %.0f%%)\n",
                     w.window_all_cores_steps_per_s, 100 * w.window_all_cores_steps_per_s / w.headless_steps_per_s);
-      doc["window"] = {{"preset", "collapse"},           {"window_steps_per_s", w.window_steps_per_s},
-                       {"headless_steps_per_s", w.headless_steps_per_s}, {"share", share},
-                       {"frames_per_s", w.frames_per_s}, {"frame_ms", w.frame_ms},
-                       {"window_threads", w.window_threads}, {"headless_threads", w.headless_threads},
-                       {"renderer", w.renderer}, {"window_all_cores_steps_per_s", w.window_all_cores_steps_per_s}};
+      doc["window"] = {{"preset", "collapse"},
+                       {"window_steps_per_s", w.window_steps_per_s},
+                       {"headless_steps_per_s", w.headless_steps_per_s},
+                       {"share", share},
+                       {"frames_per_s", w.frames_per_s},
+                       {"frame_ms", w.frame_ms},
+                       {"window_threads", w.window_threads},
+                       {"headless_threads", w.headless_threads},
+                       {"renderer", w.renderer},
+                       {"window_all_cores_steps_per_s", w.window_all_cores_steps_per_s}};
     }
   }
   if (!json_out.empty()) {

@@ -35,8 +35,8 @@ std::string run_summary(const Trainer& tr, double seconds) {
     std::snprintf(buf, sizeof buf, "  accuracy %.1f%%", 100 * m.losses.accuracy);
     s += buf;
   }
-  std::snprintf(buf, sizeof buf, "  loss_balance %.3f  loss_z %.3f  loss_importance %.3f\n", m.losses.balance, m.losses.z,
-                m.losses.importance);
+  std::snprintf(buf, sizeof buf, "  loss_balance %.3f  loss_z %.3f  loss_importance %.3f\n", m.losses.balance,
+                m.losses.z, m.losses.importance);
   s += buf;
   for (size_t l = 0; l < m.layers.size(); ++l) {
     const LayerMetrics& lm = m.layers[l];
@@ -112,15 +112,17 @@ int cmd_run(const RunOptions& opt) {
   if (interrupted() && !diverged && trained < steps) {
     std::fprintf(stderr, "moescope run: interrupted at step %lld; %s\n", (long long)trained,
                  opt.out.empty() ? "no --out file was asked for"
-                 : trained == 0 ? ("no step was trained; wrote a run of no steps to " + opt.out).c_str()
-                                : ("wrote steps 0.." + std::to_string(trained - 1) + " to " + opt.out).c_str());
+                 : trained == 0  ? ("no step was trained; wrote a run of no steps to " + opt.out).c_str()
+                                 : ("wrote steps 0.." + std::to_string(trained - 1) + " to " + opt.out).c_str());
     return interrupt_exit_status();
   }
   if (diverged) {
-    std::fprintf(stderr, "moescope run: the run diverged: %s. Parameters were left as they were before that step%s.\n"
-                         "  Try a smaller learning rate, e.g. --set lr=%s (now %s), or --set grad_clip=1.\n",
-                 tr->last().diverged.c_str(), opt.out.empty() ? "" : (", and the steps so far are in " + opt.out).c_str(),
-                 fmt(cfg.lr / 10).c_str(), fmt(cfg.lr).c_str());
+    std::fprintf(stderr,
+                 "moescope run: the run diverged: %s. Parameters were left as they were before that step%s.\n"
+                 "  Try a smaller learning rate, e.g. --set lr=%s (now %s), or --set grad_clip=1.\n",
+                 tr->last().diverged.c_str(),
+                 opt.out.empty() ? "" : (", and the steps so far are in " + opt.out).c_str(), fmt(cfg.lr / 10).c_str(),
+                 fmt(cfg.lr).c_str());
     return 1;
   }
   if (!opt.quiet) std::printf("moescope run: %s", run_summary(*tr, seconds).c_str());

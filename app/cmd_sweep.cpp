@@ -107,10 +107,14 @@ bool parse_size(const std::string& text, double* bytes) {
   if (text.empty() || end == text.c_str() || !(v > 0) || !std::isfinite(v)) return false;
   const std::string unit(end);
   double scale = 0;
-  if (unit.empty()) scale = 1;
-  else if (unit == "K" || unit == "KiB") scale = 1024;
-  else if (unit == "M" || unit == "MiB") scale = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  if (unit.empty())
+    scale = 1;
+  else if (unit == "K" || unit == "KiB")
+    scale = 1024;
+  else if (unit == "M" || unit == "MiB")
+    scale = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GiB")
+    scale = 1024.0 * 1024 * 1024;
   if (scale == 0 || text.find_first_of("xXpP") != std::string::npos) return false;  // no hex floats
   *bytes = v * scale;
   return true;
@@ -202,12 +206,14 @@ int cmd_sweep(const SweepOptions& opt) {
   jobs = int(std::min<size_t>(size_t(jobs), std::max<size_t>(1, runs.size())));
   const char* budget_from = budget_given ? "--max-memory" : "80% of the memory available now; --max-memory to change";
   if (per_run > budget)
-    return fail("one run needs about " + mib(per_run) + " and the memory budget is " + mib(budget) + " (" + budget_from +
-                "); make the batch, the experts or the widths smaller");
+    return fail("one run needs about " + mib(per_run) + " and the memory budget is " + mib(budget) + " (" +
+                budget_from + "); make the batch, the experts or the widths smaller");
   if (per_run > 0 && double(jobs) * per_run > budget) {
     const int fit = std::max(1, int(budget / per_run));
-    std::fprintf(stderr, "moescope sweep: running %d at a time instead of %d: each run needs up to %s and the budget is %s (%s)\n",
-                 fit, jobs, mib(per_run).c_str(), mib(budget).c_str(), budget_from);
+    std::fprintf(
+        stderr,
+        "moescope sweep: running %d at a time instead of %d: each run needs up to %s and the budget is %s (%s)\n", fit,
+        jobs, mib(per_run).c_str(), mib(budget).c_str(), budget_from);
     jobs = fit;
   }
 
@@ -239,8 +245,8 @@ int cmd_sweep(const SweepOptions& opt) {
     const int width = 30, fill = runs.empty() ? width : int(width * double(d) / double(runs.size()));
     std::string bar(size_t(fill), '#');
     bar += std::string(size_t(width - fill), '.');
-    std::fprintf(stderr, "%s[%s] %d/%zu runs  %.0f s elapsed  ETA %.0f s%s", tty ? "\r" : "", bar.c_str(), d, runs.size(),
-                 el, eta, tty ? "" : "\n");
+    std::fprintf(stderr, "%s[%s] %d/%zu runs  %.0f s elapsed  ETA %.0f s%s", tty ? "\r" : "", bar.c_str(), d,
+                 runs.size(), el, eta, tty ? "" : "\n");
     std::fflush(stderr);
   };
   auto worker = [&]() {
@@ -269,7 +275,8 @@ int cmd_sweep(const SweepOptions& opt) {
       ++done;
       std::lock_guard<std::mutex> lock(io);
       pending.emplace(i, std::move(row));
-      for (auto it = pending.begin(); it != pending.end() && it->first == next_to_write; it = pending.erase(it), ++next_to_write)
+      for (auto it = pending.begin(); it != pending.end() && it->first == next_to_write;
+           it = pending.erase(it), ++next_to_write)
         if (std::string w = out.write(it->second); !w.empty() && write_error.empty()) write_error = w;
       progress();
     }
@@ -287,8 +294,10 @@ int cmd_sweep(const SweepOptions& opt) {
     return 1;
   }
   if (interrupted()) {
-    std::fprintf(stderr, "moescope sweep: interrupted; %zu of %zu runs finished and are in %s (column `run` is each one's index)\n",
-                 kept, runs.size(), opt.out.c_str());
+    std::fprintf(
+        stderr,
+        "moescope sweep: interrupted; %zu of %zu runs finished and are in %s (column `run` is each one's index)\n",
+        kept, runs.size(), opt.out.c_str());
     return interrupt_exit_status();
   }
   std::printf("moescope sweep: %zu runs (shard %d/%d) of %lld steps written to %s\n", runs.size(), shard_i, shard_n,

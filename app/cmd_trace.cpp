@@ -25,7 +25,9 @@ json tensor_rows(const Mat<double>& m, int rows, int cols) {
     for (int c = 0; c < cols; ++c) v.push_back(m(r, c));
   return json{{"shape", {rows, cols}}, {"data", v}};
 }
-json int_tensor(const std::vector<int64_t>& shape, const std::vector<int64_t>& v) { return json{{"shape", shape}, {"data", v}}; }
+json int_tensor(const std::vector<int64_t>& shape, const std::vector<int64_t>& v) {
+  return json{{"shape", shape}, {"data", v}};
+}
 
 json params_json(const ParamLayout& layout, const double* buf) {
   json out = json::object();
@@ -95,7 +97,8 @@ int cmd_trace(const TraceOptions& opt) {
     const RouterState<double>& rs = model.router(l);
     json L;
     if (!rs.has_router) {
-      L = {{"noise", nullptr}, {"logits", nullptr}, {"scores", nullptr}, {"selected", nullptr}, {"gates", nullptr}, {"dropped", nullptr}};
+      L = {{"noise", nullptr},    {"logits", nullptr}, {"scores", nullptr},
+           {"selected", nullptr}, {"gates", nullptr},  {"dropped", nullptr}};
       biases.push_back(nullptr);
     } else {
       const int E = rs.E, W = rs.W;
@@ -120,7 +123,10 @@ int cmd_trace(const TraceOptions& opt) {
   }
   doc["layers"] = layers;
   doc["bias"] = biases;
-  doc["losses"] = {{"task", losses.task}, {"balance", losses.balance}, {"z", losses.z}, {"importance", losses.importance},
+  doc["losses"] = {{"task", losses.task},
+                   {"balance", losses.balance},
+                   {"z", losses.z},
+                   {"importance", losses.importance},
                    {"total", losses.total}};
   doc["grads"] = params_json(model.layout(), model.grads().data.data());
   err = write_file_atomic(opt.out, doc.dump() + "\n");

@@ -15,28 +15,28 @@ namespace moe {
 
 struct RunOptions {
   RunSource source;
-  int64_t steps = -1;        // -1: the config's `steps`
-  std::string out;           // .csv or .json, "" = none
-  int log_every = 1;         // write every Nth step
-  bool quiet = false;        // no summary
+  int64_t steps = -1;  // -1: the config's `steps`
+  std::string out;     // .csv or .json, "" = none
+  int log_every = 1;   // write every Nth step
+  bool quiet = false;  // no summary
 };
 int cmd_run(const RunOptions& opt);
 
 struct TraceOptions {
   RunSource source;
   std::string out;
-  int64_t after = 0;         // train this many steps first, then trace the next one
+  int64_t after = 0;  // train this many steps first, then trace the next one
 };
 int cmd_trace(const TraceOptions& opt);
 
 struct SweepOptions {
   RunSource source;
-  std::vector<std::string> grid;   // key=v1,v2,...
+  std::vector<std::string> grid;  // key=v1,v2,...
   int seeds = 1;
   int64_t steps = -1;
-  int jobs = 0;                    // 0 = all cores
-  std::string shard;               // "i/n"
-  std::string max_memory;          // "3G": budget for the parallel runs together ("" = 80% of available)
+  int jobs = 0;            // 0 = all cores
+  std::string shard;       // "i/n"
+  std::string max_memory;  // "3G": budget for the parallel runs together ("" = 80% of available)
   std::string out;
 };
 int cmd_sweep(const SweepOptions& opt);
@@ -46,14 +46,14 @@ int cmd_presets();
 // The window's training speed with default settings against headless training, on one
 // preset, measured in one run by the GUI library (app/gui/shot.cpp); bench prints it.
 struct WindowSpeed {
-  double headless_steps_per_s = 0;  // a Trainer alone, threads = 0 as configured
-  double window_steps_per_s = 0;    // the window's Session while it draws frames as the window does
-  double frames_per_s = 0;          // frames drawn meanwhile
-  double frame_ms = 0;              // median frame time
+  double headless_steps_per_s = 0;          // a Trainer alone, threads = 0 as configured
+  double window_steps_per_s = 0;            // the window's Session while it draws frames as the window does
+  double frames_per_s = 0;                  // frames drawn meanwhile
+  double frame_ms = 0;                      // median frame time
   double window_all_cores_steps_per_s = 0;  // the same with threads = every core (0: not measured, the default is that)
   int headless_threads = 0, window_threads = 0;  // what threads = 0 became in each
-  std::string renderer;             // GL_RENDERER
-  std::string error;                // non-empty: not measured, and why
+  std::string renderer;                          // GL_RENDERER
+  std::string error;                             // non-empty: not measured, and why
 };
 using WindowSpeedProbe = WindowSpeed (*)(const std::string& preset, double seconds);
 

@@ -26,12 +26,18 @@ std::string apply_json(const json& obj, const std::string& where, Config& cfg) {
     if (!p) return where + ": unknown setting '" + it.key() + "' (`moescope run --help` lists them)";
     const json& v = it.value();
     PropValue pv;
-    if (v.is_boolean()) pv = v.get<bool>();
-    else if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) pv = v.get<double>();  // would wrap negative
-    else if (v.is_number_integer()) pv = v.get<int64_t>();
-    else if (v.is_number_float()) pv = v.get<double>();
-    else if (v.is_string()) pv = v.get<std::string>();
-    else return where + ": setting '" + it.key() + "': expected " + p->describe_allowed() + ", got " + v.type_name();
+    if (v.is_boolean())
+      pv = v.get<bool>();
+    else if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX))
+      pv = v.get<double>();  // would wrap negative
+    else if (v.is_number_integer())
+      pv = v.get<int64_t>();
+    else if (v.is_number_float())
+      pv = v.get<double>();
+    else if (v.is_string())
+      pv = v.get<std::string>();
+    else
+      return where + ": setting '" + it.key() + "': expected " + p->describe_allowed() + ", got " + v.type_name();
     std::string err = p->set(cfg, pv);
     if (!err.empty()) return where + ": " + err;
   }
@@ -60,7 +66,8 @@ std::string load_config_file(const std::string& path, Config& cfg, std::vector<s
   if (!read_file(path, &text, &err)) return "config file " + err;
   const std::string where = "config file '" + path + "'";
   if (text.find_first_not_of(" \t\r\n", 0) == std::string::npos)
-    return where + " is empty" + (text.empty() ? "" : " (only white space)") + "; expected a JSON object of settings, e.g. {\"top_k\": 2}";
+    return where + " is empty" + (text.empty() ? "" : " (only white space)") +
+           "; expected a JSON object of settings, e.g. {\"top_k\": 2}";
   if (text.find('\0') != std::string::npos)
     return where + " holds a NUL byte at offset " + std::to_string(text.find('\0')) +
            "; expected JSON text (a JSON object of settings)";
@@ -103,12 +110,14 @@ std::string assets_dir() {
   return std::string(MOESCOPE_SOURCE_DIR) + "/assets";
 }
 
-std::string preset_from_text(const std::string& text, const fs::path& path, Preset& out, std::vector<std::string>* warnings) {
+std::string preset_from_text(const std::string& text, const fs::path& path, Preset& out,
+                             std::vector<std::string>* warnings) {
   const std::string where = "preset file '" + path.string() + "'";
   json j;
   if (std::string err = parse_json_text(text, where, j, warnings); !err.empty()) return err;
   const auto text_field = [&](const char* key) { return !j.contains(key) || j[key].is_string(); };
-  if (!j.is_object() || !text_field("title") || !text_field("description") || (j.contains("config") && !j["config"].is_object()))
+  if (!j.is_object() || !text_field("title") || !text_field("description") ||
+      (j.contains("config") && !j["config"].is_object()))
     return where + ": expected {\"title\": text, \"description\": text, \"config\": {settings}}";
   out.name = path.stem().string();
   out.title = j.value("title", out.name);
@@ -129,8 +138,10 @@ std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
     // One bad file costs only itself: it is skipped with a warning naming it.
     std::string text, err;
     Preset p;
-    if (!read_file(path.string(), &text, &err)) err = "preset file " + err;
-    else err = preset_from_text(text, path, p, warnings);
+    if (!read_file(path.string(), &text, &err))
+      err = "preset file " + err;
+    else
+      err = preset_from_text(text, path, p, warnings);
     if (!err.empty()) {
       skipped.push_back(err + "; skipped");
       continue;
@@ -138,8 +149,10 @@ std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
     out.push_back(std::move(p));
   }
   for (const std::string& w : skipped) {
-    if (warnings) warnings->push_back(w);
-    else std::fprintf(stderr, "moescope: warning: %s\n", w.c_str());
+    if (warnings)
+      warnings->push_back(w);
+    else
+      std::fprintf(stderr, "moescope: warning: %s\n", w.c_str());
   }
   std::sort(out.begin(), out.end(),
             [](const Preset& a, const Preset& b) { return a.order != b.order ? a.order < b.order : a.name < b.name; });
@@ -158,14 +171,14 @@ std::string load_preset(const std::string& name, Config& cfg, Preset* out) {
     }
   std::string names;
   for (const Preset& p : presets) names += (names.empty() ? "" : ", ") + p.name;
-  if (names.empty()) return "no presets found in '" + assets_dir() + "/presets' (set MOESCOPE_ASSETS to the assets folder)";
+  if (names.empty())
+    return "no presets found in '" + assets_dir() + "/presets' (set MOESCOPE_ASSETS to the assets folder)";
   return "unknown preset '" + name + "'; allowed: " + names;
 }
 
 std::string apply_set(const std::string& assignment, Config& cfg) {
   const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    return "--set '" + assignment + "': expected key=value, e.g. --set top_k=2";
+  if (eq == std::string::npos || eq == 0) return "--set '" + assignment + "': expected key=value, e.g. --set top_k=2";
   const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
   const Property* p = find_property(key);
   if (!p) return "--set: unknown setting '" + key + "' (`moescope run --help` lists them)";

@@ -37,12 +37,12 @@ std::string load_config_file(const std::string& path, Config& cfg, std::vector<s
 // to *schedule (none if the file has no schedule); "" or an error naming the file.
 std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule);
 
-std::string assets_dir();                    // MOESCOPE_ASSETS, the installed share folder, or the source tree
+std::string assets_dir();  // MOESCOPE_ASSETS, the installed share folder, or the source tree
 // A preset file's text (`path` names it and gives its stem as the name). "" or an error naming the file.
 std::string preset_from_text(const std::string& text, const std::filesystem::path& path, Preset& out,
                              std::vector<std::string>* warnings = nullptr);
-// assets/presets/*.json in teaching order (each file's "order"), then by name. A file that cannot be read or parsed is skipped, and a
-// warning naming it goes to *warnings (stderr when null).
+// assets/presets/*.json in teaching order (each file's "order"), then by name. A file that cannot be read or parsed is
+// skipped, and a warning naming it goes to *warnings (stderr when null).
 std::vector<Preset> list_presets(std::vector<std::string>* warnings = nullptr);
 // Finds a preset by name and applies it onto the defaults. "" or an error listing the presets.
 std::string load_preset(const std::string& name, Config& cfg, Preset* out = nullptr);

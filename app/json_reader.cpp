@@ -14,8 +14,10 @@ namespace {
 std::string line_column(const std::string& text, size_t position) {
   size_t line = 1, column = 1;
   for (size_t i = 0; i < position && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, column = 1;
-    else ++column;
+    if (text[i] == '\n')
+      ++line, column = 1;
+    else
+      ++column;
   }
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
@@ -43,8 +45,7 @@ class Builder {
   bool end_array() { return close(); }
   bool key(json::string_t& k) {
     json& obj = *stack_.back();
-    if (obj.contains(k))
-      warnings_.push_back("duplicate key '" + k + "'; the later value is used");
+    if (obj.contains(k)) warnings_.push_back("duplicate key '" + k + "'; the later value is used");
     key_ = std::move(k);
     return true;
   }
@@ -114,8 +115,10 @@ std::string parse_json_text(const std::string& text, const std::string& where, j
   const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, /*strict=*/true);
   for (std::string& w : found) {
     w = where + ": " + w;
-    if (warnings) warnings->push_back(w);
-    else std::fprintf(stderr, "moescope: warning: %s\n", w.c_str());
+    if (warnings)
+      warnings->push_back(w);
+    else
+      std::fprintf(stderr, "moescope: warning: %s\n", w.c_str());
   }
   if (!ok) return where + ": " + (builder.error().empty() ? std::string("malformed JSON") : builder.error());
   out = std::move(doc);

@@ -17,7 +17,8 @@ namespace {
 constexpr const char* kDefaultPreset = "balanced";
 
 std::string settings_help() {
-  std::string s = "Settings (config JSON keys and --set names; short names k, E, c, gamma, alpha, beta, lr work too):\n";
+  std::string s =
+      "Settings (config JSON keys and --set names; short names k, E, c, gamma, alpha, beta, lr work too):\n";
   for (const moe::Property& p : moe::properties()) {
     s += "  " + std::string(p.name) + " = " + moe::format_value(p.default_value) + "  (" + p.describe_allowed() +
          (p.live() ? "; live" : "") + ")\n      " + p.help + "\n";
@@ -34,27 +35,35 @@ void add_source(CLI::App* cmd, moe::RunSource& src) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"moescope: a laboratory for Mixture-of-Experts routing.\n"
-               "With no subcommand it opens the window on the '" + std::string(kDefaultPreset) + "' preset."};
+  CLI::App app{
+      "moescope: a laboratory for Mixture-of-Experts routing.\n"
+      "With no subcommand it opens the window on the '" +
+      std::string(kDefaultPreset) + "' preset."};
   app.require_subcommand(0, 1);
-  app.footer("Exit status: 0 ok, 1 the run diverged or an output could not be written, 2 bad input,\n"
-             "130 (SIGINT, Ctrl+C) or 143 (SIGTERM): `run` or `sweep` was stopped and wrote what it had finished\n"
-             "(the first signal stops at the next step; a second one exits at once, writing nothing).");
+  app.footer(
+      "Exit status: 0 ok, 1 the run diverged or an output could not be written, 2 bad input,\n"
+      "130 (SIGINT, Ctrl+C) or 143 (SIGTERM): `run` or `sweep` was stopped and wrote what it had finished\n"
+      "(the first signal stops at the next step; a second one exits at once, writing nothing).");
 
   moe::RunOptions run;
   auto* c_run = app.add_subcommand("run", "Train headless, stream per-step metrics, print a summary");
   add_source(c_run, run.source);
-  c_run->add_option("--steps", run.steps, "Steps to train (default: the config's `steps`)")->check(CLI::Range(int64_t(1), int64_t(1000000000)));
-  c_run->add_option("--out", run.out, "Per-step metrics: FILE.csv or FILE.json (streamed as trained; the file appears atomically at the end or on Ctrl+C)");
+  c_run->add_option("--steps", run.steps, "Steps to train (default: the config's `steps`)")
+      ->check(CLI::Range(int64_t(1), int64_t(1000000000)));
+  c_run->add_option("--out", run.out,
+                    "Per-step metrics: FILE.csv or FILE.json (streamed as trained; the file appears atomically at the "
+                    "end or on Ctrl+C)");
   c_run->add_option("--log-every", run.log_every, "Write every Nth step")->check(CLI::Range(1, 1000000000));
   c_run->add_flag("--quiet", run.quiet, "No summary");
   c_run->footer(settings_help());
 
   moe::TraceOptions trace;
-  auto* c_trace = app.add_subcommand("trace", "Write one training step in full (moescope-trace/1) for outside checking");
+  auto* c_trace = app.add_subcommand("trace",
+                                     "Write one training step in full (moescope-trace/1) for outside checking");
   add_source(c_trace, trace.source);
   c_trace->add_option("--out", trace.out, "Trace JSON file")->required();
-  c_trace->add_option("--after", trace.after, "Train this many steps first, then trace the next")->check(CLI::Range(int64_t(0), int64_t(100000000)));
+  c_trace->add_option("--after", trace.after, "Train this many steps first, then trace the next")
+      ->check(CLI::Range(int64_t(0), int64_t(100000000)));
 
   moe::SweepOptions sweep;
   auto* c_sweep = app.add_subcommand("sweep", "Run a grid of settings × seeds in parallel, one CSV row per run");
@@ -64,7 +73,9 @@ int main(int argc, char** argv) {
   c_sweep->add_option("--steps", sweep.steps, "Steps per run")->check(CLI::Range(int64_t(1), int64_t(1000000000)));
   c_sweep->add_option("--jobs", sweep.jobs, "Runs at once (0 = all cores)")->check(CLI::Range(0, 1024));
   c_sweep->add_option("--shard", sweep.shard, "i/n: only runs with index % n == i");
-  c_sweep->add_option("--max-memory", sweep.max_memory, "Memory for the parallel runs together, e.g. 3G (default: 80% of what is available); --jobs is lowered to fit");
+  c_sweep->add_option(
+      "--max-memory", sweep.max_memory,
+      "Memory for the parallel runs together, e.g. 3G (default: 80% of what is available); --jobs is lowered to fit");
   c_sweep->add_option("--out", sweep.out, "Result CSV")->required();
 
   auto* c_presets = app.add_subcommand("presets", "List the presets, one line each");

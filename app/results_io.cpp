@@ -45,7 +45,8 @@ std::string metrics_csv_header(const Config& cfg) {
   return h + ",event\n";
 }
 
-void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, size_t* events_written, std::string& out) {
+void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, size_t* events_written,
+                        std::string& out) {
   std::string ev;
   while (*events_written < events.size() && events[*events_written].step <= m.step) {
     ev += (ev.empty() ? "" : "; ") + events[*events_written].label();

@@ -20,7 +20,8 @@ std::string fmt(double v);
 // Per-step CSV: the header for cfg's expert count, then one row per layer of each step.
 // Events up to m.step not yet written go, quoted, into the event column of layer 0.
 std::string metrics_csv_header(const Config& cfg);
-void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, size_t* events_written, std::string& out);
+void append_metrics_csv(const StepMetrics& m, const std::vector<Event>& events, size_t* events_written,
+                        std::string& out);
 
 // One step as a JSON object (NaN and Inf become null).
 nlohmann::json step_json(const StepMetrics& m);

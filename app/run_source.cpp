@@ -15,8 +15,10 @@ std::string resolve_config(const RunSource& src, Config& cfg, std::vector<Schedu
   std::string err;
   // A saved session's "schedule" applies like --set before the command line's own --set.
   std::vector<std::string> sets;
-  if (!src.preset.empty()) err = load_preset(src.preset, cfg);
-  else if (!src.config_file.empty()) err = load_config_file(src.config_file, cfg, warnings);
+  if (!src.preset.empty())
+    err = load_preset(src.preset, cfg);
+  else if (!src.config_file.empty())
+    err = load_config_file(src.config_file, cfg, warnings);
   if (err.empty() && !src.config_file.empty()) err = read_config_schedule(src.config_file, &sets);
   if (!err.empty()) return err;
   sets.insert(sets.end(), src.sets.begin(), src.sets.end());

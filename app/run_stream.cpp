@@ -55,7 +55,8 @@ std::string RunStream::add(const StepMetrics& m, const std::vector<Event>& event
     if (c == '\n') text += "  ";  // strings escape their newlines, so every '\n' is layout
   }
   int err = 0;
-  if (!write_all(scratch_, text.data(), text.size(), &err)) scratch_error_ = "cannot write '" + path_ + "': " + std::strerror(err);
+  if (!write_all(scratch_, text.data(), text.size(), &err))
+    scratch_error_ = "cannot write '" + path_ + "': " + std::strerror(err);
   return scratch_error_;
 }
 

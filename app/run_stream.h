@@ -34,12 +34,12 @@ class RunStream {
   int64_t steps_written() const { return written_; }
 
  private:
-  std::string path_;            // as given, for messages
+  std::string path_;  // as given, for messages
   bool json_ = false;
   AtomicFile out_;
-  int scratch_ = -1;            // JSON: unnamed file holding the serialised steps
+  int scratch_ = -1;  // JSON: unnamed file holding the serialised steps
   std::string scratch_error_;
-  size_t events_written_ = 0;   // CSV: events already put into a row
+  size_t events_written_ = 0;  // CSV: events already put into a row
   int64_t written_ = 0;
 };
 

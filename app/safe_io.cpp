@@ -77,7 +77,8 @@ std::string AtomicFile::open(const std::string& path) {
   static std::atomic<unsigned> counter{0};
   const fs::path t(target_);
   const fs::path dir = t.has_parent_path() ? t.parent_path() : fs::path(".");
-  tmp_ = (dir / ("." + t.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++))).string();
+  tmp_ = (dir / ("." + t.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+             .string();
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // 0666 & ~umask, like a new file
   if (fd_ < 0) {
     const int e = errno;
@@ -112,7 +113,8 @@ std::string AtomicFile::commit() {
   }
   const bool device = tmp_.empty();
   if (!device) {
-    if (mode_ >= 0 && ::fchmod(fd_, mode_t(mode_)) != 0) fail(std::string("cannot keep its mode: ") + std::strerror(errno));
+    if (mode_ >= 0 && ::fchmod(fd_, mode_t(mode_)) != 0)
+      fail(std::string("cannot keep its mode: ") + std::strerror(errno));
     if (error_.empty() && ::fsync(fd_) != 0) fail(std::strerror(errno));
   }
   if (::close(fd_) != 0 && error_.empty() && !device) fail(std::strerror(errno));

@@ -37,13 +37,13 @@ class AtomicFile {
   std::string fail(const std::string& why);
   std::string flush_buffer();
 
-  std::string path_;     // as the user gave it (for messages)
-  std::string target_;   // the file renamed onto: path_ with symlinks followed
-  std::string tmp_;      // the temporary file beside target_, or "" for a device
-  std::string buffer_;   // bytes not yet written (written in 256 KiB pieces)
+  std::string path_;    // as the user gave it (for messages)
+  std::string target_;  // the file renamed onto: path_ with symlinks followed
+  std::string tmp_;     // the temporary file beside target_, or "" for a device
+  std::string buffer_;  // bytes not yet written (written in 256 KiB pieces)
   std::string error_;
   int fd_ = -1;
-  int mode_ = -1;        // the old file's permission bits to keep, -1 for a new file
+  int mode_ = -1;  // the old file's permission bits to keep, -1 for a new file
 };
 
 // Writes all n bytes to fd, retrying short writes and EINTR; false with *err = errno

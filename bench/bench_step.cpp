@@ -48,7 +48,8 @@ void BM_ExpertGemm(benchmark::State& state) {  // one expert's forward products:
     O.noalias() = H * W2;
     benchmark::DoNotOptimize(O.data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 2 * 128 * 64 * 256 * double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * 2 * 128 * 64 * 256 * double(state.iterations()),
+                                                 benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ExpertGemm);
 

@@ -38,8 +38,8 @@ std::map<std::string, Accessor, std::less<>>& accessors() {
 // One row being built; the modifiers add what the controls and validate() read.
 struct Row {
   Property& p;
-  Row& when(Relevance r) { return p.relevance = r, *this; }                       // relevant only under r
-  Row& at_most(const char* other) { return p.at_most = other, *this; }            // value <= the setting `other`
+  Row& when(Relevance r) { return p.relevance = r, *this; }             // relevant only under r
+  Row& at_most(const char* other) { return p.at_most = other, *this; }  // value <= the setting `other`
   Row& drawn_as(Widget w, double log_min = 0) { return p.widget = w, p.log_min = log_min, *this; }
 };
 
@@ -76,7 +76,8 @@ struct TableBuilder {
   }
   Row boolean(const char* name, bool Config::*m, bool def, PropFlags f, const char* help) {
     return add(name, PropType::Bool, help, f,
-               {[m](const Config& c) { return PropValue(c.*m); }, [m](Config& c, const PropValue& v) { c.*m = std::get<bool>(v); }},
+               {[m](const Config& c) { return PropValue(c.*m); },
+                [m](Config& c, const PropValue& v) { c.*m = std::get<bool>(v); }},
                def, Widget::Checkbox);
   }
   Row text(const char* name, std::string Config::*m, const char* def, PropFlags f, const char* help) {
@@ -105,13 +106,16 @@ bool has_router(const Config& c) { return c.router != RouterKind::dense; }   // 
 bool token_choice(const Config& c) { return c.router == RouterKind::topk; }  // router.cpp: route_token_choice
 constexpr Relevance kNeedsRouter{has_router, "not for router = dense (one FFN, no router)"};
 constexpr Relevance kTokenChoiceScore{token_choice, "only for router = topk (expert choice scores by softmax)"};
-constexpr Relevance kRenormalised{[](const Config& c) { return token_choice(c) && c.score == Score::softmax; },
-                                  "only for router = topk with score = softmax (sigmoid gates are always renormalised)"};
+constexpr Relevance kRenormalised{
+    [](const Config& c) { return token_choice(c) && c.score == Score::softmax; },
+    "only for router = topk with score = softmax (sigmoid gates are always renormalised)"};
 constexpr Relevance kDropsTokens{[](const Config& c) { return token_choice(c) && c.capacity_factor > 0; },
                                  "only for router = topk with capacity_factor > 0 (nothing is dropped otherwise)"};
-constexpr Relevance kAuxFreeBias{token_choice, "only for router = topk (the bias steers which k experts a token picks)"};
+constexpr Relevance kAuxFreeBias{token_choice,
+                                 "only for router = topk (the bias steers which k experts a token picks)"};
 constexpr Relevance kSgd{[](const Config& c) { return c.optimizer == Optimizer::sgd; }, "only for optimizer = sgd"};
-constexpr Relevance kAdamW{[](const Config& c) { return c.optimizer == Optimizer::adamw; }, "only for optimizer = adamw"};
+constexpr Relevance kAdamW{[](const Config& c) { return c.optimizer == Optimizer::adamw; },
+                           "only for optimizer = adamw"};
 constexpr Relevance kGeneratedText{[](const Config& c) { return c.text_file.empty(); },
                                    "only for the generated text (text_file = \"\")"};
 
@@ -122,8 +126,10 @@ std::vector<Property> build_table() {
 
   b.group = "Run";
   b.choice("task", &Config::task, {"blobs", "teacher", "chars"}, "blobs", 0,
-           "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), or next-character prediction.");
-  b.integer("seed", &Config::seed, 1, 0, 2147483647, PropFlags_Seed, "Seed of every random draw: data, initial weights, router noise.")
+           "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), or next-character "
+           "prediction.");
+  b.integer("seed", &Config::seed, 1, 0, 2147483647, PropFlags_Seed,
+            "Seed of every random draw: data, initial weights, router noise.")
       .drawn_as(Widget::IntField);
   b.integer("steps", &Config::steps, 2000, 1, 100000000, 0, "Default run length in training steps.");
   b.integer("batch_size", &Config::batch_size, 256, 1, 65536, 0, "T, tokens per training step.");
@@ -137,7 +143,8 @@ std::vector<Property> build_table() {
             "E, routed experts per layer (Shazeer et al. 2017; DeepSeekMoE uses many small ones).")
       .when(kNeedsRouter);
   // Expert choice reads k as well: its capacity factor is k when capacity_factor = 0.
-  b.integer("top_k", &Config::top_k, 2, 1, 256, L, "k, experts each token runs (Switch: 1, Mixtral: 2, DeepSeek-V3: 8).")
+  b.integer("top_k", &Config::top_k, 2, 1, 256, L,
+            "k, experts each token runs (Switch: 1, Mixtral: 2, DeepSeek-V3: 8).")
       .when(kNeedsRouter)
       .at_most("num_experts");
   b.integer("expert_hidden", &Config::expert_hidden, 64, 1, 4096, 0, "h, hidden width of each expert FFN.");
@@ -148,7 +155,8 @@ std::vector<Property> build_table() {
 
   b.group = "Router";
   b.choice("router", &Config::router, {"topk", "expert_choice", "dense"}, "topk", 0,
-           "topk: tokens choose experts (Shazeer 2017). expert_choice: experts choose tokens (Zhou et al. 2022). dense: one FFN, no router.");
+           "topk: tokens choose experts (Shazeer 2017). expert_choice: experts choose tokens (Zhou et al. 2022). "
+           "dense: one FFN, no router.");
   b.choice("score", &Config::score, {"softmax", "sigmoid"}, "softmax", L,
            "Router score: softmax (Switch, Mixtral) or sigmoid with renormalised gates (DeepSeek-V3).")
       .when(kTokenChoiceScore);
@@ -158,59 +166,75 @@ std::vector<Property> build_table() {
   b.boolean("noisy_gating", &Config::noisy_gating, false, L,
             "Add trainable Gaussian noise to router logits in training (noisy top-k, Shazeer et al. 2017).")
       .when(kNeedsRouter);
-  b.real("capacity_factor", &Config::capacity_factor, 0.0, 0.0, 64.0, L,
-         "c: each expert takes at most ceil(c*k*T/E) tokens, the rest ride the residual (GShard, Switch). 0 = no limit.")
+  b.real(
+       "capacity_factor", &Config::capacity_factor, 0.0, 0.0, 64.0, L,
+       "c: each expert takes at most ceil(c*k*T/E) tokens, the rest ride the residual (GShard, Switch). 0 = no limit.")
       .when(kNeedsRouter);
-  b.choice("drop_policy", &Config::drop_policy, {"position", "gate"}, "position", L,
-           "Which overflowing tokens an expert drops: latest first (position) or lowest gate first (V-MoE batch priority).")
+  b.choice(
+       "drop_policy", &Config::drop_policy, {"position", "gate"}, "position", L,
+       "Which overflowing tokens an expert drops: latest first (position) or lowest gate first (V-MoE batch priority).")
       .when(kDropsTokens);
 
   b.group = "Losses";
   b.real("alpha", &Config::alpha, 0.01, 0.0, 10.0, L,
-         "alpha, weight of the load-balance loss E*sum f_i P_i (Switch: 1e-2). Hugging Face's Mixtral loss reads k times larger.")
+         "alpha, weight of the load-balance loss E*sum f_i P_i (Switch: 1e-2). Hugging Face's Mixtral loss reads k "
+         "times larger.")
       .when(kNeedsRouter)
       .drawn_as(LogZero, 1e-5);
-  b.real("beta", &Config::beta, 0.0, 0.0, 10.0, L, "beta, weight of the router z-loss mean(logsumexp(z)^2) (ST-MoE, Zoph et al. 2022: 1e-3).")
+  b.real("beta", &Config::beta, 0.0, 0.0, 10.0, L,
+         "beta, weight of the router z-loss mean(logsumexp(z)^2) (ST-MoE, Zoph et al. 2022: 1e-3).")
       .when(kNeedsRouter)
       .drawn_as(LogZero, 1e-5);
   b.real("w_importance", &Config::w_importance, 0.0, 0.0, 10.0, L,
          "Weight of the importance loss CV(sum of gates)^2 (Shazeer et al. 2017: 0.1).")
       .when(kNeedsRouter)
       .drawn_as(LogZero, 1e-5);
-  b.real("aux_free_gamma", &Config::aux_free_gamma, 0.0, 0.0, 1.0, L,
-         "gamma, speed of the aux-loss-free selection bias b_i += gamma*sign(mean n - n_i) (DeepSeek-V3: 1e-3). 0 = off.")
+  b.real(
+       "aux_free_gamma", &Config::aux_free_gamma, 0.0, 0.0, 1.0, L,
+       "gamma, speed of the aux-loss-free selection bias b_i += gamma*sign(mean n - n_i) (DeepSeek-V3: 1e-3). 0 = off.")
       .when(kAuxFreeBias)
       .drawn_as(LogZero, 1e-6);
 
   b.group = "Optimiser";
-  b.choice("optimizer", &Config::optimizer, {"sgd", "adam", "adamw"}, "adam", 0,
-           "SGD with momentum, Adam (Kingma & Ba 2015) or AdamW with decoupled weight decay (Loshchilov & Hutter 2019).");
+  b.choice(
+      "optimizer", &Config::optimizer, {"sgd", "adam", "adamw"}, "adam", 0,
+      "SGD with momentum, Adam (Kingma & Ba 2015) or AdamW with decoupled weight decay (Loshchilov & Hutter 2019).");
   b.real("lr", &Config::lr, 3e-3, 0.0, 10.0, L, "Learning rate.").drawn_as(LogZero, 1e-5);
   b.real("momentum", &Config::momentum, 0.9, 0.0, 0.999, L, "SGD momentum.").when(kSgd);
   b.real("weight_decay", &Config::weight_decay, 0.01, 0.0, 1.0, L, "AdamW decoupled weight decay.").when(kAdamW);
-  b.real("grad_clip", &Config::grad_clip, 0.0, 0.0, 1000.0, L, "Clip the global gradient norm to this value (0 = off).");
-  b.real("router_lr_scale", &Config::router_lr_scale, 1.0, 0.0, 100.0, L, "Learning-rate multiplier for router weights.")
+  b.real("grad_clip", &Config::grad_clip, 0.0, 0.0, 1000.0, L,
+         "Clip the global gradient norm to this value (0 = off).");
+  b.real("router_lr_scale", &Config::router_lr_scale, 1.0, 0.0, 100.0, L,
+         "Learning-rate multiplier for router weights.")
       .when(kNeedsRouter);
 
   b.group = "Metrics";
   b.integer("dead_window", &Config::dead_window, 100, 1, 1000000, L,
             "W: an expert that took no token in the last W steps counts as dead.");
-  b.integer("probe_size", &Config::probe_size, 256, 8, 4096, A, "Tokens in the fixed probe batch drawn as the gate heatmap.");
+  b.integer("probe_size", &Config::probe_size, 256, 8, 4096, A,
+            "Tokens in the fixed probe batch drawn as the gate heatmap.");
 
   b.group = "Task";
-  b.integer("blob_clusters", &Config::blob_clusters, 8, 2, 64, PropFlags_TaskBlobs, "blobs: Gaussian clusters in the plane.");
+  b.integer("blob_clusters", &Config::blob_clusters, 8, 2, 64, PropFlags_TaskBlobs,
+            "blobs: Gaussian clusters in the plane.");
   b.integer("blob_classes", &Config::blob_classes, 4, 2, 64, PropFlags_TaskBlobs,
             "blobs: class labels; clusters share them round-robin, so one class may need several experts.")
       .at_most("blob_clusters");
-  b.real("blob_spread", &Config::blob_spread, 0.15, 0.01, 2.0, PropFlags_TaskBlobs, "blobs: standard deviation of each cluster.");
+  b.real("blob_spread", &Config::blob_spread, 0.15, 0.01, 2.0, PropFlags_TaskBlobs,
+         "blobs: standard deviation of each cluster.");
   b.integer("teacher_inputs", &Config::teacher_inputs, 16, 1, 1024, PropFlags_TaskTeacher, "teacher: input width.");
-  b.integer("teacher_outputs", &Config::teacher_outputs, 4, 1, 256, PropFlags_TaskTeacher, "teacher: regression outputs.");
+  b.integer("teacher_outputs", &Config::teacher_outputs, 4, 1, 256, PropFlags_TaskTeacher,
+            "teacher: regression outputs.");
   b.integer("teacher_experts", &Config::teacher_experts, 4, 1, 64, PropFlags_TaskTeacher,
             "teacher: experts of the hidden top-1 MoE that makes the targets.");
-  b.integer("teacher_hidden", &Config::teacher_hidden, 32, 1, 1024, PropFlags_TaskTeacher, "teacher: hidden width of its experts.");
-  b.real("teacher_noise", &Config::teacher_noise, 0.0, 0.0, 10.0, PropFlags_TaskTeacher, "teacher: std of noise added to targets.");
-  b.integer("chars_window", &Config::chars_window, 8, 1, 64, PropFlags_TaskChars, "chars: previous characters the model sees.");
-  b.integer("chars_embed", &Config::chars_embed, 8, 1, 256, PropFlags_TaskChars, "chars: embedding width per character.");
+  b.integer("teacher_hidden", &Config::teacher_hidden, 32, 1, 1024, PropFlags_TaskTeacher,
+            "teacher: hidden width of its experts.");
+  b.real("teacher_noise", &Config::teacher_noise, 0.0, 0.0, 10.0, PropFlags_TaskTeacher,
+         "teacher: std of noise added to targets.");
+  b.integer("chars_window", &Config::chars_window, 8, 1, 64, PropFlags_TaskChars,
+            "chars: previous characters the model sees.");
+  b.integer("chars_embed", &Config::chars_embed, 8, 1, 256, PropFlags_TaskChars,
+            "chars: embedding width per character.");
   b.integer("text_length", &Config::text_length, 200000, 1000, 20000000, PropFlags_TaskChars,
             "chars: length of the generated text in characters.")
       .when(kGeneratedText);
@@ -238,8 +262,8 @@ struct Alias {
   const char* display;
 };
 constexpr Alias kAliases[] = {
-    {"k", "top_k", "k"},           {"E", "num_experts", "E"},     {"gamma", "aux_free_gamma", "\u03b3"},
-    {"c", "capacity_factor", "c"}, {"T", "batch_size", "T"},      {"d", "d_model", "d"},
+    {"k", "top_k", "k"},           {"E", "num_experts", "E"},    {"gamma", "aux_free_gamma", "\u03b3"},
+    {"c", "capacity_factor", "c"}, {"T", "batch_size", "T"},     {"d", "d_model", "d"},
     {"h", "expert_hidden", "h"},   {"alpha", "alpha", "\u03b1"}, {"beta", "beta", "\u03b2"},
     {"S", "shared_experts", "S"},  {"lr", "lr", "lr"},
 };
@@ -315,8 +339,11 @@ std::string Property::set(Config& c, const PropValue& v) const {
       break;
     case PropType::Int: {
       if (auto d = std::get_if<double>(&val)) {
-        if (std::floor(*d) != *d || !std::isfinite(*d)) return lower_first_error(*this, "expected an integer, got " + format_value(val));
-        if (*d < min || *d > max) return lower_first_error(*this, format_value(val) + " is out of range");  // before int64_t(*d): UB when it does not fit
+        if (std::floor(*d) != *d || !std::isfinite(*d))
+          return lower_first_error(*this, "expected an integer, got " + format_value(val));
+        if (*d < min || *d > max)
+          return lower_first_error(
+              *this, format_value(val) + " is out of range");  // before int64_t(*d): UB when it does not fit
         val = int64_t(*d);
       }
       if (!std::holds_alternative<int64_t>(val)) return lower_first_error(*this, "expected an integer");
@@ -333,7 +360,8 @@ std::string Property::set(Config& c, const PropValue& v) const {
       break;
     }
     case PropType::Choice: {
-      if (auto b = std::get_if<bool>(&val); b && (flags & PropFlags_ChoiceOrBool)) val = std::string(*b ? "true" : "false");
+      if (auto b = std::get_if<bool>(&val); b && (flags & PropFlags_ChoiceOrBool))
+        val = std::string(*b ? "true" : "false");
       if (!std::holds_alternative<std::string>(val)) return lower_first_error(*this, "expected a name");
       const std::string& s = std::get<std::string>(val);
       bool ok = false;
@@ -411,7 +439,8 @@ double estimate_bytes(const Config& c) {
   double d_in = 2, n_out = c.blob_classes, window = 0;
   if (c.task == Task::teacher) d_in = c.teacher_inputs, n_out = c.teacher_outputs;
   // chars: the vocabulary is at most 128 for the generated ASCII text, 1024 (the cap) for a text file
-  if (c.task == Task::chars) window = c.chars_window, d_in = window * c.chars_embed, n_out = c.text_file.empty() ? 128 : 1024;
+  if (c.task == Task::chars)
+    window = c.chars_window, d_in = window * c.chars_embed, n_out = c.text_file.empty() ? 128 : 1024;
   const double per_expert = d * h * 2 + h + d;
   const double params = d_in * d + d + L * ((E + S) * per_expert + 2 * d * E) + d * n_out + n_out +
                         (c.task == Task::chars ? 1024.0 * c.chars_embed : 0);
@@ -447,14 +476,16 @@ std::string validate(const Config& c) {
     }
   }
   if (c.router == RouterKind::expert_choice && c.score == Score::sigmoid)
-    return "setting 'score': sigmoid is not defined for router = expert_choice (Zhou et al. 2022 use softmax); allowed: softmax";
+    return "setting 'score': sigmoid is not defined for router = expert_choice (Zhou et al. 2022 use softmax); "
+           "allowed: softmax";
   const double bytes = estimate_bytes(c);
   if (bytes > kMaxRunBytes) {
     char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "settings 'batch_size', 'num_experts', 'expert_hidden', 'd_model', 'n_layers': this run would need about "
-                  "%.1f GiB; allowed: at most %.0f GiB (make the batch, the experts or the widths smaller)",
-                  bytes / (1024.0 * 1024 * 1024), kMaxRunBytes / (1024.0 * 1024 * 1024));
+    std::snprintf(
+        buf, sizeof buf,
+        "settings 'batch_size', 'num_experts', 'expert_hidden', 'd_model', 'n_layers': this run would need about "
+        "%.1f GiB; allowed: at most %.0f GiB (make the batch, the experts or the widths smaller)",
+        bytes / (1024.0 * 1024 * 1024), kMaxRunBytes / (1024.0 * 1024 * 1024));
     return buf;
   }
   return "";

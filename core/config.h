@@ -21,7 +21,7 @@ namespace moe {
 enum class Task { blobs, teacher, chars };
 enum class RouterKind { topk, expert_choice, dense };
 enum class Score { softmax, sigmoid };
-enum class Renorm { auto_, on, off };          // auto: renormalise iff k >= 2 (docs/math.md "Decisions the papers left open")
+enum class Renorm { auto_, on, off };  // auto: renormalise iff k >= 2 (docs/math.md "Decisions the papers left open")
 enum class Activation { relu, gelu, silu };
 enum class DropPolicy { position, gate };
 enum class Optimizer { sgd, adam, adamw };
@@ -29,18 +29,18 @@ enum class Optimizer { sgd, adam, adamw };
 // [SECTION] Config: plain values, defaults come from the table (default_config()).
 struct Config {
   // run
-  Task task{};                 // blobs | teacher | chars
-  int64_t seed = 0;            // every random draw
-  int64_t steps = 0;           // default run length
-  int batch_size = 0;          // T tokens per step
-  int threads = 0;             // worker threads for a step (0 = all cores); never changes the numbers
+  Task task{};         // blobs | teacher | chars
+  int64_t seed = 0;    // every random draw
+  int64_t steps = 0;   // default run length
+  int batch_size = 0;  // T tokens per step
+  int threads = 0;     // worker threads for a step (0 = all cores); never changes the numbers
   // model
-  int d_model = 0;             // d
-  int n_layers = 0;            // MoE layers, 1..4
-  int num_experts = 0;         // E routed experts
-  int top_k = 0;               // k experts per token
-  int expert_hidden = 0;       // h
-  int shared_experts = 0;      // S always-on experts
+  int d_model = 0;         // d
+  int n_layers = 0;        // MoE layers, 1..4
+  int num_experts = 0;     // E routed experts
+  int top_k = 0;           // k experts per token
+  int expert_hidden = 0;   // h
+  int shared_experts = 0;  // S always-on experts
   Activation activation{};
   // router
   RouterKind router{};
@@ -50,10 +50,10 @@ struct Config {
   double capacity_factor = 0;  // c, 0 = no limit
   DropPolicy drop_policy{};
   // losses and balancing
-  double alpha = 0;            // load-balance weight
-  double beta = 0;             // z-loss weight
-  double w_importance = 0;     // importance-loss weight
-  double aux_free_gamma = 0;   // aux-loss-free bias speed
+  double alpha = 0;           // load-balance weight
+  double beta = 0;            // z-loss weight
+  double w_importance = 0;    // importance-loss weight
+  double aux_free_gamma = 0;  // aux-loss-free bias speed
   // optimiser
   Optimizer optimizer{};
   double lr = 0;
@@ -62,8 +62,8 @@ struct Config {
   double grad_clip = 0;
   double router_lr_scale = 0;
   // metrics
-  int dead_window = 0;         // W steps for "dead expert"
-  int probe_size = 0;          // tokens in the fixed probe batch (gate heatmap)
+  int dead_window = 0;  // W steps for "dead expert"
+  int probe_size = 0;   // tokens in the fixed probe batch (gate heatmap)
   // task: blobs
   int blob_clusters = 0;
   int blob_classes = 0;
@@ -78,7 +78,7 @@ struct Config {
   int chars_window = 0;
   int chars_embed = 0;
   int text_length = 0;
-  std::string text_file;       // "" = the generated text
+  std::string text_file;  // "" = the generated text
 
   // Derived, not settings:
   bool renormalized() const;   // gates renormalised over K_t for the current k and score
@@ -93,13 +93,13 @@ enum class PropType { Bool, Int, Float, Choice, String };
 
 enum PropFlags_ {
   PropFlags_None = 0,
-  PropFlags_Live = 1 << 0,        // may change mid-run at a step boundary (a slider, or --set key=v@STEP)
-  PropFlags_TaskBlobs = 1 << 1,   // only meaningful for task=blobs
-  PropFlags_TaskTeacher = 1 << 2, // only meaningful for task=teacher
-  PropFlags_TaskChars = 1 << 3,   // only meaningful for task=chars
-  PropFlags_Advanced = 1 << 4,    // folded under "Advanced" in the GUI, closed by default
+  PropFlags_Live = 1 << 0,          // may change mid-run at a step boundary (a slider, or --set key=v@STEP)
+  PropFlags_TaskBlobs = 1 << 1,     // only meaningful for task=blobs
+  PropFlags_TaskTeacher = 1 << 2,   // only meaningful for task=teacher
+  PropFlags_TaskChars = 1 << 3,     // only meaningful for task=chars
+  PropFlags_Advanced = 1 << 4,      // folded under "Advanced" in the GUI, closed by default
   PropFlags_ChoiceOrBool = 1 << 5,  // a Choice that also reads a boolean as its choice "true"/"false" (renormalize)
-  PropFlags_Seed = 1 << 6,        // the run's seed: a sweep varies it with --seeds N, not --grid
+  PropFlags_Seed = 1 << 6,          // the run's seed: a sweep varies it with --seeds N, not --grid
 };
 using PropFlags = int;
 
@@ -125,25 +125,26 @@ struct Relevance {
 };
 
 struct Property {
-  const char* name;                  // config key, --set name, trace config key
+  const char* name;  // config key, --set name, trace config key
   PropType type;
-  const char* group;                 // GUI section: "Run", "Model", "Router", "Losses", "Optimiser", "Task", "Metrics"
-  const char* help;                  // one line, names the source paper
+  const char* group;  // GUI section: "Run", "Model", "Router", "Losses", "Optimiser", "Task", "Metrics"
+  const char* help;   // one line, names the source paper
   PropFlags flags;
   double min = 0, max = 0;           // Int/Float inclusive range
   std::vector<std::string> choices;  // Choice names, in enum order
   PropValue default_value;
-  Relevance relevance;               // when the run reads it (drawn disabled otherwise)
-  const char* at_most = nullptr;     // Int: another Int setting that bounds it from above (top_k <= num_experts), or nullptr
-  Widget widget = Widget::Slider;    // how the GUI draws it
-  double log_min = 0;                // LogSliderZero: the smallest positive value on the slider
+  Relevance relevance;  // when the run reads it (drawn disabled otherwise)
+  const char* at_most =
+      nullptr;  // Int: another Int setting that bounds it from above (top_k <= num_experts), or nullptr
+  Widget widget = Widget::Slider;  // how the GUI draws it
+  double log_min = 0;              // LogSliderZero: the smallest positive value on the slider
 
-  PropValue get(const Config& c) const;                          // current value
-  std::string set(Config& c, const PropValue& v) const;          // "" or an error naming the field and what is allowed
+  PropValue get(const Config& c) const;                  // current value
+  std::string set(Config& c, const PropValue& v) const;  // "" or an error naming the field and what is allowed
   std::string set_from_text(Config& c, std::string_view text) const;  // parses "0.01", "true", "softmax"...
   bool live() const { return flags & PropFlags_Live; }
   bool advanced() const { return flags & PropFlags_Advanced; }
-  std::string describe_allowed() const;                          // "an integer in [1, 256]", "one of softmax, sigmoid"
+  std::string describe_allowed() const;  // "an integer in [1, 256]", "one of softmax, sigmoid"
   // "" when the run reads this setting under c, else why not ("only for task = blobs", "only for optimizer = sgd").
   std::string irrelevance(const Config& c) const;
   bool relevant(const Config& c) const { return irrelevance(c).empty(); }
@@ -152,15 +153,15 @@ struct Property {
   int64_t upper_bound(const Config& c) const;
 };
 
-const std::vector<Property>& properties();                      // the table, in display order
-const Property* find_property(std::string_view name);            // nullptr if unknown; accepts short names (k, E, gamma...)
-const char* short_name(std::string_view name);                   // "k" for top_k, "α" for alpha...; the name itself otherwise
-Config default_config();                                         // every field at its table default
-std::string format_value(const PropValue& v);                    // "0.01", "true", "softmax"
+const std::vector<Property>& properties();             // the table, in display order
+const Property* find_property(std::string_view name);  // nullptr if unknown; accepts short names (k, E, gamma...)
+const char* short_name(std::string_view name);         // "k" for top_k, "α" for alpha...; the name itself otherwise
+Config default_config();                               // every field at its table default
+std::string format_value(const PropValue& v);          // "0.01", "true", "softmax"
 // The shortest text that reads back (set_from_text) to exactly the same value: what a
 // saved schedule or a "copy as command" line must carry ("0.0031622776601683794").
 std::string format_value_exact(const PropValue& v);
-std::string choice_name(const Property& p, const Config& c);     // the current choice as text
+std::string choice_name(const Property& p, const Config& c);  // the current choice as text
 
 // Cross-field checks (every at_most bound where the setting is relevant, the
 // memory estimate, router/score pairs).

@@ -193,7 +193,7 @@ int History::choose_level(double x_min, double x_max, int max_points, int64_t& k
   while ((int64_t(1) << top) <= rows_) ++top;
   for (int j = 0; j <= top; ++j) {
     const int64_t oldest = std::max<int64_t>(0, (rows_ >> j) - C);  // oldest bucket still in the ring
-    const int64_t last = (rows_ - 1) >> j;                           // newest bucket (maybe filling)
+    const int64_t last = (rows_ - 1) >> j;                          // newest bucket (maybe filling)
     int64_t lo = i_lo >> j, hi = i_hi >> j;
     if (lo < oldest) continue;
     int64_t n = hi - lo + 1;

@@ -41,15 +41,15 @@ using SeriesId = int32_t;  // index of a series in the order it was added
 
 // One point of a fetch: a raw value (level 0) or a bucket of 2^level steps.
 struct HistorySample {
-  double x;                // step at the bucket's centre (first_step + index * step_stride)
-  double min, mean, max;   // over the finite values; all NaN when the bucket has none (plots skip it)
+  double x;               // step at the bucket's centre (first_step + index * step_stride)
+  double min, mean, max;  // over the finite values; all NaN when the bucket has none (plots skip it)
   bool finite() const { return !std::isnan(mean); }  // false: only NaN/Inf in this bucket
 };
 
 struct HistoryOptions {
-  int capacity = 1024;         // C: values or buckets kept per level and series (>= 2)
-  int64_t first_step = 0;      // x of the first appended row
-  int64_t step_stride = 1;     // x distance between rows (e.g. 10 if every 10th step is recorded)
+  int capacity = 1024;      // C: values or buckets kept per level and series (>= 2)
+  int64_t first_step = 0;   // x of the first appended row
+  int64_t step_stride = 1;  // x distance between rows (e.g. 10 if every 10th step is recorded)
 };
 
 class History {
@@ -57,21 +57,22 @@ class History {
   explicit History(HistoryOptions opt = {});
 
   // -- Series (declare all before the first append; assert otherwise) --
-  SeriesId add_series(std::string name);                          // new series, returns its id
-  SeriesId add_series_group(std::string_view prefix, int count);  // "prefix[0]".."prefix[count-1]", returns the first id
-  SeriesId find(std::string_view name) const;                     // id of a series, -1 if absent
-  int series_count() const;                                       // number of series
-  std::string series_name(SeriesId id) const;                     // name given to add_series
+  SeriesId add_series(std::string name);  // new series, returns its id
+  SeriesId add_series_group(std::string_view prefix,
+                            int count);        // "prefix[0]".."prefix[count-1]", returns the first id
+  SeriesId find(std::string_view name) const;  // id of a series, -1 if absent
+  int series_count() const;                    // number of series
+  std::string series_name(SeriesId id) const;  // name given to add_series
 
   // -- Writer --
   void append(std::span<const float> row);  // one step: row[id] for every series (size == series_count())
   void clear();                             // drop every value, keep the series (a new run)
 
   // -- Readers (thread-safe, copy out) --
-  int64_t steps() const;                          // rows appended since construction / clear()
-  std::pair<double, double> x_extent() const;     // x of the first and last row; (0, 0) if empty
-  float latest(SeriesId id) const;                // raw last value (may be NaN/Inf); NaN if empty
-  int64_t nonfinite_count(SeriesId id) const;     // rows where this series was NaN or Inf
+  int64_t steps() const;                            // rows appended since construction / clear()
+  std::pair<double, double> x_extent() const;       // x of the first and last row; (0, 0) if empty
+  float latest(SeriesId id) const;                  // raw last value (may be NaN/Inf); NaN if empty
+  int64_t nonfinite_count(SeriesId id) const;       // rows where this series was NaN or Inf
   int64_t first_nonfinite_step(SeriesId id) const;  // x of the first such row, -1 if none
   // Points covering [x_min, x_max] (plus one bucket either side when they fit),
   // at most max_points (>= 2), oldest first; +-infinity means the whole run.
@@ -82,9 +83,9 @@ class History {
                  std::vector<std::vector<HistorySample>>& out) const;
 
   // -- Accounting --
-  size_t memory_bytes() const;     // heap bytes held (capacities, not sizes), the object itself included
-  int64_t stored_values() const;   // raw values + buckets held over all series and levels
-  int levels() const;              // levels in use: 1 + floor(log2(steps)) once steps > 0
+  size_t memory_bytes() const;    // heap bytes held (capacities, not sizes), the object itself included
+  int64_t stored_values() const;  // raw values + buckets held over all series and levels
+  int levels() const;             // levels in use: 1 + floor(log2(steps)) once steps > 0
   const HistoryOptions& options() const { return opt_; }  // as constructed
 
  private:
@@ -105,7 +106,7 @@ class History {
     std::vector<std::vector<Bucket>> level;  // level[j - 1]: ring of level j, bucket k at k % C
     std::vector<Partial> pending;            // pending[j - 1]: completed level j-1 parts of the current level-j bucket
     int64_t nonfinite = 0;
-    int64_t first_nonfinite = -1;            // row index
+    int64_t first_nonfinite = -1;  // row index
   };
 
   double x_of(double row) const { return double(opt_.first_step) + row * double(opt_.step_stride); }

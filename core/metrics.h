@@ -25,29 +25,29 @@ namespace moe {
 constexpr int kTop1Bins = 10;  // bins of the top-1 gate histogram over [0, 1]
 
 struct LayerMetrics {
-  double router_entropy = 0;   // 1 = uniform gates, 0 = one-hot
-  double load_entropy = 0;     // 1 = perfectly balanced load
-  double load_cv = 0;          // std(f) / mean(f)
-  double max_vio = 0;          // max n_i / mean n − 1
-  int dead_experts = 0;        // no token in the last dead_window steps
-  double drop_rate = 0;        // dropped / all assignments
-  double unrouted = 0;         // fraction of tokens no expert took (expert choice)
-  double top1_gate_mean = 0;   // mean of max_i p_{t,i}
-  double specialisation = 0;   // normalised MI between label and top-1 expert
-  double label_purity = 0;     // Σ_e max_c n(e,c) / N: how well the top-1 expert predicts the label
-  double routing_churn = 0;    // probe tokens whose top-1 expert changed since the previous step / probe tokens (Trainer)
-  std::array<double, kTop1Bins> top1_hist{};  // fraction of tokens per bin of [0,1]
+  double router_entropy = 0;  // 1 = uniform gates, 0 = one-hot
+  double load_entropy = 0;    // 1 = perfectly balanced load
+  double load_cv = 0;         // std(f) / mean(f)
+  double max_vio = 0;         // max n_i / mean n − 1
+  int dead_experts = 0;       // no token in the last dead_window steps
+  double drop_rate = 0;       // dropped / all assignments
+  double unrouted = 0;        // fraction of tokens no expert took (expert choice)
+  double top1_gate_mean = 0;  // mean of max_i p_{t,i}
+  double specialisation = 0;  // normalised MI between label and top-1 expert
+  double label_purity = 0;    // Σ_e max_c n(e,c) / N: how well the top-1 expert predicts the label
+  double routing_churn = 0;  // probe tokens whose top-1 expert changed since the previous step / probe tokens (Trainer)
+  std::array<double, kTop1Bins> top1_hist{};                 // fraction of tokens per bin of [0,1]
   std::vector<double> load, tokens, kept, importance, bias;  // [E] each
 };
 
 struct StepMetrics {
-  int64_t step = 0;             // index of the step these metrics describe (0-based)
-  Losses losses;                // every term, unweighted, and the total
-  double grad_norm = 0;         // global gradient norm before clipping
+  int64_t step = 0;      // index of the step these metrics describe (0-based)
+  Losses losses;         // every term, unweighted, and the total
+  double grad_norm = 0;  // global gradient norm before clipping
   double lr = 0;
   std::vector<LayerMetrics> layers;
-  bool finite = true;           // false: the step diverged and was not applied
-  std::string diverged;         // what was not finite, e.g. "loss_task = nan"
+  bool finite = true;    // false: the step diverged and was not applied
+  std::string diverged;  // what was not finite, e.g. "loss_task = nan"
 };
 
 // [SECTION] The metric table
@@ -73,9 +73,9 @@ struct MetricDef {
   const char* json;   // JSON pointer inside a step object (run scope) or a layer object (the others)
   const char* label;  // readable name: plot lines, hover readouts, pickers
   MetricScope scope;
-  const char* unit;   // "" for a pure number
-  const char* help;   // definition and where it comes from
-  unsigned flags;     // MetricFlags
+  const char* unit;  // "" for a pure number
+  const char* help;  // definition and where it comes from
+  unsigned flags;    // MetricFlags
   double (*run)(const StepMetrics&);
   double (*layer)(const LayerMetrics&);
   std::span<const double> (*values)(const LayerMetrics&);
@@ -128,14 +128,14 @@ inline constexpr MetricDef kMetricTable[] = {
      "Tokens no expert chose / T (expert choice, Zhou et al. 2022); 0 for token-choice routers.", MetricFlags_Final,
      nullptr, [](const LayerMetrics& m) { return m.unrouted; }, nullptr},
     {"top1_gate_mean", "/top1_gate_mean", "mean top-1 gate", MetricScope::layer, "",
-     "(1/T) Σ_t max_i p_{t,i}: how sure the router is of its first choice (1/E uniform, 1 one-hot).",
-     MetricFlags_Final, nullptr, [](const LayerMetrics& m) { return m.top1_gate_mean; }, nullptr},
+     "(1/T) Σ_t max_i p_{t,i}: how sure the router is of its first choice (1/E uniform, 1 one-hot).", MetricFlags_Final,
+     nullptr, [](const LayerMetrics& m) { return m.top1_gate_mean; }, nullptr},
     {"specialisation", "/specialisation", "specialisation", MetricScope::layer, "",
      "MI(label; top-1 expert) / min(log E, log n_labels): 1 = the expert determines the label.", MetricFlags_Final,
      nullptr, [](const LayerMetrics& m) { return m.specialisation; }, nullptr},
     {"label_purity", "/label_purity", "label purity", MetricScope::layer, "fraction",
-     "Σ_e max_c n(e, c) / N: accuracy of predicting the label from the top-1 expert alone.", MetricFlags_Final,
-     nullptr, [](const LayerMetrics& m) { return m.label_purity; }, nullptr},
+     "Σ_e max_c n(e, c) / N: accuracy of predicting the label from the top-1 expert alone.", MetricFlags_Final, nullptr,
+     [](const LayerMetrics& m) { return m.label_purity; }, nullptr},
     {"routing_churn", "/routing_churn", "routing churn", MetricScope::layer, "fraction",
      "Tokens of the fixed probe batch whose top-1 expert changed since the previous step / probe tokens; 0 at "
      "step 0 (routing fluctuation on fixed inputs, StableMoE, Dai et al. 2022).",
@@ -154,8 +154,8 @@ inline constexpr MetricDef kMetricTable[] = {
      "P_i = (1/T) Σ_t p_{t,i}: mean router probability of expert i (Shazeer et al. 2017).", MetricFlags_None, nullptr,
      nullptr, [](const LayerMetrics& m) { return std::span<const double>(m.importance); }},
     {"bias", "/bias", "selection bias", MetricScope::expert, "",
-     "b_i added to the scores for selection only (auxiliary-loss-free balancing, Wang et al. 2024).",
-     MetricFlags_None, nullptr, nullptr, [](const LayerMetrics& m) { return std::span<const double>(m.bias); }},
+     "b_i added to the scores for selection only (auxiliary-loss-free balancing, Wang et al. 2024).", MetricFlags_None,
+     nullptr, nullptr, [](const LayerMetrics& m) { return std::span<const double>(m.bias); }},
 };
 
 inline constexpr int kMetricCount = int(std::size(kMetricTable));
@@ -176,8 +176,8 @@ double final_value(const MetricDef& def, const StepMetrics& m);
 
 // Scratch for the metrics; holds its buffers so a step allocates nothing.
 struct MetricsScratch {
-  std::vector<double> joint;    // [n_labels * E]
-  std::vector<int32_t> top1;    // [T]
+  std::vector<double> joint;  // [n_labels * E]
+  std::vector<int32_t> top1;  // [T]
 };
 
 // Fills m from the last forward's routing of layer `rs` (dead_experts is the caller's).
@@ -187,7 +187,8 @@ void compute_layer_metrics(const RouterState<S>& rs, const RowVec<S>& bias, cons
 
 // Normalised Shannon entropy of a distribution (1 for a single bin).
 double normalised_entropy(const double* p, int n);
-// Top-1 expert of token t (first of K_t; for expert choice the largest gate among the experts that took it), -1 if none.
+// Top-1 expert of token t (first of K_t; for expert choice the largest gate among the experts that took it), -1 if
+// none.
 template <class S>
 int top1_expert(const RouterState<S>& rs, int t);
 

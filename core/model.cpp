@@ -71,9 +71,12 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
     if (!p.vector) fan_in = p.rows;
     const double bound = 1.0 / std::sqrt(double(fan_in));
     for (size_t i = 0; i < p.size(); ++i) {
-      if (is_noise) v[i] = S(0);
-      else if (int(&p - layout_.specs().data()) == embed_w_) v[i] = S(rng.normal());
-      else v[i] = S(rng.uniform(-bound, bound));
+      if (is_noise)
+        v[i] = S(0);
+      else if (int(&p - layout_.specs().data()) == embed_w_)
+        v[i] = S(rng.normal());
+      else
+        v[i] = S(rng.uniform(-bound, bound));
     }
   }
 
@@ -92,7 +95,8 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
     RouterState<S>& rs = L.rs;
     rs.E = E;
     rs.has_router = cfg.router != RouterKind::dense;
-    for (Mat<S>* m : {&rs.logits_clean, &rs.noise_pre, &rs.eps, &rs.z, &rs.s, &rs.p, &rs.slot_gate, &L.dz, &L.ds, &L.dnoise, &L.dg})
+    for (Mat<S>* m :
+         {&rs.logits_clean, &rs.noise_pre, &rs.eps, &rs.z, &rs.s, &rs.p, &rs.slot_gate, &L.dz, &L.ds, &L.dnoise, &L.dg})
       m->setZero(R, E);
     rs.slot_expert.assign(size_t(R) * E, -1);
     rs.slot_dropped.assign(size_t(R) * E, 0);
@@ -187,7 +191,8 @@ void expert_backward(const ParamBuffer<S>& P, ParamBuffer<S>& G, int w1, int b1,
   switch (act) {
     case Activation::relu: H.array() *= (x > S(0)).template cast<S>(); break;
     case Activation::gelu:  // φ' = ½(1 + th) + ½ x (1 − th²) c (1 + 3a x²),  th = tanh(c (x + a x³))
-      H.array() *= S(0.5) * (S(1) + k) + S(0.5) * x * (S(1) - k.square()) * S(kGeluC) * (S(1) + S(3 * kGeluA) * x.square());
+      H.array() *= S(0.5) * (S(1) + k) +
+                   S(0.5) * x * (S(1) - k.square()) * S(kGeluC) * (S(1) + S(3 * kGeluA) * x.square());
       break;
     case Activation::silu:  // φ' = σ (1 + x (1 − σ))
       H.array() *= k * (S(1) + x * (S(1) - k));
@@ -277,9 +282,9 @@ void Model<S>::layer_backward(int l, int T) {
     } else {
       const int s = i - E;
       const ExpertIds& id = L.shared[size_t(s)];
-      expert_backward<S>(params_, grads_, id.w1, id.b1, id.w2, id.b2, act, x.topRows(T), L.sh_Hpre[size_t(s)].topRows(T),
-                         L.sh_H[size_t(s)].topRows(T), L.sh_keep[size_t(s)].topRows(T), dy.topRows(T),
-                         L.sh_dX[size_t(s)].topRows(T));
+      expert_backward<S>(params_, grads_, id.w1, id.b1, id.w2, id.b2, act, x.topRows(T),
+                         L.sh_Hpre[size_t(s)].topRows(T), L.sh_H[size_t(s)].topRows(T), L.sh_keep[size_t(s)].topRows(T),
+                         dy.topRows(T), L.sh_dX[size_t(s)].topRows(T));
     }
   });
   // dx_t = dy_t (residual) + Σ_kept dX_row + Σ_s dX_s

@@ -35,39 +35,39 @@ struct Losses {
 // One MoE layer's routing of the last batch, in the trace's terms.
 template <class S>
 struct RouterState {
-  int T = 0, E = 0, W = 0;               // tokens, routed experts, slots per token
-  Mat<S> logits_clean;                   // [R,E] x·W_r
-  Mat<S> noise_pre;                      // [R,E] x·W_noise (noisy gating)
-  Mat<S> eps;                            // [R,E] ε ~ N(0,1) (noisy gating, training)
-  Mat<S> z;                              // [R,E] logits entering the score function
-  Mat<S> s;                              // [R,E] scores: softmax(z) or sigmoid(z)
-  Mat<S> p;                              // [R,E] probabilities: s, or s/Σs for sigmoid
-  std::vector<int32_t> slot_expert;      // [R*E] K_t in descending s+b (top-k) or e / -1 (expert choice)
-  Mat<S> slot_gate;                      // [R,E] g_{t,j} (renormalised before drops)
-  std::vector<uint8_t> slot_dropped;     // [R*E] 1 = dropped by capacity
-  std::vector<int32_t> slot_row;         // [R*E] packed expert row of the slot, -1 if none/dropped
-  std::vector<int32_t> tokens;           // [E] n_i: assignments selected, before drops
-  std::vector<int32_t> kept;             // [E] assignments kept after capacity
-  std::vector<int32_t> offset;           // [E+1] first packed row of each expert
-  std::vector<int32_t> row_token;        // [A] packed row → token
-  RowVec<S> f, P, I;                     // [E] load fraction, mean probability, summed gate
-  std::vector<S> lse;                    // [R] logsumexp(z_t)
+  int T = 0, E = 0, W = 0;            // tokens, routed experts, slots per token
+  Mat<S> logits_clean;                // [R,E] x·W_r
+  Mat<S> noise_pre;                   // [R,E] x·W_noise (noisy gating)
+  Mat<S> eps;                         // [R,E] ε ~ N(0,1) (noisy gating, training)
+  Mat<S> z;                           // [R,E] logits entering the score function
+  Mat<S> s;                           // [R,E] scores: softmax(z) or sigmoid(z)
+  Mat<S> p;                           // [R,E] probabilities: s, or s/Σs for sigmoid
+  std::vector<int32_t> slot_expert;   // [R*E] K_t in descending s+b (top-k) or e / -1 (expert choice)
+  Mat<S> slot_gate;                   // [R,E] g_{t,j} (renormalised before drops)
+  std::vector<uint8_t> slot_dropped;  // [R*E] 1 = dropped by capacity
+  std::vector<int32_t> slot_row;      // [R*E] packed expert row of the slot, -1 if none/dropped
+  std::vector<int32_t> tokens;        // [E] n_i: assignments selected, before drops
+  std::vector<int32_t> kept;          // [E] assignments kept after capacity
+  std::vector<int32_t> offset;        // [E+1] first packed row of each expert
+  std::vector<int32_t> row_token;     // [A] packed row → token
+  RowVec<S> f, P, I;                  // [E] load fraction, mean probability, summed gate
+  std::vector<S> lse;                 // [R] logsumexp(z_t)
   S loss_balance = 0, loss_z = 0, loss_importance = 0;
-  int unrouted = 0;                      // tokens with no expert (expert choice)
-  int capacity = 0;                      // C, 0 = no limit
-  bool has_router = true;                // false for the dense baseline
-  bool noisy = false;                    // ε was used on the last forward
-  bool expert_choice = false;            // slots are experts (W = E), set by the router kind
-  bool softmax_scores = true;            // p = softmax(z), so ln p = z − lse (the metrics use it)
+  int unrouted = 0;            // tokens with no expert (expert choice)
+  int capacity = 0;            // C, 0 = no limit
+  bool has_router = true;      // false for the dense baseline
+  bool noisy = false;          // ε was used on the last forward
+  bool expert_choice = false;  // slots are experts (W = E), set by the router kind
+  bool softmax_scores = true;  // p = softmax(z), so ln p = z − lse (the metrics use it)
   int slot(int t, int j) const { return t * E + j; }
 };
 
 // Parameter counts and per-token cost, for the sparsity panel.
 struct SparsityFigures {
-  double total_params = 0;        // every parameter
-  double active_params = 0;       // parameters one token touches (k routed + shared experts + the rest)
-  double flops_per_token = 0;     // forward multiply-adds × 2 for one token
-  double dense_equal_flops = 0;   // forward FLOPs of a dense FFN with all E experts' width
+  double total_params = 0;       // every parameter
+  double active_params = 0;      // parameters one token touches (k routed + shared experts + the rest)
+  double flops_per_token = 0;    // forward multiply-adds × 2 for one token
+  double dense_equal_flops = 0;  // forward FLOPs of a dense FFN with all E experts' width
 };
 
 template <class S>
@@ -77,7 +77,7 @@ class Model {
   Model(const Config& cfg, const TaskData& task, int max_rows);
   ~Model();
 
-  void set_live(const Config& cfg);           // applies live settings (k, α, score, capacity...)
+  void set_live(const Config& cfg);  // applies live settings (k, α, score, capacity...)
   const Config& config() const { return cfg_; }
   const ParamLayout& layout() const { return layout_; }
   ParamBuffer<S>& params() { return params_; }
@@ -89,28 +89,30 @@ class Model {
   int n_out() const { return n_out_; }
   ThreadPool& pool() { return *pool_; }
 
-  void draw_noise(Rng& rng, int T);           // fills ε of every layer for T tokens
+  void draw_noise(Rng& rng, int T);                   // fills ε of every layer for T tokens
   Losses forward(const Batch& batch, bool training);  // training: noise on (if enabled)
   // Every layer's routing of batch (no noise) and nothing after the last router: router(l)
   // holds the choices, the last layer's experts and the head are not run (a fraction of forward).
   void route_only(const Batch& batch);
-  void backward();                             // grads = dL/dθ of the last forward (zeroes first)
-  void update_aux_free_bias();                 // b_i += γ sign(mean n − n_i), from the last forward
+  void backward();              // grads = dL/dθ of the last forward (zeroes first)
+  void update_aux_free_bias();  // b_i += γ sign(mean n − n_i), from the last forward
 
   const RouterState<S>& router(int layer) const { return layers_[size_t(layer)].rs; }
   RowVec<S>& bias(int layer) { return layers_[size_t(layer)].bias; }
   const RowVec<S>& bias(int layer) const { return layers_[size_t(layer)].bias; }
   const Mat<S>& output() const { return o_; }  // [R, n_out] head output of the last forward
   const Mat<S>& layer_input(int layer) const { return x_[size_t(layer)]; }  // [R, d]
-  const Mat<S>& task_input() const { return u_; }    // [R, d_in] u (embeddings concatenated for chars)
+  const Mat<S>& task_input() const { return u_; }  // [R, d_in] u (embeddings concatenated for chars)
   SparsityFigures sparsity() const;
 
  private:
-  struct ExpertIds { int w1, b1, w2, b2; };
+  struct ExpertIds {
+    int w1, b1, w2, b2;
+  };
   struct Layer {
     int router_w = -1, noise_w = -1;
     std::vector<ExpertIds> experts, shared;
-    RowVec<S> bias;                          // [E] aux-loss-free selection bias
+    RowVec<S> bias;  // [E] aux-loss-free selection bias
     RouterState<S> rs;
     // packed routed-expert activations [A, ·] and their gradients
     // (keep: the part of φ that φ' reuses, tanh(u) for gelu or σ(x) for silu)
@@ -123,14 +125,14 @@ class Model {
     std::vector<int32_t> sort_idx, order, expert_start, expert_fill;
   };
 
-  void input_forward(const Batch& b);                   // u and x_[0] = u·W_in + b_in for b's tokens
-  void route(Layer& L, int T, bool training);           // router forward: z, s, K_t, gates, drops, packing
-  void route_dense(Layer& L, int T);                    // dense baseline: every token to expert 0, gate 1
-  void score_tokens(Layer& L, int T, bool training);    // z, s, p per token (+ K_t and gates for top-k)
-  void route_expert_choice(Layer& L, int T);            // each expert takes its top C tokens
-  void route_token_choice(Layer& L, int T);             // top-k after score_tokens: counts, capacity, packing
+  void input_forward(const Batch& b);                 // u and x_[0] = u·W_in + b_in for b's tokens
+  void route(Layer& L, int T, bool training);         // router forward: z, s, K_t, gates, drops, packing
+  void route_dense(Layer& L, int T);                  // dense baseline: every token to expert 0, gate 1
+  void score_tokens(Layer& L, int T, bool training);  // z, s, p per token (+ K_t and gates for top-k)
+  void route_expert_choice(Layer& L, int T);          // each expert takes its top C tokens
+  void route_token_choice(Layer& L, int T);           // top-k after score_tokens: counts, capacity, packing
   void route_backward(Layer& L, int T, const Mat<S>& dy, Mat<S>& dx);
-  void ensure_rows(Layer& L, int rows);                 // grows packed buffers (only when k or C grows)
+  void ensure_rows(Layer& L, int rows);  // grows packed buffers (only when k or C grows)
   void layer_forward(int l, int T, bool training);
   void layer_backward(int l, int T);
   void router_losses(Layer& L, int T);

@@ -13,7 +13,8 @@ void OptimizerState<S>::init(const ParamLayout& layout) {
   chunks_.clear();
   constexpr size_t kChunk = 16384;
   for (const ParamSpec& p : layout.specs())
-    for (size_t off = 0; off < p.size(); off += kChunk) chunks_.push_back({p.offset + off, std::min(kChunk, p.size() - off), p.group});
+    for (size_t off = 0; off < p.size(); off += kChunk)
+      chunks_.push_back({p.offset + off, std::min(kChunk, p.size() - off), p.group});
   sq_.assign(chunks_.size(), 0.0);
   t_ = 0;
 }
@@ -37,7 +38,8 @@ double OptimizerState<S>::clip(const Config& cfg, ParamBuffer<S>& g, ThreadPool&
   if (cfg.grad_clip > 0 && norm > cfg.grad_clip && std::isfinite(norm)) {
     const S scale = S(cfg.grad_clip / norm);
     pool.parallel_for(int(chunks_.size()), [&](int i) {
-      Eigen::Map<Eigen::Array<S, Eigen::Dynamic, 1>>(g.data.data() + chunks_[size_t(i)].offset, Eigen::Index(chunks_[size_t(i)].size)) *= scale;
+      Eigen::Map<Eigen::Array<S, Eigen::Dynamic, 1>>(g.data.data() + chunks_[size_t(i)].offset,
+                                                     Eigen::Index(chunks_[size_t(i)].size)) *= scale;
     });
   }
   return norm;

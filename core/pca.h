@@ -20,12 +20,12 @@
 namespace moe {
 
 struct PrincipalPlane {
-  int dim = 0;                     // d: width of the rows the axes were fitted to (0 = not fitted)
-  Eigen::VectorXd mean;            // [d] m
-  Eigen::MatrixXd axes;            // [d, 2] a_1, a_2 as columns
-  double variance[2] = {0, 0};     // λ_1, λ_2: the variance along each axis
-  double total_variance = 0;       // trace C: λ_k / trace C is the share axis k explains
-  int64_t fitted_step = -1;        // the training step the axes were fitted at (-1 = never)
+  int dim = 0;                  // d: width of the rows the axes were fitted to (0 = not fitted)
+  Eigen::VectorXd mean;         // [d] m
+  Eigen::MatrixXd axes;         // [d, 2] a_1, a_2 as columns
+  double variance[2] = {0, 0};  // λ_1, λ_2: the variance along each axis
+  double total_variance = 0;    // trace C: λ_k / trace C is the share axis k explains
+  int64_t fitted_step = -1;     // the training step the axes were fitted at (-1 = never)
 };
 
 // Fits the plane to rows 0..rows-1 of x ([≥rows, d], row-major). With d = 1 the second

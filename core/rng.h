@@ -12,11 +12,11 @@
 namespace moe {
 
 enum RngStream : uint64_t {
-  RngStream_Init = 1,     // initial weights
-  RngStream_Data = 2,     // training batches
-  RngStream_Noise = 3,    // noisy-gating epsilon
-  RngStream_Task = 4,     // the task itself (blob centres, teacher weights, generated text)
-  RngStream_Probe = 5,    // the fixed probe batch
+  RngStream_Init = 1,   // initial weights
+  RngStream_Data = 2,   // training batches
+  RngStream_Noise = 3,  // noisy-gating epsilon
+  RngStream_Task = 4,   // the task itself (blob centres, teacher weights, generated text)
+  RngStream_Probe = 5,  // the fixed probe batch
 };
 
 class Rng {
@@ -36,7 +36,7 @@ class Rng {
     s_[3] = rotl(s_[3], 45);
     return result;
   }
-  double uniform() { return double(next() >> 11) * 0x1.0p-53; }           // [0, 1)
+  double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   uint32_t below(uint32_t n) { return uint32_t((next() >> 32) * n >> 32); }  // [0, n), n > 0
   double normal() {

@@ -111,7 +111,8 @@ void Model<S>::score_tokens(Layer& L, int T, bool training) {
     if (noisy) {
       rs.noise_pre.middleRows(t0, n).noalias() = x.middleRows(t0, n) * params_.mat(L.noise_w);
       z = rs.logits_clean.middleRows(t0, n) +
-          rs.eps.middleRows(t0, n).cwiseProduct(rs.noise_pre.middleRows(t0, n).unaryExpr([](S v) { return softplus(v); }));
+          rs.eps.middleRows(t0, n).cwiseProduct(
+              rs.noise_pre.middleRows(t0, n).unaryExpr([](S v) { return softplus(v); }));
     } else {
       z = rs.logits_clean.middleRows(t0, n);
     }
@@ -248,7 +249,8 @@ void Model<S>::route_token_choice(Layer& L, int T) {
       rs.row_token[size_t(row)] = slot / E;
       ++row;
     }
-    for (int i = rs.kept[size_t(e)]; i < rs.tokens[size_t(e)]; ++i) rs.slot_row[size_t(order[size_t(start[size_t(e)] + i)])] = -1;
+    for (int i = rs.kept[size_t(e)]; i < rs.tokens[size_t(e)]; ++i)
+      rs.slot_row[size_t(order[size_t(start[size_t(e)] + i)])] = -1;
   }
   rs.offset[size_t(E)] = row;
 }
@@ -341,7 +343,7 @@ void Model<S>::route_backward(Layer& L, int T, const Mat<S>& /*dy*/, Mat<S>& dx)
   const bool use_sigmoid = cfg_.score == Score::sigmoid && cfg_.router != RouterKind::expert_choice;
   if (a_bal != S(0)) {
     const S c = a_bal * S(E) / S(T);  // dp = c·f (an expression: nothing allocated)
-    if (use_sigmoid) {  // p = s / Q:  ds_m += (dp_m − Σ_i dp_i p_i) / Q
+    if (use_sigmoid) {                // p = s / Q:  ds_m += (dp_m − Σ_i dp_i p_i) / Q
       for (int t = 0; t < T; ++t) {
         const S Q = rs.s.row(t).sum(), G = c * rs.f.dot(rs.p.row(t));
         ds.row(t).array() += (c * rs.f.array() - G) / Q;
@@ -371,7 +373,9 @@ void Model<S>::route_backward(Layer& L, int T, const Mat<S>& /*dy*/, Mat<S>& dx)
   dx.topRows(T).noalias() += dz * params_.mat(L.router_w).transpose();
   if (rs.noisy) {  // z = a + ε ⊙ softplus(x·W_n):  d(x·W_n) = dz ⊙ ε ⊙ σ(x·W_n)
     auto dn = L.dnoise.topRows(T);
-    dn = dz.cwiseProduct(rs.eps.topRows(T)).cwiseProduct(rs.noise_pre.topRows(T).unaryExpr([](S v) { return sigmoid(v); }));
+    dn = dz.cwiseProduct(rs.eps.topRows(T)).cwiseProduct(rs.noise_pre.topRows(T).unaryExpr([](S v) {
+      return sigmoid(v);
+    }));
     grads_.mat(L.noise_w).noalias() += x.topRows(T).transpose() * dn;
     dx.topRows(T).noalias() += dn * params_.mat(L.noise_w).transpose();
   }

@@ -98,8 +98,9 @@ CharClass char_class(uint32_t c) {
   if ((c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E))
     return CharClass_Punct;  // the ASCII ispunct set in the "C" locale
   if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0) return CharClass_Space;
-  if (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) return CharClass_Letter;  // Latin-1 Supplement, Latin Extended-A/B
-  if (c >= 0x2010 && c <= 0x205E) return CharClass_Punct;                          // General Punctuation
+  if (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7)
+    return CharClass_Letter;                               // Latin-1 Supplement, Latin Extended-A/B
+  if (c >= 0x2010 && c <= 0x205E) return CharClass_Punct;  // General Punctuation
   return CharClass_Other;
 }
 
@@ -121,12 +122,18 @@ bool decode_utf8(const std::string& bytes, std::vector<uint32_t>* out, std::stri
     }
     int len;
     uint32_t cp, min_cp;
-    if (b0 >= 0xC2 && b0 <= 0xDF) len = 2, cp = b0 & 0x1F, min_cp = 0x80;
-    else if (b0 >= 0xE0 && b0 <= 0xEF) len = 3, cp = b0 & 0x0F, min_cp = 0x800;
-    else if (b0 >= 0xF0 && b0 <= 0xF4) len = 4, cp = b0 & 0x07, min_cp = 0x10000;
-    else if (b0 == 0xC0 || b0 == 0xC1) return fail(i, "overlong encoding");
-    else if (b0 < 0xC0) return fail(i, "unexpected continuation byte");
-    else return fail(i, "byte never starts a character");
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+      len = 2, cp = b0 & 0x1F, min_cp = 0x80;
+    else if (b0 >= 0xE0 && b0 <= 0xEF)
+      len = 3, cp = b0 & 0x0F, min_cp = 0x800;
+    else if (b0 >= 0xF0 && b0 <= 0xF4)
+      len = 4, cp = b0 & 0x07, min_cp = 0x10000;
+    else if (b0 == 0xC0 || b0 == 0xC1)
+      return fail(i, "overlong encoding");
+    else if (b0 < 0xC0)
+      return fail(i, "unexpected continuation byte");
+    else
+      return fail(i, "byte never starts a character");
     for (int k = 1; k < len; ++k) {
       if (i + size_t(k) >= n) return fail(i, "sequence truncated by the end of the text");
       const uint32_t b = uint8_t(bytes[i + size_t(k)]);
@@ -263,9 +270,9 @@ class BlobsTask final : public TaskData {
   void sample(Rng& rng, int T, Batch& out) const override {
     assert(T > 0 && "a batch needs at least one token");
     out.T = T;
-    fit(out.inputs, T, 2);                // [T, 2]
-    fit(out.class_targets, size_t(T));    // [T]
-    fit(out.labels, size_t(T));           // [T]
+    fit(out.inputs, T, 2);              // [T, 2]
+    fit(out.class_targets, size_t(T));  // [T]
+    fit(out.labels, size_t(T));         // [T]
     clear(out.token_ids);
     clear(out.reg_targets);
     const uint32_t n = uint32_t(cx_.size());
@@ -298,7 +305,10 @@ class TeacherTask final : public TaskData {
  public:
   static constexpr int kMaxTeacherOutputs = 256;  // the table's upper bound of teacher_outputs
   explicit TeacherTask(const Config& cfg)
-      : D_(cfg.teacher_inputs), E_(cfg.teacher_experts), H_(cfg.teacher_hidden), O_(cfg.teacher_outputs),
+      : D_(cfg.teacher_inputs),
+        E_(cfg.teacher_experts),
+        H_(cfg.teacher_hidden),
+        O_(cfg.teacher_outputs),
         noise_(cfg.teacher_noise) {
     assert(D_ <= kMaxTeacherInputs && E_ <= kMaxTeacherExperts && H_ <= kMaxTeacherHidden && O_ <= kMaxTeacherOutputs &&
            "the config table bounds the teacher's widths");
@@ -364,11 +374,11 @@ class TeacherTask final : public TaskData {
   }
 
  private:
-  static constexpr int kChunk = 32;            // tokens per work item of the teacher
-  static constexpr int64_t kPairsPerItem = 512;  // normal pairs per work item of the polar method
+  static constexpr int kChunk = 32;               // tokens per work item of the teacher
+  static constexpr int64_t kPairsPerItem = 512;   // normal pairs per work item of the polar method
   static constexpr int kMaxTeacherHidden = 1024;  // the table's upper bounds of teacher_hidden,
-  static constexpr int kMaxTeacherInputs = 1024;   // teacher_inputs
-  static constexpr int kMaxTeacherExperts = 64;    // and teacher_experts
+  static constexpr int kMaxTeacherInputs = 1024;  // teacher_inputs
+  static constexpr int kMaxTeacherExperts = 64;   // and teacher_experts
   static int chunks(int T) { return (T + kChunk - 1) / kChunk; }
 
   // Sizes the batch and draws the polar pairs into out.uniforms as three
@@ -376,9 +386,9 @@ class TeacherTask final : public TaskData {
   int draw_pairs(Rng& rng, int T, Batch& out) const {
     assert(T > 0 && "a batch needs at least one token");
     out.T = T;
-    fit(out.inputs, T, D_);           // [T, D]
-    fit(out.reg_targets, T, O_);      // [T, O]: the noise normals until finish_chunk
-    fit(out.labels, size_t(T));       // [T]
+    fit(out.inputs, T, D_);       // [T, D]
+    fit(out.reg_targets, T, O_);  // [T, O]: the noise normals until finish_chunk
+    fit(out.labels, size_t(T));   // [T]
     clear(out.token_ids);
     clear(out.class_targets);
     const int64_t n = int64_t(T) * (D_ + O_), pairs = (n + 1) / 2;
@@ -460,10 +470,10 @@ class TeacherTask final : public TaskData {
   int D_, E_, H_, O_;
   double noise_;
   double scale_ = 1;
-  Eigen::MatrixXd router_;              // W_r [D, E], column e is expert e's router vector
-  std::vector<Eigen::MatrixXd> A_;      // [E] of [D, H], column j feeds hidden unit j
-  std::vector<Eigen::RowVectorXd> a_;   // [E] of [H]
-  std::vector<MatrixRd> B_;             // [E] of [H, O], row j is hidden unit j's output
+  Eigen::MatrixXd router_;             // W_r [D, E], column e is expert e's router vector
+  std::vector<Eigen::MatrixXd> A_;     // [E] of [D, H], column j feeds hidden unit j
+  std::vector<Eigen::RowVectorXd> a_;  // [E] of [H]
+  std::vector<MatrixRd> B_;            // [E] of [H, O], row j is hidden unit j's output
 };
 
 // [SECTION] chars
@@ -530,9 +540,9 @@ class CharsTask final : public TaskData {
     assert(T > 0 && "a batch needs at least one token");
     out.T = T;
     const size_t w = size_t(window_);
-    fit(out.token_ids, size_t(T) * w);   // [T, window] row-major
-    fit(out.class_targets, size_t(T));   // [T]
-    fit(out.labels, size_t(T));          // [T]
+    fit(out.token_ids, size_t(T) * w);  // [T, window] row-major
+    fit(out.class_targets, size_t(T));  // [T]
+    fit(out.labels, size_t(T));         // [T]
     clear(out.inputs);
     clear(out.reg_targets);
     const uint32_t positions = uint32_t(ids_.size() - w);
@@ -547,9 +557,9 @@ class CharsTask final : public TaskData {
 
  private:
   int window_;
-  std::vector<uint32_t> vocab_;      // [vocab] code point of each id, ascending (then U+FFFD for the rare id, if any)
-  std::vector<uint16_t> ids_;        // [len] id of each character of the text
-  std::vector<uint8_t> classes_;     // [len] CharClass of each character of the text
+  std::vector<uint32_t> vocab_;   // [vocab] code point of each id, ascending (then U+FFFD for the rare id, if any)
+  std::vector<uint16_t> ids_;     // [len] id of each character of the text
+  std::vector<uint8_t> classes_;  // [len] CharClass of each character of the text
 };
 
 std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
@@ -557,8 +567,8 @@ std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
   std::vector<uint32_t> text;
   if (cfg.text_file.empty()) {
     if (size_t(std::max(cfg.text_length, 0)) < needed) {
-      *error = "setting 'text_length': " + std::to_string(cfg.text_length) + " is too short; allowed: at least chars_window + 2 = " +
-               std::to_string(needed);
+      *error = "setting 'text_length': " + std::to_string(cfg.text_length) +
+               " is too short; allowed: at least chars_window + 2 = " + std::to_string(needed);
       return nullptr;
     }
     const std::string generated = generate_text(uint64_t(cfg.seed), cfg.text_length);
@@ -603,8 +613,9 @@ std::unique_ptr<TaskData> TaskData::create(const Config& cfg, std::string* error
     case Task::blobs:
       if (*error = check_task_settings(cfg, PropFlags_TaskBlobs); !error->empty()) return nullptr;
       if (cfg.blob_classes > cfg.blob_clusters) {
-        *error = "setting 'blob_classes': " + std::to_string(cfg.blob_classes) + " is more than blob_clusters = " +
-                 std::to_string(cfg.blob_clusters) + "; allowed: an integer in [2, blob_clusters]";
+        *error = "setting 'blob_classes': " + std::to_string(cfg.blob_classes) +
+                 " is more than blob_clusters = " + std::to_string(cfg.blob_clusters) +
+                 "; allowed: an integer in [2, blob_clusters]";
         return nullptr;
       }
       return std::make_unique<BlobsTask>(cfg);

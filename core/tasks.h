@@ -27,12 +27,12 @@ using MatrixRd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 // sampling into a batch of the same T allocates nothing.
 struct Batch {
   int T = 0;
-  MatrixRd inputs;                    // [T, d_in] real inputs (blobs, teacher); empty for chars
-  std::vector<int32_t> token_ids;     // [T * window] character ids, row-major (chars); empty otherwise
-  std::vector<int32_t> class_targets; // [T] class or next-character id (blobs, chars)
-  MatrixRd reg_targets;               // [T, n_out] regression targets (teacher)
-  std::vector<int32_t> labels;        // [T] label for specialisation: class (blobs), teacher expert, character class
-  std::vector<double> uniforms;       // sampler scratch (teacher: the polar pairs v1 | v2 | s of its normals)
+  MatrixRd inputs;                     // [T, d_in] real inputs (blobs, teacher); empty for chars
+  std::vector<int32_t> token_ids;      // [T * window] character ids, row-major (chars); empty otherwise
+  std::vector<int32_t> class_targets;  // [T] class or next-character id (blobs, chars)
+  MatrixRd reg_targets;                // [T, n_out] regression targets (teacher)
+  std::vector<int32_t> labels;         // [T] label for specialisation: class (blobs), teacher expert, character class
+  std::vector<double> uniforms;        // sampler scratch (teacher: the polar pairs v1 | v2 | s of its normals)
 };
 
 class TaskData {
@@ -43,11 +43,11 @@ class TaskData {
   static std::unique_ptr<TaskData> create(const Config& cfg, std::string* error);
 
   virtual Task kind() const = 0;
-  virtual int input_width() const = 0;    // d_in: 2 (blobs), teacher_inputs; chars: chars_window (ids per token)
-  virtual int vocab_size() const { return 0; }   // chars: distinct characters (embedding rows); else 0
-  virtual int n_out() const = 0;          // classes, regression outputs, or vocab size
-  virtual bool regression() const = 0;    // MSE (teacher) instead of cross-entropy
-  virtual int n_labels() const = 0;       // label classes for the specialisation MI
+  virtual int input_width() const = 0;          // d_in: 2 (blobs), teacher_inputs; chars: chars_window (ids per token)
+  virtual int vocab_size() const { return 0; }  // chars: distinct characters (embedding rows); else 0
+  virtual int n_out() const = 0;                // classes, regression outputs, or vocab size
+  virtual bool regression() const = 0;          // MSE (teacher) instead of cross-entropy
+  virtual int n_labels() const = 0;             // label classes for the specialisation MI
   virtual std::string label_name(int label) const = 0;  // "class 2", "teacher expert 1", "letters"...
   // Draws a fresh training batch of T tokens from rng (no allocation once `out` has held T tokens).
   virtual void sample(Rng& rng, int T, Batch& out) const = 0;
@@ -64,7 +64,14 @@ class TaskData {
 };
 
 // Character classes of the chars task (the labels there).
-enum CharClass { CharClass_Letter = 0, CharClass_Digit, CharClass_Punct, CharClass_Space, CharClass_Other, CharClass_COUNT };
+enum CharClass {
+  CharClass_Letter = 0,
+  CharClass_Digit,
+  CharClass_Punct,
+  CharClass_Space,
+  CharClass_Other,
+  CharClass_COUNT
+};
 CharClass char_class(uint32_t code_point);
 
 // Decodes UTF-8; on failure returns false and says at which byte offset.

@@ -15,15 +15,20 @@
 
 namespace moe {
 
-template <class S> using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class S> using RowVec = Eigen::Matrix<S, 1, Eigen::Dynamic>;
-template <class S> using MatMap = Eigen::Map<Mat<S>>;
-template <class S> using ConstMatMap = Eigen::Map<const Mat<S>>;
-template <class S> using RowVecMap = Eigen::Map<RowVec<S>>;
+template <class S>
+using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <class S>
+using RowVec = Eigen::Matrix<S, 1, Eigen::Dynamic>;
+template <class S>
+using MatMap = Eigen::Map<Mat<S>>;
+template <class S>
+using ConstMatMap = Eigen::Map<const Mat<S>>;
+template <class S>
+using RowVecMap = Eigen::Map<RowVec<S>>;
 
 enum ParamGroup_ {
-  ParamGroup_Default = 0,   // ordinary weights
-  ParamGroup_Router = 1,    // router weights: get router_lr_scale
+  ParamGroup_Default = 0,  // ordinary weights
+  ParamGroup_Router = 1,   // router weights: get router_lr_scale
 };
 
 struct ParamSpec {
@@ -32,7 +37,7 @@ struct ParamSpec {
   int cols = 0;
   bool vector = false;  // bias/1-D tensor in the trace
   int group = ParamGroup_Default;
-  size_t offset = 0;    // into the flat buffer
+  size_t offset = 0;  // into the flat buffer
   size_t size() const { return size_t(rows) * size_t(cols); }
 };
 

@@ -95,7 +95,8 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::run_items() {
-  for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < job_n_; i = next_.fetch_add(1, std::memory_order_relaxed))
+  for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < job_n_;
+       i = next_.fetch_add(1, std::memory_order_relaxed))
     (*job_)(i);
 }
 
@@ -118,7 +119,8 @@ void ThreadPool::parallel_for(int n, IndexFn fn) {
   run_items();
   // Every item is taken: close the job and wait only for workers still running one.
   const uint64_t closed = gate_.fetch_or(kClosed, std::memory_order_acq_rel) | kClosed;
-  if ((closed & kInsideMask) != 0 && !spin_until([this] { return (gate_.load(std::memory_order_acquire) & kInsideMask) == 0; })) {
+  if ((closed & kInsideMask) != 0 &&
+      !spin_until([this] { return (gate_.load(std::memory_order_acquire) & kInsideMask) == 0; })) {
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return (gate_.load(std::memory_order_acquire) & kInsideMask) == 0; });
   }
@@ -127,7 +129,10 @@ void ThreadPool::parallel_for(int n, IndexFn fn) {
 
 void ThreadPool::worker() {
   uint64_t seen = 0;  // generation bits of the last job this worker looked at
-  auto news = [&] { return stop_.load(std::memory_order_acquire) || (gate_.load(std::memory_order_acquire) & ~(kClosed | kInsideMask)) != seen; };
+  auto news = [&] {
+    return stop_.load(std::memory_order_acquire) ||
+           (gate_.load(std::memory_order_acquire) & ~(kClosed | kInsideMask)) != seen;
+  };
   for (;;) {
     if (!spin_until(news)) {
       std::unique_lock<std::mutex> lock(mu_);

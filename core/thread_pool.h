@@ -42,8 +42,8 @@ class IndexFn {
   void (*call_)(void*, int);
 };
 
-int hardware_threads();     // std::thread::hardware_concurrency(), at least 1
-int auto_threads();         // what threads <= 0 means: hardware_threads() unless set_auto_threads chose fewer
+int hardware_threads();        // std::thread::hardware_concurrency(), at least 1
+int auto_threads();            // what threads <= 0 means: hardware_threads() unless set_auto_threads chose fewer
 void set_auto_threads(int n);  // for pools created from now on; n <= 0 restores hardware_threads()
 
 class ThreadPool {

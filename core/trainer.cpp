@@ -57,7 +57,9 @@ std::string Trainer::apply_live(const Config& next) {
 }
 
 std::string Trainer::schedule(const std::vector<ScheduledChange>& changes) {
-  const auto name = [](const ScheduledChange& c) { return "at step " + std::to_string(c.step) + ", " + c.key + "=" + c.value; };
+  const auto name = [](const ScheduledChange& c) {
+    return "at step " + std::to_string(c.step) + ", " + c.key + "=" + c.value;
+  };
   for (const ScheduledChange& c : changes) {
     const Property* p = find_property(c.key);
     if (!p) return name(c) + ": unknown setting '" + c.key + "' (see `moescope run --help` for the list)";
@@ -72,7 +74,8 @@ std::string Trainer::schedule(const std::vector<ScheduledChange>& changes) {
   // refused step would also drop the other changes of that step.
   std::vector<ScheduledChange> plan = scheduled_;
   plan.insert(plan.end(), changes.begin(), changes.end());
-  std::stable_sort(plan.begin(), plan.end(), [](const ScheduledChange& a, const ScheduledChange& b) { return a.step < b.step; });
+  std::stable_sort(plan.begin(), plan.end(),
+                   [](const ScheduledChange& a, const ScheduledChange& b) { return a.step < b.step; });
   Config probe = cfg_;
   for (size_t i = 0; i < plan.size();) {
     std::string names;
@@ -103,8 +106,10 @@ void Trainer::apply_scheduled() {
 }
 
 bool Trainer::check_finite(const Losses& l, double grad_norm, std::string* what) const {
-  const std::pair<const char*, double> items[] = {{"loss_task", l.task},       {"loss_balance", l.balance},
-                                                  {"loss_z", l.z},             {"loss_importance", l.importance},
+  const std::pair<const char*, double> items[] = {{"loss_task", l.task},
+                                                  {"loss_balance", l.balance},
+                                                  {"loss_z", l.z},
+                                                  {"loss_importance", l.importance},
                                                   {"grad_norm", grad_norm}};
   for (const auto& [name, v] : items)
     if (!std::isfinite(v)) {
@@ -190,7 +195,8 @@ void Trainer::probe(int layer, ProbeResult& out, bool refit_plane) {
   // when stale, from another run (a restart changed d) or from a later step (a reset).
   const Mat<float>& x = m.layer_input(layer);
   const int64_t fitted = out.plane.fitted_step;
-  if (refit_plane || fitted < 0 || out.plane.dim != int(x.cols()) || step_ < fitted || step_ - fitted >= kPlaneRefitSteps) {
+  if (refit_plane || fitted < 0 || out.plane.dim != int(x.cols()) || step_ < fitted ||
+      step_ - fitted >= kPlaneRefitSteps) {
     fit_principal_plane(x, rs.T, out.plane);
     out.plane.fitted_step = step_;
   }

@@ -21,9 +21,9 @@ namespace moe {
 
 // A live setting changed at a step boundary ("k 2→1"), recorded in outputs and plots.
 struct Event {
-  int64_t step = 0;      // the first step that used the new value
-  std::string key;       // setting name
-  std::string from, to;  // values as text
+  int64_t step = 0;           // the first step that used the new value
+  std::string key;            // setting name
+  std::string from, to;       // values as text
   std::string label() const;  // "top_k 2→1"
 };
 
@@ -37,14 +37,14 @@ struct ScheduledChange {
 // Gate matrix of the fixed probe batch for one layer: [tokens, E] row-major.
 struct ProbeResult {
   int tokens = 0, experts = 0;
-  std::vector<float> gates;      // p_{t,i}
-  std::vector<int32_t> top1;     // [tokens] top-1 expert, -1 if none
-  std::vector<int32_t> labels;   // [tokens] task label of the token
-  PrincipalPlane plane;          // first two principal components of the layer's router input (pca.h),
-                                 // refitted every kPlaneRefitSteps steps while training, and on demand
-                                 // (the window asks when the run stops, steps once or changes, so a
-                                 // paused run, and every shot, shows the plane of its last step)
-  std::vector<float> plane_xy;   // [tokens * 2] each probe token's router input projected onto `plane`
+  std::vector<float> gates;     // p_{t,i}
+  std::vector<int32_t> top1;    // [tokens] top-1 expert, -1 if none
+  std::vector<int32_t> labels;  // [tokens] task label of the token
+  PrincipalPlane plane;         // first two principal components of the layer's router input (pca.h),
+                                // refitted every kPlaneRefitSteps steps while training, and on demand
+                                // (the window asks when the run stops, steps once or changes, so a
+                                // paused run, and every shot, shows the plane of its last step)
+  std::vector<float> plane_xy;  // [tokens * 2] each probe token's router input projected onto `plane`
 };
 
 // Steps between refits of ProbeResult::plane: between refits tokens move in a fixed
@@ -88,7 +88,7 @@ class Trainer {
   // plane, refitted if refit_plane or the plane is kPlaneRefitSteps old (or from another run).
   void probe(int layer, ProbeResult& out, bool refit_plane = false);
   const Batch& probe_batch() const { return probe_batch_; }  // its inputs and labels (e.g. points on the routing map)
-  void routing_map(int layer, int res, RoutingMap& out);  // blobs only: winner per cell of the plane
+  void routing_map(int layer, int res, RoutingMap& out);     // blobs only: winner per cell of the plane
   int n_labels() const { return task_->n_labels(); }
 
  private:
@@ -109,7 +109,7 @@ class Trainer {
   // Routing churn: top-1 expert of each probe token under the parameters the last step
   // started from, and the share that changed since (metrics.h routing_churn).
   std::vector<std::vector<int32_t>> probe_top1_;  // [layer][probe token], -1 if none
-  std::vector<double> churn_;                      // [layer] of the step being taken
+  std::vector<double> churn_;                     // [layer] of the step being taken
   std::vector<Event> events_;
   std::vector<ScheduledChange> scheduled_;
   int64_t step_ = 0;

@@ -56,7 +56,8 @@ int count_colour(const Image& im, ImU32 c, int tol = 24, int y0 = 0, int y1 = -1
 
 Image shot(const std::string& args, const std::string& name) {
   const std::string png = ::testing::TempDir() + name;
-  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png + " 2>&1");
+  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png +
+                                                  " 2>&1");
   EXPECT_EQ(r.status, 0) << r.out;
   return load_png(png);
 }
@@ -64,7 +65,8 @@ Image shot(const std::string& args, const std::string& name) {
 TEST(CollapsePanel, EveryShortPlotGetsAtLeastTwoLabelledTicks) {
   std::vector<double> t;
   // The ranges the stack shows: dead experts (-0.5..8.5 locked), MaxVio and CV fits, drop %, a flat zero.
-  const plot::Range ranges[] = {{-0.52, 8.52}, {-0.15, 2.7}, {-0.06, 1.2}, {-2.0, 55.0}, {-0.006, 0.106}, {0.97, 1.0}, {-3.2, 64.2}};
+  const plot::Range ranges[] = {{-0.52, 8.52},   {-0.15, 2.7}, {-0.06, 1.2}, {-2.0, 55.0},
+                                {-0.006, 0.106}, {0.97, 1.0},  {-3.2, 64.2}};
   for (const plot::Range& r : ranges)
     for (int max_labels : {2, 3, 6}) {
       ASSERT_TRUE(panel::nice_ticks(r, max_labels, t)) << r.min << ".." << r.max;
@@ -105,7 +107,8 @@ TEST(CollapsePanel, PlotsTheDropRateWhenACapacityDropsTokensAndOnlyThen) {
   const int with = count_colour(cap, drop), without = count_colour(none, drop);
   std::printf("[ collapse ] drop-rate colour: %d pixels with a capacity, %d without\n", with, without);
   EXPECT_GT(with, 300) << "capacity factor 1: the drop-rate curve and its name";
-  EXPECT_LT(without * 5, with) << "no capacity limit: no drop-rate plot (a few antialiased pixels of other curves match)";
+  EXPECT_LT(without * 5, with)
+      << "no capacity limit: no drop-rate plot (a few antialiased pixels of other curves match)";
   EXPECT_GT(count_colour(ec, unrouted), 300) << "expert choice: the unrouted share is plotted";
 }
 
@@ -158,7 +161,8 @@ std::vector<int> bar_lengths(const Image& im, ImU32 c, int x_min) {
 }
 
 TEST(SparsityPanel, ActiveBarsAreLinearInTheShareNotLogInTheCount) {
-  const Image im = shot("--preset balanced --steps 50 --panel sparsity --theme light --size 800x500", "moescope_sparsity_linear.png");
+  const Image im = shot("--preset balanced --steps 50 --panel sparsity --theme light --size 800x500",
+                        "moescope_sparsity_linear.png");
   ASSERT_EQ(im.w, 800);
   const std::vector<int> bars = bar_lengths(im, palette::categorical(0, palette::Theme::light), im.w / 3);
   ASSERT_EQ(bars.size(), 5u) << "this model, Mixtral, DeepSeek, GPT-4 reports, GPT-4 popular";
@@ -180,8 +184,8 @@ namespace {
 
 TEST(WindowSpeed, BenchReportsTheWindowKeepingMostOfItsHeadlessTrainingSpeed) {
   const std::string json_path = ::testing::TempDir() + "moescope_bench_window.json";
-  const test::ProcessResult r =
-      test::run_process(std::string(MOESCOPE_BINARY) + " bench --no-torch --steps 10 --json " + json_path + " 2>&1");
+  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) +
+                                                  " bench --no-torch --steps 10 --json " + json_path + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("window, collapse preset"), std::string::npos) << r.out;
   std::ifstream f(json_path);

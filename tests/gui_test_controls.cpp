@@ -35,7 +35,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kW = 1600, kH = 2400;  // tall, so every settings row is on screen
+constexpr int kW = 1600, kH = 2400;                            // tall, so every settings row is on screen
 constexpr int kKeyEnter = 257, kKeyEscape = 256, kKeyR = 'R';  // GLFW key codes, as the window's backend maps them
 
 class Controls : public ::testing::Test {
@@ -66,8 +66,10 @@ class Controls : public ::testing::Test {
 
   gui::MainWindow& open(const std::string& preset, const Config* cfg = nullptr) {
     Config c;
-    if (cfg) c = *cfg;
-    else EXPECT_EQ(load_preset(preset, c), "");
+    if (cfg)
+      c = *cfg;
+    else
+      EXPECT_EQ(load_preset(preset, c), "");
     win_ = std::make_unique<gui::MainWindow>(c, preset);
     idle();
     return *win_;
@@ -275,7 +277,8 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   const fs::path dir = fs::path(::testing::TempDir()) / "moescope_controls_command";
   fs::create_directories(dir);
   const std::string csv = (dir / "cmd.csv").string();
-  auto r = test::run_process(std::string(MOESCOPE_BINARY) + cmd.substr(std::string("moescope").size()) + " --quiet --out " + csv + " 2>&1");
+  auto r = test::run_process(std::string(MOESCOPE_BINARY) + cmd.substr(std::string("moescope").size()) +
+                             " --quiet --out " + csv + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   const auto rows = read_csv(csv);
   ASSERT_EQ(rows.size(), 61u) << "header and 60 steps";
@@ -295,9 +298,11 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   std::ifstream f(saved);
   const nlohmann::json j = nlohmann::json::parse(f);
   EXPECT_EQ(j["alpha"], 0.0);
-  EXPECT_EQ(j["schedule"], nlohmann::json::array({"alpha=0.01@30", "router_lr_scale=2.5@45", "grad_clip=0.3333333333333333@50"}));
+  EXPECT_EQ(j["schedule"],
+            nlohmann::json::array({"alpha=0.01@30", "router_lr_scale=2.5@45", "grad_clip=0.3333333333333333@50"}));
   const std::string csv2 = (dir / "saved.csv").string();
-  r = test::run_process(std::string(MOESCOPE_BINARY) + " run --config " + saved + " --steps 60 --quiet --out " + csv2 + " 2>&1");
+  r = test::run_process(std::string(MOESCOPE_BINARY) + " run --config " + saved + " --steps 60 --quiet --out " + csv2 +
+                        " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(read_csv(csv2), rows);
 
@@ -347,8 +352,8 @@ TEST(ControlsLists, ShortcutsNameTextSizeAndPresetsComeInTeachingOrder) {
   EXPECT_TRUE(smaller);
   const std::vector<Preset> presets = list_presets();
   ASSERT_EQ(presets.size(), 12u);
-  const char* order[] = {"collapse",      "balanced",      "aux-free",        "zloss",
-                         "capacity-drops", "switch-top1",  "mixtral-top2",    "expert-choice",
+  const char* order[] = {"collapse",        "balanced",       "aux-free",      "zloss",
+                         "capacity-drops",  "switch-top1",    "mixtral-top2",  "expert-choice",
                          "deepseek-shared", "dense-baseline", "blobs-regions", "chars-specialise"};
   for (size_t i = 0; i < presets.size(); ++i) {
     EXPECT_EQ(presets[i].name, order[i]);
@@ -364,12 +369,16 @@ struct ScopedEnv {
   std::optional<std::string> old;
   ScopedEnv(const char* n, const char* value) : name(n) {
     if (const char* o = std::getenv(n)) old = o;
-    if (value) setenv(n, value, 1);
-    else unsetenv(n);
+    if (value)
+      setenv(n, value, 1);
+    else
+      unsetenv(n);
   }
   ~ScopedEnv() {
-    if (old) setenv(name.c_str(), old->c_str(), 1);
-    else unsetenv(name.c_str());
+    if (old)
+      setenv(name.c_str(), old->c_str(), 1);
+    else
+      unsetenv(name.c_str());
   }
 };
 

@@ -25,8 +25,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-#define EXPECT_CONTAINS(haystack, needle) EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
 
 std::string slurp(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -93,8 +96,10 @@ TEST(WindowInput, ABadDroppedFileIsRefusedInTheStatusLineAndTheLiveRunGoesOn) {
 }
 
 TEST(WindowInput, ACorruptSettingsFileIsSetAsideAndTheWindowStartsOnTheDefaults) {
-  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
-  for (const std::string& bad : {std::string("{\"ui\": {\"ema\": 1e400}}"), std::string(80000, '{'), std::string("\0", 1)}) {
+  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
+  for (const std::string& bad :
+       {std::string("{\"ui\": {\"ema\": 1e400}}"), std::string(80000, '{'), std::string("\0", 1)}) {
     const fs::path dir = fresh_dir("moescope_window_settings");
     fs::create_directories(dir / "moescope");
     std::ofstream(dir / "moescope" / "settings.json", std::ios::binary) << bad;
@@ -131,7 +136,8 @@ namespace {
 TEST(WindowInput, AShotThatCannotBeWrittenExitsOneAndNeverSaysWrote) {
   const fs::path dir = fresh_dir("moescope_shot_full");
   fs::create_symlink("/dev/full", dir / "full.png");
-  test::ProcessResult r = test::run_process("cd '" + dir.string() + "' && " MOESCOPE_BINARY
+  test::ProcessResult r = test::run_process("cd '" + dir.string() +
+                                            "' && " MOESCOPE_BINARY
                                             " shot --preset balanced --steps 3 --size 320x200 --out full.png 2>&1");
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_CONTAINS(r.out, "cannot write 'full.png': No space left on device");
@@ -140,8 +146,8 @@ TEST(WindowInput, AShotThatCannotBeWrittenExitsOneAndNeverSaysWrote) {
   // and onto a good path it writes, keeping the old file's mode
   std::ofstream(dir / "ok.png") << "old";
   fs::permissions(dir / "ok.png", fs::perms(0640));
-  r = test::run_process("cd '" + dir.string() + "' && " MOESCOPE_BINARY
-                        " shot --preset balanced --steps 3 --size 320x200 --out ok.png 2>&1");
+  r = test::run_process("cd '" + dir.string() +
+                        "' && " MOESCOPE_BINARY " shot --preset balanced --steps 3 --size 320x200 --out ok.png 2>&1");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_CONTAINS(r.out, "wrote ok.png");
   EXPECT_EQ(slurp(dir / "ok.png").substr(1, 3), "PNG");

@@ -137,7 +137,8 @@ TEST_F(Layout, FoldingTheControlsToAStripGivesThePanelsTheWidth) {
   float right = 0;
   for (const gui::PanelPlacement& p : win_->panel_placements()) right = std::max(right, p.max.x);
   // The whole width beside the strip, less the scrollbar of the rows that do not fit.
-  EXPECT_GE(right - win_->panel_placements()[0].min.x, 1024.0f - win_->controls_width() - ImGui::GetStyle().ScrollbarSize - 1.0f)
+  EXPECT_GE(right - win_->panel_placements()[0].min.x,
+            1024.0f - win_->controls_width() - ImGui::GetStyle().ScrollbarSize - 1.0f)
       << "the panels take the whole width";
   EXPECT_GE(readable(), 4);
   win_->ui().controls_collapsed = false;
@@ -288,7 +289,8 @@ std::string slurp(const fs::path& p) {
 }
 
 TEST(LayoutWindow, OpensAtTheScreenSizeKeepsARememberedSizeOnlyIfItFitsAndKeepsTheLayout) {
-  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
+  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
   const fs::path dir = fs::path(::testing::TempDir()) / "moescope_layout_window";
   fs::remove_all(dir);
   fs::create_directories(dir / "moescope");
@@ -296,7 +298,8 @@ TEST(LayoutWindow, OpensAtTheScreenSizeKeepsARememberedSizeOnlyIfItFitsAndKeepsT
   const std::string png = (dir / "window.png").string();
   auto open_window = [&](const std::string& args) {
     return test::run_process("XDG_CONFIG_HOME='" + dir.string() + "' xvfb-run -a -s '-screen 0 1280x720x24' " +
-                             std::string(MOESCOPE_BINARY) + " " + args + " --frames 4 --screenshot " + png + " 2>&1 < /dev/null");
+                             std::string(MOESCOPE_BINARY) + " " + args + " --frames 4 --screenshot " + png +
+                             " 2>&1 < /dev/null");
   };
   auto shot_size = [&](int* w, int* h) {
     int n = 0;

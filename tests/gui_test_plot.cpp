@@ -95,7 +95,8 @@ class PlotRender : public ::testing::Test {
     for (int e = 0; e < kLines; ++e)
       for (int i = 0; i < kPoints; ++i) {
         const double x = xs_[size_t(i)];
-        ys_[size_t(e)][size_t(i)] = float(0.125 + 0.07 * std::sin(2 * M_PI * x / (900.0 + 110.0 * e) + 0.8 * e) + 0.004 * (e - 3.5));
+        ys_[size_t(e)][size_t(i)] = float(0.125 + 0.07 * std::sin(2 * M_PI * x / (900.0 + 110.0 * e) + 0.8 * e) +
+                                          0.004 * (e - 3.5));
       }
     for (int i = 180; i < 200; ++i) ys_[5][size_t(i)] = std::numeric_limits<float>::quiet_NaN();
     // Gate probabilities: each token prefers one expert, softly.
@@ -145,7 +146,8 @@ class PlotRender : public ::testing::Test {
   void scene() {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(kW, kH));
-    ImGui::Begin("lab", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("lab", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     if (plot::BeginPlot("Expert load", ImVec2(500, -1))) {
       plot::SetupAxes("step", "load fraction", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
       for (int e = 0; e < kLines; ++e) {
@@ -164,15 +166,16 @@ class PlotRender : public ::testing::Test {
                     plot::GetPlotPos().y + plot::GetPlotSize().y};
       plot::EndPlot();
     }
-    if (plot::PlotState* st = plot::GetPlotState("Expert load")) legend_ = {st->legend_min.x, st->legend_min.y, st->legend_max.x, st->legend_max.y};
+    if (plot::PlotState* st = plot::GetPlotState("Expert load"))
+      legend_ = {st->legend_min.x, st->legend_min.y, st->legend_max.x, st->legend_max.y};
     ImGui::SameLine();
     if (plot::BeginPlot("Gate probabilities", ImVec2(205, -1), plot::PlotFlags_NoLegend)) {
       plot::SetupAxes("expert", "token");
       plot::SetupAxisLimits(plot::Axis_X, 0, kExperts, ImGuiCond_Always);
       plot::SetupAxisLimits(plot::Axis_Y, 0, kTokens, ImGuiCond_Always);
       const ImVec2 a = plot::PlotToPixels({0, double(kTokens)}), b = plot::PlotToPixels({double(kExperts), 0});
-      const ImTextureID tex = heatmap_.render_values(gates_.data(), kTokens, kExperts, 0.0f, 1.0f, int(std::lround(b.x - a.x)),
-                                                     int(std::lround(b.y - a.y)));
+      const ImTextureID tex = heatmap_.render_values(gates_.data(), kTokens, kExperts, 0.0f, 1.0f,
+                                                     int(std::lround(b.x - a.x)), int(std::lround(b.y - a.y)));
       plot::PlotImage("gates", tex, {0, 0}, {double(kExperts), double(kTokens)});
       heat_area_ = {a.x, a.y, b.x, b.y};
       plot::EndPlot();
@@ -375,7 +378,8 @@ TEST_F(PlotRender, EveryItemKindDrawsAndA1MPointLineIsDecimatedToTwoPointsPerCol
     row[0] = float(3.0 * std::exp(-step / 30000.0) + 0.05) * (1.0f + 0.3f * noise());
     if (step >= 120'000 && step < 126'000) row[0] = std::numeric_limits<float>::quiet_NaN();
     float sum = 0;
-    for (int e = 0; e < 64; ++e) sum += row[size_t(e) + 1] = 1.0f + 0.6f * std::sin(step / (4000.0f + 300.0f * e) + e) + 0.2f * noise();
+    for (int e = 0; e < 64; ++e)
+      sum += row[size_t(e) + 1] = 1.0f + 0.6f * std::sin(step / (4000.0f + 300.0f * e) + e) + 0.2f * noise();
     for (int e = 0; e < 64; ++e) row[size_t(e) + 1] /= sum;
     history.append(row);
   }
@@ -386,7 +390,8 @@ TEST_F(PlotRender, EveryItemKindDrawsAndA1MPointLineIsDecimatedToTwoPointsPerCol
   // A ring buffer of 1M raw points that wrapped at 300k.
   const int kRaw = 1'000'000, kWrap = 300'000;
   std::vector<float> ring(kRaw);
-  for (int i = 0; i < kRaw; ++i) ring[size_t((i + kWrap) % kRaw)] = float(std::sin(i * 2e-5) + 0.3 * std::sin(i * 0.37));
+  for (int i = 0; i < kRaw; ++i)
+    ring[size_t((i + kWrap) % kRaw)] = float(std::sin(i * 2e-5) + 0.3 * std::sin(i * 0.37));
   // Routing map: winner by region, confidence rising to the right.
   const int kR = 24, kC = 36;
   std::vector<float> winner(kR * kC), confidence(kR * kC);
@@ -427,10 +432,13 @@ TEST_F(PlotRender, EveryItemKindDrawsAndA1MPointLineIsDecimatedToTwoPointsPerCol
         const double* ema;
       } sm{p, smooth.data()};
       plot::SetNextLineStyle(palette::categorical(1));
-      plot::PlotLineG("EMA 0.9", [](const void* d, int i) {
-        const auto* a = static_cast<const Smoothed*>(d);
-        return plot::Point{a->pts[i].x, a->ema[i]};
-      }, &sm, n);
+      plot::PlotLineG(
+          "EMA 0.9",
+          [](const void* d, int i) {
+            const auto* a = static_cast<const Smoothed*>(d);
+            return plot::Point{a->pts[i].x, a->ema[i]};
+          },
+          &sm, n);
       plot::EndPlot();
     }
     ImGui::SameLine();
@@ -438,10 +446,13 @@ TEST_F(PlotRender, EveryItemKindDrawsAndA1MPointLineIsDecimatedToTwoPointsPerCol
       plot::SetupAxes("step", "load fraction", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
       const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
       history.fetch_many(load_ids, r.min, r.max, plot::GetPlotPointBudget(), load_pts);
-      plot::PlotStackedG(name_ptrs.data(), 64, [](const void* d, int s, int i) {
-        const auto& pts = *static_cast<const std::vector<std::vector<moe::HistorySample>>*>(d);
-        return plot::Point{pts[size_t(s)][size_t(i)].x, pts[size_t(s)][size_t(i)].mean};
-      }, &load_pts, int(load_pts[0].size()), palette::categorical_table(palette::Theme::dark));
+      plot::PlotStackedG(
+          name_ptrs.data(), 64,
+          [](const void* d, int s, int i) {
+            const auto& pts = *static_cast<const std::vector<std::vector<moe::HistorySample>>*>(d);
+            return plot::Point{pts[size_t(s)][size_t(i)].x, pts[size_t(s)][size_t(i)].mean};
+          },
+          &load_pts, int(load_pts[0].size()), palette::categorical_table(palette::Theme::dark));
       plot::EndPlot();
     }
     ImGui::SameLine();
@@ -583,7 +594,8 @@ class LogRecorder : public plot::Recorder {
       return;
     }
     const std::vector<ImU32> pixels(im.pixels, im.pixels + size_t(im.rows) * size_t(im.cols));
-    const std::vector<float> cols(im.col_edges, im.col_edges + im.cols + 1), rows(im.row_edges, im.row_edges + im.rows + 1);
+    const std::vector<float> cols(im.col_edges, im.col_edges + im.cols + 1),
+        rows(im.row_edges, im.row_edges + im.rows + 1);
     ops.push_back([=](plot::Recorder& r) {
       plot::ImagePrim copy = im;
       copy.pixels = pixels.data();
@@ -618,13 +630,15 @@ TEST_F(PlotRender, RecorderTakesEveryPrimitiveAndReplaysToTheSameDrawList) {
   const double events[] = {300, 1500};
   const char* const event_texts[] = {"k 2\u21921", "reset"};
   std::vector<float> lo(kPoints), hi(kPoints);
-  for (int i = 0; i < kPoints; ++i) lo[size_t(i)] = ys_[0][size_t(i)] - 0.02f, hi[size_t(i)] = ys_[0][size_t(i)] + 0.02f;
+  for (int i = 0; i < kPoints; ++i)
+    lo[size_t(i)] = ys_[0][size_t(i)] - 0.02f, hi[size_t(i)] = ys_[0][size_t(i)] + 0.02f;
   const float bars[] = {0.3f, 0.1f, 0.25f, 0.35f};
   int drawn_outside = -1;
   auto ui = [&](LogRecorder* log) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(kW, kH));
-    ImGui::Begin("recorded", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("recorded", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const int before = dl->VtxBuffer.Size;
     plot::SetRecorder(log);
@@ -669,7 +683,8 @@ TEST_F(PlotRender, RecorderTakesEveryPrimitiveAndReplaysToTheSameDrawList) {
   EXPECT_EQ(log.depth, 0) << "PushClip and PopClip balance";
   EXPECT_GE(log.max_depth, 1);
   // Text stays text, with what it says: titles, axis labels (y turned), legend, marker labels, ticks.
-  for (const char* s : {"Recorded", "step", "value", "band", "line", "gappy", "ideal", "k 2\u21921", "reset", "Bars and heatmap", "scale"})
+  for (const char* s : {"Recorded", "step", "value", "band", "line", "gappy", "ideal", "k 2\u21921", "reset",
+                        "Bars and heatmap", "scale"})
     EXPECT_TRUE(log.has_text(s)) << "no text \"" << s << "\"";
   EXPECT_NE(std::find(log.vertical_texts.begin(), log.vertical_texts.end(), "value"), log.vertical_texts.end());
   EXPECT_NE(std::find(log.vertical_texts.begin(), log.vertical_texts.end(), "scale"), log.vertical_texts.end());
@@ -711,7 +726,8 @@ TEST_F(PlotRender, PlainWheelScrollsThePageCtrlWheelOrAClickedPlotZooms) {
   auto ui = [&] {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(kW, kH));
-    ImGui::Begin("page", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);  // scrolls with the wheel
+    ImGui::Begin("page", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);  // scrolls with the wheel
     if (plot::BeginPlot("wheel", ImVec2(-1, 300))) {
       plot::SetupAxes("step", "value", plot::AxisFlags_AutoFit, plot::AxisFlags_AutoFit);
       plot::PlotLine("a", xs_.data(), ys_[0].data(), kPoints);
@@ -913,7 +929,7 @@ TEST_F(PlotRender, ZoomAndPanStayInsideTheDataOnLinkedAxes) {
   io.MouseDown[0] = true;
   frame(ui);
   for (int i = 0; i < 60; ++i) {  // 12000 px: some 2800 steps at this zoom
-    io.MousePos.x -= 200;  // far past the plot's edge: a drag keeps going
+    io.MousePos.x -= 200;         // far past the plot's edge: a drag keeps going
     frame(ui);
   }
   io.MouseDown[0] = false;
@@ -955,7 +971,8 @@ TEST_F(PlotRender, LogAxisNeverReachesAbsurdMagnitudes) {
   ImGuiIO& io = ImGui::GetIO();
   io.KeyCtrl = true;
   // Over the data area, then over the y axis strip (y only).
-  for (ImVec2 at : {ImVec2((area.x0 + area.x1) * 0.5f, area.y0 + 0.2f * (area.y1 - area.y0)), ImVec2(area.x0 - 8, (area.y0 + area.y1) * 0.5f)}) {
+  for (ImVec2 at : {ImVec2((area.x0 + area.x1) * 0.5f, area.y0 + 0.2f * (area.y1 - area.y0)),
+                    ImVec2(area.x0 - 8, (area.y0 + area.y1) * 0.5f)}) {
     io.MousePos = at;
     frame(ui);
     for (int i = 0; i < 50; ++i) {
@@ -1023,7 +1040,8 @@ TEST_F(PlotRender, GrayscaleSafeSeriesOfOneColourDifferByDashPatternAndMarkers) 
   auto grey_patterns = [&](const std::vector<plot::Stroke>& strokes) {
     std::vector<std::array<float, 4>> out;
     for (const plot::Stroke& s : strokes)
-      if ((s.colour | IM_COL32_A_MASK) == grey && std::find(out.begin(), out.end(), pattern(s)) == out.end()) out.push_back(pattern(s));
+      if ((s.colour | IM_COL32_A_MASK) == grey && std::find(out.begin(), out.end(), pattern(s)) == out.end())
+        out.push_back(pattern(s));
     return out;
   };
 
@@ -1037,10 +1055,13 @@ TEST_F(PlotRender, GrayscaleSafeSeriesOfOneColourDifferByDashPatternAndMarkers) 
   EXPECT_EQ(plot::SeriesLineStyle(5).marker, plot::Marker_Circle);
   const auto lines_on = grey_patterns(on.polyline_strokes);
   ASSERT_EQ(lines_on.size(), 2u) << "series 0 and 5 solid, series 1 dashed: two patterns among the grey polylines";
-  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), std::array<float, 4>{0, 0, 0, 0}), lines_on.end()) << "a solid one";
+  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), std::array<float, 4>{0, 0, 0, 0}), lines_on.end())
+      << "a solid one";
   const plot::Stroke dashed = plot::Stroke{grey, 2.0f, 10.0f, 6.0f};  // Dash_Dashed at weight 2: 6 + 2w on, 4 + w off
-  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), pattern(dashed)), lines_on.end()) << "a dashed one (10 on, 6 off)";
-  const int grey_dots = int(std::count_if(on.dot_colours.begin(), on.dot_colours.end(), [&](ImU32 c) { return (c | IM_COL32_A_MASK) == grey; }));
+  EXPECT_NE(std::find(lines_on.begin(), lines_on.end(), pattern(dashed)), lines_on.end())
+      << "a dashed one (10 on, 6 off)";
+  const int grey_dots = int(std::count_if(on.dot_colours.begin(), on.dot_colours.end(),
+                                          [&](ImU32 c) { return (c | IM_COL32_A_MASK) == grey; }));
   EXPECT_GE(grey_dots, 5) << "series 5 carries circle markers along its line (one every ~56 px of path)";
   // The legend shows the patterns too: its swatches are grey Line primitives with both patterns.
   const auto swatches_on = grey_patterns(on.line_strokes);
@@ -1096,17 +1117,20 @@ TEST_F(PlotRender, LightThemeWith64SeriesKeepsEveryColourVisibleAndTheTooltipInC
               plot::GetPlotPos().y + plot::GetPlotSize().y};
       plot::EndPlot();
     }
-    if (plot::PlotState* st = plot::GetPlotState("64 experts (light theme)")) legend = {st->legend_min.x, st->legend_min.y, st->legend_max.x, st->legend_max.y};
+    if (plot::PlotState* st = plot::GetPlotState("64 experts (light theme)"))
+      legend = {st->legend_min.x, st->legend_min.y, st->legend_max.x, st->legend_max.y};
     ImGui::End();
   };
   for (int i = 0; i < 3; ++i) frame(ui);
   const std::vector<uint8_t> px = pixels();
   ASSERT_GT(legend.x1, legend.x0);
   EXPECT_LT(legend.x1 - legend.x0, 0.6f * (area.x1 - area.x0)) << "64 entries fit in a few columns";
-  EXPECT_GT(count_colour(px, area, legend, IM_COL32(255, 255, 255, 255), 2), int(0.2f * (area.x1 - area.x0) * (area.y1 - area.y0)))
+  EXPECT_GT(count_colour(px, area, legend, IM_COL32(255, 255, 255, 255), 2),
+            int(0.2f * (area.x1 - area.x0) * (area.y1 - area.y0)))
       << "white plot background";
   int visible = 0;
-  for (int e = 0; e < 64; ++e) visible += count_colour(px, area, legend, palette::categorical(e, palette::Theme::light), 10) > 40;
+  for (int e = 0; e < 64; ++e)
+    visible += count_colour(px, area, legend, palette::categorical(e, palette::Theme::light), 10) > 40;
   EXPECT_EQ(visible, 64) << "every expert's colour shows outside the legend";
   ImGui::GetIO().MousePos = ImVec2(area.x1 - 60, (area.y0 + area.y1) * 0.5f);
   for (int i = 0; i < 2; ++i) frame(ui);
@@ -1132,8 +1156,8 @@ TEST(Palette, ClassicSixtyFourExpertColoursStayPerceptuallyApartInBothThemes) {
       }
     }
     const char* name = theme == palette::Theme::dark ? "dark" : "light";
-    std::printf("[ palette  ] classic %s: min delta_e %.3f (all pairs), %.3f (neighbours), %.3f (first 8)\n", name, worst, worst_neighbour,
-                worst_first8);
+    std::printf("[ palette  ] classic %s: min delta_e %.3f (all pairs), %.3f (neighbours), %.3f (first 8)\n", name,
+                worst, worst_neighbour, worst_first8);
     EXPECT_GE(worst, 0.06f) << name << ": every pair of the 64 colours at least ~3 just-noticeable differences apart";
     EXPECT_GE(worst_neighbour, 0.15f) << name << ": neighbouring expert indices clearly different";
     EXPECT_GE(worst_first8, 0.12f) << name << ": the first eight far apart";
@@ -1166,7 +1190,8 @@ TEST(Palette, SimulationMatchesMachado2009OnKnownColours) {
   EXPECT_EQ(int((p >> 16) & 255), 0);
   EXPECT_NEAR(int(d & 255), 163, 1);
   EXPECT_NEAR(int((d >> 8) & 255), 144, 1);
-  EXPECT_EQ(palette::simulate(IM_COL32(128, 128, 128, 255), palette::Vision::deuteranopia) & 0xFFFFFFu, 0x808080u & 0xFFFFFFu)
+  EXPECT_EQ(palette::simulate(IM_COL32(128, 128, 128, 255), palette::Vision::deuteranopia) & 0xFFFFFFu,
+            0x808080u & 0xFFFFFFu)
       << "greys stay grey (each matrix row sums to 1)";
   EXPECT_EQ(palette::simulate(red, palette::Vision::normal), red);
 }
@@ -1177,13 +1202,14 @@ TEST(Palette, FirstEightExpertColoursStayApartForColourBlindViewersInBothThemes)
     const ImU32* safe = palette::categorical_table(theme, palette::Scheme::colour_blind_safe);
     const ImU32* classic = palette::categorical_table(theme, palette::Scheme::classic);
     const ImU32 bg = theme == palette::Theme::dark ? IM_COL32(24, 25, 31, 255) : IM_COL32(255, 255, 255, 255);
-    for (auto [vision, vname, floor] : {std::tuple{palette::Vision::normal, "normal", 0.15f}, std::tuple{palette::Vision::deuteranopia, "deutan", 0.07f},
+    for (auto [vision, vname, floor] : {std::tuple{palette::Vision::normal, "normal", 0.15f},
+                                        std::tuple{palette::Vision::deuteranopia, "deutan", 0.07f},
                                         std::tuple{palette::Vision::protanopia, "protan", 0.07f},
                                         std::tuple{palette::Vision::tritanopia, "tritan", 0.07f}}) {
       int a = 0, b = 0;
       const float d = closest_pair(safe, palette::kOkabeIto, vision, &a, &b);
-      std::printf("[ palette  ] %s, %s: closest of the first 8: %d and %d, delta_e %.3f (classic: %.3f)\n", name, vname, a, b, d,
-                  closest_pair(classic, 8, vision));
+      std::printf("[ palette  ] %s, %s: closest of the first 8: %d and %d, delta_e %.3f (classic: %.3f)\n", name, vname,
+                  a, b, d, closest_pair(classic, 8, vision));
       EXPECT_GE(d, floor) << name << ", " << vname << ": experts " << a << " and " << b << " collapse";
       // Okabe-Ito's yellow is the one weak colour on white: 0.11 from it for a tritanope.
       const float bg_floor = vision == palette::Vision::tritanopia ? 0.10f : 0.18f;
@@ -1192,11 +1218,13 @@ TEST(Palette, FirstEightExpertColoursStayApartForColourBlindViewersInBothThemes)
             << name << ", " << vname << ": expert " << i << " too close to the plot background";
     }
     // The defect this replaces: the classic 0 (blue) and 4 (violet) are one blue to a deuteranope.
-    EXPECT_LT(palette::delta_e(palette::simulate(classic[0], palette::Vision::deuteranopia), palette::simulate(classic[4], palette::Vision::deuteranopia)),
+    EXPECT_LT(palette::delta_e(palette::simulate(classic[0], palette::Vision::deuteranopia),
+                               palette::simulate(classic[4], palette::Vision::deuteranopia)),
               0.03f);
     // Every prefix (E = 2..8) is as far apart as the whole eight, or further.
     for (int n = 2; n <= palette::kOkabeIto; ++n)
-      EXPECT_GE(closest_pair(safe, n, palette::Vision::deuteranopia), closest_pair(safe, palette::kOkabeIto, palette::Vision::deuteranopia));
+      EXPECT_GE(closest_pair(safe, n, palette::Vision::deuteranopia),
+                closest_pair(safe, palette::kOkabeIto, palette::Vision::deuteranopia));
     EXPECT_EQ(safe[0], IM_COL32(0xE6, 0x9F, 0x00, 255)) << "Okabe-Ito orange first";
   }
 }
@@ -1207,21 +1235,25 @@ TEST(Palette, SixtyFourColourBlindSafeColoursStayApartInEveryVisionAndTheme) {
     const ImU32* c = palette::categorical_table(theme, palette::Scheme::colour_blind_safe);
     std::set<ImU32> distinct(c, c + palette::kCategorical);
     EXPECT_EQ(distinct.size(), size_t(palette::kCategorical)) << name << ": 64 different colours";
-    for (auto [vision, vname] : {std::pair{palette::Vision::normal, "normal"}, std::pair{palette::Vision::deuteranopia, "deutan"},
-                                 std::pair{palette::Vision::protanopia, "protan"}}) {
+    for (auto [vision, vname] :
+         {std::pair{palette::Vision::normal, "normal"}, std::pair{palette::Vision::deuteranopia, "deutan"},
+          std::pair{palette::Vision::protanopia, "protan"}}) {
       int a = 0, b = 0;
       const float d = closest_pair(c, palette::kCategorical, vision, &a, &b);
       const float d16 = closest_pair(c, 16, vision), d32 = closest_pair(c, 32, vision);
-      std::printf("[ palette  ] %s, %s: closest of the first 16 %.3f, 32 %.3f, all 64 %.3f (%d and %d)\n", name, vname, d16, d32, d, a, b);
+      std::printf("[ palette  ] %s, %s: closest of the first 16 %.3f, 32 %.3f, all 64 %.3f (%d and %d)\n", name, vname,
+                  d16, d32, d, a, b);
       EXPECT_GE(d16, 0.06f) << name << ", " << vname << ": 16 experts at least ~3 just-noticeable differences apart";
       EXPECT_GE(d32, 0.035f) << name << ", " << vname;
       // 64 hues cannot all be far apart for a dichromat (their colours span two dimensions, not three).
-      EXPECT_GE(d, 0.025f) << name << ", " << vname << ": experts " << a << " and " << b << " closer than ~1.2 just-noticeable differences";
+      EXPECT_GE(d, 0.025f) << name << ", " << vname << ": experts " << a << " and " << b
+                           << " closer than ~1.2 just-noticeable differences";
     }
     EXPECT_EQ(palette::categorical(64 + 3, theme, palette::Scheme::colour_blind_safe), c[3]) << "indices wrap";
   }
   palette::set_scheme(palette::Scheme::classic);
-  EXPECT_EQ(palette::categorical(2), palette::categorical_table(palette::Theme::dark, palette::Scheme::classic)[2]) << "the default follows set_scheme";
+  EXPECT_EQ(palette::categorical(2), palette::categorical_table(palette::Theme::dark, palette::Scheme::classic)[2])
+      << "the default follows set_scheme";
   palette::set_scheme(palette::Scheme::colour_blind_safe);
   EXPECT_EQ(palette::categorical(2), IM_COL32(0x56, 0xB4, 0xE9, 255));
 }
@@ -1229,12 +1261,16 @@ TEST(Palette, SixtyFourColourBlindSafeColoursStayApartInEveryVisionAndTheme) {
 TEST(Palette, LossSeriesColoursStayApartForColourBlindViewers) {
   using palette::Series;
   for (palette::Theme theme : {palette::Theme::dark, palette::Theme::light}) {
-    const ImU32 c[6] = {palette::series_colour(Series::task_loss, theme), palette::series_colour(Series::balance_loss, theme),
-                        palette::series_colour(Series::z_loss, theme), palette::series_colour(Series::importance_loss, theme),
-                        palette::series_colour(Series::total_loss, theme), palette::series_colour(Series::accuracy, theme)};
-    for (palette::Vision v : {palette::Vision::normal, palette::Vision::deuteranopia, palette::Vision::protanopia, palette::Vision::tritanopia})
+    const ImU32 c[6] = {
+        palette::series_colour(Series::task_loss, theme),  palette::series_colour(Series::balance_loss, theme),
+        palette::series_colour(Series::z_loss, theme),     palette::series_colour(Series::importance_loss, theme),
+        palette::series_colour(Series::total_loss, theme), palette::series_colour(Series::accuracy, theme)};
+    for (palette::Vision v : {palette::Vision::normal, palette::Vision::deuteranopia, palette::Vision::protanopia,
+                              palette::Vision::tritanopia})
       EXPECT_GE(closest_pair(c, 6, v), 0.07f) << "vision " << int(v);
-    EXPECT_GE(palette::delta_e(palette::simulate(c[0], palette::Vision::deuteranopia), palette::simulate(c[2], palette::Vision::deuteranopia)), 0.2f)
+    EXPECT_GE(palette::delta_e(palette::simulate(c[0], palette::Vision::deuteranopia),
+                               palette::simulate(c[2], palette::Vision::deuteranopia)),
+              0.2f)
         << "task and L_z: no longer one blue";
   }
 }
@@ -1254,7 +1290,8 @@ TEST(Palette, ColormapLightnessRisesSteadilyFromDarkVioletToYellow) {
   }
   EXPECT_LT(palette::to_oklab(lut[0]).L, 0.32f);
   EXPECT_GT(palette::to_oklab(lut[255]).L, 0.88f);
-  EXPECT_LT(max_step / min_step, 1.6f) << "perceptual steps of equal t should look alike: " << min_step << " .. " << max_step;
+  EXPECT_LT(max_step / min_step, 1.6f) << "perceptual steps of equal t should look alike: " << min_step << " .. "
+                                       << max_step;
   EXPECT_EQ(palette::colormap(0.0f), lut[0]);
   EXPECT_EQ(palette::colormap(1.0f), lut[255]);
   EXPECT_EQ(palette::colormap(std::numeric_limits<float>::quiet_NaN()) >> 24, 0u) << "NaN is transparent";

@@ -120,8 +120,10 @@ std::vector<PanelCase> cases() {
   return {
       {"load", balanced, experts(8), 7},
       {"entropy", balanced, series({palette::Series::router_entropy, palette::Series::load_entropy}), 2},
-      {"collapse", "--preset collapse --steps 400", series({palette::Series::dead_experts, palette::Series::max_vio, palette::Series::load_cv}), 3},
-      {"losses", balanced, loss_terms, 4},  // task, L_bal, L_z, total: Okabe-Ito hues, not the two blues task and L_z were
+      {"collapse", "--preset collapse --steps 400",
+       series({palette::Series::dead_experts, palette::Series::max_vio, palette::Series::load_cv}), 3},
+      {"losses", balanced, loss_terms,
+       4},  // task, L_bal, L_z, total: Okabe-Ito hues, not the two blues task and L_z were
       {"this-step", balanced, experts(8), 7},
       {"gates", balanced, ends, 2},
       {"specialisation", chars, ends, 2},
@@ -177,7 +179,8 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
 
   const UiState ui;
   ASSERT_EQ(ui.show_panel.size(), size_t(kPanelCount));
-  EXPECT_TRUE(std::all_of(ui.show_panel.begin(), ui.show_panel.end(), [](bool b) { return b; })) << "every panel starts shown";
+  EXPECT_TRUE(std::all_of(ui.show_panel.begin(), ui.show_panel.end(), [](bool b) { return b; }))
+      << "every panel starts shown";
 }
 
 TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
@@ -226,7 +229,8 @@ TEST(Shots, TimingPrintsFrameTimesAndTrainingSpeed) {
 
 TEST(Shots, ADivergingRunStillWritesItsShotWithTheBannerAndExitsOne) {
   const std::string png = ::testing::TempDir() + "moescope_shot_diverged.png";
-  const Result r = run("shot --preset balanced --set optimizer=sgd --set lr=10 --set grad_clip=0 --steps 300 --out " + png);
+  const Result r = run("shot --preset balanced --set optimizer=sgd --set lr=10 --set grad_clip=0 --steps 300 --out " +
+                       png);
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("diverged"), std::string::npos) << r.out;
   const Image im = load_png(png);

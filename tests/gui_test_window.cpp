@@ -33,7 +33,8 @@ std::string slurp(const fs::path& p) {
 }
 
 TEST(Window, OpensTrainsDrawsAndRemembersTheConfigUnderXvfb) {
-  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
+  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
   const fs::path dir = fs::path(::testing::TempDir()) / "moescope_window_test";
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -71,7 +72,8 @@ TEST(Window, OpensTrainsDrawsAndRemembersTheConfigUnderXvfb) {
 }
 
 TEST(Window, ABadConfigFileOnTheCommandLineExitsTwoNamingIt) {
-  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0) GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
+  if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
   const fs::path dir = fs::path(::testing::TempDir()) / "moescope_window_bad";
   fs::create_directories(dir);
   std::ofstream(dir / "bad.json") << "{\"top_k\": \"two\"}";

@@ -55,7 +55,8 @@ std::vector<Outcome> run_preset(const std::string& name, const std::function<voi
 
 double layer0(const Outcome& o, double LayerMetrics::*m) { return o.last.layers[0].*m; }
 void print_range(const std::string& what, const std::vector<double>& v) {
-  std::printf("  %-28s %.4g .. %.4g\n", what.c_str(), *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+  std::printf("  %-28s %.4g .. %.4g\n", what.c_str(), *std::min_element(v.begin(), v.end()),
+              *std::max_element(v.begin(), v.end()));
 }
 std::vector<double> collect(const std::vector<Outcome>& runs, const std::function<double(const Outcome&)>& f) {
   std::vector<double> v;
@@ -87,7 +88,8 @@ TEST(Presets, AuxFreeEndsWithMaxVioFarBelowCollapse) {
   double worst_aux = 0, best_collapse = 1e9;
   for (const Outcome& o : aux) worst_aux = std::max(worst_aux, layer0(o, &LayerMetrics::max_vio));
   for (const Outcome& o : collapse) best_collapse = std::min(best_collapse, layer0(o, &LayerMetrics::max_vio));
-  EXPECT_LT(worst_aux * 2, best_collapse) << "aux-free worst MaxVio " << worst_aux << ", collapse best " << best_collapse;
+  EXPECT_LT(worst_aux * 2, best_collapse)
+      << "aux-free worst MaxVio " << worst_aux << ", collapse best " << best_collapse;
   for (const Outcome& o : aux) EXPECT_EQ(o.last.losses.balance * o.cfg.alpha, 0.0);  // no loss term does it
   print_range("aux-free MaxVio", collect(aux, [](auto& o) { return layer0(o, &LayerMetrics::max_vio); }));
   print_range("aux-free load entropy", collect(aux, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
@@ -111,7 +113,7 @@ TEST(Presets, SwitchTop1StaysBalancedAndDropsLittle) {
 }
 
 TEST(Presets, ZlossKeepsRouterLogitsFarSmallerThanWithoutIt) {
-  const auto with = run_preset("zloss"), without = run_preset("zloss", [](Config& c) { c.beta = 0; });
+  const auto with = run_preset("zloss"), without = run_preset("zloss", [](Config&c) { c.beta = 0; });
   for (size_t i = 0; i < with.size(); ++i) EXPECT_LT(with[i].last.losses.z * 20, without[i].last.losses.z);
   print_range("L_z with beta", collect(with, [](auto& o) { return o.last.losses.z; }));
   print_range("L_z without beta", collect(without, [](auto& o) { return o.last.losses.z; }));
@@ -156,7 +158,8 @@ TEST(Presets, DeepseekSharedKeepsThirtyTwoFineGrainedExpertsBalanced) {
   }
   print_range("load entropy", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::load_entropy); }));
   print_range("MaxVio", collect(runs, [](auto& o) { return layer0(o, &LayerMetrics::max_vio); }));
-  print_range("active / total params", collect(runs, [](auto& o) { return o.sparsity.active_params / o.sparsity.total_params; }));
+  print_range("active / total params",
+              collect(runs, [](auto& o) { return o.sparsity.active_params / o.sparsity.total_params; }));
 }
 
 // MI(label; top-1 expert) / min(log E, log n_labels) of the probe batch.

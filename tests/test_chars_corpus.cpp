@@ -71,9 +71,10 @@ TEST(CharsCorpus, TwoHundredStepsOnGpl3BeatUniformUnigramAndMostFrequentCharacte
       accuracy += m.losses.accuracy / tail;
     }
   }
-  std::printf("[ chars    ] vocab %d: ln(vocab) %.3f, unigram entropy %.3f, most frequent %.1f%%; "
-              "loss %.3f → %.3f, accuracy %.1f%%\n",
-              vocab, uniform_loss, unigram_entropy, 100 * most_frequent_rate, first_loss, loss, 100 * accuracy);
+  std::printf(
+      "[ chars    ] vocab %d: ln(vocab) %.3f, unigram entropy %.3f, most frequent %.1f%%; "
+      "loss %.3f → %.3f, accuracy %.1f%%\n",
+      vocab, uniform_loss, unigram_entropy, 100 * most_frequent_rate, first_loss, loss, 100 * accuracy);
   EXPECT_NEAR(first_loss, uniform_loss, 0.5 * uniform_loss) << "an untrained model guesses near uniformly";
   EXPECT_LT(loss, 0.6 * uniform_loss) << "well below ln(vocab)";
   EXPECT_LT(loss, unigram_entropy - 0.3) << "the model uses the context, not only the character frequencies";

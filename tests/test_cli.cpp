@@ -34,8 +34,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-#define EXPECT_CONTAINS(haystack, needle) EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
 
 struct Result {
   int status = -1;
@@ -107,8 +110,8 @@ class Cli : public testing::Test {
   // Runs `moescope ARGS` in the test's folder; ARGS is shell text.
   Result run(const std::string& args) {
     const std::string out = (dir_ / "stdout.txt").string(), err = (dir_ / "stderr.txt").string();
-    const std::string cmd =
-        "cd '" + dir_.string() + "' && '" MOESCOPE_BINARY "' " + args + " </dev/null >'" + out + "' 2>'" + err + "'";
+    const std::string cmd = "cd '" + dir_.string() + "' && '" MOESCOPE_BINARY "' " + args + " </dev/null >'" + out +
+                            "' 2>'" + err + "'";
     const int raw = std::system(cmd.c_str());
     Result r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -320,7 +323,8 @@ TEST_F(Cli, SweepGivesIdenticalFilesForAnyJobsAndShardsPartitionIt) {
   EXPECT_EQ(s0.rows.size() + s1.rows.size(), whole.rows.size());
   std::vector<std::vector<std::string>> joined = s0.rows;
   joined.insert(joined.end(), s1.rows.begin(), s1.rows.end());
-  std::sort(joined.begin(), joined.end(), [](const auto& a, const auto& b) { return std::stoi(a[0]) < std::stoi(b[0]); });
+  std::sort(joined.begin(), joined.end(),
+            [](const auto& a, const auto& b) { return std::stoi(a[0]) < std::stoi(b[0]); });
   EXPECT_EQ(joined, whole.rows);
 }
 
@@ -346,21 +350,23 @@ TEST_F(Cli, DivergingRunExitsOneNamingWhatAndWhenAndKeepsTheStepsBefore) {
 
 TEST_F(Cli, TraceIsValidJsonWhoseGradientsEqualAnInProcessModel) {
   const std::string sets =
-      "--set task=blobs batch_size=16 d_model=6 num_experts=4 top_k=2 expert_hidden=8 noisy_gating=true alpha=0.1 beta=0.01 "
+      "--set task=blobs batch_size=16 d_model=6 num_experts=4 top_k=2 expert_hidden=8 noisy_gating=true alpha=0.1 "
+      "beta=0.01 "
       "w_importance=0.1";
   const Result r = run("trace --preset balanced " + sets + " --after 3 --out t.json");
   ASSERT_EQ(r.status, 0) << r.err;
   const json doc = json::parse(file("t.json"));
   EXPECT_EQ(doc["format"], "moescope-trace/1");
-  for (const char* key : {"config", "params", "batch", "layers", "bias", "losses", "grads"}) EXPECT_TRUE(doc.contains(key)) << key;
+  for (const char* key : {"config", "params", "batch", "layers", "bias", "losses", "grads"})
+    EXPECT_TRUE(doc.contains(key)) << key;
   EXPECT_EQ(doc["config"]["num_experts"], 4);
   EXPECT_FALSE(doc["layers"][0]["noise"].is_null());
 
   // the same step, here: train 3 float steps, then one Model<double> step from that state
   RunSource src;
   src.preset = "balanced";
-  for (const char* s : {"task=blobs", "top_k=2", "batch_size=16", "d_model=6", "num_experts=4", "expert_hidden=8", "noisy_gating=true", "alpha=0.1",
-                        "beta=0.01", "w_importance=0.1"})
+  for (const char* s : {"task=blobs", "top_k=2", "batch_size=16", "d_model=6", "num_experts=4", "expert_hidden=8",
+                        "noisy_gating=true", "alpha=0.1", "beta=0.01", "w_importance=0.1"})
     src.sets.push_back(s);
   Config cfg;
   ASSERT_EQ(resolve_config(src, cfg, nullptr), "");

@@ -136,7 +136,8 @@ TEST(ClosedForms, BalanceLossIsOneWhenLoadIsUniformWhateverTheProbabilities) {
     Rng rng(5, 1);
     for (int t = 0; t < T; ++t) {
       for (int e = 0; e < E; ++e) lab->batch.inputs(t, e) = rng.uniform(-1, 1);
-      for (int j = 0; j < k; ++j) lab->batch.inputs(t, (t + j) % E) = 2.0 + (k - j) + rng.uniform(0, 0.5) + 0.1 * (t % 5);
+      for (int j = 0; j < k; ++j)
+        lab->batch.inputs(t, (t + j) % E) = 2.0 + (k - j) + rng.uniform(0, 0.5) + 0.1 * (t % 5);
     }
     const Losses L = lab->forward();
     const RouterState<double>& rs = lab->model->router(0);
@@ -366,7 +367,8 @@ TEST(ClosedForms, ExpertChoiceGivesEveryExpertExactlyCTokensAndBalanceLossOne) {
     int C;
   };
   // C = min(T, ceil(c·T/E − 1e-9)), c = capacity_factor or top_k when that is 0
-  for (const Case& cs : {Case{4, 32, 2, 0.0, 16}, Case{5, 50, 2, 1.1, 11}, Case{8, 20, 1, 0.0, 3}, Case{4, 8, 1, 64.0, 8}}) {
+  for (const Case& cs :
+       {Case{4, 32, 2, 0.0, 16}, Case{5, 50, 2, 1.1, 11}, Case{8, 20, 1, 0.0, 3}, Case{4, 8, 1, 64.0, 8}}) {
     SCOPED_TRACE("E=" + std::to_string(cs.E) + " T=" + std::to_string(cs.T) + " c=" + std::to_string(cs.c));
     Config c = lab_config(cs.E, cs.k, cs.T);
     c.router = RouterKind::expert_choice;

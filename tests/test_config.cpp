@@ -22,9 +22,12 @@ namespace {
 
 using nlohmann::json;
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
-#define EXPECT_CONTAINS(haystack, needle) EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
 
 // [SECTION] The table
 
@@ -41,7 +44,8 @@ TEST(Config, EveryDefaultPassesItsOwnSetAndIsReadBack) {
     EXPECT_EQ(p.set_from_text(c, format_value(p.default_value)), "") << "the default's text form reads back";
     EXPECT_EQ(p.get(c), p.default_value);
     if (p.type == PropType::Int || p.type == PropType::Float) {
-      const double v = p.type == PropType::Int ? double(std::get<int64_t>(p.default_value)) : std::get<double>(p.default_value);
+      const double v = p.type == PropType::Int ? double(std::get<int64_t>(p.default_value))
+                                               : std::get<double>(p.default_value);
       EXPECT_GE(v, p.min);
       EXPECT_LE(v, p.max);
     }
@@ -56,10 +60,33 @@ TEST(Config, EveryDefaultPassesItsOwnSetAndIsReadBack) {
 TEST(Config, DefaultConfigValidates) { EXPECT_EQ(validate(default_config()), ""); }
 
 TEST(Config, SettingsTheSpecNamesAreAllInTheTable) {
-  for (const char* name : {"task", "seed", "d_model", "batch_size", "num_experts", "top_k", "expert_hidden", "n_layers",
-                           "shared_experts", "activation", "router", "score", "renormalize", "noisy_gating",
-                           "capacity_factor", "drop_policy", "alpha", "beta", "w_importance", "aux_free_gamma",
-                           "optimizer", "lr", "momentum", "weight_decay", "grad_clip", "router_lr_scale", "dead_window",
+  for (const char* name : {"task",
+                           "seed",
+                           "d_model",
+                           "batch_size",
+                           "num_experts",
+                           "top_k",
+                           "expert_hidden",
+                           "n_layers",
+                           "shared_experts",
+                           "activation",
+                           "router",
+                           "score",
+                           "renormalize",
+                           "noisy_gating",
+                           "capacity_factor",
+                           "drop_policy",
+                           "alpha",
+                           "beta",
+                           "w_importance",
+                           "aux_free_gamma",
+                           "optimizer",
+                           "lr",
+                           "momentum",
+                           "weight_decay",
+                           "grad_clip",
+                           "router_lr_scale",
+                           "dead_window",
                            "steps"})
     EXPECT_NE(find_property(name), nullptr) << name;
 }
@@ -289,7 +316,8 @@ TEST(ConfigJson, ConfigToJsonThenApplyJsonRoundTripsEveryPropertyExactly) {
     Config back = default_config();
     ASSERT_EQ(apply_json(doc, "round trip", back), "");
     for (const Property& p : properties()) {
-      EXPECT_EQ(p.get(back), p.get(src)) << p.name << ": " << format_value(p.get(back)) << " vs " << format_value(p.get(src));
+      EXPECT_EQ(p.get(back), p.get(src)) << p.name << ": " << format_value(p.get(back)) << " vs "
+                                         << format_value(p.get(src));
       EXPECT_NE(p.get(back), p.default_value) << p.name << " was not exercised";
     }
     EXPECT_TRUE(changed_settings(back, src).empty());

@@ -26,7 +26,8 @@ int replay(const std::string& folder, Target target) {
     ss << in.rdbuf();
     const std::string bytes = ss.str();
     SCOPED_TRACE(entry.path().string());
-    target(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());  // aborts (fails the test) on a broken invariant
+    target(reinterpret_cast<const uint8_t*>(bytes.data()),
+           bytes.size());  // aborts (fails the test) on a broken invariant
     ++n;
   }
   return n;
@@ -49,13 +50,17 @@ TEST(FuzzRegressions, TheIssue15CrashKindsAreClearErrors) {
     nlohmann::json j;
     return parse_json_text(ss.str(), name, j);
   };
-  EXPECT_NE(read_error("number-overflow-1e400.json").find("setting 'lr': number 1e400 is out of range"), std::string::npos);
+  EXPECT_NE(read_error("number-overflow-1e400.json").find("setting 'lr': number 1e400 is out of range"),
+            std::string::npos);
   EXPECT_NE(read_error("nesting-60000-arrays.json").find("nested deeper than 64"), std::string::npos);
   EXPECT_NE(read_error("nesting-unclosed-objects.json").find("nested deeper than 64"), std::string::npos);
   EXPECT_NE(read_error("duplicate-and-trailing.json").find("malformed JSON"), std::string::npos);
   std::vector<uint32_t> cps;
   std::string err;
-  EXPECT_FALSE(decode_utf8(std::string("ab\xc0\xaf" "cd"), &cps, &err)) << "an overlong '/' is not UTF-8";
+  EXPECT_FALSE(decode_utf8(std::string("ab\xc0\xaf"
+                                       "cd"),
+                           &cps, &err))
+      << "an overlong '/' is not UTF-8";
   EXPECT_FALSE(err.empty());
 }
 

@@ -55,7 +55,7 @@ enum RouterCase {
   RouterCase_ExpertChoice,
   RouterCase_Dense,
   RouterCase_Top1SwitchRawCapacity,  // k = 1, raw softmax gate, capacity 1.0 (Switch)
-  RouterCase_Top1Sigmoid,            // k = 1 sigmoid: the gate is the constant 1, the router learns from the aux losses only
+  RouterCase_Top1Sigmoid,  // k = 1 sigmoid: the gate is the constant 1, the router learns from the aux losses only
 };
 enum Depth { Depth_OneLayer, Depth_TwoLayersShared };
 
@@ -270,10 +270,11 @@ TEST_P(Gradients, MatchFiniteDifferences) {
   }
   // the forward is a pure function of θ: every probe restored its entry
   EXPECT_EQ(model.forward(batch, true).total, L0);
-  EXPECT_LE(skipped, int(kMaxSkipFraction * checked)) << skipped << " of " << checked << " entries crossed a kink or flip";
-  std::printf("[ grads    ] %-72s worst rel %.1e (|g|>=%g, at %s), worst abs %.1e, err/tol %.2f, %d entries, %d skipped\n",
-              case_name(gc).c_str(), worst_rel, kReportFloor, worst_where.c_str(), worst_abs, worst_ratio, checked,
-              skipped);
+  EXPECT_LE(skipped, int(kMaxSkipFraction * checked))
+      << skipped << " of " << checked << " entries crossed a kink or flip";
+  std::printf(
+      "[ grads    ] %-72s worst rel %.1e (|g|>=%g, at %s), worst abs %.1e, err/tol %.2f, %d entries, %d skipped\n",
+      case_name(gc).c_str(), worst_rel, kReportFloor, worst_where.c_str(), worst_abs, worst_ratio, checked, skipped);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryRouterActivationTaskDepth, Gradients, testing::ValuesIn(all_cases()),

@@ -101,9 +101,10 @@ TEST(History, MemoryStaysUnder64MBForAMillionStepsOf64ExpertsAnd30Scalars) {
   }
   last_100k_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double mb = double(h.memory_bytes()) / (1024.0 * 1024.0);
-  std::printf("[ history  ] 222 series x 1M steps: %.1f MB, %d levels, %lld stored values; "
-              "append first 100k %.3f s, last 100k %.3f s\n",
-              mb, h.levels(), (long long)h.stored_values(), first_100k_s, last_100k_s);
+  std::printf(
+      "[ history  ] 222 series x 1M steps: %.1f MB, %d levels, %lld stored values; "
+      "append first 100k %.3f s, last 100k %.3f s\n",
+      mb, h.levels(), (long long)h.stored_values(), first_100k_s, last_100k_s);
   RecordProperty("memory_mb", std::to_string(mb));
   EXPECT_LE(h.memory_bytes(), size_t(64) << 20);
   EXPECT_EQ(h.steps(), kSteps);
@@ -135,8 +136,12 @@ TEST(History, FetchNeverReturnsMoreThanMaxPointsAndIsSortedAndCoversTheRange) {
   }
   std::vector<HistorySample> pts;
   for (int max_points : {2, 3, 7, 64, 500, 5000}) {
-    for (auto [lo, hi] : {std::pair{0.0, 99'999.0}, {99'000.0, 99'999.0}, {50'000.0, 50'010.0},
-                          {-500.0, 200.0}, {99'990.0, 200'000.0}, {12'345.5, 12'345.5}}) {
+    for (auto [lo, hi] : {std::pair{0.0, 99'999.0},
+                          {99'000.0, 99'999.0},
+                          {50'000.0, 50'010.0},
+                          {-500.0, 200.0},
+                          {99'990.0, 200'000.0},
+                          {12'345.5, 12'345.5}}) {
       const int level = h.fetch(id, lo, hi, max_points, pts);
       ASSERT_GE(level, 0) << lo << ".." << hi;
       ASSERT_FALSE(pts.empty());

@@ -40,8 +40,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-#define EXPECT_CONTAINS(haystack, needle) EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -72,7 +75,9 @@ class Folder : public testing::Test {
     fs::remove_all(dir_, ec);
   }
   fs::path path(const std::string& name) const { return dir_ / name; }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name, std::ios::binary) << text; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
 
   struct Result {
     int status = -1;  // exit status; 128 + signal if killed by one
@@ -81,8 +86,8 @@ class Folder : public testing::Test {
   // Runs `moescope ARGS` (shell text) in the folder.
   Result run(const std::string& args, const std::string& env = "") {
     const std::string out = path("stdout.txt").string(), err = path("stderr.txt").string();
-    const std::string cmd = "cd '" + dir_.string() + "' && " + env + " '" MOESCOPE_BINARY "' " + args + " </dev/null >'" +
-                            out + "' 2>'" + err + "'";
+    const std::string cmd = "cd '" + dir_.string() + "' && " + env + " '" MOESCOPE_BINARY "' " + args +
+                            " </dev/null >'" + out + "' 2>'" + err + "'";
     const int raw = std::system(cmd.c_str());
     Result r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
@@ -138,7 +143,8 @@ class Folder : public testing::Test {
   // A tmpfs of `kib` KiB at <folder>/small (root only). False if it cannot be mounted.
   bool mount_small_disk(int kib) {
     fs::create_directories(path("small"));
-    if (::mount("tmpfs", path("small").c_str(), "tmpfs", 0, ("size=" + std::to_string(kib) + "k").c_str()) != 0) return false;
+    if (::mount("tmpfs", path("small").c_str(), "tmpfs", 0, ("size=" + std::to_string(kib) + "k").c_str()) != 0)
+      return false;
     mount_ = path("small").string();
     return true;
   }
@@ -166,7 +172,8 @@ TEST(JsonReader, NestingIsRefusedBeyondTheLimitBeforeAnythingRecurses) {
   json out;
   const auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
   EXPECT_EQ(parse_json_text(nested(kMaxJsonDepth), "ok.json", out), "");
-  EXPECT_CONTAINS(parse_json_text(nested(kMaxJsonDepth + 1), "deep.json", out), "deep.json: nested deeper than 64 levels");
+  EXPECT_CONTAINS(parse_json_text(nested(kMaxJsonDepth + 1), "deep.json", out),
+                  "deep.json: nested deeper than 64 levels");
   // 1,000,000 levels: refused at level 65, no stack overflow (it used to SIGSEGV at ~58k)
   EXPECT_CONTAINS(parse_json_text(nested(1000000), "deeper.json", out), "nested deeper than 64");
   std::string objects;
@@ -206,11 +213,13 @@ TEST_F(Folder, ReadRegularFileRefusesFifosFoldersDevicesAndOversizedFiles) {
   ASSERT_EQ(mkfifo(path("pipe").c_str(), 0644), 0);
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(read_regular_file(path("pipe").string(), 1024, &data), "is a FIFO (named pipe); allowed: a regular file");
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0) << "must not wait for a writer";
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0)
+      << "must not wait for a writer";
   EXPECT_EQ(read_regular_file(dir_.string(), 1024, &data), "is a directory; allowed: a regular file");
   EXPECT_EQ(read_regular_file("/dev/zero", 1024, &data), "is a character device; allowed: a regular file");
   write("big.txt", std::string(2048, 'a'));
-  EXPECT_EQ(read_regular_file(path("big.txt").string(), 1024, &data), "is larger than 1024 bytes; allowed: at most 1024 bytes");
+  EXPECT_EQ(read_regular_file(path("big.txt").string(), 1024, &data),
+            "is larger than 1024 bytes; allowed: at most 1024 bytes");
   EXPECT_TRUE(data.empty());
   EXPECT_EQ(read_regular_file(path("big.txt").string(), 4096, &data), "");
   EXPECT_EQ(data.size(), 2048u);
@@ -219,7 +228,8 @@ TEST_F(Folder, ReadRegularFileRefusesFifosFoldersDevicesAndOversizedFiles) {
 
 TEST_F(Folder, ConfigThatIsAFifoFolderDeviceEmptyOrNulExitsTwoWithAMessage) {
   ASSERT_EQ(mkfifo(path("pipe.json").c_str(), 0644), 0);
-  EXPECT_CONTAINS(expect_bad_input("run --config pipe.json --steps 1"), "'pipe.json' is a FIFO (named pipe); allowed: a regular file");
+  EXPECT_CONTAINS(expect_bad_input("run --config pipe.json --steps 1"),
+                  "'pipe.json' is a FIFO (named pipe); allowed: a regular file");
   EXPECT_CONTAINS(expect_bad_input("run --config . --steps 1"), "'.' is a directory");
   EXPECT_CONTAINS(expect_bad_input("run --config /dev/zero --steps 1"), "'/dev/zero' is a character device");
   write("empty.json", "");
@@ -235,7 +245,8 @@ TEST_F(Folder, ConfigWith1e400OrDeepNestingExitsTwoWithTheMessage) {
   EXPECT_CONTAINS(expect_bad_input("run --config big.json --steps 1"),
                   "config file 'big.json': setting 'lr': number 1e400 is out of range");
   write("deep.json", std::string(100000, '[') + std::string(100000, ']'));
-  EXPECT_CONTAINS(expect_bad_input("run --config deep.json --steps 1"), "config file 'deep.json': nested deeper than 64 levels");
+  EXPECT_CONTAINS(expect_bad_input("run --config deep.json --steps 1"),
+                  "config file 'deep.json': nested deeper than 64 levels");
   write("dup.json", "{\"lr\": 0.01, \"lr\": 0.02}");
   const Result r = run("run --config dup.json --steps 1 --quiet");
   EXPECT_EQ(r.status, 0);
@@ -245,7 +256,8 @@ TEST_F(Folder, ConfigWith1e400OrDeepNestingExitsTwoWithTheMessage) {
 TEST_F(Folder, ABadPresetFileIsSkippedWithAWarningAndTheOthersStillRun) {
   const fs::path assets = path("assets");
   fs::create_directories(assets / "presets");
-  fs::copy_file(fs::path(MOESCOPE_TESTS_DIR) / ".." / "assets" / "presets" / "balanced.json", assets / "presets" / "balanced.json");
+  fs::copy_file(fs::path(MOESCOPE_TESTS_DIR) / ".." / "assets" / "presets" / "balanced.json",
+                assets / "presets" / "balanced.json");
   std::ofstream(assets / "presets" / "broken.json") << "{\"title\": \"x\", \"config\": {\"lr\": 1e400}}";
   std::ofstream(assets / "presets" / "wrongtitle.json") << "{\"title\": 3}";
   const std::string env = "MOESCOPE_ASSETS='" + assets.string() + "'";
@@ -291,7 +303,8 @@ TEST_F(Folder, AFullDiskLeavesTheOldFileIntactAndExitsOne) {
   std::ofstream(path("small/run.csv")) << "the old run\n";
   std::ofstream(path("small/run.json")) << "{\"old\": true}\n";
   // In process: the writer refuses and removes its temporary file.
-  EXPECT_CONTAINS(write_file_atomic(path("small/run.csv").string(), std::string(1 << 20, 'x')), "No space left on device");
+  EXPECT_CONTAINS(write_file_atomic(path("small/run.csv").string(), std::string(1 << 20, 'x')),
+                  "No space left on device");
   EXPECT_EQ(slurp(path("small/run.csv")), "the old run\n");
   // The binary: 2000 steps of CSV (~2 MB) and of JSON do not fit in 64 KiB.
   for (const char* name : {"small/run.csv", "small/run.json"}) {
@@ -324,7 +337,8 @@ TEST_F(Folder, RunOntoDevFullExitsOneAndDevNullWorks) {
 // [SECTION] Interrupts
 
 TEST_F(Folder, CtrlCDuringRunWritesTheStepsTrainedAndExits130) {
-  const pid_t pid = start({"run", "--preset", "balanced", "--set", "batch_size=64", "--steps", "100000000", "--out", "i.csv"});
+  const pid_t pid = start(
+      {"run", "--preset", "balanced", "--set", "batch_size=64", "--steps", "100000000", "--out", "i.csv"});
   ASSERT_TRUE(wait_for_temp("i.csv", 30));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ::kill(pid, SIGINT);
@@ -336,11 +350,13 @@ TEST_F(Folder, CtrlCDuringRunWritesTheStepsTrainedAndExits130) {
   EXPECT_CONTAINS(err, "wrote steps 0.." + std::to_string(last - 1) + " to i.csv");
   const std::vector<std::string> rows = lines(slurp(path("i.csv")));
   ASSERT_EQ(rows.size(), size_t(last) + 1) << "header + one row per trained step";
-  for (int s = 0; s < last; ++s) EXPECT_EQ(rows[size_t(s) + 1].substr(0, rows[size_t(s) + 1].find(',')), std::to_string(s));
+  for (int s = 0; s < last; ++s)
+    EXPECT_EQ(rows[size_t(s) + 1].substr(0, rows[size_t(s) + 1].find(',')), std::to_string(s));
 }
 
 TEST_F(Folder, SigtermDuringRunWritesValidJsonAndExits143) {
-  const pid_t pid = start({"run", "--preset", "balanced", "--set", "batch_size=64", "--steps", "100000000", "--out", "i.json"});
+  const pid_t pid = start(
+      {"run", "--preset", "balanced", "--set", "batch_size=64", "--steps", "100000000", "--out", "i.json"});
   ASSERT_TRUE(wait_for_temp("i.json", 30));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ::kill(pid, SIGTERM);
@@ -356,7 +372,8 @@ TEST_F(Folder, SigtermDuringRunWritesValidJsonAndExits143) {
 TEST_F(Folder, ASecondCtrlCExitsAtOnceAndLeavesTheOldFileAndNoTemporary) {
   write("o.csv", "old\n");
   // A slow step (batch 65536) so the second signal arrives while the first step trains.
-  const pid_t pid = start({"run", "--preset", "balanced", "--set", "batch_size=65536", "--steps", "1000", "--out", "o.csv"});
+  const pid_t pid = start(
+      {"run", "--preset", "balanced", "--set", "batch_size=65536", "--steps", "1000", "--out", "o.csv"});
   ASSERT_TRUE(wait_for_temp("o.csv", 30));
   ::kill(pid, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -370,7 +387,8 @@ TEST_F(Folder, ASecondCtrlCExitsAtOnceAndLeavesTheOldFileAndNoTemporary) {
 
 TEST_F(Folder, CtrlCDuringSweepKeepsEveryFinishedRunInRunOrder) {
   const pid_t pid = start({"sweep", "--preset", "balanced", "--set", "batch_size=64", "--grid", "k=1,2,4", "--grid",
-                           "alpha=0,0.001,0.01,0.1", "--seeds", "4", "--steps", "400", "--jobs", "2", "--out", "s.csv"});
+                           "alpha=0,0.001,0.01,0.1", "--seeds", "4", "--steps", "400", "--jobs", "2", "--out",
+                           "s.csv"});
   ASSERT_TRUE(wait_for_temp("s.csv", 30));
   // wait until a few runs have finished (the progress line counts them)
   const auto t0 = std::chrono::steady_clock::now();
@@ -405,16 +423,20 @@ TEST_F(Folder, SweepOf64AxesIsRefusedInsteadOfWrapping) {
   for (int i = 0; i < 64; ++i) grid += "--grid alpha=0,0.01 ";
   EXPECT_CONTAINS(expect_bad_input("sweep " + kSource + grid + "--out s.csv"), "more than 1000000 runs");
   // 2 × 3 × 20 grid points × 10000 seeds = 1.2 million
-  EXPECT_CONTAINS(expect_bad_input("sweep " + kSource + "--grid k=1,2 --grid alpha=0,1e-3,1e-2 --seeds 10000 "
-                                   "--grid lr=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8,1.9,2 --out s.csv"),
-                  "more than 1000000 runs");
+  EXPECT_CONTAINS(
+      expect_bad_input(
+          "sweep " + kSource +
+          "--grid k=1,2 --grid alpha=0,1e-3,1e-2 --seeds 10000 "
+          "--grid lr=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8,1.9,2 --out s.csv"),
+      "more than 1000000 runs");
   EXPECT_FALSE(fs::exists(path("s.csv")));
 }
 
 TEST_F(Folder, StrictShardAndIntegers) {
   for (const char* shard : {"0/4x", "0/99999999999", "-1/4", " 0/4", "0x0/4"})
-    EXPECT_CONTAINS(expect_bad_input("sweep " + kSource + "--grid k=1,2 --shard '" + std::string(shard) + "' --out s.csv"),
-                    "--shard");
+    EXPECT_CONTAINS(
+        expect_bad_input("sweep " + kSource + "--grid k=1,2 --shard '" + std::string(shard) + "' --out s.csv"),
+        "--shard");
   EXPECT_CONTAINS(expect_bad_input("run " + kSource + "--set top_k=0x2 --steps 1"), "'0x2' is not an integer");
   EXPECT_CONTAINS(expect_bad_input("run " + kSource + "--set 'top_k= 2' --steps 1"), "is not an integer");
   EXPECT_CONTAINS(expect_bad_input("run " + kSource + "--set lr=1e400 --steps 1"), "out of range");
@@ -438,7 +460,8 @@ TEST_F(Folder, SweepLowersJobsToTheMemoryBudgetAndSaysSo) {
           std::to_string(int(per_run_mib / 2)) + "M --out s2.csv");
   EXPECT_EQ(r.status, 2);
   EXPECT_CONTAINS(r.err, "one run needs about");
-  EXPECT_CONTAINS(expect_bad_input("sweep " + kSource + "--grid k=1,2 --max-memory lots --out s.csv"), "--max-memory 'lots'");
+  EXPECT_CONTAINS(expect_bad_input("sweep " + kSource + "--grid k=1,2 --max-memory lots --out s.csv"),
+                  "--max-memory 'lots'");
 }
 
 TEST(MemoryEstimate, EachBufferGroupIsCounted) {

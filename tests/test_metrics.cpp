@@ -67,7 +67,8 @@ TEST(MetricTable, CsvHeaderHasEveryRowExactlyOnceAndNothingElse) {
       ++expected_columns;
     } else {
       EXPECT_EQ(width, d.scope == MetricScope::expert ? E : kTop1Bins) << d.key;
-      for (int i = 0; i < width; ++i) EXPECT_EQ(count[std::string(d.key) + "_" + std::to_string(i)], 1) << d.key << "_" << i;
+      for (int i = 0; i < width; ++i)
+        EXPECT_EQ(count[std::string(d.key) + "_" + std::to_string(i)], 1) << d.key << "_" << i;
       EXPECT_EQ(count.count(std::string(d.key) + "_" + std::to_string(width)), 0u) << d.key << ": one column too many";
       expected_columns += size_t(width);
     }
@@ -186,7 +187,8 @@ TEST(RoutingChurn, ZeroAtStepZeroAndWhileParametersDoNotChangeAboveZeroWhileTheR
   for (int s = 0; s < 15; ++s) {
     const StepMetrics& m = frozen->step();
     ASSERT_TRUE(m.finite);
-    for (size_t l = 0; l < m.layers.size(); ++l) EXPECT_EQ(m.layers[l].routing_churn, 0.0) << "step " << s << " layer " << l;
+    for (size_t l = 0; l < m.layers.size(); ++l)
+      EXPECT_EQ(m.layers[l].routing_churn, 0.0) << "step " << s << " layer " << l;
   }
   cfg.lr = 3e-2;
   auto learning = Trainer::create(cfg, &err);

@@ -26,7 +26,7 @@ TEST(Pca, FourPointsOnTwoOrthogonalDirectionsGiveTheClosedForm) {
   Eigen::Vector4d q1, q2;
   directions(q1, q2);
   const Eigen::Vector4d shift(1.0, -2.0, 0.25, 3.0);  // the mean, taken off before the covariance
-  Mat<float> x(5, 4);  // one spare row: only `rows` rows count
+  Mat<float> x(5, 4);                                 // one spare row: only `rows` rows count
   const double coef[4][2] = {{3, 0}, {-3, 0}, {0, 1}, {0, -1}};
   for (int t = 0; t < 4; ++t) x.row(t) = (shift + coef[t][0] * q1 + coef[t][1] * q2).transpose().cast<float>();
   x.row(4).setConstant(1000.0f);

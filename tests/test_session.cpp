@@ -110,7 +110,8 @@ TEST(Session, StructuralChangeRestartsAndSaysWhatChanged) {
   EXPECT_EQ(snap->steps_done, 0);
   EXPECT_EQ(snap->cfg.num_experts, 16);
   EXPECT_NE(snap->notice.find("restarted: num_experts 8\u219216"), std::string::npos) << snap->notice;
-  EXPECT_EQ(snap->ids.of(0, metric_index("load")) + 16, snap->ids.of(0, metric_index("tokens"))) << "history sized for 16 experts";
+  EXPECT_EQ(snap->ids.of(0, metric_index("load")) + 16, snap->ids.of(0, metric_index("tokens")))
+      << "history sized for 16 experts";
   EXPECT_EQ(snap->history->series_name(snap->ids.of(0, metric_index("load")) + 15), "L0/load[15]");
 }
 

@@ -47,7 +47,8 @@ TEST(SettingRules, MomentumIsReadOnlyUnderSgdAndWeightDecayOnlyUnderAdamW) {
 TEST(SettingRules, DropPolicyNeedsTopKAndACapacity) {
   Config c = default_config();
   ASSERT_EQ(c.capacity_factor, 0.0);
-  EXPECT_EQ(prop("drop_policy").irrelevance(c), "only for router = topk with capacity_factor > 0 (nothing is dropped otherwise)");
+  EXPECT_EQ(prop("drop_policy").irrelevance(c),
+            "only for router = topk with capacity_factor > 0 (nothing is dropped otherwise)");
   c.capacity_factor = 1.25;
   EXPECT_TRUE(prop("drop_policy").relevant(c));
   c.router = RouterKind::expert_choice;
@@ -57,13 +58,14 @@ TEST(SettingRules, DropPolicyNeedsTopKAndACapacity) {
 TEST(SettingRules, TheDenseBaselineReadsNoRouterSetting) {
   Config c = default_config();
   c.router = RouterKind::dense;
-  for (const char* name : {"num_experts", "top_k", "score", "renormalize", "noisy_gating", "capacity_factor", "drop_policy",
-                           "alpha", "beta", "w_importance", "aux_free_gamma", "router_lr_scale"}) {
+  for (const char* name : {"num_experts", "top_k", "score", "renormalize", "noisy_gating", "capacity_factor",
+                           "drop_policy", "alpha", "beta", "w_importance", "aux_free_gamma", "router_lr_scale"}) {
     SCOPED_TRACE(name);
     EXPECT_FALSE(prop(name).relevant(c));
   }
   EXPECT_EQ(prop("alpha").irrelevance(c), "not for router = dense (one FFN, no router)");
-  for (const char* name : {"router", "lr", "expert_hidden", "shared_experts", "seed"}) EXPECT_TRUE(prop(name).relevant(c)) << name;
+  for (const char* name : {"router", "lr", "expert_hidden", "shared_experts", "seed"})
+    EXPECT_TRUE(prop(name).relevant(c)) << name;
 }
 
 TEST(SettingRules, SigmoidScoresMakeRenormalizeIrrelevantAndExpertChoiceMakesScoreIrrelevant) {
@@ -115,7 +117,8 @@ TEST(SettingRules, ValidateEnforcesEveryAtMostBoundWhereTheSettingIsRead) {
   c = default_config();
   c.blob_clusters = 3;
   c.blob_classes = 4;
-  EXPECT_EQ(validate(c), "setting 'blob_classes': 4 is more than blob_clusters = 3; allowed: an integer in [2, blob_clusters]");
+  EXPECT_EQ(validate(c),
+            "setting 'blob_classes': 4 is more than blob_clusters = 3; allowed: an integer in [2, blob_clusters]");
   c.task = Task::teacher;
   EXPECT_EQ(validate(c), "") << "blob settings are not read by the teacher task";
 }
@@ -160,10 +163,10 @@ TEST(SettingRules, WidgetHintsMatchTheControlsThatWereDrawnByName) {
   EXPECT_EQ(prop("lr").log_min, 1e-5);
   EXPECT_EQ(prop("aux_free_gamma").widget, Widget::LogSliderZero);
   EXPECT_EQ(prop("aux_free_gamma").log_min, 1e-6);
-  EXPECT_EQ(prop("steps").widget, Widget::IntLogSlider);      // 1..1e8
-  EXPECT_EQ(prop("top_k").widget, Widget::IntSlider);         // 1..E
+  EXPECT_EQ(prop("steps").widget, Widget::IntLogSlider);         // 1..1e8
+  EXPECT_EQ(prop("top_k").widget, Widget::IntSlider);            // 1..E
   EXPECT_EQ(prop("capacity_factor").widget, Widget::LogSlider);  // 0..64
-  EXPECT_EQ(prop("blob_spread").widget, Widget::LogSlider);   // 0.01..2: wider than 100x
+  EXPECT_EQ(prop("blob_spread").widget, Widget::LogSlider);      // 0.01..2: wider than 100x
   EXPECT_TRUE(prop("threads").advanced());
   EXPECT_TRUE(prop("probe_size").advanced());
   EXPECT_FALSE(prop("top_k").advanced());
@@ -185,12 +188,12 @@ std::string run_fingerprint(const Config& cfg, std::string* error) {
   };
   for (int s = 0; s < 2; ++s) {
     const StepMetrics& m = tr->step();
-    for (double v : {m.losses.task, m.losses.balance, m.losses.z, m.losses.importance, m.losses.total, m.losses.accuracy,
-                     m.grad_norm, m.lr})
+    for (double v : {m.losses.task, m.losses.balance, m.losses.z, m.losses.importance, m.losses.total,
+                     m.losses.accuracy, m.grad_norm, m.lr})
       put(v);
     for (const LayerMetrics& lm : m.layers) {
-      for (double v : {lm.router_entropy, lm.load_entropy, lm.load_cv, lm.max_vio, double(lm.dead_experts), lm.drop_rate,
-                       lm.unrouted, lm.top1_gate_mean, lm.specialisation, lm.label_purity})
+      for (double v : {lm.router_entropy, lm.load_entropy, lm.load_cv, lm.max_vio, double(lm.dead_experts),
+                       lm.drop_rate, lm.unrouted, lm.top1_gate_mean, lm.specialisation, lm.label_purity})
         put(v);
       for (const std::vector<double>* vec : {&lm.load, &lm.tokens, &lm.kept, &lm.importance, &lm.bias})
         for (double v : *vec) put(v);
@@ -298,7 +301,8 @@ TEST(SettingRules, IrrelevantSettingsLeaveTheRunBitIdenticalAndRelevantOnesChang
         any_change |= got != ref;
       }
       if (relevant) {
-        EXPECT_TRUE(any_change) << p.name << " is relevant under " << config_name << " but no other value changed the run";
+        EXPECT_TRUE(any_change) << p.name << " is relevant under " << config_name
+                                << " but no other value changed the run";
         ++relevant_checked;
       } else {
         ++irrelevant_checked;

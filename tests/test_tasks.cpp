@@ -125,7 +125,8 @@ TEST(Blobs, CentresLieInTheSquareAndAreSeparated) {
     EXPECT_GE(task->cluster_y(i), -1.0);
     EXPECT_LE(task->cluster_y(i), 1.0);
     for (int j = 0; j < i; ++j)
-      closest = std::min(closest, std::hypot(task->cluster_x(i) - task->cluster_x(j), task->cluster_y(i) - task->cluster_y(j)));
+      closest = std::min(closest,
+                         std::hypot(task->cluster_x(i) - task->cluster_x(j), task->cluster_y(i) - task->cluster_y(j)));
   }
   // 16 random points in the square would typically have a closest pair near 0.1.
   EXPECT_GT(closest, 0.25);
@@ -278,7 +279,9 @@ TEST(DecodeUtf8, RejectsOverlongSurrogateAndTruncatedSequencesNamingTheByteOffse
   };
   for (const Case& c : {Case{"ab\xC0\xAF", "byte 2"}, Case{"abc\xED\xA0\x80", "byte 3"}, Case{"x\xE2\x82", "byte 1"},
                         Case{"\xE0\x80\xAF", "byte 0"}, Case{"\xF4\x90\x80\x80", "byte 0"}, Case{"ok\x80", "byte 2"},
-                        Case{"\xE2\x82" "a", "byte 0"}}) {
+                        Case{"\xE2\x82"
+                             "a",
+                             "byte 0"}}) {
     std::vector<uint32_t> cps;
     std::string error;
     EXPECT_FALSE(decode_utf8(c.bytes, &cps, &error)) << c.offset;
@@ -391,7 +394,9 @@ TEST(Chars, MissingEmptyShortAndInvalidFilesAreErrorsNamingTextFile) {
 TEST(Chars, CrLfReadsAsLfAndALeadingByteOrderMarkIsSkipped) {
   Config c = config_for(Task::chars);
   c.chars_window = 2;
-  c.text_file = write_temp_file("crlf.txt", "\xEF\xBB\xBF" "ab\r\ncd\r\nef\r\n");
+  c.text_file = write_temp_file("crlf.txt",
+                                "\xEF\xBB\xBF"
+                                "ab\r\ncd\r\nef\r\n");
   auto task = make(c);
   ASSERT_NE(task, nullptr);
   std::vector<std::string> vocab;
@@ -402,7 +407,8 @@ TEST(Chars, CrLfReadsAsLfAndALeadingByteOrderMarkIsSkipped) {
 TEST(Chars, MultiByteCharactersBecomeOneIdEach) {
   Config c = config_for(Task::chars);
   c.chars_window = 3;
-  c.text_file = write_temp_file("greek.txt", "\xCE\xB1\xCE\xB2\xCE\xB3 \xCE\xB1\xCE\xB2\xCE\xB3 caf\xC3\xA9");  // αβγ αβγ café
+  c.text_file = write_temp_file("greek.txt",
+                                "\xCE\xB1\xCE\xB2\xCE\xB3 \xCE\xB1\xCE\xB2\xCE\xB3 caf\xC3\xA9");  // αβγ αβγ café
   auto task = make(c);
   ASSERT_NE(task, nullptr);
   ASSERT_EQ(task->vocab_size(), 8);  // ' ', a, c, f, é, α, β, γ
@@ -477,7 +483,8 @@ TEST(Sample, AnAlreadySizedBatchKeepsItsBuffers) {
 }
 
 TEST(Sample, ABatchReusedAcrossTasksLeavesUnusedMembersEmpty) {
-  auto blobs = make(config_for(Task::blobs)), teacher = make(config_for(Task::teacher)), chars = make(config_for(Task::chars));
+  auto blobs = make(config_for(Task::blobs)), teacher = make(config_for(Task::teacher)),
+       chars = make(config_for(Task::chars));
   Rng rng(1, RngStream_Data);
   Batch b;
   teacher->sample(rng, 32, b);

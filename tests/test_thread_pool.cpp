@@ -79,7 +79,6 @@ TEST(ThreadPool, ThreadsZeroFollowsAutoThreadsAndTheNumbersDoNotChange) {
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])), 0) << "1 and 3 threads gave different parameters";
 }
 
-
 TEST(ThreadPool, EveryIndexRunsExactlyOnceForAnyPoolSizeAndItemCount) {
   for (int threads : {1, 2, 4}) {
     ThreadPool pool(threads);

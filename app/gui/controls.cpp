@@ -123,7 +123,8 @@ bool typed_value_field(const Property& p, Config& edit, TypedValue& typing, std:
 // One widget for p's value in `edit`, as the table's widget hint says. Sets `edit` when
 // the user changes it; *released: the edit is finished (slider let go, Enter, a pick).
 // Returns true when the value changed this frame; a refused value goes to *error.
-bool setting_widget(const Property& p, Config& edit, bool disabled, TypedValue& typing, bool* released, std::string* error) {
+bool setting_widget(const Property& p, Config& edit, bool disabled, TypedValue& typing, bool* released,
+                    std::string* error) {
   const PropValue before = p.get(edit);
   bool changed = false;
   *released = false;
@@ -196,7 +197,8 @@ bool setting_widget(const Property& p, Config& edit, bool disabled, TypedValue& 
         ImGui::SetNextItemWidth(-1);
         const double lo = p.min, hi = p.max;
         const ImGuiSliderFlags log = p.widget == Widget::LogSlider ? ImGuiSliderFlags_Logarithmic : 0;
-        changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.3g", log | ImGuiSliderFlags_NoInput);
+        changed = ImGui::SliderScalar("##v", ImGuiDataType_Double, &x, &lo, &hi, "%.3g",
+                                      log | ImGuiSliderFlags_NoInput);
       }
       *released = ImGui::IsItemDeactivatedAfterEdit();
       if (changed) p.set(edit, x);
@@ -240,7 +242,8 @@ void MainWindow::draw_transport() {
   const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
   // At the "stop at" step the button goes on past it.
   const bool at_stop = !snap_->running && stop_at_ > 0 && snap_->steps_done == stop_at_;
-  if (ImGui::Button(snap_->running ? "Pause" : at_stop ? "\u25B6 Continue" : "\u25B6 Play", ImVec2(bw, 0))) session.toggle();
+  if (ImGui::Button(snap_->running ? "Pause" : at_stop ? "\u25B6 Continue" : "\u25B6 Play", ImVec2(bw, 0)))
+    session.toggle();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip(at_stop ? "Train on past the stop (Space)" : "Space");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(bw, 0))) session.step_once();
@@ -327,7 +330,8 @@ void MainWindow::draw_preset_picker() {
     // The description, wrapped; folded at first on a short screen, where the settings below matter more.
     const bool tall = ImGui::GetMainViewport()->WorkSize.y >= 900 * ui_.ui_scale;
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(0, 0));
-    if (ImGui::TreeNodeEx("What it shows", ImGuiTreeNodeFlags_NoTreePushOnOpen | (tall ? ImGuiTreeNodeFlags_DefaultOpen : 0)))
+    if (ImGui::TreeNodeEx("What it shows",
+                          ImGuiTreeNodeFlags_NoTreePushOnOpen | (tall ? ImGuiTreeNodeFlags_DefaultOpen : 0)))
       ImGui::TextDisabled("%s", shown->description.c_str());
     ImGui::PopStyleVar();
   }
@@ -357,7 +361,8 @@ void MainWindow::draw_view_options() {
   ImGui::SetNextItemWidth(-1);
   ImGui::SliderFloat("##ema", &ui_.ema, 0.0f, 0.99f, ui_.ema <= 0 ? "raw curves" : "EMA %.2f");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Exponential moving average of the time plots (0 = raw).\nThe shaded band keeps each bucket's min..max.");
+    ImGui::SetTooltip(
+        "Exponential moving average of the time plots (0 = raw).\nThe shaded band keeps each bucket's min..max.");
 }
 
 void MainWindow::draw_settings() {

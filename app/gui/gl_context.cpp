@@ -75,26 +75,43 @@ OffscreenGL::~OffscreenGL() { destroy(); }
 
 bool OffscreenGL::create(int width, int height, std::string* error) {
   destroy();
-  if (width <= 0 || height <= 0) return fail(error, "OffscreenGL: size must be positive, got " + std::to_string(width) + "x" + std::to_string(height));
+  if (width <= 0 || height <= 0)
+    return fail(error,
+                "OffscreenGL: size must be positive, got " + std::to_string(width) + "x" + std::to_string(height));
   const char* client = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
   if (!has_word(client, "EGL_MESA_platform_surfaceless") || !has_word(client, "EGL_EXT_platform_base"))
-    return fail(error, std::string("EGL: no surfaceless platform (client extensions: ") + (client ? client : "none") + ")");
+    return fail(error,
+                std::string("EGL: no surfaceless platform (client extensions: ") + (client ? client : "none") + ")");
   EGLDisplay dpy = eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
-  if (dpy == EGL_NO_DISPLAY) return fail(error, "EGL: eglGetPlatformDisplayEXT(SURFACELESS_MESA) failed: " + egl_error_name(eglGetError()));
+  if (dpy == EGL_NO_DISPLAY)
+    return fail(error, "EGL: eglGetPlatformDisplayEXT(SURFACELESS_MESA) failed: " + egl_error_name(eglGetError()));
   EGLint major = 0, minor = 0;
-  if (!eglInitialize(dpy, &major, &minor)) return fail(error, "EGL: eglInitialize failed: " + egl_error_name(eglGetError()));
+  if (!eglInitialize(dpy, &major, &minor))
+    return fail(error, "EGL: eglInitialize failed: " + egl_error_name(eglGetError()));
   ++g_display_users;
   display_ = dpy;
   auto bail = [&](std::string message) {
     destroy();
     return fail(error, std::move(message));
   };
-  if (!eglBindAPI(EGL_OPENGL_API)) return bail("EGL: eglBindAPI(EGL_OPENGL_API) failed: " + egl_error_name(eglGetError()));
+  if (!eglBindAPI(EGL_OPENGL_API))
+    return bail("EGL: eglBindAPI(EGL_OPENGL_API) failed: " + egl_error_name(eglGetError()));
   if (!has_word(eglQueryString(dpy, EGL_EXTENSIONS), "EGL_KHR_surfaceless_context"))
     return bail("EGL: the display lacks EGL_KHR_surfaceless_context");
 
-  const EGLint config_attribs[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,
-                                   EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8, EGL_ALPHA_SIZE, 8, EGL_NONE};
+  const EGLint config_attribs[] = {EGL_SURFACE_TYPE,
+                                   EGL_PBUFFER_BIT,
+                                   EGL_RENDERABLE_TYPE,
+                                   EGL_OPENGL_BIT,
+                                   EGL_RED_SIZE,
+                                   8,
+                                   EGL_GREEN_SIZE,
+                                   8,
+                                   EGL_BLUE_SIZE,
+                                   8,
+                                   EGL_ALPHA_SIZE,
+                                   8,
+                                   EGL_NONE};
   EGLConfig config = EGL_NO_CONFIG_KHR;
   EGLint n_configs = 0;
   if (!eglChooseConfig(dpy, config_attribs, &config, 1, &n_configs) || n_configs < 1) {
@@ -102,10 +119,12 @@ bool OffscreenGL::create(int width, int height, std::string* error) {
       return bail("EGL: no RGBA8 pbuffer config for desktop OpenGL");
     config = EGL_NO_CONFIG_KHR;  // we render into our own FBO anyway
   }
-  const EGLint context_attribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
-                                    EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
+  const EGLint context_attribs[] = {
+      EGL_CONTEXT_MAJOR_VERSION,           3,       EGL_CONTEXT_MINOR_VERSION, 3, EGL_CONTEXT_OPENGL_PROFILE_MASK,
+      EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
   EGLContext ctx = eglCreateContext(dpy, config, EGL_NO_CONTEXT, context_attribs);
-  if (ctx == EGL_NO_CONTEXT) return bail("EGL: cannot create an OpenGL 3.3 core context: " + egl_error_name(eglGetError()));
+  if (ctx == EGL_NO_CONTEXT)
+    return bail("EGL: cannot create an OpenGL 3.3 core context: " + egl_error_name(eglGetError()));
   context_ = ctx;
   if (!eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx))
     return bail("EGL: eglMakeCurrent without a surface failed: " + egl_error_name(eglGetError()));
@@ -239,7 +258,8 @@ GLuint compile_stage(GLenum stage, const char* src, std::string_view what, std::
   glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
   if (!ok) {
     if (error)
-      *error = std::string(what) + (stage == GL_VERTEX_SHADER ? " (vertex)" : " (fragment)") + ": " + info_log(shader, false);
+      *error = std::string(what) + (stage == GL_VERTEX_SHADER ? " (vertex)" : " (fragment)") + ": " +
+               info_log(shader, false);
     glDeleteShader(shader);
     return 0;
   }

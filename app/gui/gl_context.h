@@ -29,15 +29,16 @@ class OffscreenGL {
   OffscreenGL(const OffscreenGL&) = delete;
   OffscreenGL& operator=(const OffscreenGL&) = delete;
 
-  bool create(int width, int height, std::string* error);  // context + RGBA8 FBO, made current; false + reason if EGL/GL cannot
-  void destroy();                                          // releases the FBO, the context and the display
-  bool make_current();                                     // re-binds the context and the FBO (viewport W x H)
-  bool resize(int width, int height);                      // new FBO size (contents undefined)
-  int width() const { return width_; }                     // FBO size in pixels
+  bool create(int width, int height,
+              std::string* error);      // context + RGBA8 FBO, made current; false + reason if EGL/GL cannot
+  void destroy();                       // releases the FBO, the context and the display
+  bool make_current();                  // re-binds the context and the FBO (viewport W x H)
+  bool resize(int width, int height);   // new FBO size (contents undefined)
+  int width() const { return width_; }  // FBO size in pixels
   int height() const { return height_; }
-  unsigned framebuffer() const { return fbo_; }            // GL name of the FBO
-  std::string renderer() const;                            // GL_RENDERER + GL_VERSION, e.g. "llvmpipe ... 4.5 (Core Profile) Mesa"
-  bool valid() const { return context_ != nullptr; }       // create() succeeded
+  unsigned framebuffer() const { return fbo_; }  // GL name of the FBO
+  std::string renderer() const;  // GL_RENDERER + GL_VERSION, e.g. "llvmpipe ... 4.5 (Core Profile) Mesa"
+  bool valid() const { return context_ != nullptr; }  // create() succeeded
 
  private:
   bool create_fbo(std::string* error);

@@ -47,7 +47,7 @@ fs::path settings_dir() {
 
 struct Saved {
   json ui = json::object();
-  json config;           // last config (object) or null
+  json config;  // last config (object) or null
   std::string preset;
   int width = 0, height = 0;  // the last session's window size; 0 = none remembered
 };
@@ -61,8 +61,10 @@ Saved load_saved(const fs::path& file, std::string* note) {
   if (!fs::exists(fs::symlink_status(file, ec))) return s;  // first start
   std::string text, err;
   json j;
-  if (!read_file(file.string(), &text, &err)) err = "settings " + err;
-  else err = parse_json_text(text, "settings '" + file.string() + "'", j);
+  if (!read_file(file.string(), &text, &err))
+    err = "settings " + err;
+  else
+    err = parse_json_text(text, "settings '" + file.string() + "'", j);
   if (err.empty() && !j.is_object()) err = "settings '" + file.string() + "': expected a JSON object";
   if (!err.empty()) {
     char stamp[32];
@@ -165,7 +167,8 @@ void on_glfw_error(int code, const char* text) { std::fprintf(stderr, "moescope:
 
 void add_window_options(CLI::App* app, GuiOptions& opt) {
   app->add_flag("--play", opt.play, "Window: start training at once");
-  app->add_option("--frames", opt.frames, "Window: close after this many frames (demos, tests)")->check(CLI::Range(1, 100000000));
+  app->add_option("--frames", opt.frames, "Window: close after this many frames (demos, tests)")
+      ->check(CLI::Range(1, 100000000));
   app->add_option("--screenshot", opt.screenshot, "Window: with --frames, save the last frame to this PNG");
 }
 
@@ -214,7 +217,8 @@ std::string choose_start_config(const GuiOptions& opt, const Saved& saved, Start
 GLFWwindow* open_window(const Saved& saved) {
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit()) {
-    std::fprintf(stderr, "moescope: cannot open a window (GLFW failed to start); try `moescope run` or `moescope shot`\n");
+    std::fprintf(stderr,
+                 "moescope: cannot open a window (GLFW failed to start); try `moescope run` or `moescope shot`\n");
     return nullptr;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -274,7 +278,8 @@ void save_ini(const std::string& path) {
   if (path.empty()) return;
   size_t n = 0;
   const char* ini = ImGui::SaveIniSettingsToMemory(&n);
-  if (std::string e = write_file_atomic(path, std::string(ini, n)); !e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
+  if (std::string e = write_file_atomic(path, std::string(ini, n)); !e.empty())
+    std::fprintf(stderr, "moescope: %s\n", e.c_str());
 }
 
 // The window's state across frames of the main loop.
@@ -282,14 +287,14 @@ struct FrameLoop {
   GLFWwindow* window;
   gui::MainWindow& win;
   const GuiOptions& opt;
-  float font_scale;          // the scale the font atlas was built for
+  float font_scale;  // the scale the font atlas was built for
   int frame = 0;
-  int render_budget = 4;     // frames still to draw after the last input (hover, animations settle)
+  int render_budget = 4;  // frames still to draw after the last input (hover, animations settle)
   double last_render = -1;
   double next_frame = 0;
-  std::string title{};      // the window title last set
-  int status = 0;            // 1 when the --screenshot of the last frame could not be written
-  std::string ini_path{};    // imgui.ini, "" = not kept
+  std::string title{};     // the window title last set
+  int status = 0;          // 1 when the --screenshot of the last frame could not be written
+  std::string ini_path{};  // imgui.ini, "" = not kept
 
   // Waits for input or the next frame time; true when this frame must be drawn.
   bool wait_for_frame() {
@@ -307,8 +312,8 @@ struct FrameLoop {
     // Draw only when something changed: input, a new snapshot (~30 per second while training),
     // a dropped file, or twice a second anyway; the CPU this saves goes to the training thread.
     if (g_input) render_budget = 4, g_input = false;
-    const bool changed = render_budget > 0 || win.has_new_snapshot() || !g_dropped.empty() || font_scale != ui.ui_scale ||
-                         glfwGetTime() - last_render > 0.5;
+    const bool changed = render_budget > 0 || win.has_new_snapshot() || !g_dropped.empty() ||
+                         font_scale != ui.ui_scale || glfwGetTime() - last_render > 0.5;
     if (opt.frames == 0 && !changed) return false;
     if (render_budget > 0) --render_budget;
     last_render = glfwGetTime();
@@ -358,7 +363,8 @@ struct FrameLoop {
                              std::to_string(s.steps_done) + ".png";
     // F12: the pictures folder (user_dirs.h), or the current folder and why not.
     std::string why;
-    const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot : (gui::pictures_dir(&why) / name).string();
+    const std::string path = last_frame && !opt.screenshot.empty() ? opt.screenshot
+                                                                   : (gui::pictures_dir(&why) / name).string();
     const std::string e = gui::save_framebuffer_png(path, fw, fh);
     win.set_status(e.empty() ? "screenshot saved to " + path + (why.empty() ? "" : " (" + why + ")") : e, !e.empty());
     if (!e.empty()) std::fprintf(stderr, "moescope: %s\n", e.c_str());
@@ -442,7 +448,8 @@ int gui_main(const GuiOptions& opt) {
     UiState& ui = win.ui();
     ui.ui_scale = std::clamp(xscale, 0.6f, 3.0f);
     ui_from_json(saved.ui, ui);
-    if (gui::load_fonts(ui.ui_scale).empty()) win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
+    if (gui::load_fonts(ui.ui_scale).empty())
+      win.set_status("DejaVu Sans not found (install fonts-dejavu-core); using ImGui's font");
     if (!start.note.empty()) win.set_status(start.note, true);
     if (!settings_note.empty()) win.set_status(settings_note, true);
     std::string err;

@@ -14,10 +14,10 @@ class App;
 namespace moe {
 
 struct GuiOptions {
-  RunSource source;                 // the config the window opens on
-  bool play = false;                // --play: start training at once
-  int frames = 0;                   // --frames N: close after N frames (demos, tests); 0 = never
-  std::string screenshot;           // --screenshot FILE: save the last frame (with --frames) as a PNG
+  RunSource source;        // the config the window opens on
+  bool play = false;       // --play: start training at once
+  int frames = 0;          // --frames N: close after N frames (demos, tests); 0 = never
+  std::string screenshot;  // --screenshot FILE: save the last frame (with --frames) as a PNG
 };
 void add_window_options(CLI::App* app, GuiOptions& opt);  // --play --frames --screenshot
 
@@ -35,10 +35,12 @@ struct ShotOptions {
   bool grayscale_safe = false;      // --grayscale-safe: dashes and markers for every series (View menu option)
 };
 
-bool display_available();                               // an X11 or Wayland display to open a window on
-int gui_main(const GuiOptions& opt);                    // exit status
-void add_shot_options(CLI::App* cmd, ShotOptions& opt); // --steps --out --size --scale --theme --panel --layout --controls-strip --timing
-int cmd_shot(const ShotOptions& opt);                   // exit status (2 bad input)
+bool display_available();             // an X11 or Wayland display to open a window on
+int gui_main(const GuiOptions& opt);  // exit status
+void add_shot_options(
+    CLI::App* cmd,
+    ShotOptions& opt);  // --steps --out --size --scale --theme --panel --layout --controls-strip --timing
+int cmd_shot(const ShotOptions& opt);                                         // exit status (2 bad input)
 WindowSpeed measure_window_speed(const std::string& preset, double seconds);  // for `bench` (shot.cpp)
 
 }  // namespace moe

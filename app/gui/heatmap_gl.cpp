@@ -81,7 +81,8 @@ HeatmapGL::~HeatmapGL() { shutdown(); }
 
 bool HeatmapGL::init(std::string* error) {
   shutdown();
-  program_ = compile_program(embedded_shader("heatmap.vert"), embedded_shader("heatmap.frag"), "shaders/heatmap", error);
+  program_ = compile_program(embedded_shader("heatmap.vert"), embedded_shader("heatmap.frag"), "shaders/heatmap",
+                             error);
   if (!program_) return false;
   const GLuint prog = AsGL(program_);
   loc_mode_ = glGetUniformLocation(prog, "u_mode");
@@ -222,11 +223,12 @@ void HeatmapGL::draw(int mode, unsigned lut, float range_min, float range_max) {
 // True if the last render had exactly these inputs and settings, so its output
 // texture can be shown again; otherwise remembers them for the next call. A
 // paused run (or a frame between two snapshots) then costs llvmpipe no pass.
-bool HeatmapGL::same_as_last(int mode, unsigned lut, const float* a, const float* b, int rows, int cols, float lo, float hi,
-                             int width, int height) {
+bool HeatmapGL::same_as_last(int mode, unsigned lut, const float* a, const float* b, int rows, int cols, float lo,
+                             float hi, int width, int height) {
   const size_t n = size_t(rows) * size_t(cols);
-  const Settings now{mode, lut, rows, cols, std::clamp(width, 1, kMaxOutput), std::clamp(height, 1, kMaxOutput),
-                     lo, hi, grid, min_brightness, nan_colour};
+  const Settings now{
+      mode, lut,  rows,           cols,      std::clamp(width, 1, kMaxOutput), std::clamp(height, 1, kMaxOutput), lo,
+      hi,   grid, min_brightness, nan_colour};
   auto same_bits = [n](const float* x, const std::vector<float>& y) {  // bitwise, so NaN cells compare equal too
     return y.size() == n && std::memcmp(x, y.data(), n * sizeof(float)) == 0;
   };
@@ -234,11 +236,15 @@ bool HeatmapGL::same_as_last(int mode, unsigned lut, const float* a, const float
   if (same) return true;
   last_ = now;
   last_a_.assign(a, a + n);
-  if (b) last_b_.assign(b, b + n); else last_b_.clear();
+  if (b)
+    last_b_.assign(b, b + n);
+  else
+    last_b_.clear();
   return false;
 }
 
-ImTextureID HeatmapGL::render_values(const float* values, int rows, int cols, float vmin, float vmax, int width, int height) {
+ImTextureID HeatmapGL::render_values(const float* values, int rows, int cols, float vmin, float vmax, int width,
+                                     int height) {
   IM_ASSERT(program_ && "HeatmapGL: call init() with a current GL context first");
   IM_ASSERT(values && rows > 0 && cols > 0 && "HeatmapGL::render_values: need a non-empty matrix");
   if (same_as_last(0, colormap_, values, nullptr, rows, cols, vmin, vmax, width, height)) return texture();
@@ -252,8 +258,8 @@ ImTextureID HeatmapGL::render_values(const float* values, int rows, int cols, fl
   return texture();
 }
 
-ImTextureID HeatmapGL::render_routing(const float* winner, const float* confidence, int rows, int cols, palette::Theme theme, int width,
-                                      int height) {
+ImTextureID HeatmapGL::render_routing(const float* winner, const float* confidence, int rows, int cols,
+                                      palette::Theme theme, int width, int height) {
   IM_ASSERT(program_ && "HeatmapGL: call init() with a current GL context first");
   IM_ASSERT(winner && confidence && rows > 0 && cols > 0 && "HeatmapGL::render_routing: need non-empty matrices");
   const unsigned lut = categorical_[int(palette::current_scheme())][theme == palette::Theme::dark ? 0 : 1];

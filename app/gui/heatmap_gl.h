@@ -37,16 +37,19 @@ class HeatmapGL {
   HeatmapGL(const HeatmapGL&) = delete;
   HeatmapGL& operator=(const HeatmapGL&) = delete;
 
-  bool init(std::string* error);  // compiles the embedded shaders and makes the lookup textures; false + reason on failure
-  void shutdown();                // frees every GL object
+  bool init(
+      std::string* error);  // compiles the embedded shaders and makes the lookup textures; false + reason on failure
+  void shutdown();          // frees every GL object
 
-  // values[r * cols + c]; colour = colormap((v - vmin) / (vmax - vmin)), NaN/Inf -> nan_colour. Returns the output texture.
+  // values[r * cols + c]; colour = colormap((v - vmin) / (vmax - vmin)), NaN/Inf -> nan_colour. Returns the output
+  // texture.
   ImTextureID render_values(const float* values, int rows, int cols, float vmin, float vmax, int width, int height);
   // winner[r * cols + c] = expert index (as a float; < 0 or NaN = none), confidence in [0,1] -> brightness.
-  ImTextureID render_routing(const float* winner, const float* confidence, int rows, int cols, palette::Theme theme, int width, int height);
+  ImTextureID render_routing(const float* winner, const float* confidence, int rows, int cols, palette::Theme theme,
+                             int width, int height);
 
-  ImTextureID texture() const;  // the last output (nullptr before the first render)
-  int width() const { return out_w_; }    // output size in pixels
+  ImTextureID texture() const;          // the last output (nullptr before the first render)
+  int width() const { return out_w_; }  // output size in pixels
   int height() const { return out_h_; }
 
   float grid = 0.3f;                               // darkening of cell borders when cells are >= 6 px (0 = none)
@@ -57,8 +60,8 @@ class HeatmapGL {
   void upload(unsigned& tex, int& tex_rows, int& tex_cols, const float* data, int rows, int cols);
   bool ensure_target(int width, int height);
   void draw(int mode, unsigned lut, float range_min, float range_max);
-  bool same_as_last(int mode, unsigned lut, const float* a, const float* b, int rows, int cols, float lo, float hi, int width,
-                    int height);
+  bool same_as_last(int mode, unsigned lut, const float* a, const float* b, int rows, int cols, float lo, float hi,
+                    int width, int height);
 
   struct Settings {  // everything besides the matrices that decides the output
     int mode = -1;

@@ -177,7 +177,8 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
   };
   r.window_steps_per_s = window_run(cfg, &r.frames_per_s, &r.frame_ms);
   r.window_threads = auto_threads();
-  if (hardware_threads() > 1 && r.window_threads < hardware_threads()) {  // what the window did before: every core training
+  if (hardware_threads() > 1 &&
+      r.window_threads < hardware_threads()) {  // what the window did before: every core training
     Config all = cfg;
     all.threads = hardware_threads();
     r.window_all_cores_steps_per_s = window_run(all, nullptr, nullptr);
@@ -194,19 +195,24 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
       ->check(CLI::Range(int64_t(0), int64_t(100000000)));
   cmd->add_option("--out", opt.out, "PNG file to write")->required();
   cmd->add_option_function<std::string>(
-         "--size",
-         [&opt](const std::string& s) {
-           if (!parse_size(s, opt.width, opt.height))
-             throw CLI::ValidationError("--size", "'" + s + "' is not WxH with W in [200, 8192] and H in [150, 8192], e.g. 1600x1000");
-         },
-         "Image size in pixels, WxH (default 1600x1000)");
+      "--size",
+      [&opt](const std::string& s) {
+        if (!parse_size(s, opt.width, opt.height))
+          throw CLI::ValidationError(
+              "--size", "'" + s + "' is not WxH with W in [200, 8192] and H in [150, 8192], e.g. 1600x1000");
+      },
+      "Image size in pixels, WxH (default 1600x1000)");
   cmd->add_option("--scale", opt.scale, "UI scale: fonts and spacing (default 1)")->check(CLI::Range(0.5f, 4.0f));
   cmd->add_option("--theme", opt.theme, "dark or light (the report theme)")->check(CLI::IsMember({"dark", "light"}));
   cmd->add_option("--panel", opt.panel, "Only this panel: " + panel_names());
-  cmd->add_flag("--grayscale-safe", opt.grayscale_safe, "Dashes and markers for every series, not only past the first 8 (the View menu's option)");
-  cmd->add_option("--layout", opt.layout, "The window's layout: all, four (load, entropy, collapse, losses) or one:NAME");
-  cmd->add_flag("--controls-strip", opt.controls_strip, "The controls folded to a strip (F2), the panels taking the width");
-  cmd->add_flag("--timing", opt.timing, "Also print median and p95 frame time and training steps/s with the window open");
+  cmd->add_flag("--grayscale-safe", opt.grayscale_safe,
+                "Dashes and markers for every series, not only past the first 8 (the View menu's option)");
+  cmd->add_option("--layout", opt.layout,
+                  "The window's layout: all, four (load, entropy, collapse, losses) or one:NAME");
+  cmd->add_flag("--controls-strip", opt.controls_strip,
+                "The controls folded to a strip (F2), the panels taking the width");
+  cmd->add_flag("--timing", opt.timing,
+                "Also print median and p95 frame time and training steps/s with the window open");
 }
 
 int cmd_shot(const ShotOptions& opt) {
@@ -263,18 +269,21 @@ int cmd_shot(const ShotOptions& opt) {
     win.ui().layout = layout_ui.layout;
     win.ui().single_panel = layout_ui.single_panel;
     win.ui().controls_collapsed = opt.controls_strip;
-    if (!win.init_gl(&err)) std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
+    if (!win.init_gl(&err))
+      std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
     win.session().set_map_layer(0);
     win.session().run_to(steps);
     const auto t0 = Clock::now();
     if (!wait_idle(win.session(), steps, 3600.0)) {
-      std::fprintf(stderr, "moescope shot: training did not reach step %lld within an hour\n", static_cast<long long>(steps));
+      std::fprintf(stderr, "moescope shot: training did not reach step %lld within an hour\n",
+                   static_cast<long long>(steps));
       status = 1;
     }
     const double train_s = std::chrono::duration<double>(Clock::now() - t0).count();
     const auto snap = win.session().snapshot();
     const bool diverged = snap->diverged;  // the PNG is still written (it shows the banner), then status 1 like `run`
-    if (diverged) std::fprintf(stderr, "moescope shot: the run diverged (%s); the shot shows it\n", snap->diverged_what.c_str());
+    if (diverged)
+      std::fprintf(stderr, "moescope shot: the run diverged (%s); the shot shows it\n", snap->diverged_what.c_str());
     // A few frames so auto-fitted axes, legends and text sizes settle, then the shot.
     for (int i = 0; i < 4; ++i) render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
     if (status == 0) {
@@ -325,12 +334,17 @@ int cmd_shot(const ShotOptions& opt) {
       const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
       std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls\n", frames.size(), opt.width, opt.height,
                   gl.renderer().c_str(), g_last_vertices, g_last_draw_calls);
-      if (lowered > 0) std::printf("software renderer: %d threads at nice +%d, below the training thread\n", lowered, gui::kRendererNice);
+      if (lowered > 0)
+        std::printf("software renderer: %d threads at nice +%d, below the training thread\n", lowered,
+                    gui::kRendererNice);
       const double imed = percentile(idle_frames, 0.5), ip95 = percentile(idle_frames, 0.95);
-      std::printf("frame time, run paused: median %.2f ms (%.0f frames/s), p95 %.2f ms; building the UI %.2f ms, drawing it %.2f ms\n",
-                  imed, imed > 0 ? 1000.0 / imed : 0.0, ip95, percentile(idle_build, 0.5), imed - percentile(idle_build, 0.5));
+      std::printf(
+          "frame time, run paused: median %.2f ms (%.0f frames/s), p95 %.2f ms; building the UI %.2f ms, drawing it "
+          "%.2f ms\n",
+          imed, imed > 0 ? 1000.0 / imed : 0.0, ip95, percentile(idle_build, 0.5), imed - percentile(idle_build, 0.5));
       std::printf("CPU time per paused frame: %.2f ms, all threads\n", cpu_per_frame);
-      std::printf("frame time: median %.2f ms (%.0f frames/s), p95 %.2f ms while training\n", med, med > 0 ? 1000.0 / med : 0.0, p95);
+      std::printf("frame time: median %.2f ms (%.0f frames/s), p95 %.2f ms while training\n", med,
+                  med > 0 ? 1000.0 / med : 0.0, p95);
       std::printf("training: %.0f steps/s while drawing, %.0f steps/s without (%.0f%%)\n", windowed, headless,
                   headless > 0 ? 100.0 * windowed / headless : 0.0);
       std::printf("history: %.1f MB for %lld steps\n", double(snap->history->memory_bytes()) / 1e6,

@@ -29,17 +29,19 @@ constexpr std::array<bool, kPanelCount> every_panel_shown() {
 }
 
 struct UiState {
-  bool light_theme = false;         // "report" theme for projectors and papers
-  int palette = Palette_ColourBlindSafe;  // expert colours: Okabe-Ito + glasbey-style, or the classic hues (palette::set_scheme)
-  float ui_scale = 1.0f;            // font and spacing scale (monitor content scale × user zoom)
-  int layer = 0;                    // MoE layer shown by per-layer panels
-  float ema = 0.0f;                 // EMA smoothing of time plots, 0 = raw, up to 0.999
-  bool log_y_losses = true;         // losses on a log axis
-  int load_view = LoadView_Lines;   // per-expert load: lines, stacked area, steps × experts heatmap
-  bool sort_gates_by_top1 = true;   // gate heatmap rows sorted by top-1 expert
-  float collapse_alert = 0.5f;      // alert when load entropy falls below this
-  bool line_styles_every_series = false;  // View: "grayscale-safe" dashes and markers for every series (else only past the first 8 colours)
-  plot::AxisLink steps_link;        // the x axis (steps) every time plot shares; follows the newest step until panned
+  bool light_theme = false;  // "report" theme for projectors and papers
+  int palette =
+      Palette_ColourBlindSafe;  // expert colours: Okabe-Ito + glasbey-style, or the classic hues (palette::set_scheme)
+  float ui_scale = 1.0f;        // font and spacing scale (monitor content scale × user zoom)
+  int layer = 0;                // MoE layer shown by per-layer panels
+  float ema = 0.0f;             // EMA smoothing of time plots, 0 = raw, up to 0.999
+  bool log_y_losses = true;     // losses on a log axis
+  int load_view = LoadView_Lines;  // per-expert load: lines, stacked area, steps × experts heatmap
+  bool sort_gates_by_top1 = true;  // gate heatmap rows sorted by top-1 expert
+  float collapse_alert = 0.5f;     // alert when load entropy falls below this
+  bool line_styles_every_series =
+      false;  // View: "grayscale-safe" dashes and markers for every series (else only past the first 8 colours)
+  plot::AxisLink steps_link;  // the x axis (steps) every time plot shares; follows the newest step until panned
   std::array<bool, kPanelCount> show_panel = every_panel_shown();  // View menu: panel i of kPanels is shown
   int layout = PanelLayout_All;     // PanelLayout_: all panels, the four that matter, one big panel
   int single_panel = 0;             // index in kPanels of the panel the "one" layout shows

@@ -39,8 +39,9 @@ ImVec4 rgba(float r, float g, float b, float a = 1.0f) { return ImVec4(r, g, b, 
 
 // A word for a POSIX shell: as is when it is plain, else in single quotes.
 std::string shell_word(const std::string& w) {
-  const bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@,/:") ==
-                                       std::string::npos;
+  const bool plain = !w.empty() &&
+                     w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+=@,/:") ==
+                         std::string::npos;
   if (plain) return w;
   std::string out = "'";
   for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -107,10 +108,10 @@ std::string load_fonts(float scale) {
   // Thin lines as geometry, not texture lookups: the atlas is sampled nearest (set_texture_nearest).
   io.Fonts->Flags |= ImFontAtlasFlags_NoBakedLines;
   // Latin-1, Greek (α β γ), general punctuation (— …), arrows (→), maths (− ≤ ≥ ≈ ×), block (▶ ■).
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2044, 0x2190, 0x21FF,
-                                   0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
-  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                              "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2044, 0x2190,
+                                   0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+                              "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
   const float px = std::round(15.0f * scale);
   for (const char* path : candidates) {
     std::error_code ec;
@@ -131,7 +132,10 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
     : session_(std::make_unique<Session>(cfg, preset)), edit_(cfg), preset_(preset) {
   std::vector<std::string> warnings;  // a bad file in the presets folder is skipped and named here
   presets_ = list_presets(&warnings);
-  if (!warnings.empty()) set_status(warnings.front() + (warnings.size() > 1 ? " (and " + std::to_string(warnings.size() - 1) + " more)" : ""), true);
+  if (!warnings.empty())
+    set_status(
+        warnings.front() + (warnings.size() > 1 ? " (and " + std::to_string(warnings.size() - 1) + " more)" : ""),
+        true);
   for (const Preset& p : presets_) {
     Config c = default_config();
     if (apply_json(p.settings, "preset '" + p.name + "'", c).empty()) origins_[p.name] = c;
@@ -219,7 +223,8 @@ std::string run_command(const std::string& preset, const Config& origin, const C
 std::string MainWindow::command() const {
   const RunSnapshot& s = *snap_;
   // A preset by name; a file or custom config as its differences from the defaults.
-  const bool is_preset = std::any_of(presets_.begin(), presets_.end(), [&](const Preset& p) { return p.name == s.preset; });
+  const bool is_preset = std::any_of(presets_.begin(), presets_.end(),
+                                     [&](const Preset& p) { return p.name == s.preset; });
   const Config origin = is_preset ? origins_.at(s.preset) : default_config();
   return run_command(is_preset ? s.preset : "", origin, s.run_config, s.changes, s.steps_done);
 }
@@ -302,7 +307,8 @@ std::string MainWindow::open_config_file(const std::string& path) {
   if (preset.empty()) origins_[name] = cfg;
   edit_ = cfg;
   preset_ = name;
-  set_status("opened " + path + (schedule.empty() ? "" : ", with " + std::to_string(schedule.size()) + " scheduled changes") +
+  set_status("opened " + path +
+             (schedule.empty() ? "" : ", with " + std::to_string(schedule.size()) + " scheduled changes") +
              (warnings.empty() ? "" : " (warning: " + warnings.front() + ")"));
   return "";
 }
@@ -310,7 +316,8 @@ std::string MainWindow::open_config_file(const std::string& path) {
 std::string MainWindow::open_preset(const std::string& name) {
   Config cfg;
   std::string err = load_preset(name, cfg);
-  if (err.empty()) err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
+  if (err.empty())
+    err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
   if (!err.empty()) {
     set_status(err, true);
     return err;
@@ -334,7 +341,8 @@ std::string MainWindow::save_config_file(const std::string& path) {
     set_status(err, true);
     return err;
   }
-  set_status("saved " + path + (snap_->changes.empty() ? "" : ", with " + std::to_string(snap_->changes.size()) + " scheduled changes"));
+  set_status("saved " + path +
+             (snap_->changes.empty() ? "" : ", with " + std::to_string(snap_->changes.size()) + " scheduled changes"));
   return "";
 }
 
@@ -405,8 +413,9 @@ void MainWindow::draw_single_panel(const PanelInfo& panel) {
   title += snap_->preset.empty() ? std::string("custom config") : snap_->preset;
   title += ", step " + std::to_string(snap_->steps_done);
   title += "###single";
-  ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                           ImGuiWindowFlags_NoSavedSettings | kTiledBackground);
+  ImGui::Begin(title.c_str(), nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoSavedSettings | kTiledBackground);
   PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
   panel.draw(ctx);
   ImGui::End();
@@ -437,7 +446,8 @@ void MainWindow::draw_menu_bar() {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open config...", "Ctrl+O")) file_mode_ = 1, open_file_ = true;
     if (ImGui::MenuItem("Save config and its changes...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
     if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The `moescope run` line that reproduces this run, to the clipboard");
     if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
@@ -477,10 +487,12 @@ void MainWindow::draw_menu_bar() {
     ImGui::MenuItem("Light \"report\" theme", nullptr, &ui_.light_theme);
     ImGui::MenuItem("Dashes and markers for every series", nullptr, &ui_.line_styles_every_series);  // grayscale-safe
     bool safe = ui_.palette == Palette_ColourBlindSafe;
-    if (ImGui::MenuItem("Colour-blind-safe expert colours", nullptr, &safe)) ui_.palette = safe ? Palette_ColourBlindSafe : Palette_Classic;
+    if (ImGui::MenuItem("Colour-blind-safe expert colours", nullptr, &safe))
+      ui_.palette = safe ? Palette_ColourBlindSafe : Palette_Classic;
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("On: Okabe & Ito's 8 colours, then a set chosen to stay apart under deutan and protan vision.\n"
-                        "Off: the classic hues (experts 0 and 4 look alike to deutans).");
+      ImGui::SetTooltip(
+          "On: Okabe & Ito's 8 colours, then a set chosen to stay apart under deutan and protan vision.\n"
+          "Off: the classic hues (experts 0 and 4 look alike to deutans).");
     if (ImGui::MenuItem("Larger text", "Ctrl++")) ui_.ui_scale = std::min(3.0f, ui_.ui_scale * 1.15f);
     if (ImGui::MenuItem("Smaller text", "Ctrl+-")) ui_.ui_scale = std::max(0.6f, ui_.ui_scale / 1.15f);
     ImGui::EndMenu();
@@ -498,8 +510,13 @@ void MainWindow::draw_status_strip(float width) {
   const ImVec4 ok_col = ui_.light_theme ? rgba(0.05f, 0.45f, 0.15f) : rgba(0.45f, 0.85f, 0.5f);
   const ImVec4 dim = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
   ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(s.diverged ? rgba(0.95f, 0.3f, 0.3f) : s.running ? ok_col : dim, "%s",
-                     s.diverged ? "\u25A0 diverged" : s.running ? "\u25B6 running" : "\u25A0 paused");
+  ImGui::TextColored(s.diverged  ? rgba(0.95f, 0.3f, 0.3f)
+                     : s.running ? ok_col
+                                 : dim,
+                     "%s",
+                     s.diverged  ? "\u25A0 diverged"
+                     : s.running ? "\u25B6 running"
+                                 : "\u25A0 paused");
   ImGui::SameLine();
   ImGui::Text("step %lld", static_cast<long long>(s.steps_done));
   if (s.running && s.steps_per_s > 0) {
@@ -635,7 +652,8 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     // Title bar: the panel's name and a close button (View brings it back).
     const float bar = ImGui::GetFrameHeight();
     ImGui::GetWindowDrawList()->AddRectFilled(wp, ImVec2(wp.x + w, wp.y + bar), title_bg);
-    ImGui::SetCursorScreenPos(ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
+    ImGui::SetCursorScreenPos(
+        ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
     ImGui::TextUnformatted(p.title);
     if (closable) {
       ImGui::SetCursorScreenPos(ImVec2(wp.x + w - bar, wp.y));
@@ -644,7 +662,8 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
       ImGui::PopStyleColor();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide this panel (View menu brings it back)");
     }
-    ImGui::SetCursorScreenPos(ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
+    ImGui::SetCursorScreenPos(
+        ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
     ImGui::BeginGroup();
     p.draw(ctx);
     ImGui::EndGroup();
@@ -708,7 +727,8 @@ void MainWindow::draw_layout_menu() {
         ui_.layout = PanelLayout_One, ui_.single_panel = i;
     ImGui::EndMenu();
   }
-  if (ImGui::MenuItem("Controls folded to a strip", "F2", ui_.controls_collapsed)) ui_.controls_collapsed = !ui_.controls_collapsed;
+  if (ImGui::MenuItem("Controls folded to a strip", "F2", ui_.controls_collapsed))
+    ui_.controls_collapsed = !ui_.controls_collapsed;
   ImGui::Separator();
   ImGui::TextDisabled(ui_.layout == PanelLayout_All ? "Panels" : "Panels (of the all-panels layout)");
   for (int i = 0; i < n; ++i) {
@@ -720,7 +740,8 @@ void MainWindow::draw_layout_menu() {
     const std::string label = std::string(panels[i].title) + " (" + panels[i].needs + ")";
     ImGui::MenuItem(label.c_str(), nullptr, false, false);
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-      ImGui::SetTooltip("Hidden: this run gives it nothing to show (it %s); it returns when the config does", panels[i].needs);
+      ImGui::SetTooltip("Hidden: this run gives it nothing to show (it %s); it returns when the config does",
+                        panels[i].needs);
   }
 }
 

@@ -32,9 +32,9 @@ std::string load_fonts(float scale);
 
 // A slider's value being typed in (Ctrl+click on the slider): which setting, and the text.
 struct TypedValue {
-  std::string key;        // the setting's name, "" when no field is open
+  std::string key;  // the setting's name, "" when no field is open
   char text[64] = {};
-  bool focus = false;     // give the field the keyboard on its first frame
+  bool focus = false;  // give the field the keyboard on its first frame
   bool was_active = false;
 };
 
@@ -78,24 +78,24 @@ class MainWindow {
 
   Session& session() { return *session_; }
   UiState& ui() { return ui_; }
-  const RunSnapshot& snapshot() const { return *snap_; }  // the one the last frame drew
+  const RunSnapshot& snapshot() const { return *snap_; }                   // the one the last frame drew
   bool has_new_snapshot() const { return session_->snapshot() != snap_; }  // the training thread published since
-  std::string title() const;                               // "moescope — collapse (modified: α, k) — step 1200 — running"
+  std::string title() const;  // "moescope — collapse (modified: α, k) — step 1200 — running"
   // The settings (short names, table order) in which the run's config differs from
   // the preset or file it was opened from; empty when it is that preset exactly.
   std::vector<std::string> modified_settings() const;
-  std::string origin_label() const;                        // "collapse", "collapse (modified: α, k)", "custom config"
+  std::string origin_label() const;  // "collapse", "collapse (modified: α, k)", "custom config"
   // The command line that reproduces what the window ran (File > Copy as command).
   std::string command() const;
-  void copy_command();                                     // to the clipboard, and shown
-  std::string revert_to_preset();                          // the preset (or file) shown, exactly, from step 0
-  int64_t stop_at() const { return stop_at_; }             // the "stop at" field (0 = never)
+  void copy_command();                          // to the clipboard, and shown
+  std::string revert_to_preset();               // the preset (or file) shown, exactly, from step 0
+  int64_t stop_at() const { return stop_at_; }  // the "stop at" field (0 = never)
   void set_stop_at(int64_t steps);
   // Where the last frame drew a setting's widget (min x, min y, max x, max y); false if not drawn.
   bool setting_rect(const std::string& name, ImVec4* rect) const;
   const std::string& field_error() const { return field_error_; }  // the red note under the last refused widget
   const std::vector<PanelPlacement>& panel_placements() const { return placements_; }  // the last frame's tiles
-  float controls_width() const { return controls_w_; }    // the last frame's controls column (or strip) width
+  float controls_width() const { return controls_w_; }  // the last frame's controls column (or strip) width
 
   // Opens a config or preset JSON (drop, Ctrl+O, last session). "" or what is wrong (also shown in the status).
   std::string open_config_file(const std::string& path);
@@ -108,7 +108,7 @@ class MainWindow {
   // Requests the driver acts on after the frame.
   bool screenshot_requested = false;  // F12 / File > Screenshot
   bool quit_requested = false;
-  bool interactive = true;            // false in shots: no keyboard shortcuts, no popups
+  bool interactive = true;  // false in shots: no keyboard shortcuts, no popups
 
  private:
   void take_snapshot();
@@ -124,10 +124,10 @@ class MainWindow {
   void draw_layout_menu();                               // View: layouts, the one-panel picker, panel ticks
   // controls.cpp: the left column, top to bottom.
   void draw_controls();
-  void draw_transport();      // play/pause, step, reset, new seed, training speed
-  void draw_preset_picker();  // the preset combo and the preset's title
-  void draw_view_options();   // the MoE layer shown, plot smoothing
-  void draw_settings();       // every row of the property table, by group, advanced ones folded
+  void draw_transport();                 // play/pause, step, reset, new seed, training speed
+  void draw_preset_picker();             // the preset combo and the preset's title
+  void draw_view_options();              // the MoE layer shown, plot smoothing
+  void draw_settings();                  // every row of the property table, by group, advanced ones folded
   void draw_setting(const Property& p);  // one row: name (↻ if structural) and its widget
   void sync_edit_config();
   void apply_edit(bool structural_ok);
@@ -137,27 +137,27 @@ class MainWindow {
   UiState ui_;
   std::unique_ptr<PanelGpu> gpu_;
   bool gpu_ok_ = false;
-  Config edit_;                      // what the controls show and edit
-  uint64_t edit_commands_ = 0;       // session commands sent when edit_ was last changed by the user
+  Config edit_;                 // what the controls show and edit
+  uint64_t edit_commands_ = 0;  // session commands sent when edit_ was last changed by the user
   std::string preset_;
   std::vector<Preset> presets_;
   std::map<std::string, Config> origins_;  // config of each preset, and of each file opened, by the name a run carries
   TypedValue typing_;
   std::string field_error_key_, field_error_;  // a refused value: which setting, and why
   std::map<std::string, ImVec4> setting_rects_;
-  int64_t stop_at_ = 0;              // the "stop at" field; follows the config's steps when a new config loads
-  int64_t stop_sent_ = -1;           // what the session was last told
-  int64_t stop_for_steps_ = -1;      // the config `steps` the field last followed
-  std::string command_;              // the last copied command, shown in its popup
+  int64_t stop_at_ = 0;          // the "stop at" field; follows the config's steps when a new config loads
+  int64_t stop_sent_ = -1;       // what the session was last told
+  int64_t stop_for_steps_ = -1;  // the config `steps` the field last followed
+  std::string command_;          // the last copied command, shown in its popup
   bool open_command_ = false;
   std::string status_;
   bool status_error_ = false;
   double status_time_ = -1;
   // file dialog
-  int file_mode_ = 0;                // 0 none, 1 open, 2 save
+  int file_mode_ = 0;  // 0 none, 1 open, 2 save
   std::string file_path_;
   bool open_help_ = false, open_file_ = false;
-  int theme_applied_ = -1;           // light_theme the styles were last set for
+  int theme_applied_ = -1;  // light_theme the styles were last set for
   float scale_applied_ = 0;
   std::vector<PanelPlacement> placements_;  // where draw_panels put each panel last frame
   float controls_w_ = 0;

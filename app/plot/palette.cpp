@@ -56,7 +56,9 @@ bool in_gamut(Rgb c) {
 }
 
 ImU32 pack(Rgb lin) {
-  auto byte = [](float v) { return ImU32(std::lround(std::clamp(linear_to_srgb(std::clamp(v, 0.0f, 1.0f)), 0.0f, 1.0f) * 255.0f)); };
+  auto byte = [](float v) {
+    return ImU32(std::lround(std::clamp(linear_to_srgb(std::clamp(v, 0.0f, 1.0f)), 0.0f, 1.0f) * 255.0f));
+  };
   return byte(lin.r) | (byte(lin.g) << 8) | (byte(lin.b) << 16) | 0xFF000000u;
 }
 
@@ -159,8 +161,10 @@ constexpr uint32_t kLightHex[kCategorical] = {
 };
 
 // Okabe-Ito in the order above; the themes differ only in black / white.
-constexpr uint32_t kOkabeItoDark[kOkabeIto] = {0xE69F00, 0x0072B2, 0x56B4E9, 0xD55E00, 0x009E73, 0xCC79A7, 0xFFFFFF, 0xF0E442};
-constexpr uint32_t kOkabeItoLight[kOkabeIto] = {0xE69F00, 0x0072B2, 0x56B4E9, 0xD55E00, 0x009E73, 0xCC79A7, 0x000000, 0xF0E442};
+constexpr uint32_t kOkabeItoDark[kOkabeIto] = {0xE69F00, 0x0072B2, 0x56B4E9, 0xD55E00,
+                                               0x009E73, 0xCC79A7, 0xFFFFFF, 0xF0E442};
+constexpr uint32_t kOkabeItoLight[kOkabeIto] = {0xE69F00, 0x0072B2, 0x56B4E9, 0xD55E00,
+                                                0x009E73, 0xCC79A7, 0x000000, 0xF0E442};
 
 template <size_t N>
 std::array<ImU32, N> to_table(const uint32_t (&hex)[N]) {
@@ -177,15 +181,18 @@ struct TablePair {
 // The glasbey-style extension (see above): both themes' tables, Okabe-Ito first.
 TablePair build_colour_blind_safe() {
   TablePair t{};
-  for (int i = 0; i < kOkabeIto; ++i) t.dark[size_t(i)] = rgb(kOkabeItoDark[i]), t.light[size_t(i)] = rgb(kOkabeItoLight[i]);
+  for (int i = 0; i < kOkabeIto; ++i)
+    t.dark[size_t(i)] = rgb(kOkabeItoDark[i]), t.light[size_t(i)] = rgb(kOkabeItoLight[i]);
   constexpr Vision kSeen[3] = {Vision::normal, Vision::deuteranopia, Vision::protanopia};
   struct Candidate {
-    ImU32 colour[2];  // dark, light theme
-    OkLab seen[2][3];  // [theme][vision]
+    ImU32 colour[2];       // dark, light theme
+    OkLab seen[2][3];      // [theme][vision]
     float nearest = 1e9f;  // smallest distance to the colours chosen so far
   };
   auto seen_as = [&](ImU32 c, int v) { return to_oklab(simulate(c, kSeen[v])); };
-  auto dist = [](const OkLab& p, const OkLab& q) { return std::sqrt((p.L - q.L) * (p.L - q.L) + (p.a - q.a) * (p.a - q.a) + (p.b - q.b) * (p.b - q.b)); };
+  auto dist = [](const OkLab& p, const OkLab& q) {
+    return std::sqrt((p.L - q.L) * (p.L - q.L) + (p.a - q.a) * (p.a - q.a) + (p.b - q.b) * (p.b - q.b));
+  };
   std::vector<Candidate> cands;
   for (int li = 0; li <= 11; ++li)
     for (float C : {0.04f, 0.08f, 0.12f, 0.16f})
@@ -254,9 +261,12 @@ ImU32 series_colour(Series series, Theme theme) {
 ImU32 simulate(ImU32 colour, Vision vision) {
   static constexpr float kM[4][9] = {
       {1, 0, 0, 0, 1, 0, 0, 0, 1},
-      {0.152286f, 1.052583f, -0.204868f, 0.114503f, 0.786281f, 0.099216f, -0.003882f, -0.048116f, 1.051998f},  // protanopia
-      {0.367322f, 0.860646f, -0.227968f, 0.280085f, 0.672501f, 0.047413f, -0.011820f, 0.042940f, 0.968881f},   // deuteranopia
-      {1.255528f, -0.076749f, -0.178779f, -0.078411f, 0.930809f, 0.147602f, 0.004733f, 0.691367f, 0.303900f},  // tritanopia
+      {0.152286f, 1.052583f, -0.204868f, 0.114503f, 0.786281f, 0.099216f, -0.003882f, -0.048116f,
+       1.051998f},  // protanopia
+      {0.367322f, 0.860646f, -0.227968f, 0.280085f, 0.672501f, 0.047413f, -0.011820f, 0.042940f,
+       0.968881f},  // deuteranopia
+      {1.255528f, -0.076749f, -0.178779f, -0.078411f, 0.930809f, 0.147602f, 0.004733f, 0.691367f,
+       0.303900f},  // tritanopia
   };
   const float* m = kM[int(vision)];
   auto channel = [&](int shift) { return srgb_to_linear(float((colour >> shift) & 0xFF) / 255.0f); };

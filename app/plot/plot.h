@@ -73,16 +73,17 @@ struct Point {
 };
 
 struct Range {
-  double min = 0, max = 1;                        // inclusive view limits
-  double size() const { return max - min; }       // max - min
+  double min = 0, max = 1;                                        // inclusive view limits
+  double size() const { return max - min; }                       // max - min
   bool contains(double v) const { return v >= min && v <= max; }  // min <= v <= max
 };
 
 // Limits shared by several plots' axes (SetupAxisLinks): pan or zoom one, all follow.
 struct AxisLink {
-  Range range;          // the shared limits
-  bool follow = true;   // AutoFit axes keep fitting while set; a pan/zoom on any linked plot clears it, a double-click sets it
-  bool set = false;     // some plot has written `range` (until then the first plot fits its data)
+  Range range;  // the shared limits
+  bool follow =
+      true;  // AutoFit axes keep fitting while set; a pan/zoom on any linked plot clears it, a double-click sets it
+  bool set = false;  // some plot has written `range` (until then the first plot fits its data)
 };
 
 enum Axis_ {
@@ -105,9 +106,9 @@ using PlotFlags = int;
 
 enum AxisFlags_ {
   AxisFlags_None = 0,
-  AxisFlags_Log = 1 << 0,           // log10 scale (y only); values <= 0 are skipped like NaN
-  AxisFlags_AutoFit = 1 << 1,       // follow the data every frame until the user pans/zooms this axis; double-click resumes
-  AxisFlags_NoGrid = 1 << 2,        // no grid lines
+  AxisFlags_Log = 1 << 0,      // log10 scale (y only); values <= 0 are skipped like NaN
+  AxisFlags_AutoFit = 1 << 1,  // follow the data every frame until the user pans/zooms this axis; double-click resumes
+  AxisFlags_NoGrid = 1 << 2,   // no grid lines
   AxisFlags_NoTickLabels = 1 << 3,  // no tick labels (and no room reserved for them)
   AxisFlags_Lock = 1 << 4,          // pan and zoom leave this axis alone
   AxisFlags_FitZero = 1 << 5,       // fitting always includes 0 (e.g. loads, bars)
@@ -135,49 +136,43 @@ enum Dash_ {
 using Dash = int;
 
 // Markers placed along a line every Style::marker_spacing pixels (of path length).
-enum Marker_ {
-  Marker_None = 0,
-  Marker_Circle,
-  Marker_Square,
-  Marker_Triangle,
-  Marker_Diamond,
-  Marker_COUNT
-};
+enum Marker_ { Marker_None = 0, Marker_Circle, Marker_Square, Marker_Triangle, Marker_Diamond, Marker_COUNT };
 using Marker = int;
 
 struct LineStyle {
-  Dash dash = Dash_Solid;        // dash pattern
-  Marker marker = Marker_None;   // marker along the line
+  Dash dash = Dash_Solid;       // dash pattern
+  Marker marker = Marker_None;  // marker along the line
 };
 
 // Look of all plots; colours default to StyleColorsDark().
 struct Style {
-  float line_weight = 1.5f;             // default line thickness in pixels
-  float fill_alpha = 0.25f;             // default alpha of PlotShaded bands
-  float stacked_alpha = 0.85f;          // alpha of PlotStacked areas
-  float highlight_dim = 0.25f;          // alpha factor of the other series while one is highlighted
-  ImVec2 padding = ImVec2(8, 6);        // frame edge to title/labels
-  float x_tick_spacing = 44.0f;         // least pixels between x ticks (labels also keep 14 px apart)
-  float y_tick_spacing = 30.0f;         // least pixels between y ticks
-  float fit_padding = 0.06f;            // fraction of the y range added above and below when fitting
-  float min_span_fraction = 1e-4f;      // pan/zoom: least view span as a fraction of the data's extent
-  float marker_spacing = 56.0f;         // pixels of path between two markers of a line
-  bool style_every_series = false;      // "grayscale-safe": SeriesLineStyle gives every series a dash/marker, not only those past 8
+  float line_weight = 1.5f;         // default line thickness in pixels
+  float fill_alpha = 0.25f;         // default alpha of PlotShaded bands
+  float stacked_alpha = 0.85f;      // alpha of PlotStacked areas
+  float highlight_dim = 0.25f;      // alpha factor of the other series while one is highlighted
+  ImVec2 padding = ImVec2(8, 6);    // frame edge to title/labels
+  float x_tick_spacing = 44.0f;     // least pixels between x ticks (labels also keep 14 px apart)
+  float y_tick_spacing = 30.0f;     // least pixels between y ticks
+  float fit_padding = 0.06f;        // fraction of the y range added above and below when fitting
+  float min_span_fraction = 1e-4f;  // pan/zoom: least view span as a fraction of the data's extent
+  float marker_spacing = 56.0f;     // pixels of path between two markers of a line
+  bool style_every_series =
+      false;  // "grayscale-safe": SeriesLineStyle gives every series a dash/marker, not only those past 8
   palette::Theme theme = palette::Theme::dark;  // categorical colours given to items without a style
-  ImU32 frame_bg = 0;                   // whole plot frame (0 = transparent)
-  ImU32 plot_bg = 0;                    // data area background
-  ImU32 plot_border = 0;                // data area border
-  ImU32 grid = 0;                       // major grid lines
-  ImU32 grid_minor = 0;                 // minor grid lines (log axes)
-  ImU32 text = 0;                       // title and axis labels
-  ImU32 tick_text = 0;                  // tick labels
-  ImU32 crosshair = 0;                  // hover lines
-  ImU32 legend_bg = 0;                  // legend box
-  ImU32 legend_border = 0;              // legend box border
-  ImU32 legend_hover = 0;               // hovered legend entry
-  ImU32 hidden_text = 0;                // legend text of a hidden series
-  ImU32 selection = 0;                  // box-zoom rectangle fill (its border is opaque)
-  ImU32 marker_text_bg = 0;             // background behind PlotVLines labels
+  ImU32 frame_bg = 0;                           // whole plot frame (0 = transparent)
+  ImU32 plot_bg = 0;                            // data area background
+  ImU32 plot_border = 0;                        // data area border
+  ImU32 grid = 0;                               // major grid lines
+  ImU32 grid_minor = 0;                         // minor grid lines (log axes)
+  ImU32 text = 0;                               // title and axis labels
+  ImU32 tick_text = 0;                          // tick labels
+  ImU32 crosshair = 0;                          // hover lines
+  ImU32 legend_bg = 0;                          // legend box
+  ImU32 legend_border = 0;                      // legend box border
+  ImU32 legend_hover = 0;                       // hovered legend entry
+  ImU32 hidden_text = 0;                        // legend text of a hidden series
+  ImU32 selection = 0;                          // box-zoom rectangle fill (its border is opaque)
+  ImU32 marker_text_bg = 0;                     // background behind PlotVLines labels
 };
 
 // UI-only state of one plot, kept across frames and keyed by its ImGui ID.
@@ -191,9 +186,10 @@ struct PlotState {
   int drag_region = -1;             // -1 none, 0 plot area, 1 x axis, 2 y axis (left drag)
   bool box_active = false;          // right-drag box zoom in progress
   ImVec2 box_start;                 // where it started (screen pixels)
-  Range bounds_x, bounds_y;         // pan/zoom limits: the data's extent as a fit pads it (grown by data seen since the last full fetch)
+  Range bounds_x,
+      bounds_y;  // pan/zoom limits: the data's extent as a fit pads it (grown by data seen since the last full fetch)
   bool has_bounds_x = false, has_bounds_y = false;  // bounds known (some data seen, or SetupAxisLimits)
-  bool initialised = false;         // seen at least once
+  bool initialised = false;                         // seen at least once
 };
 
 // Per-point access for the G(etter) functions; data is whatever you pass as `data`.
@@ -202,62 +198,85 @@ using StackGetter = Point (*)(const void* data, int series, int index);  // Plot
 
 // [SECTION] Context and style
 
-void CreateContext();   // once, after ImGui::CreateContext()
-void DestroyContext();  // before ImGui::DestroyContext()
-Style& GetStyle();      // edit in place
+void CreateContext();     // once, after ImGui::CreateContext()
+void DestroyContext();    // before ImGui::DestroyContext()
+Style& GetStyle();        // edit in place
 void StyleColorsDark();   // colours for ImGui's dark theme; categorical colours for dark backgrounds
 void StyleColorsLight();  // colours for ImGui's light theme
 PlotState* GetPlotState(const char* title_id);  // state of a plot in the current window (nullptr if never shown)
 
 // [SECTION] Begin/End and setup
 
-bool BeginPlot(const char* title_id, const ImVec2& size = ImVec2(-1, 0), PlotFlags flags = 0);  // size <= 0: fill / default 280 px
-void EndPlot();  // legend, crosshair, tooltip, input state; only if BeginPlot returned true
-void SetupAxes(const char* x_label, const char* y_label, AxisFlags x_flags = 0, AxisFlags y_flags = 0);  // labels may be nullptr
-void SetupAxis(Axis axis, const char* label, AxisFlags flags = 0);         // one axis
-void SetupAxisLimits(Axis axis, double min, double max, ImGuiCond cond = ImGuiCond_Once);  // Once: first frame; Always: every frame
-void SetupAxisLinks(Axis axis, AxisLink* link);                            // share this axis' limits with other plots through *link
-void SetupAxisFormat(Axis axis, const char* fmt);                          // printf format for tick labels (nullptr: SI, e.g. 10k, 1.5M)
+bool BeginPlot(const char* title_id, const ImVec2& size = ImVec2(-1, 0),
+               PlotFlags flags = 0);  // size <= 0: fill / default 280 px
+void EndPlot();                       // legend, crosshair, tooltip, input state; only if BeginPlot returned true
+void SetupAxes(const char* x_label, const char* y_label, AxisFlags x_flags = 0,
+               AxisFlags y_flags = 0);                              // labels may be nullptr
+void SetupAxis(Axis axis, const char* label, AxisFlags flags = 0);  // one axis
+void SetupAxisLimits(Axis axis, double min, double max,
+                     ImGuiCond cond = ImGuiCond_Once);  // Once: first frame; Always: every frame
+void SetupAxisLinks(Axis axis, AxisLink* link);         // share this axis' limits with other plots through *link
+void SetupAxisFormat(Axis axis, const char* fmt);       // printf format for tick labels (nullptr: SI, e.g. 10k, 1.5M)
 void SetupFinish();  // lays out, draws axes, handles input; implicit at the first Plot* or utility call
 
 // [SECTION] Item style (applies to the next item only)
 
-void SetNextLineStyle(ImU32 colour = 0, float weight = -1.0f);  // 0 / negative: automatic (next palette colour, Style::line_weight)
-void SetNextFillStyle(ImU32 colour = 0, float alpha = -1.0f);   // PlotShaded/Stacked/Bars/Heatmap swatch: colour, alpha (x the colour's own)
-void SetNextLineDash(Dash dash, Marker marker = Marker_None);   // lines: dash pattern and markers (overrides ItemFlags_Dashed)
-void SetNextSeries(int index);  // the next item is categorical series `index`: palette::categorical(index) unless SetNextLineStyle gave a colour, and SeriesLineStyle(index) unless SetNextLineDash gave one
-LineStyle SeriesLineStyle(int index);  // series `index`'s line style: solid below 8, then a dash pattern by index / 8; with Style::style_every_series, a distinct dash + marker look for each of the first 25
+void SetNextLineStyle(ImU32 colour = 0,
+                      float weight = -1.0f);  // 0 / negative: automatic (next palette colour, Style::line_weight)
+void SetNextFillStyle(
+    ImU32 colour = 0,
+    float alpha = -1.0f);  // PlotShaded/Stacked/Bars/Heatmap swatch: colour, alpha (x the colour's own)
+void SetNextLineDash(Dash dash,
+                     Marker marker = Marker_None);  // lines: dash pattern and markers (overrides ItemFlags_Dashed)
+void SetNextSeries(
+    int index);  // the next item is categorical series `index`: palette::categorical(index) unless SetNextLineStyle
+                 // gave a colour, and SeriesLineStyle(index) unless SetNextLineDash gave one
+LineStyle SeriesLineStyle(
+    int index);  // series `index`'s line style: solid below 8, then a dash pattern by index / 8; with
+                 // Style::style_every_series, a distinct dash + marker look for each of the first 25
 
 // [SECTION] Items (getter forms; typed forms below)
 
-void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags = 0);  // line through getter(data, 0..count-1)
-void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count, ItemFlags flags = 0);  // band between two curves with the same x
+void PlotLineG(const char* label, Getter getter, const void* data, int count,
+               ItemFlags flags = 0);  // line through getter(data, 0..count-1)
+void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count,
+                 ItemFlags flags = 0);  // band between two curves with the same x
 void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, const void* data, int count,
-                  const ImU32* colours = nullptr, ItemFlags flags = 0);  // stacked areas; series s at point i = getter(data, s, i); all series share x
-void PlotBarsG(const char* label, Getter getter, const void* data, int count, double bar_width, ItemFlags flags = 0);  // bars from 0 to y, centred on x
-void PlotHLine(const char* label, double y, ItemFlags flags = 0);  // horizontal line across the plot (e.g. the ideal load 1/E)
-void PlotVLines(const char* label, const double* xs, int count, const char* const* texts = nullptr, ItemFlags flags = 0);  // event markers with optional texts
+                  const ImU32* colours = nullptr,
+                  ItemFlags flags = 0);  // stacked areas; series s at point i = getter(data, s, i); all series share x
+void PlotBarsG(const char* label, Getter getter, const void* data, int count, double bar_width,
+               ItemFlags flags = 0);  // bars from 0 to y, centred on x
+void PlotHLine(const char* label, double y,
+               ItemFlags flags = 0);  // horizontal line across the plot (e.g. the ideal load 1/E)
+void PlotVLines(const char* label, const double* xs, int count, const char* const* texts = nullptr,
+                ItemFlags flags = 0);  // event markers with optional texts
 void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max,
-                 Point bounds_min = {0, 0}, Point bounds_max = {0, 0}, ItemFlags flags = 0);  // CPU rectangles, row 0 at the top; bounds_max (0,0) = (cols, rows)
+                 Point bounds_min = {0, 0}, Point bounds_max = {0, 0},
+                 ItemFlags flags = 0);  // CPU rectangles, row 0 at the top; bounds_max (0,0) = (cols, rows)
 void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point bounds_max, ImVec2 uv0 = ImVec2(0, 0),
-               ImVec2 uv1 = ImVec2(1, 1), ImU32 tint = IM_COL32_WHITE, ItemFlags flags = 0);  // a GL texture (e.g. HeatmapGL) in plot coordinates; uv0 is the top-left
-void ColorBar(const char* label, double scale_min, double scale_max, const ImVec2& size = ImVec2(0, 0), const char* fmt = nullptr);  // colormap scale as its own widget (size 0: 70 x 280 px)
+               ImVec2 uv1 = ImVec2(1, 1), ImU32 tint = IM_COL32_WHITE,
+               ItemFlags flags = 0);  // a GL texture (e.g. HeatmapGL) in plot coordinates; uv0 is the top-left
+void ColorBar(const char* label, double scale_min, double scale_max, const ImVec2& size = ImVec2(0, 0),
+              const char* fmt = nullptr);  // colormap scale as its own widget (size 0: 70 x 280 px)
 
 // [SECTION] Utilities (inside BeginPlot/EndPlot)
 
-bool IsPlotHovered();            // mouse over the data area
-Point GetPlotMousePos();         // mouse in plot coordinates
-Range GetPlotLimits(Axis axis);  // view limits this frame
-Range GetPlotQueryRange(Axis axis = Axis_X);  // range to fetch data for: the view, or (-inf, inf) while this axis is being fitted to the data
-ImVec2 PlotToPixels(Point p);    // plot -> screen pixels
+bool IsPlotHovered();                         // mouse over the data area
+Point GetPlotMousePos();                      // mouse in plot coordinates
+Range GetPlotLimits(Axis axis);               // view limits this frame
+Range GetPlotQueryRange(Axis axis = Axis_X);  // range to fetch data for: the view, or (-inf, inf) while this axis is
+                                              // being fitted to the data
+ImVec2 PlotToPixels(Point p);                 // plot -> screen pixels
 float GetMarkerLabelX(double x, float text_width);  // left edge of the label PlotVLines puts on a line at x
-Point PixelsToPlot(ImVec2 px);   // screen pixels -> plot
-ImVec2 GetPlotPos();             // top-left of the data area (screen pixels)
-ImVec2 GetPlotSize();            // size of the data area (pixels)
-int GetPlotPointBudget();        // points worth fetching for a line: 2 per pixel column
-ImDrawList* GetPlotDrawList();   // the window's draw list (clip to GetPlotPos/Size yourself); screen only, prefer GetPlotRecorder()
+Point PixelsToPlot(ImVec2 px);                      // screen pixels -> plot
+ImVec2 GetPlotPos();                                // top-left of the data area (screen pixels)
+ImVec2 GetPlotSize();                               // size of the data area (pixels)
+int GetPlotPointBudget();                           // points worth fetching for a line: 2 per pixel column
+ImDrawList*
+GetPlotDrawList();  // the window's draw list (clip to GetPlotPos/Size yourself); screen only, prefer GetPlotRecorder()
 class Recorder;
-Recorder& GetPlotRecorder();     // where this plot's primitives go (clip to GetPlotPos/Size yourself): the screen or SetRecorder's
+Recorder&
+GetPlotRecorder();  // where this plot's primitives go (clip to GetPlotPos/Size yourself): the screen or SetRecorder's
 
 // [SECTION] Drawing back ends
 // The primitives a plot is made of. Coordinates are screen pixels in ImGui's
@@ -273,37 +292,38 @@ enum TextFlags_ {
 using TextFlags = int;
 
 struct Stroke {
-  ImU32 colour = 0;    // with alpha
-  float weight = 1.0f; // line width in pixels
-  float dash = 0;      // dashed: pixels on (0 = solid)
-  float gap = 0;       // dashed: pixels off after each dash
-  float dash2 = 0;     // dashed: a second dash after the gap (0: the period is dash, gap), e.g. the dot of dash-dot
-  float gap2 = 0;      // dashed: pixels off after the second dash
+  ImU32 colour = 0;     // with alpha
+  float weight = 1.0f;  // line width in pixels
+  float dash = 0;       // dashed: pixels on (0 = solid)
+  float gap = 0;        // dashed: pixels off after each dash
+  float dash2 = 0;      // dashed: a second dash after the gap (0: the period is dash, gap), e.g. the dot of dash-dot
+  float gap2 = 0;       // dashed: pixels off after the second dash
 };
 
 struct TextPrim {
-  ImVec2 pos;                    // top-left of the text as the screen draws it (TextFlags_Vertical: its centre)
-  ImVec2 anchor;                 // the point of the text box the layout aligned, as a fraction: (0.5, 0) top centre, (1, 0.5) right middle
-  float size = 13.0f;            // font size in pixels
-  ImU32 colour = 0;              // text colour
-  const char* text = nullptr;    // UTF-8
+  ImVec2 pos;     // top-left of the text as the screen draws it (TextFlags_Vertical: its centre)
+  ImVec2 anchor;  // the point of the text box the layout aligned, as a fraction: (0.5, 0) top centre, (1, 0.5) right
+                  // middle
+  float size = 13.0f;              // font size in pixels
+  ImU32 colour = 0;                // text colour
+  const char* text = nullptr;      // UTF-8
   const char* text_end = nullptr;  // nullptr: up to the '\0'
-  TextFlags flags = 0;           // TextFlags_
-  float wrap_width = 0;          // wrap lines at this width in pixels (0: one line per '\n')
+  TextFlags flags = 0;             // TextFlags_
+  float wrap_width = 0;            // wrap lines at this width in pixels (0: one line per '\n')
 };
 
 // An image in a screen rectangle: a GPU texture, or CPU colours (a heatmap) with its data.
 struct ImagePrim {
-  ImVec2 min, max;                    // screen rectangle of the whole image
-  ImTextureID texture = nullptr;      // GPU texture (screen only), or nullptr for CPU pixels
-  ImVec2 uv0 = ImVec2(0, 0);          // texture: top-left texel coordinates
-  ImVec2 uv1 = ImVec2(1, 1);          // texture: bottom-right texel coordinates
-  ImU32 tint = IM_COL32_WHITE;        // texture: multiplied colour
-  const ImU32* pixels = nullptr;      // CPU: rows x cols colours, row 0 at the top; alpha 0 = no cell
-  int rows = 0, cols = 0;             // CPU: matrix size
-  const float* col_edges = nullptr;   // CPU: cols + 1 pixel x edges of the cells (nullptr: even split of min..max)
-  const float* row_edges = nullptr;   // CPU: rows + 1 pixel y edges, row 0 first (nullptr: even split)
-  const float* values = nullptr;      // CPU: the data behind the colours (rows x cols), for back ends that keep numbers
+  ImVec2 min, max;                   // screen rectangle of the whole image
+  ImTextureID texture = nullptr;     // GPU texture (screen only), or nullptr for CPU pixels
+  ImVec2 uv0 = ImVec2(0, 0);         // texture: top-left texel coordinates
+  ImVec2 uv1 = ImVec2(1, 1);         // texture: bottom-right texel coordinates
+  ImU32 tint = IM_COL32_WHITE;       // texture: multiplied colour
+  const ImU32* pixels = nullptr;     // CPU: rows x cols colours, row 0 at the top; alpha 0 = no cell
+  int rows = 0, cols = 0;            // CPU: matrix size
+  const float* col_edges = nullptr;  // CPU: cols + 1 pixel x edges of the cells (nullptr: even split of min..max)
+  const float* row_edges = nullptr;  // CPU: rows + 1 pixel y edges, row 0 first (nullptr: even split)
+  const float* values = nullptr;     // CPU: the data behind the colours (rows x cols), for back ends that keep numbers
 };
 
 // Receives every primitive of the plots drawn while it is the target. Calls come in
@@ -311,46 +331,59 @@ struct ImagePrim {
 class Recorder {
  public:
   virtual ~Recorder() = default;
-  virtual void PushClip(ImVec2 min, ImVec2 max) = 0;                                      // clip what follows to min..max (intersected)
-  virtual void PopClip() = 0;                                                             // undo the last PushClip
-  virtual void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) = 0;                        // a segment (through pixel centres)
-  virtual void Polyline(const ImVec2* points, int count, const Stroke& stroke) = 0;       // an open path through count >= 2 points
-  virtual void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) = 0;  // a filled rectangle, corner radius
-  virtual void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0, float weight = 1) = 0;  // a rectangle's outline
-  virtual void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) = 0;         // filled, colour blended from top to bottom
-  virtual void Quad(const ImVec2* corners, ImU32 colour) = 0;  // filled convex quad (4 corners in order), edges not anti-aliased so neighbours tile
-  virtual void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) = 0;         // a filled circle (segments: the screen's tessellation)
-  virtual void Circle(ImVec2 centre, float radius, const Stroke& outline, int segments) = 0;  // a circle's outline (solid)
-  virtual void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const Stroke& outline) = 0;  // filled (alpha 0: not), then its closed solid outline (colour 0: none); e.g. markers
-  virtual void Text(const TextPrim& text) = 0;                                             // text, kept as text
-  virtual void Image(const ImagePrim& image) = 0;                                          // a texture or a CPU heatmap
+  virtual void PushClip(ImVec2 min, ImVec2 max) = 0;                // clip what follows to min..max (intersected)
+  virtual void PopClip() = 0;                                       // undo the last PushClip
+  virtual void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) = 0;  // a segment (through pixel centres)
+  virtual void Polyline(const ImVec2* points, int count,
+                        const Stroke& stroke) = 0;  // an open path through count >= 2 points
+  virtual void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour,
+                          float rounding = 0) = 0;  // a filled rectangle, corner radius
+  virtual void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0,
+                    float weight = 1) = 0;  // a rectangle's outline
+  virtual void RectGradient(ImVec2 min, ImVec2 max, ImU32 top,
+                            ImU32 bottom) = 0;  // filled, colour blended from top to bottom
+  virtual void Quad(
+      const ImVec2* corners,
+      ImU32 colour) = 0;  // filled convex quad (4 corners in order), edges not anti-aliased so neighbours tile
+  virtual void Dot(ImVec2 centre, float radius, ImU32 colour,
+                   int segments) = 0;  // a filled circle (segments: the screen's tessellation)
+  virtual void Circle(ImVec2 centre, float radius, const Stroke& outline,
+                      int segments) = 0;  // a circle's outline (solid)
+  virtual void ConvexPolygon(const ImVec2* points, int count, ImU32 fill,
+                             const Stroke& outline) = 0;  // filled (alpha 0: not), then its closed solid outline
+                                                          // (colour 0: none); e.g. markers
+  virtual void Text(const TextPrim& text) = 0;            // text, kept as text
+  virtual void Image(const ImagePrim& image) = 0;         // a texture or a CPU heatmap
 };
 
 // The screen back end: each primitive becomes the ImDrawList call that draws it.
 class DrawListRecorder : public Recorder {
  public:
   explicit DrawListRecorder(ImDrawList* draw_list = nullptr) : dl_(draw_list) {}  // draw_list may be set later
-  void SetDrawList(ImDrawList* draw_list) { dl_ = draw_list; }                      // target draw list
-  ImDrawList* GetDrawList() const { return dl_; }                                  // target draw list
-  void PushClip(ImVec2 min, ImVec2 max) override;                                      // PushClipRect(min, max, true)
-  void PopClip() override;                                                             // PopClipRect
-  void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) override;                        // AddLine; dashed: one AddLine per dash
-  void Polyline(const ImVec2* points, int count, const Stroke& stroke) override;       // AddPolyline; dashed: one AddLine per dash
-  void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) override;  // AddRectFilled
+  void SetDrawList(ImDrawList* draw_list) { dl_ = draw_list; }                    // target draw list
+  ImDrawList* GetDrawList() const { return dl_; }                                 // target draw list
+  void PushClip(ImVec2 min, ImVec2 max) override;                                 // PushClipRect(min, max, true)
+  void PopClip() override;                                                        // PopClipRect
+  void Line(ImVec2 a, ImVec2 b, const Stroke& stroke) override;  // AddLine; dashed: one AddLine per dash
+  void Polyline(const ImVec2* points, int count,
+                const Stroke& stroke) override;  // AddPolyline; dashed: one AddLine per dash
+  void RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0) override;              // AddRectFilled
   void Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding = 0, float weight = 1) override;  // AddRect
-  void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;         // AddRectFilledMultiColor
-  void Quad(const ImVec2* corners, ImU32 colour) override;                             // two triangles of raw vertices (no AA fringe)
-  void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override;         // AddCircleFilled
+  void RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;  // AddRectFilledMultiColor
+  void Quad(const ImVec2* corners, ImU32 colour) override;  // two triangles of raw vertices (no AA fringe)
+  void Dot(ImVec2 centre, float radius, ImU32 colour, int segments) override;              // AddCircleFilled
   void Circle(ImVec2 centre, float radius, const Stroke& outline, int segments) override;  // AddCircle
-  void ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const Stroke& outline) override;  // AddConvexPolyFilled, closed AddPolyline
-  void Text(const TextPrim& text) override;                                            // AddText; vertical: its vertices turned
-  void Image(const ImagePrim& image) override;                                         // AddImage, or one AddRectFilled per cell
+  void ConvexPolygon(const ImVec2* points, int count, ImU32 fill,
+                     const Stroke& outline) override;  // AddConvexPolyFilled, closed AddPolyline
+  void Text(const TextPrim& text) override;            // AddText; vertical: its vertices turned
+  void Image(const ImagePrim& image) override;         // AddImage, or one AddRectFilled per cell
 
  private:
   ImDrawList* dl_;
 };
 
-void SetRecorder(Recorder* recorder);  // plots and colour bars draw into recorder from the next BeginPlot/ColorBar on; nullptr: the screen (default)
+void SetRecorder(Recorder* recorder);  // plots and colour bars draw into recorder from the next BeginPlot/ColorBar on;
+                                       // nullptr: the screen (default)
 Recorder* GetRecorder();               // the target set by SetRecorder (nullptr: the screen)
 
 // Text in the current font into the current recorder (inside a plot, or for the plot layer's own labels).
@@ -367,8 +400,10 @@ void DrawLineSwatch(Recorder& rec, ImVec2 min, ImVec2 max, ImU32 colour, LineSty
 // Debiased exponential moving average (TensorBoard's "smoothing" in [0, 1)): out[i]
 // averages the finite in[0..i] with weights smoothing^age. A non-finite input gives
 // NaN at that point and leaves the average unchanged. in == out is allowed; strides in bytes.
-void SmoothEma(const float* in, float* out, int count, double smoothing, int in_stride = sizeof(float), int out_stride = sizeof(float));
-void SmoothEma(const double* in, double* out, int count, double smoothing, int in_stride = sizeof(double), int out_stride = sizeof(double));
+void SmoothEma(const float* in, float* out, int count, double smoothing, int in_stride = sizeof(float),
+               int out_stride = sizeof(float));
+void SmoothEma(const double* in, double* out, int count, double smoothing, int in_stride = sizeof(double),
+               int out_stride = sizeof(double));
 
 // Tick label text as the axes print it: 1-2-5 steps, SI suffixes (1.5k, 10M), trailing zeros dropped.
 int FormatTick(double value, double step, char* buf, int buf_size);
@@ -426,21 +461,24 @@ Point StackGetterOf(const void* d, int s, int i) {
 
 // ys[i] at x = x0 + i * x_scale.
 template <typename T>
-void PlotLine(const char* label, const T* ys, int count, double x_scale = 1, double x0 = 0, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+void PlotLine(const char* label, const T* ys, int count, double x_scale = 1, double x0 = 0, ItemFlags flags = 0,
+              int offset = 0, int stride = sizeof(T)) {
   const detail::YsData<T> d{ys, count, offset, stride, x_scale, x0};
   PlotLineG(label, &detail::YsGetter<T>, &d, count, flags);
 }
 
 // (xs[i], ys[i]); with a struct array pass pointers to two fields and stride = sizeof(struct).
 template <typename T>
-void PlotLine(const char* label, const T* xs, const T* ys, int count, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+void PlotLine(const char* label, const T* xs, const T* ys, int count, ItemFlags flags = 0, int offset = 0,
+              int stride = sizeof(T)) {
   const detail::XYData<T> d{xs, ys, nullptr, count, offset, stride};
   PlotLineG(label, &detail::XYGetter<T>, &d, count, flags);
 }
 
 // Band between (xs[i], lower[i]) and (xs[i], upper[i]), e.g. a bucket's min and max.
 template <typename T>
-void PlotShaded(const char* label, const T* xs, const T* lower, const T* upper, int count, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+void PlotShaded(const char* label, const T* xs, const T* lower, const T* upper, int count, ItemFlags flags = 0,
+                int offset = 0, int stride = sizeof(T)) {
   const detail::XYData<T> d{xs, lower, upper, count, offset, stride};
   PlotShadedG(label, &detail::XYGetter<T>, &detail::XY2Getter<T>, &d, count, flags);
 }
@@ -455,7 +493,8 @@ void PlotStacked(const char* const* labels, const T* values, int n_series, int c
 
 // Bar i at x = x0 + i, height values[i].
 template <typename T>
-void PlotBars(const char* label, const T* values, int count, double bar_width = 0.67, double x0 = 0, ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
+void PlotBars(const char* label, const T* values, int count, double bar_width = 0.67, double x0 = 0,
+              ItemFlags flags = 0, int offset = 0, int stride = sizeof(T)) {
   const detail::YsData<T> d{values, count, offset, stride, 1.0, x0};
   PlotBarsG(label, &detail::YsGetter<T>, &d, count, bar_width, flags);
 }

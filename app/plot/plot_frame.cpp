@@ -161,8 +161,8 @@ void FormatWith(const AxisSetup& ax, double v, double step, char* buf, int n) {
 
 // Ticks at multiples of the smallest 1-2-5 step that leaves `spacing` pixels
 // between ticks and, if `label_gap` >= 0, room for the widest label plus that gap.
-void LinearTicks(const Range& r, float pixels, float spacing, const AxisSetup& ax, std::vector<Tick>& out, bool positive_only = false,
-                 float label_gap = -1) {
+void LinearTicks(const Range& r, float pixels, float spacing, const AxisSetup& ax, std::vector<Tick>& out,
+                 bool positive_only = false, float label_gap = -1) {
   const double span = r.max - r.min;
   if (!(span > 0) || !std::isfinite(span) || pixels < 1) return;
   double step = NiceStepAbove(span * spacing / pixels);
@@ -229,7 +229,8 @@ void ComputeTicks(Axis axis, const Range& r, float pixels, std::vector<Tick>& ou
   if (axis == Axis_Y && (ax.flags & AxisFlags_Log))
     LogTicks(r, pixels, s.y_tick_spacing, ax, out);
   else
-    LinearTicks(r, pixels, axis == Axis_X ? s.x_tick_spacing : s.y_tick_spacing, ax, out, false, axis == Axis_X ? 14.0f : -1.0f);
+    LinearTicks(r, pixels, axis == Axis_X ? s.x_tick_spacing : s.y_tick_spacing, ax, out, false,
+                axis == Axis_X ? 14.0f : -1.0f);
   for (Tick& t : out)
     if (t.labelled) t.width = ImGui::CalcTextSize(t.text).x;
 }
@@ -284,12 +285,14 @@ void Sanitize(Range& r, bool log) {
 
 bool BeginPlot(const char* title_id, const ImVec2& size, PlotFlags flags) {
   Context& c = Ctx();
-  IM_ASSERT(!c.in_plot && "plot::BeginPlot: the previous plot was not ended (call EndPlot only when BeginPlot returned true)");
+  IM_ASSERT(!c.in_plot &&
+            "plot::BeginPlot: the previous plot was not ended (call EndPlot only when BeginPlot returned true)");
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   if (window->SkipItems) return false;
   const ImGuiID id = window->GetID(title_id);
   const ImVec2 frame_size = ImGui::CalcItemSize(size, 400.0f, 280.0f);
-  const ImRect frame(window->DC.CursorPos, ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
+  const ImRect frame(window->DC.CursorPos,
+                     ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
   ImGui::ItemSize(frame);
   if (!ImGui::ItemAdd(frame, id)) return false;
 
@@ -372,7 +375,8 @@ void Layout(CurrentPlot& p) {
   if (y_ticks)
     for (const Tick& t : p.ticks[Axis_Y])
       if (t.labelled) y_label_w = std::max(y_label_w, t.width);
-  const float left = p.frame.Min.x + s.padding.x + (p.axis[Axis_Y].label.empty() ? 0 : F + 5) + (y_ticks ? y_label_w + 6 : 0);
+  const float left = p.frame.Min.x + s.padding.x + (p.axis[Axis_Y].label.empty() ? 0 : F + 5) +
+                     (y_ticks ? y_label_w + 6 : 0);
   // Leave room for half of the last x label, which is centred on the right edge.
   char buf[32];
   FormatWith(p.axis[Axis_X], st.x.max, std::max(std::abs(st.x.max - st.x.min) / 8, 1e-12), buf, sizeof buf);
@@ -464,7 +468,8 @@ void ClampToBounds(CurrentPlot& p, int axis, const Range& before) {
   double r0 = to(r.min), r1 = to(r.max);
   if (!std::isfinite(r0) || !std::isfinite(r1) || r1 <= r0) r0 = to(before.min), r1 = to(before.max);
   const double extent = b1 - b0;
-  const double least = std::max(extent * double(Ctx().style.min_span_fraction), 1e-9 * std::max({std::abs(b0), std::abs(b1), 1e-300}));
+  const double least = std::max(extent * double(Ctx().style.min_span_fraction),
+                                1e-9 * std::max({std::abs(b0), std::abs(b1), 1e-300}));
   if (r1 - r0 >= extent) {
     r0 = b0, r1 = b1;
   } else {
@@ -507,11 +512,12 @@ void HandleInput(CurrentPlot& p) {
   // Claim last frame's legend box first, so clicks there neither pan nor move the window.
   bool legend_hovered = false, legend_held = false;
   if (st.legend_max.x > st.legend_min.x)
-    ImGui::ButtonBehavior(ImRect(st.legend_min, st.legend_max), ImHashStr("#legend", 0, p.id), &legend_hovered, &legend_held,
-                          ImGuiButtonFlags_PressedOnClick);
+    ImGui::ButtonBehavior(ImRect(st.legend_min, st.legend_max), ImHashStr("#legend", 0, p.id), &legend_hovered,
+                          &legend_held, ImGuiButtonFlags_PressedOnClick);
   bool hovered = false, held = false;
-  ImGui::ButtonBehavior(p.frame, p.id, &hovered, &held,
-                        ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_PressedOnClick);
+  ImGui::ButtonBehavior(
+      p.frame, p.id, &hovered, &held,
+      ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_PressedOnClick);
   // Focus: a click into the plot (legend included) gives it the plain wheel; a click
   // anywhere else, or Escape, takes it back. Until then the wheel scrolls the page.
   Context& ctx = Ctx();
@@ -521,7 +527,8 @@ void HandleInput(CurrentPlot& p) {
   else if (ctx.focused == p.id && (any_click || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)))
     ctx.focused = 0;
   const bool wheel_zooms = hovered && (io.KeyCtrl || ctx.focused == p.id);
-  if (wheel_zooms) ImGui::SetItemUsingMouseWheel();  // the wheel zooms the plot, not scrolls the window (from the next frame)
+  if (wheel_zooms)
+    ImGui::SetItemUsingMouseWheel();  // the wheel zooms the plot, not scrolls the window (from the next frame)
   p.legend_hovered = legend_hovered;
   p.frame_hovered = hovered;
   const int region = RegionAt(p, io.MousePos);
@@ -556,11 +563,14 @@ void HandleInput(CurrentPlot& p) {
   }
   if (st.box_active && !io.MouseDown[1]) {  // released: zoom to the box
     st.box_active = false;
-    const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x), ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
-    const ImVec2 b(ImClamp(io.MousePos.x, p.area.Min.x, p.area.Max.x), ImClamp(io.MousePos.y, p.area.Min.y, p.area.Max.y));
+    const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x),
+                   ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
+    const ImVec2 b(ImClamp(io.MousePos.x, p.area.Min.x, p.area.Max.x),
+                   ImClamp(io.MousePos.y, p.area.Min.y, p.area.Max.y));
     const Transform& t = p.tf;
     if (std::abs(a.x - b.x) >= 4 && !(p.axis[Axis_X].flags & AxisFlags_Lock)) {
-      st.x = Range{t.x_min + (std::min(a.x, b.x) - t.left) * t.x_per_px, t.x_min + (std::max(a.x, b.x) - t.left) * t.x_per_px};
+      st.x = Range{t.x_min + (std::min(a.x, b.x) - t.left) * t.x_per_px,
+                   t.x_min + (std::max(a.x, b.x) - t.left) * t.x_per_px};
       UserMoved(p, Axis_X);
     }
     if (std::abs(a.y - b.y) >= 4 && !(p.axis[Axis_Y].flags & AxisFlags_Lock)) {
@@ -571,8 +581,10 @@ void HandleInput(CurrentPlot& p) {
   }
   // Whatever the user moved (pan, wheel, box) stays inside the data's bounds; linked
   // axes take the clamped range through WriteLinks.
-  if (st.x.min != before_x.min || st.x.max != before_x.max || st.fit_x != fit_x_before) ClampToBounds(p, Axis_X, before_x);
-  if (st.y.min != before_y.min || st.y.max != before_y.max || st.fit_y != fit_y_before) ClampToBounds(p, Axis_Y, before_y);
+  if (st.x.min != before_x.min || st.x.max != before_x.max || st.fit_x != fit_x_before)
+    ClampToBounds(p, Axis_X, before_x);
+  if (st.y.min != before_y.min || st.y.max != before_y.max || st.fit_y != fit_y_before)
+    ClampToBounds(p, Axis_Y, before_y);
   p.hovered = hovered && region == 0 && st.drag_region < 0 && !st.box_active && !(p.flags & PlotFlags_NoCrosshair);
 }
 
@@ -598,7 +610,8 @@ void DrawAxes(CurrentPlot& p) {
     if (t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
     if (!(ay.flags & AxisFlags_NoGrid))
       r.RectFilled(ImVec2(p.area.Min.x, t.pixel), ImVec2(p.area.Max.x, t.pixel + 1), t.major ? s.grid : s.grid_minor);
-    if (t.major) r.Line(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), Stroke{s.plot_border});
+    if (t.major)
+      r.Line(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), Stroke{s.plot_border});
   }
 
   // Tick labels: x centred under the tick (kept inside the frame, never overlapping), y right-aligned.
@@ -627,14 +640,16 @@ void DrawAxes(CurrentPlot& p) {
   // Axis labels and title.
   if (!ax.label.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(ax.label.c_str());
-    AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F), s.text, ax.label.c_str(), ImVec2(0.5f, 1));
+    AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F),
+                s.text, ax.label.c_str(), ImVec2(0.5f, 1));
   }
   if (!ay.label.empty())
-    AddPlotText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), s.text, ay.label.c_str(), ImVec2(0.5f, 0.5f),
-                TextFlags_Vertical);
+    AddPlotText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), s.text,
+                ay.label.c_str(), ImVec2(0.5f, 0.5f), TextFlags_Vertical);
   if (!(p.flags & PlotFlags_NoTitle) && !p.title.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(p.title.c_str());
-    AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), s.text, p.title.c_str(), ImVec2(0.5f, 0));
+    AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), s.text,
+                p.title.c_str(), ImVec2(0.5f, 0));
   }
 }
 
@@ -682,8 +697,10 @@ void UpdateBounds(CurrentPlot& p) {
 void ApplyFit(CurrentPlot& p) {
   PlotState& st = *p.state;
   const bool request = st.fit_request;
-  if ((st.fit_x || request) && p.ext_min[Axis_X] <= p.ext_max[Axis_X]) st.x = FitRange(p, Axis_X, p.ext_min[Axis_X], p.ext_max[Axis_X]);
-  if ((st.fit_y || request) && p.ext_min[Axis_Y] <= p.ext_max[Axis_Y]) st.y = FitRange(p, Axis_Y, p.ext_min[Axis_Y], p.ext_max[Axis_Y]);
+  if ((st.fit_x || request) && p.ext_min[Axis_X] <= p.ext_max[Axis_X])
+    st.x = FitRange(p, Axis_X, p.ext_min[Axis_X], p.ext_max[Axis_X]);
+  if ((st.fit_y || request) && p.ext_min[Axis_Y] <= p.ext_max[Axis_Y])
+    st.y = FitRange(p, Axis_Y, p.ext_min[Axis_Y], p.ext_max[Axis_Y]);
   // AutoFit axes keep following; others fitted once (first frame or double-click).
   if (request) {
     st.fit_x = (p.axis[Axis_X].flags & AxisFlags_AutoFit) != 0;
@@ -700,7 +717,9 @@ void ApplyFit(CurrentPlot& p) {
 
 // A line whose series style has a dash pattern or marker (a reference line dashed by
 // ItemFlags_Dashed alone keeps the small swatch that already shows its dashes).
-bool Patterned(const ItemRecord& it) { return !it.filled && (it.line_style.dash != Dash_Solid || it.line_style.marker != Marker_None); }
+bool Patterned(const ItemRecord& it) {
+  return !it.filled && (it.line_style.dash != Dash_Solid || it.line_style.marker != Marker_None);
+}
 
 // `width` > size: a wide swatch, so a legend whose lines differ by dash pattern shows the patterns.
 void DrawSwatch(Recorder& r, ImVec2 pos, float size, float width, const ItemRecord& it, bool hidden) {
@@ -754,8 +773,10 @@ void DrawLegend(CurrentPlot& p) {
   float width = 2 * pad + col_gap * float(n_cols - 1);
   for (float w : col_w) width += w;
   const float height = 2 * pad + row_h * float(rows) - 3;
-  const float x0 = (p.flags & PlotFlags_LegendLeft) ? p.area.Min.x + margin : std::max(p.area.Min.x + margin, p.area.Max.x - margin - width);
-  const ImRect box(ImVec2(std::round(x0), std::round(p.area.Min.y + margin)), ImVec2(std::round(x0 + width), std::round(p.area.Min.y + margin + height)));
+  const float x0 = (p.flags & PlotFlags_LegendLeft) ? p.area.Min.x + margin
+                                                    : std::max(p.area.Min.x + margin, p.area.Max.x - margin - width);
+  const ImRect box(ImVec2(std::round(x0), std::round(p.area.Min.y + margin)),
+                   ImVec2(std::round(x0 + width), std::round(p.area.Min.y + margin + height)));
   r.PushClip(p.area.Min, p.area.Max);
   r.RectFilled(box.Min, box.Max, s.legend_bg, 3.0f);
   r.Rect(box.Min, box.Max, s.legend_border, 3.0f);
@@ -813,8 +834,8 @@ void DrawCrosshairAndTooltip(CurrentPlot& p) {
   ImGui::BeginTooltip();
   const std::string& xl = p.axis[Axis_X].label;
   const std::string& yl = p.axis[Axis_Y].label;
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.tick_text), "%s %s   %s %s", xl.empty() ? "x" : xl.c_str(), x_text,
-                     yl.empty() ? "y" : yl.c_str(), y_text);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.tick_text), "%s %s   %s %s", xl.empty() ? "x" : xl.c_str(),
+                     x_text, yl.empty() ? "y" : yl.c_str(), y_text);
   if (!(p.flags & PlotFlags_NoInputs)) {  // how to zoom, until the user has; what the wheel does while focused
     if (Ctx().focused == p.id)
       ImGui::TextDisabled("wheel zooms (Esc or a click outside: the wheel scrolls again)");
@@ -827,7 +848,8 @@ void DrawCrosshairAndTooltip(CurrentPlot& p) {
     const int groups = (n + 15) / 16;  // up to 16 rows per column group
     const int per = (n + groups - 1) / groups;
     const float sw = std::round(ImGui::GetFontSize() * 0.7f);
-    if (ImGui::BeginTable("##plot_tooltip", 2 * groups, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoSavedSettings)) {
+    if (ImGui::BeginTable("##plot_tooltip", 2 * groups,
+                          ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoSavedSettings)) {
       for (int r = 0; r < per; ++r) {
         ImGui::TableNextRow();
         for (int gidx = 0; gidx < groups; ++gidx) {
@@ -837,7 +859,8 @@ void DrawCrosshairAndTooltip(CurrentPlot& p) {
           const ItemRecord& it = *rows[size_t(k)];
           const ImVec2 c = ImGui::GetCursorScreenPos();
           const float dy = std::round((ImGui::GetTextLineHeight() - sw) * 0.5f);
-          ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(c.x, c.y + dy), ImVec2(c.x + sw, c.y + dy + sw), it.colour, 2.0f);
+          ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(c.x, c.y + dy), ImVec2(c.x + sw, c.y + dy + sw), it.colour,
+                                                    2.0f);
           ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
           ImGui::SameLine();
           ImGui::TextUnformatted(it.label.c_str());
@@ -863,9 +886,11 @@ void EndPlot() {
   ApplyFit(p);
   if (!(p.flags & PlotFlags_NoFrame)) r.Rect(p.area.Min, p.area.Max, s.plot_border);
   if (Ctx().focused == p.id && !(p.flags & PlotFlags_NoInputs))  // takes the plain wheel: say so
-    r.Rect(ImVec2(p.area.Min.x - 1, p.area.Min.y - 1), ImVec2(p.area.Max.x + 1, p.area.Max.y + 1), s.selection | IM_COL32_A_MASK, 0, 2.0f);
+    r.Rect(ImVec2(p.area.Min.x - 1, p.area.Min.y - 1), ImVec2(p.area.Max.x + 1, p.area.Max.y + 1),
+           s.selection | IM_COL32_A_MASK, 0, 2.0f);
   if (st.box_active) {
-    const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x), ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
+    const ImVec2 a(ImClamp(st.box_start.x, p.area.Min.x, p.area.Max.x),
+                   ImClamp(st.box_start.y, p.area.Min.y, p.area.Max.y));
     const ImVec2 b(ImClamp(p.mouse.x, p.area.Min.x, p.area.Max.x), ImClamp(p.mouse.y, p.area.Min.y, p.area.Max.y));
     r.RectFilled(ImMin(a, b), ImMax(a, b), s.selection);
     r.Rect(ImMin(a, b), ImMax(a, b), s.selection | 0xFF000000u);
@@ -885,17 +910,21 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
   if (window->SkipItems) return;
   const float F = ImGui::GetFontSize();
   const ImVec2 frame_size = ImGui::CalcItemSize(size, 70.0f, 280.0f);
-  const ImRect frame(window->DC.CursorPos, ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
+  const ImRect frame(window->DC.CursorPos,
+                     ImVec2(window->DC.CursorPos.x + frame_size.x, window->DC.CursorPos.y + frame_size.y));
   ImGui::ItemSize(frame);
   if (!ImGui::ItemAdd(frame, window->GetID(label))) return;
   c.screen.SetDrawList(window->DrawList);
   Recorder& rec = Rec();
   const float bar_w = 14;
-  const ImRect bar(ImVec2(frame.Min.x + 4, frame.Min.y + s.padding.y + F * 0.5f), ImVec2(frame.Min.x + 4 + bar_w, frame.Max.y - s.padding.y - F * 0.5f));
+  const ImRect bar(ImVec2(frame.Min.x + 4, frame.Min.y + s.padding.y + F * 0.5f),
+                   ImVec2(frame.Min.x + 4 + bar_w, frame.Max.y - s.padding.y - F * 0.5f));
   const int segments = 64;
   for (int k = 0; k < segments; ++k) {  // top = scale_max
-    const float y0 = bar.Min.y + bar.GetHeight() * float(k) / segments, y1 = bar.Min.y + bar.GetHeight() * float(k + 1) / segments;
-    const ImU32 top = palette::colormap(1.0f - float(k) / segments), bottom = palette::colormap(1.0f - float(k + 1) / segments);
+    const float y0 = bar.Min.y + bar.GetHeight() * float(k) / segments,
+                y1 = bar.Min.y + bar.GetHeight() * float(k + 1) / segments;
+    const ImU32 top = palette::colormap(1.0f - float(k) / segments),
+                bottom = palette::colormap(1.0f - float(k + 1) / segments);
     rec.RectGradient(ImVec2(bar.Min.x, std::floor(y0)), ImVec2(bar.Max.x, std::ceil(y1)), top, bottom);
   }
   rec.Rect(bar.Min, bar.Max, s.plot_border);
@@ -914,8 +943,9 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
   }
   const char* end = DisplayEnd(label);
   if (end != label)
-    AddPlotText(ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f), s.text, label,
-                ImVec2(0.5f, 0.5f), TextFlags_Vertical, end);
+    AddPlotText(
+        ImVec2(std::min(bar.Max.x + 8 + label_w + F * 0.5f, frame.Max.x - F * 0.5f), (bar.Min.y + bar.Max.y) * 0.5f),
+        s.text, label, ImVec2(0.5f, 0.5f), TextFlags_Vertical, end);
 }
 
 // [SECTION] Utilities
@@ -953,7 +983,8 @@ ImVec2 PlotToPixels(Point pt) {
 Point PixelsToPlot(ImVec2 px) {
   SetupFinish();
   const Transform& t = Ctx().cur.tf;
-  return Point{t.x_min + (double(px.x) - t.left) * t.x_per_px, FromTY(t, t.ty_min + (double(t.bottom) - px.y) * t.ty_per_px)};
+  return Point{t.x_min + (double(px.x) - t.left) * t.x_per_px,
+               FromTY(t, t.ty_min + (double(t.bottom) - px.y) * t.ty_per_px)};
 }
 
 ImVec2 GetPlotPos() {
@@ -983,7 +1014,8 @@ Recorder& GetPlotRecorder() {
 
 void SetRecorder(Recorder* recorder) { Ctx().target = recorder; }
 
-void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor, TextFlags flags, const char* text_end, float wrap_width) {
+void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor, TextFlags flags, const char* text_end,
+                 float wrap_width) {
   if (Ctx().in_plot) SetupFinish();  // a panel's label: the frame first
   Rec().Text(TextPrim{.pos = pos,
                       .anchor = anchor,

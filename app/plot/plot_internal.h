@@ -27,28 +27,28 @@ namespace moe::plot {
 // [SECTION] Context, current plot, item records, transforms
 
 struct AxisSetup {
-  std::string label;          // shown under/left of the axis
+  std::string label;  // shown under/left of the axis
   AxisFlags flags = 0;
   bool has_limits = false;
   double limit_min = 0, limit_max = 1;
   ImGuiCond limit_cond = ImGuiCond_Once;
-  AxisLink* link = nullptr;   // shared limits
-  std::string fmt;            // printf format; empty = SI
+  AxisLink* link = nullptr;  // shared limits
+  std::string fmt;           // printf format; empty = SI
 };
 
 // One entry of the legend / tooltip, recorded as items are submitted.
 struct ItemRecord {
   ImGuiID id = 0;
-  std::string label;          // display text (before "##")
+  std::string label;  // display text (before "##")
   ImU32 colour = 0;
   bool hidden = false;
   bool legend = true;
   bool tooltip = true;
-  bool filled = false;        // legend swatch: square (fills) or line
+  bool filled = false;  // legend swatch: square (fills) or line
   bool dashed = false;
-  LineStyle line_style;       // legend swatch of a line: its dash pattern and marker
-  std::string value;          // value under the mouse, "" if none
-  double value_x = NAN;       // x of the data point that value belongs to
+  LineStyle line_style;  // legend swatch of a line: its dash pattern and marker
+  std::string value;     // value under the mouse, "" if none
+  double value_x = NAN;  // x of the data point that value belongs to
 };
 
 struct Tick {
@@ -57,7 +57,7 @@ struct Tick {
   bool major = true;
   bool labelled = true;
   char text[32] = {};
-  float width = 0;            // text width in pixels
+  float width = 0;  // text width in pixels
 };
 
 struct Transform {
@@ -82,14 +82,15 @@ struct CurrentPlot {
   int colour_index = 0;
   ImU32 next_line_colour = 0, next_fill_colour = 0;
   float next_weight = -1, next_fill_alpha = -1;
-  int next_series = -1;            // SetNextSeries index, -1: none
-  Dash next_dash = -1;             // SetNextLineDash pattern, -1: none
+  int next_series = -1;  // SetNextSeries index, -1: none
+  Dash next_dash = -1;   // SetNextLineDash pattern, -1: none
   Marker next_marker = Marker_None;
-  double ext_min[2], ext_max[2];   // data extents this frame (for fitting: y only where x is in view)
-  double all_min[2], all_max[2];   // extents of all data given this frame (for the pan/zoom bounds)
-  bool complete_data = false;      // the x query this frame was the whole range (fitting x), so all_* is the data's whole extent
-  bool gather = false;             // collect extents this frame
-  bool hovered = false;            // mouse over the data area, hover info wanted
+  double ext_min[2], ext_max[2];  // data extents this frame (for fitting: y only where x is in view)
+  double all_min[2], all_max[2];  // extents of all data given this frame (for the pan/zoom bounds)
+  bool complete_data =
+      false;             // the x query this frame was the whole range (fitting x), so all_* is the data's whole extent
+  bool gather = false;   // collect extents this frame
+  bool hovered = false;  // mouse over the data area, hover info wanted
   bool frame_hovered = false;
   bool legend_hovered = false;
   ImVec2 mouse;
@@ -102,13 +103,13 @@ struct Context {
   std::unordered_map<ImGuiID, PlotState> states;
   CurrentPlot cur;
   bool in_plot = false;
-  DrawListRecorder screen;    // the screen back end, aimed at the current window's draw list
-  Recorder* target = nullptr; // SetRecorder's back end; nullptr: `screen`
-  ImGuiID focused = 0;        // plot that takes the plain mouse wheel (clicked into; 0: none)
+  DrawListRecorder screen;       // the screen back end, aimed at the current window's draw list
+  Recorder* target = nullptr;    // SetRecorder's back end; nullptr: `screen`
+  ImGuiID focused = 0;           // plot that takes the plain mouse wheel (clicked into; 0: none)
   bool wheel_zoom_used = false;  // the user has zoomed with the wheel once: the hover hint stops
-  std::vector<ImVec2> poly;   // scratch for polylines
-  std::vector<ImU32> cells;   // scratch for CPU heatmap colours
-  std::vector<float> edges;   // scratch for CPU heatmap cell edges
+  std::vector<ImVec2> poly;      // scratch for polylines
+  std::vector<ImU32> cells;      // scratch for CPU heatmap colours
+  std::vector<float> edges;      // scratch for CPU heatmap cell edges
 };
 
 extern Context* g_ctx;  // set by CreateContext (plot_frame.cpp)
@@ -132,9 +133,14 @@ inline Recorder& Rec() {
 
 // [SECTION] Shared helpers
 
-inline const char* DisplayEnd(const char* label) { return ImGui::FindRenderedTextEnd(label); }  // end of the text shown (before "##")
+inline const char* DisplayEnd(const char* label) {
+  return ImGui::FindRenderedTextEnd(label);
+}  // end of the text shown (before "##")
 void FormatValue(double v, char* buf, int n);
-Stroke LineStroke(ImU32 colour, float weight, Dash dash);                        // a line's stroke with the dash pattern's lengths for that weight
-void DrawMarker(Recorder& rec, Marker marker, ImVec2 centre, float weight, ImU32 colour);  // one marker of a line of that weight  // a value as the tooltip prints it: integers whole, else 4 significant digits, NaN/Inf spelled
+Stroke LineStroke(ImU32 colour, float weight,
+                  Dash dash);  // a line's stroke with the dash pattern's lengths for that weight
+void DrawMarker(Recorder& rec, Marker marker, ImVec2 centre, float weight,
+                ImU32 colour);  // one marker of a line of that weight  // a value as the tooltip prints it: integers
+                                // whole, else 4 significant digits, NaN/Inf spelled
 
 }  // namespace moe::plot

@@ -29,13 +29,13 @@ namespace moe::plot {
 namespace {
 
 struct ItemDraw {
-  int record = -1;       // index into cur.items
-  ImU32 line = 0;        // line colour (dimmed if another item is highlighted)
-  ImU32 fill = 0;        // fill colour with alpha
+  int record = -1;  // index into cur.items
+  ImU32 line = 0;   // line colour (dimmed if another item is highlighted)
+  ImU32 fill = 0;   // fill colour with alpha
   float weight = 1.5f;
-  bool hover = false;    // compute the value under the mouse
-  LineStyle style;       // dash pattern and markers of a line (ItemFlags_Dashed: Dash_Dashed)
-  int series = 0;        // series index (markers of different series start at different offsets)
+  bool hover = false;  // compute the value under the mouse
+  LineStyle style;     // dash pattern and markers of a line (ItemFlags_Dashed: Dash_Dashed)
+  int series = 0;      // series index (markers of different series start at different offsets)
 };
 
 // Registers an item; returns false if it is hidden (nothing to draw).
@@ -51,7 +51,8 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   const ImU32 explicit_colour = filled && p.next_fill_colour ? p.next_fill_colour : p.next_line_colour;
   // Series index: SetNextSeries's, else the next automatic colour's (-1: an explicit colour, no series).
   const int series = p.next_series >= 0 ? p.next_series : explicit_colour ? -1 : p.colour_index++;
-  rec.colour = explicit_colour ? (explicit_colour | 0xFF000000u) : palette::categorical(series, s.theme);  // swatch: opaque
+  rec.colour = explicit_colour ? (explicit_colour | 0xFF000000u)
+                               : palette::categorical(series, s.theme);  // swatch: opaque
   if (p.next_dash >= 0)
     d.style = LineStyle{p.next_dash, p.next_marker};
   else if (series >= 0 && !filled)
@@ -59,7 +60,8 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   rec.line_style = d.style;  // the legend's swatch (ItemFlags_Dashed keeps its own below)
   if (d.style.dash == Dash_Solid && (flags & ItemFlags_Dashed)) d.style.dash = Dash_Dashed;
   d.series = std::max(0, series);
-  const float own_alpha = explicit_colour ? float(explicit_colour >> 24) / 255.0f : 1.0f;  // an explicit colour's alpha still applies
+  const float own_alpha = explicit_colour ? float(explicit_colour >> 24) / 255.0f
+                                          : 1.0f;  // an explicit colour's alpha still applies
   rec.hidden = p.state->hidden.GetInt(id, 0) != 0;
   rec.legend = !(flags & ItemFlags_NoLegend) && !rec.label.empty();
   rec.tooltip = !(flags & ItemFlags_NoTooltip) && !rec.label.empty();
@@ -178,7 +180,8 @@ void SetNextSeries(int index) { Cur().next_series = std::max(0, index); }
 LineStyle SeriesLineStyle(int index) {
   index = std::max(0, index);
   if (GetStyle().style_every_series)
-    return LineStyle{index % Dash_COUNT, index < Dash_COUNT ? Marker_None : 1 + (index - Dash_COUNT) % (Marker_COUNT - 1)};
+    return LineStyle{index % Dash_COUNT,
+                     index < Dash_COUNT ? Marker_None : 1 + (index - Dash_COUNT) % (Marker_COUNT - 1)};
   if (index < 8) return LineStyle{};
   return LineStyle{1 + (index / 8 - 1) % (Dash_COUNT - 1), Marker_None};
 }
@@ -187,7 +190,8 @@ LineStyle SeriesLineStyle(int index) {
 
 namespace {
 
-constexpr int kPolyChunk = 4000;  // points per Polyline primitive (on screen 4 vertices each stays under 16-bit indices)
+constexpr int kPolyChunk =
+    4000;  // points per Polyline primitive (on screen 4 vertices each stays under 16-bit indices)
 
 }  // namespace
 
@@ -215,8 +219,7 @@ Stroke LineStroke(ImU32 colour, float weight, Dash dash) {
       s.dash = 14.0f + 3.0f * weight;
       s.gap = 4.0f + weight;
       break;
-    default:
-      break;
+    default: break;
   }
   return s;
 }
@@ -225,18 +228,18 @@ Stroke LineStroke(ImU32 colour, float weight, Dash dash) {
 void DrawMarker(Recorder& rec, Marker marker, ImVec2 c, float weight, ImU32 colour) {
   const float r = 2.0f + weight;
   switch (marker) {
-    case Marker_Circle:
-      rec.Dot(c, r, colour, 12);
-      break;
+    case Marker_Circle: rec.Dot(c, r, colour, 12); break;
     case Marker_Square: {
       const float h = r * 0.85f;
-      const ImVec2 pts[4] = {ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y - h), ImVec2(c.x + h, c.y + h), ImVec2(c.x - h, c.y + h)};
+      const ImVec2 pts[4] = {ImVec2(c.x - h, c.y - h), ImVec2(c.x + h, c.y - h), ImVec2(c.x + h, c.y + h),
+                             ImVec2(c.x - h, c.y + h)};
       rec.ConvexPolygon(pts, 4, colour, Stroke{});
       break;
     }
     case Marker_Triangle: {
       const float h = r * 1.15f;
-      const ImVec2 pts[3] = {ImVec2(c.x, c.y - h), ImVec2(c.x + h * 0.866f, c.y + h * 0.5f), ImVec2(c.x - h * 0.866f, c.y + h * 0.5f)};
+      const ImVec2 pts[3] = {ImVec2(c.x, c.y - h), ImVec2(c.x + h * 0.866f, c.y + h * 0.5f),
+                             ImVec2(c.x - h * 0.866f, c.y + h * 0.5f)};
       rec.ConvexPolygon(pts, 3, colour, Stroke{});
       break;
     }
@@ -246,15 +249,15 @@ void DrawMarker(Recorder& rec, Marker marker, ImVec2 c, float weight, ImU32 colo
       rec.ConvexPolygon(pts, 4, colour, Stroke{});
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 
 void DrawLineSwatch(Recorder& rec, ImVec2 min, ImVec2 max, ImU32 colour, LineStyle style, float weight) {
   const float y = std::round((min.y + max.y) * 0.5f) + 0.5f;
   rec.Line(ImVec2(min.x, y), ImVec2(max.x, y), LineStroke(colour, weight, style.dash));
-  if (style.marker != Marker_None) DrawMarker(rec, style.marker, ImVec2(std::round((min.x + max.x) * 0.5f), y), std::min(weight, 1.5f), colour);
+  if (style.marker != Marker_None)
+    DrawMarker(rec, style.marker, ImVec2(std::round((min.x + max.x) * 0.5f), y), std::min(weight, 1.5f), colour);
 }
 
 namespace {
@@ -266,8 +269,14 @@ namespace {
 class LineBuilder {
  public:
   LineBuilder(Recorder& rec, const ImRect& area, const Stroke& stroke, bool decimate)
-      : rec_(rec), L_(area.Min.x - 2.0), R_(area.Max.x + 2.0), top_(area.Min.y), bottom_(area.Max.y), stroke_(stroke),
-        decimate_(decimate), poly_(Ctx().poly) {
+      : rec_(rec),
+        L_(area.Min.x - 2.0),
+        R_(area.Max.x + 2.0),
+        top_(area.Min.y),
+        bottom_(area.Max.y),
+        stroke_(stroke),
+        decimate_(decimate),
+        poly_(Ctx().poly) {
     poly_.clear();
   }
   // Markers every `spacing` pixels of path, the first `offset` pixels in (markers of
@@ -283,7 +292,10 @@ class LineBuilder {
     y = std::clamp(y, double(top_) - 1e4, double(bottom_) + 1e4);
     const int side = x < L_ ? -1 : x > R_ ? 1 : 0;
     if (!have_prev_) {
-      if (side == 0) Decimate(x, y); else Hold(x, y);
+      if (side == 0)
+        Decimate(x, y);
+      else
+        Hold(x, y);
     } else if (side == 0) {
       FlushHeld();
       Decimate(x, y);
@@ -339,7 +351,8 @@ class LineBuilder {
     if (col_n_ == 0) return;
     if (col_n_ > 1 && max_y_ - min_y_ > 0.5 && column_ >= L_ && column_ <= R_) {
       const float h = stroke_.weight * 0.5f;
-      rec_.RectFilled(ImVec2(float(column_), float(min_y_) - h), ImVec2(float(column_ + 1), float(max_y_) + h), stroke_.colour);
+      rec_.RectFilled(ImVec2(float(column_), float(min_y_) - h), ImVec2(float(column_ + 1), float(max_y_) + h),
+                      stroke_.colour);
     }
     Clip(first_x_, first_y_);
     col_n_ = 0;
@@ -406,7 +419,8 @@ class LineBuilder {
       while (at <= len) {
         const float t = len > 0 ? at / len : 0.0f;
         const ImVec2 c(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-        if (c.x >= L_ + 2 && c.x <= R_ - 2 && c.y >= top_ && c.y <= bottom_) DrawMarker(rec_, marker_, c, stroke_.weight, stroke_.colour);
+        if (c.x >= L_ + 2 && c.x <= R_ - 2 && c.y >= top_ && c.y <= bottom_)
+          DrawMarker(rec_, marker_, c, stroke_.weight, stroke_.colour);
         at += spacing_;
       }
       to_next_ = at - len;
@@ -521,7 +535,8 @@ void PlotLineG(const char* label, Getter getter, const void* data, int count, It
   {
     LineBuilder line(Rec(), p.area, LineStroke(d.line, d.weight, d.style.dash), count > 2 * int(p.area.GetWidth()));
     const float spacing = Ctx().style.marker_spacing;
-    if (d.style.marker != Marker_None) line.SetMarkers(d.style.marker, spacing, spacing * (0.5f + std::fmod(0.618034f * float(d.series), 1.0f)));
+    if (d.style.marker != Marker_None)
+      line.SetMarkers(d.style.marker, spacing, spacing * (0.5f + std::fmod(0.618034f * float(d.series), 1.0f)));
     for (int i = 0; i < count; ++i) {
       const Point pt = getter(data, i);
       const double px = t.px(pt.x), py = t.py(pt.y);
@@ -577,8 +592,8 @@ void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data
   EndItem();
 }
 
-void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, const void* data, int count, const ImU32* colours,
-                  ItemFlags flags) {
+void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, const void* data, int count,
+                  const ImU32* colours, ItemFlags flags) {
   SetupFinish();
   CurrentPlot& p = Ctx().cur;
   const Style& s = Ctx().style;
@@ -587,8 +602,10 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
   std::vector<ItemDraw> draws(size_t(std::max(0, n_series)));
   std::vector<int> visible;
   for (int k = 0; k < n_series; ++k) {
-    if (colours) SetNextFillStyle(colours[k], s.stacked_alpha);
-    else SetNextFillStyle(0, s.stacked_alpha);
+    if (colours)
+      SetNextFillStyle(colours[k], s.stacked_alpha);
+    else
+      SetNextFillStyle(0, s.stacked_alpha);
     if (BeginItem(labels[k], flags, true, draws[size_t(k)], s.stacked_alpha)) {
       EndItem();
       visible.push_back(k);
@@ -711,8 +728,10 @@ void PlotBarsG(const char* label, Getter getter, const void* data, int count, do
       if (!t.log_y) FitY(0, y_fit);
     }
     if (x1 < p.area.Min.x || x0 > p.area.Max.x) continue;
-    const ImVec2 a(float(std::max(x0, double(p.area.Min.x) - 2)), float(std::clamp(std::min(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
-    const ImVec2 b(float(std::min(x1, double(p.area.Max.x) + 2)), float(std::clamp(std::max(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
+    const ImVec2 a(float(std::max(x0, double(p.area.Min.x) - 2)),
+                   float(std::clamp(std::min(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
+    const ImVec2 b(float(std::min(x1, double(p.area.Max.x) + 2)),
+                   float(std::clamp(std::max(y0, y1), double(p.area.Min.y) - 2, double(p.area.Max.y) + 2)));
     rec.RectFilled(a, b, d.fill);
     if (b.x - a.x >= 4) rec.Rect(a, b, d.line, 0, 1.0f);
     if (d.hover && p.mouse.x >= x0 && p.mouse.x <= x1) hovered_bar = i, hovered_y = pt.y, hovered_x = pt.x;
@@ -732,7 +751,8 @@ void PlotHLine(const char* label, double y, ItemFlags flags) {
   if (!(flags & ItemFlags_NoFit)) FitY(y);
   const double py = p.tf.py(y);
   if (std::isfinite(py) && py >= p.area.Min.y - 4 && py <= p.area.Max.y + 4) {
-    Rec().Line(ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py)), LineStroke(d.line, d.weight, d.style.dash));
+    Rec().Line(ImVec2(p.area.Min.x, float(py)), ImVec2(p.area.Max.x, float(py)),
+               LineStroke(d.line, d.weight, d.style.dash));
   }
   if (d.hover) {
     char buf[48];
@@ -797,8 +817,8 @@ float GetMarkerLabelX(double x, float text_width) {
   return MarkerLabelX(p, std::round(float(p.tf.px(x))) + 0.5f, text_width);
 }
 
-void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max, Point bounds_min,
-                 Point bounds_max, ItemFlags flags) {
+void PlotHeatmap(const char* label, const float* values, int rows, int cols, double scale_min, double scale_max,
+                 Point bounds_min, Point bounds_max, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, true, d, 1.0f)) return;
   CurrentPlot& p = Ctx().cur;
@@ -808,7 +828,8 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);
   }
-  const double cw = (bounds_max.x - bounds_min.x) / std::max(1, cols), ch = (bounds_max.y - bounds_min.y) / std::max(1, rows);
+  const double cw = (bounds_max.x - bounds_min.x) / std::max(1, cols),
+               ch = (bounds_max.y - bounds_min.y) / std::max(1, rows);
   const double span = scale_max - scale_min;
   // The matrix as colours (non-finite cells transparent) and its cell edges in whole pixels.
   Context& ctx = Ctx();
@@ -847,8 +868,8 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
   EndItem();
 }
 
-void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point bounds_max, ImVec2 uv0, ImVec2 uv1, ImU32 tint,
-               ItemFlags flags) {
+void PlotImage(const char* label, ImTextureID texture, Point bounds_min, Point bounds_max, ImVec2 uv0, ImVec2 uv1,
+               ImU32 tint, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags | ItemFlags_NoTooltip, true, d, 1.0f)) return;
   if (!(flags & ItemFlags_NoFit)) {

@@ -74,7 +74,9 @@ void DrawListRecorder::Polyline(const ImVec2* points, int count, const Stroke& s
 
 // [SECTION] Filled shapes
 
-void DrawListRecorder::RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) { dl_->AddRectFilled(min, max, colour, rounding); }
+void DrawListRecorder::RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) {
+  dl_->AddRectFilled(min, max, colour, rounding);
+}
 
 void DrawListRecorder::Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding, float weight) {
   dl_->AddRect(min, max, colour, rounding, ImDrawFlags_None, weight);
@@ -99,7 +101,9 @@ void DrawListRecorder::Quad(const ImVec2* corners, ImU32 colour) {
   dl_->PrimWriteIdx(ImDrawIdx(base + 3));
 }
 
-void DrawListRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int segments) { dl_->AddCircleFilled(centre, radius, colour, segments); }
+void DrawListRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int segments) {
+  dl_->AddCircleFilled(centre, radius, colour, segments);
+}
 
 void DrawListRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline, int segments) {
   dl_->AddCircle(centre, radius, outline.colour, segments, outline.weight);
@@ -107,7 +111,8 @@ void DrawListRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline
 
 void DrawListRecorder::ConvexPolygon(const ImVec2* points, int count, ImU32 fill, const Stroke& outline) {
   if (fill & IM_COL32_A_MASK) dl_->AddConvexPolyFilled(points, count, fill);
-  if (outline.colour & IM_COL32_A_MASK) dl_->AddPolyline(points, count, outline.colour, ImDrawFlags_Closed, outline.weight);
+  if (outline.colour & IM_COL32_A_MASK)
+    dl_->AddPolyline(points, count, outline.colour, ImDrawFlags_Closed, outline.weight);
 }
 
 // [SECTION] Text
@@ -122,8 +127,8 @@ void AddTextVertical(ImDrawList* dl, float size, ImVec2 centre, ImU32 col, const
   ImVec2 text_size = dl->_Data->Font->CalcTextSizeA(size, FLT_MAX, 0.0f, text, text_end);
   text_size.x = IM_FLOOR(text_size.x + 0.95f);  // whole pixels, as ImGui::CalcTextSize
   const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
-  const ImVec2 start(std::floor(clip_min.x),
-                     std::floor(ImClamp(centre.y - text_size.y * 0.5f, clip_min.y, std::max(clip_min.y, clip_max.y - text_size.y))));
+  const ImVec2 start(std::floor(clip_min.x), std::floor(ImClamp(centre.y - text_size.y * 0.5f, clip_min.y,
+                                                                std::max(clip_min.y, clip_max.y - text_size.y))));
   const ImVec2 c0(start.x + std::floor(text_size.x * 0.5f), start.y + std::floor(text_size.y * 0.5f));
   centre = ImVec2(std::floor(centre.x), std::floor(centre.y));
   const int first = dl->VtxBuffer.Size;
@@ -154,8 +159,12 @@ void DrawListRecorder::Image(const ImagePrim& im) {
   if (!im.pixels || im.rows <= 0 || im.cols <= 0) return;
   // One rectangle per cell; rows and columns wholly outside the clip rect are skipped.
   const ImVec2 clip_min = dl_->GetClipRectMin(), clip_max = dl_->GetClipRectMax();
-  auto x_edge = [&](int c) { return im.col_edges ? im.col_edges[c] : im.min.x + (im.max.x - im.min.x) * float(c) / float(im.cols); };
-  auto y_edge = [&](int r) { return im.row_edges ? im.row_edges[r] : im.min.y + (im.max.y - im.min.y) * float(r) / float(im.rows); };
+  auto x_edge = [&](int c) {
+    return im.col_edges ? im.col_edges[c] : im.min.x + (im.max.x - im.min.x) * float(c) / float(im.cols);
+  };
+  auto y_edge = [&](int r) {
+    return im.row_edges ? im.row_edges[r] : im.min.y + (im.max.y - im.min.y) * float(r) / float(im.rows);
+  };
   for (int r = 0; r < im.rows; ++r) {
     const float y0 = y_edge(r), y1 = y_edge(r + 1);
     if (std::max(y0, y1) < clip_min.y || std::min(y0, y1) > clip_max.y) continue;

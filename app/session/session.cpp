@@ -49,12 +49,26 @@ std::string describe_changes(const Config& from, const Config& to) {
 // [SECTION] Commands and thread-only state
 
 struct Session::Command {
-  enum Kind { Rebuild, Play, Pause, Toggle, Step, RunTo, Reset, NewSeed, Apply, ResetWithLr, MapLayer, Schedule, Restart };
+  enum Kind {
+    Rebuild,
+    Play,
+    Pause,
+    Toggle,
+    Step,
+    RunTo,
+    Reset,
+    NewSeed,
+    Apply,
+    ResetWithLr,
+    MapLayer,
+    Schedule,
+    Restart
+  };
   Kind kind = Play;
-  Config cfg;          // Rebuild, Apply
-  std::string preset;  // Rebuild, Apply ("" keeps the current one)
-  double value = 0;    // ResetWithLr
-  int64_t steps = 0;   // RunTo
+  Config cfg;                            // Rebuild, Apply
+  std::string preset;                    // Rebuild, Apply ("" keeps the current one)
+  double value = 0;                      // ResetWithLr
+  int64_t steps = 0;                     // RunTo
   std::vector<ScheduledChange> changes;  // Schedule, Restart
 };
 
@@ -83,7 +97,7 @@ struct Session::ThreadState {
   Clock::time_point last_publish{}, next_step_due{};
   bool dirty = true;
   bool step_requested = false;
-  int64_t stop_at = -1;  // RunTo: pause once steps_done reaches this
+  int64_t stop_at = -1;        // RunTo: pause once steps_done reaches this
   uint64_t commands_done = 0;  // commands taken off the queue so far
 };
 
@@ -118,7 +132,9 @@ std::shared_ptr<History> make_history(const Config& cfg, HistoryIds& ids) {
 // One History row from a finite step's metrics; row must have series_count() entries.
 void fill_row(const StepMetrics& m, const HistoryIds& ids, std::vector<float>& row) {
   std::fill(row.begin(), row.end(), std::numeric_limits<float>::quiet_NaN());
-  auto put = [&](SeriesId id, double v) { row[size_t(id)] = float(v); };  // accuracy is NaN for regression: plots skip it
+  auto put = [&](SeriesId id, double v) {
+    row[size_t(id)] = float(v);
+  };  // accuracy is NaN for regression: plots skip it
   for (int i = 0; i < kMetricCount; ++i)
     if (kMetricTable[i].scope == MetricScope::run) put(ids.run[size_t(i)], kMetricTable[i].run(m));
   for (size_t l = 0; l < ids.layers.size() && l < m.layers.size(); ++l) {
@@ -201,7 +217,8 @@ std::string Session::schedule(const std::vector<ScheduledChange>& changes) {
   for (const ScheduledChange& ch : changes) {  // checked on the caller's thread, so a refusal is immediate
     const Property* p = find_property(ch.key);
     if (!p) return "unknown setting '" + ch.key + "'";
-    if (!p->live()) return "setting '" + ch.key + "' needs a new run and cannot change at step " + std::to_string(ch.step);
+    if (!p->live())
+      return "setting '" + ch.key + "' needs a new run and cannot change at step " + std::to_string(ch.step);
   }
   auto c = command<Command>(Command::Schedule);
   c->changes = changes;
@@ -211,12 +228,15 @@ std::string Session::schedule(const std::vector<ScheduledChange>& changes) {
 
 void Session::reset() { send(command<Command>(Command::Reset)); }
 
-std::string Session::restart(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& schedule) {
+std::string Session::restart(const Config& cfg, const std::string& preset,
+                             const std::vector<ScheduledChange>& schedule) {
   if (std::string err = validate(cfg); !err.empty()) return err;
-  for (const ScheduledChange& ch : schedule) {  // the trainer checks values; names and liveness are refused here, at once
+  for (const ScheduledChange& ch :
+       schedule) {  // the trainer checks values; names and liveness are refused here, at once
     const Property* p = find_property(ch.key);
     if (!p) return "unknown setting '" + ch.key + "'";
-    if (!p->live()) return "setting '" + ch.key + "' needs a new run and cannot change at step " + std::to_string(ch.step);
+    if (!p->live())
+      return "setting '" + ch.key + "' needs a new run and cannot change at step " + std::to_string(ch.step);
   }
   auto c = command<Command>(Command::Restart);
   c->cfg = cfg;
@@ -295,8 +315,8 @@ void Session::thread_main() {
     train_if_due();
     // Publish after commands, when paused, and at most every kPublishInterval while training.
     const auto now = Clock::now();
-    if (ts.dirty && (had_commands || !running_ || Seconds(now - ts.last_publish).count() >= kPublishInterval ||
-                     ts.probe_now)) {
+    if (ts.dirty &&
+        (had_commands || !running_ || Seconds(now - ts.last_publish).count() >= kPublishInterval || ts.probe_now)) {
       publish();
     }
   }
@@ -363,7 +383,8 @@ void Session::run_command(const Command& c) {
     case Command::Schedule:
       scheduled_ = c.changes;
       if (trainer_) {
-        if (std::string err = trainer_->schedule(scheduled_); !err.empty()) notice_ = "refused: " + err, scheduled_.clear();
+        if (std::string err = trainer_->schedule(scheduled_); !err.empty())
+          notice_ = "refused: " + err, scheduled_.clear();
       }
       break;
     case Command::Restart: {
@@ -415,7 +436,8 @@ void Session::reset_with_lr_now(double lr) {
   }
   rebuild(next);
   char buf[160];
-  std::snprintf(buf, sizeof buf, "restarted with lr %s (was %s)", format_value(next.lr).c_str(), format_value(old_lr).c_str());
+  std::snprintf(buf, sizeof buf, "restarted with lr %s (was %s)", format_value(next.lr).c_str(),
+                format_value(old_lr).c_str());
   notice_ = buf;
   start_running();
 }

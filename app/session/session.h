@@ -29,38 +29,40 @@ struct HistoryIds {
   std::vector<std::vector<SeriesId>> layers;  // [layer][metric] (first) series of a layer metric, -1 for run ones
   SeriesId of(int metric) const { return metric >= 0 && metric < int(run.size()) ? run[size_t(metric)] : -1; }
   SeriesId of(int layer, int metric) const {
-    if (layer < 0 || layer >= int(layers.size()) || metric < 0 || metric >= int(layers[size_t(layer)].size())) return -1;
+    if (layer < 0 || layer >= int(layers.size()) || metric < 0 || metric >= int(layers[size_t(layer)].size()))
+      return -1;
     return layers[size_t(layer)][size_t(metric)];
   }
 };
 
 // Everything a panel draws, frozen at one step. Never mutated once published.
 struct RunSnapshot {
-  Config cfg;                              // the config in force (live changes included)
-  std::string preset;                      // preset name it started from, "" if none
+  Config cfg;          // the config in force (live changes included)
+  std::string preset;  // preset name it started from, "" if none
   int64_t steps_done = 0;
-  bool running = false;                    // training thread is playing
-  StepMetrics last;                        // metrics of the last step (layers[l])
-  std::vector<Event> events;               // every live change so far ("k 2→1" at step s)
-  Config run_config;                       // the config this run started from at step 0
+  bool running = false;       // training thread is playing
+  StepMetrics last;           // metrics of the last step (layers[l])
+  std::vector<Event> events;  // every live change so far ("k 2→1" at step s)
+  Config run_config;          // the config this run started from at step 0
   // Every change this run makes after step 0, exact values, by step: the schedule
   // (--set key=value@STEP, a saved "schedule") and the user's live changes. With
   // run_config it reproduces the run (Ctrl+S, File > Copy as command).
   std::vector<ScheduledChange> changes;
-  int64_t stop_at = 0;                     // training pauses when steps_done reaches it (0 = never)
-  std::vector<ProbeResult> probe;          // [layer] gates of the fixed probe batch
-  RoutingMap map;                          // blobs only (res == 0 otherwise), layer `map_layer`
+  int64_t stop_at = 0;             // training pauses when steps_done reaches it (0 = never)
+  std::vector<ProbeResult> probe;  // [layer] gates of the fixed probe batch
+  RoutingMap map;                  // blobs only (res == 0 otherwise), layer `map_layer`
   int map_layer = 0;
-  std::vector<float> probe_xy;             // blobs only: [probe tokens * 2] inputs (x, y) of the probe batch, labels in probe[l].labels
-  SparsityFigures sparsity;                // total/active params, FLOPs per token
-  std::vector<std::string> label_names;    // task labels for the specialisation matrix
+  std::vector<float>
+      probe_xy;  // blobs only: [probe tokens * 2] inputs (x, y) of the probe batch, labels in probe[l].labels
+  SparsityFigures sparsity;                       // total/active params, FLOPs per token
+  std::vector<std::string> label_names;           // task labels for the specialisation matrix
   std::vector<std::vector<double>> label_expert;  // [layer][label * E + e] token counts, probe batch
-  bool diverged = false;                   // the run paused itself on NaN/Inf
-  std::string diverged_what;               // "loss_task = nan at step 812"
-  std::string notice;                      // last message for the status bar ("restarted: num_experts 8→16")
-  double steps_per_s = 0;                  // measured training speed
-  uint64_t commands_done = 0;              // commands the thread had taken when this was published
-  std::shared_ptr<const History> history;  // thread-safe, shared with the writer
+  bool diverged = false;                          // the run paused itself on NaN/Inf
+  std::string diverged_what;                      // "loss_task = nan at step 812"
+  std::string notice;                             // last message for the status bar ("restarted: num_experts 8→16")
+  double steps_per_s = 0;                         // measured training speed
+  uint64_t commands_done = 0;                     // commands the thread had taken when this was published
+  std::shared_ptr<const History> history;         // thread-safe, shared with the writer
   HistoryIds ids;
 };
 
@@ -75,24 +77,24 @@ class Session {
   void play();
   void pause();
   void toggle();
-  void step_once();                       // one step, then paused
-  void run_to(int64_t steps);             // play until steps_done == steps, then pause (shots, tests)
+  void step_once();            // one step, then paused
+  void run_to(int64_t steps);  // play until steps_done == steps, then pause (shots, tests)
   // Changes for later steps (--set key=value@STEP), kept across reset/new seed. "" or an error.
   std::string schedule(const std::vector<ScheduledChange>& changes);
-  void reset();                           // same config and seed, from step 0
+  void reset();  // same config and seed, from step 0
   // cfg afresh from step 0 as `preset`, its schedule replacing any earlier one: a preset or
   // a file loaded exactly, even when it is the one running. "" or an error (nothing changes).
   std::string restart(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& schedule = {});
   // Playing pauses when steps_done reaches `steps` (0 = never), in every later run too; Play goes on past it.
   void set_stop_at(int64_t steps);
-  void new_seed();                        // seed + 1, from step 0
+  void new_seed();  // seed + 1, from step 0
   // Live settings apply at the next step boundary (an Event); structural ones restart
   // the run. Returns "" or an error naming the setting and what is allowed (nothing changes).
   std::string apply(const Config& next, const std::string& preset = "");
-  void reset_with_lr(double lr);          // after divergence: restart with a smaller learning rate
-  void set_rate(double steps_per_s);      // 0 = as fast as possible
+  void reset_with_lr(double lr);      // after divergence: restart with a smaller learning rate
+  void set_rate(double steps_per_s);  // 0 = as fast as possible
   double rate() const;
-  void set_map_layer(int layer);          // which layer the routing map and probe describe first
+  void set_map_layer(int layer);  // which layer the routing map and probe describe first
   // Commands sent so far; a snapshot with commands_done equal to it reflects every one of them.
   uint64_t commands_queued() const;
 
@@ -105,8 +107,8 @@ class Session {
   void reset_with_lr_now(double lr);
   void apply_now(const Config& next, const std::string& preset);
   void train_if_due();
-  void rebuild(const Config& cfg);        // new Trainer + History (training thread only)
-  void publish();                         // builds and swaps a snapshot (training thread only)
+  void rebuild(const Config& cfg);  // new Trainer + History (training thread only)
+  void publish();                   // builds and swaps a snapshot (training thread only)
 
   void send(std::unique_ptr<Command> c);  // queues it (counted) and wakes the thread
   void start_running();                   // training thread only
@@ -128,10 +130,10 @@ class Session {
   std::string preset_, notice_;
   std::vector<float> row_;
   std::vector<ScheduledChange> scheduled_;
-  Config start_cfg_;                      // what Reset / New seed restart from: the start config plus the user's live changes
-  Config run_cfg_;                        // this run's config at step 0
+  Config start_cfg_;  // what Reset / New seed restart from: the start config plus the user's live changes
+  Config run_cfg_;    // this run's config at step 0
   std::vector<ScheduledChange> user_changes_;  // this run's live changes from the controls, exact values
-  struct ThreadState;                     // timers, probes, shown events... (session.cpp)
+  struct ThreadState;                          // timers, probes, shown events... (session.cpp)
   std::unique_ptr<ThreadState> ts_;
 };
 

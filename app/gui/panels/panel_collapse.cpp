@@ -33,8 +33,8 @@ namespace moe {
 namespace {
 
 ImU32 series_colour(int k) {  // Okabe-Ito hues (palette::series_colour), in Metric order
-  static constexpr palette::Series kSeries[] = {palette::Series::dead_experts, palette::Series::max_vio, palette::Series::load_cv,
-                                                palette::Series::drop_rate};
+  static constexpr palette::Series kSeries[] = {palette::Series::dead_experts, palette::Series::max_vio,
+                                                palette::Series::load_cv, palette::Series::drop_rate};
   return palette::series_colour(kSeries[k], panel::theme());
 }
 
@@ -84,15 +84,17 @@ void collapse_banner(const PanelContext& ctx, int layer) {
   }
   const LayerMetrics& m = snap.last.layers[size_t(layer)];
   if (m.load_entropy < threshold) {
-    int len = std::snprintf(text, sizeof text, "Collapse%s: load entropy %.2f < %.2f \xE2\x80\x94 %d of %d experts dead",
-                            n > 1 ? (" in layer " + std::to_string(layer)).c_str() : "", m.load_entropy, threshold, m.dead_experts, E);
+    int len = std::snprintf(
+        text, sizeof text, "Collapse%s: load entropy %.2f < %.2f \xE2\x80\x94 %d of %d experts dead",
+        n > 1 ? (" in layer " + std::to_string(layer)).c_str() : "", m.load_entropy, threshold, m.dead_experts, E);
     if (!others.empty() && len > 0 && len < int(sizeof text))
-      std::snprintf(text + len, sizeof text - size_t(len), " (also layer%s %s)", others.find(',') != std::string::npos ? "s" : "",
-                    others.c_str());
+      std::snprintf(text + len, sizeof text - size_t(len), " (also layer%s %s)",
+                    others.find(',') != std::string::npos ? "s" : "", others.c_str());
     banner(text, true);
   } else if (worst >= 0) {
     const LayerMetrics& w = snap.last.layers[size_t(worst)];
-    std::snprintf(text, sizeof text, "Collapse in layer %d: load entropy %.2f < %.2f \xE2\x80\x94 %d of %d experts dead (shown: layer %d)",
+    std::snprintf(text, sizeof text,
+                  "Collapse in layer %d: load entropy %.2f < %.2f \xE2\x80\x94 %d of %d experts dead (shown: layer %d)",
                   worst, w.load_entropy, threshold, w.dead_experts, E, layer);
     banner(text, true);
   } else {
@@ -100,9 +102,11 @@ void collapse_banner(const PanelContext& ctx, int layer) {
     const bool ec = snap.cfg.router == RouterKind::expert_choice;
     const double lost = ec ? m.unrouted : m.drop_rate;
     char lost_text[64] = "";
-    if (lost > 0) std::snprintf(lost_text, sizeof lost_text, ", but %.1f%% %s", 100 * lost, ec ? "of tokens unrouted" : "of assignments dropped");
-    std::snprintf(text, sizeof text, "No collapse%s: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead", lost_text, m.load_entropy,
-                  threshold, m.dead_experts, E);
+    if (lost > 0)
+      std::snprintf(lost_text, sizeof lost_text, ", but %.1f%% %s", 100 * lost,
+                    ec ? "of tokens unrouted" : "of assignments dropped");
+    std::snprintf(text, sizeof text, "No collapse%s: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead",
+                  lost_text, m.load_entropy, threshold, m.dead_experts, E);
     banner(text, false);
   }
 }
@@ -118,9 +122,9 @@ void collapse_banner(const PanelContext& ctx, int layer) {
 enum Metric { Dead = 0, MaxVio, LoadCv, Dropped, kMetrics };
 
 struct Layout {
-  float label_w = 0;             // the name column
+  float label_w = 0;               // the name column
   float data_x0 = 0, data_x1 = 0;  // data area of the plots this frame (screen x), for the event strip
-  plot::Range steps{0, 1};             // their step range
+  plot::Range steps{0, 1};         // their step range
   bool have_mapping = false;
 };
 
@@ -143,7 +147,8 @@ void draw_names(const ImVec2& row_min, float row_h, const NameLine* lines, int n
     widest = std::max(widest, sw + F * 0.3f + ImGui::CalcTextSize(lines[i].text).x);
     y += F * 1.15f;
   }
-  if (tooltip && ImGui::IsMouseHoveringRect(ImVec2(row_min.x, row_min.y), ImVec2(row_min.x + widest, row_min.y + row_h)))
+  if (tooltip &&
+      ImGui::IsMouseHoveringRect(ImVec2(row_min.x, row_min.y), ImVec2(row_min.x + widest, row_min.y + row_h)))
     ImGui::SetTooltip("%s", tooltip);
 }
 
@@ -170,14 +175,16 @@ void y_ticks(const plot::Range& yr, const ImVec2& pos, const ImVec2& size, const
     std::snprintf(text, sizeof text, fmt, std::abs(v) < 1e-12 * R ? 0.0 : v);
     const ImVec2 ts = ImGui::CalcTextSize(text);
     dl->AddLine(ImVec2(pos.x - 4, y + 0.5f), ImVec2(pos.x, y + 0.5f), st.plot_border, 1.0f);
-    dl->AddText(ImVec2(std::round(pos.x - 6 - ts.x), std::round(std::clamp(y - ts.y * 0.5f, pos.y - ts.y * 0.5f, pos.y + size.y - ts.y * 0.5f))),
+    dl->AddText(ImVec2(std::round(pos.x - 6 - ts.x),
+                       std::round(std::clamp(y - ts.y * 0.5f, pos.y - ts.y * 0.5f, pos.y + size.y - ts.y * 0.5f))),
                 st.tick_text, text);
   }
 }
 
 // One small plot and its name. `size` includes the name column.
 // L: the shown layer's series ids, indexed by the metric table (HistoryIds::layers).
-void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& L, int E, ImVec2 size, bool bottom, Layout& layout) {
+void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& L, int E, ImVec2 size, bool bottom,
+                 Layout& layout) {
   static panel::ColumnAlign align;  // the data areas start at the same x
   const ImVec2 row_min = ImGui::GetCursorScreenPos();
   ImGui::SetCursorScreenPos(ImVec2(row_min.x + layout.label_w, row_min.y));
@@ -185,8 +192,11 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   static const char* const kIds[kMetrics] = {"##dead", "##maxvio", "##loadcv", "##dropped"};
   // The y tick labels are ours (y_ticks): the plot layer keeps ticks 30 px apart, which
   // left only "0" on plots this short.
-  const plot::AxisFlags y_flags = (metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) | plot::AxisFlags_NoTickLabels;
-  if (!panel::begin_time_plot(ctx, kIds[metric], size, nullptr, y_flags, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) return;
+  const plot::AxisFlags y_flags = (metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) |
+                                  plot::AxisFlags_NoTickLabels;
+  if (!panel::begin_time_plot(ctx, kIds[metric], size, nullptr, y_flags,
+                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
+    return;
   // The stack shares the bottom plot's step ticks; no "step" label under them (the panel's plots are all over steps).
   plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | (bottom ? 0 : plot::AxisFlags_NoTickLabels));
   if (metric == Dead) {
@@ -208,22 +218,27 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   switch (metric) {
     case Dead:
       names[0] = {"dead experts", st.colour};
-      std::snprintf(tip, sizeof tip, "Dead experts: of the %d experts, those that took no token in the last %d steps.\n"
-                    "Dashed: total collapse (every token on the same %d), %d dead.", E, ctx.snap.cfg.dead_window, k, E - k);
+      std::snprintf(tip, sizeof tip,
+                    "Dead experts: of the %d experts, those that took no token in the last %d steps.\n"
+                    "Dashed: total collapse (every token on the same %d), %d dead.",
+                    E, ctx.snap.cfg.dead_window, k, E - k);
       st.band = false;  // a count that only steps: its bucket range adds nothing
       drawn = panel::plot_series(ctx, "dead experts", L[size_t(metric_index("dead_experts"))], st);
       worst_case_line("total collapse", double(E - k));
       break;
     case MaxVio:
       names[0] = {"MaxVio", st.colour};
-      std::snprintf(tip, sizeof tip, "MaxVio = max n / mean n \xE2\x88\x92 1 (tokens n per expert): 0 balanced.\n"
-                    "Dashed: total collapse, %.3g.", ratio);
+      std::snprintf(tip, sizeof tip,
+                    "MaxVio = max n / mean n \xE2\x88\x92 1 (tokens n per expert): 0 balanced.\n"
+                    "Dashed: total collapse, %.3g.",
+                    ratio);
       drawn = panel::plot_series(ctx, "MaxVio", L[size_t(metric_index("max_vio"))], st);
       worst_case_line("total collapse", ratio);
       break;
     case LoadCv:
       names[0] = {"load CV", st.colour};
-      std::snprintf(tip, sizeof tip, "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
+      std::snprintf(tip, sizeof tip,
+                    "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
                     std::sqrt(ratio));
       drawn = panel::plot_series(ctx, "load CV", L[size_t(metric_index("load_cv"))], st);
       worst_case_line("total collapse", std::sqrt(ratio));
@@ -236,7 +251,8 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
         names[0] = {"unrouted", palette::series_colour(palette::Series::unrouted, panel::theme())};
         names[1] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
         n_names = 2;
-        std::snprintf(tip, sizeof tip, "Expert choice: each expert takes its top C tokens, so a token no expert picked is\n"
+        std::snprintf(tip, sizeof tip,
+                      "Expert choice: each expert takes its top C tokens, so a token no expert picked is\n"
                       "unrouted (it skips the layer); dropped = expert slots left unused, in %% of all.");
         pct.colour = names[0].colour;
         drawn = panel::plot_series(ctx, "unrouted", L[size_t(metric_index("unrouted"))], pct);
@@ -244,8 +260,10 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
         drawn += panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
       } else {
         names[0] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
-        std::snprintf(tip, sizeof tip, "Dropped: token-to-expert assignments over an expert's capacity C = ceil(c\xC2\xB7k\xC2\xB7T/E)\n"
-                      "(c = %g), in %% of all assignments; a dropped token skips that expert.", ctx.snap.cfg.capacity_factor);
+        std::snprintf(tip, sizeof tip,
+                      "Dropped: token-to-expert assignments over an expert's capacity C = ceil(c\xC2\xB7k\xC2\xB7T/E)\n"
+                      "(c = %g), in %% of all assignments; a dropped token skips that expert.",
+                      ctx.snap.cfg.capacity_factor);
         pct.colour = names[0].colour;
         drawn = panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
       }
@@ -255,7 +273,8 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
     default: break;
   }
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
-  if (metric == MaxVio || metric == LoadCv) panel::fit_include(0.1);  // a flat 0 (expert choice) still gets a positive range
+  if (metric == MaxVio || metric == LoadCv)
+    panel::fit_include(0.1);       // a flat 0 (expert choice) still gets a positive range
   panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
   if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
   const ImVec2 pos = plot::GetPlotPos(), psize = plot::GetPlotSize();
@@ -273,11 +292,13 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
 // a label already placed (up to kRows rows; the rest are left to the lines and their tooltips).
 constexpr int kEventRows = 3;
 
-int event_rows_needed(const std::vector<Event>& events, const Layout& layout, float gap, std::vector<int>* rows, std::vector<float>* xs) {
+int event_rows_needed(const std::vector<Event>& events, const Layout& layout, float gap, std::vector<int>* rows,
+                      std::vector<float>* xs) {
   if (!layout.have_mapping || layout.steps.size() <= 0) return 0;
   std::vector<float> x0, x1;
   for (const Event& e : events) {
-    const float px = layout.data_x0 + float((double(e.step) - layout.steps.min) / layout.steps.size()) * (layout.data_x1 - layout.data_x0);
+    const float px = layout.data_x0 + float((double(e.step) - layout.steps.min) / layout.steps.size()) *
+                                          (layout.data_x1 - layout.data_x0);
     const float w = ImGui::CalcTextSize(e.label().c_str()).x;
     float x = px + 3;
     if (x + w > layout.data_x1) x = px - 3 - w;  // no room on the right of the line: on its left
@@ -300,13 +321,16 @@ void draw_event_strip(const std::vector<Event>& events, const Layout& layout, co
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (size_t i = 0; i < events.size(); ++i) {
     if (rows[i] < 0) continue;
-    const float px = layout.data_x0 + float((double(events[i].step) - layout.steps.min) / layout.steps.size()) * (layout.data_x1 - layout.data_x0);
+    const float px = layout.data_x0 + float((double(events[i].step) - layout.steps.min) / layout.steps.size()) *
+                                          (layout.data_x1 - layout.data_x0);
     const float y = at.y + row_h * float(rows[i]);
     const std::string text = events[i].label();
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-    dl->AddLine(ImVec2(std::round(px) + 0.5f, y + row_h * 0.5f), ImVec2(std::round(px) + 0.5f, at.y + row_h * kEventRows + 2),
+    dl->AddLine(ImVec2(std::round(px) + 0.5f, y + row_h * 0.5f),
+                ImVec2(std::round(px) + 0.5f, at.y + row_h * kEventRows + 2),
                 palette::with_alpha(panel::event_colour(), 0.5f), 1.0f);
-    dl->AddRectFilled(ImVec2(xs[i] - 2, y + 1), ImVec2(xs[i] + ts.x + 2, y + row_h - 1), plot::GetStyle().marker_text_bg, 2.0f);
+    dl->AddRectFilled(ImVec2(xs[i] - 2, y + 1), ImVec2(xs[i] + ts.x + 2, y + row_h - 1),
+                      plot::GetStyle().marker_text_bg, 2.0f);
     dl->AddText(ImVec2(xs[i], y + std::round((row_h - ts.y) * 0.5f)), panel::event_colour(), text.c_str());
   }
 }
@@ -320,7 +344,9 @@ void draw_collapse(PanelContext& ctx) {
   const int E = snap.cfg.routed_experts();
   const int layer = panel::layer_of(ctx);
   const bool dense = snap.cfg.router == RouterKind::dense || E <= 1;
-  const std::vector<SeriesId>* L = !dense && snap.history && layer < int(snap.ids.layers.size()) ? &snap.ids.layers[size_t(layer)] : nullptr;
+  const std::vector<SeriesId>* L = !dense && snap.history && layer < int(snap.ids.layers.size())
+                                       ? &snap.ids.layers[size_t(layer)]
+                                       : nullptr;
   const float F = ImGui::GetFontSize();
 
   // Controls: the alarm threshold and the layer shown.
@@ -330,7 +356,9 @@ void draw_collapse(PanelContext& ctx) {
   ImGui::SetNextItemWidth(std::min(F * 10, std::max(F * 5, ImGui::GetContentRegionAvail().x - F * 8)));
   ImGui::SliderFloat("##collapse_alert", &ctx.ui.collapse_alert, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Load entropy H(f)/log E: 1 = balanced load, 0 = every token on one expert.\nThe banner turns red below this value.");
+    ImGui::SetTooltip(
+        "Load entropy H(f)/log E: 1 = balanced load, 0 = every token on one expert.\nThe banner turns red below this "
+        "value.");
   if (snap.cfg.n_layers > 1) {
     ImGui::SameLine();
     ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
@@ -341,11 +369,14 @@ void draw_collapse(PanelContext& ctx) {
     collapse_banner(ctx, layer);
 
   const float w = ImGui::GetContentRegionAvail().x;
-  const char* missing = dense ? "Dense baseline: one FFN every token goes through, so there are no dead experts, no MaxVio and no load CV."
-                              : "No collapse series for this layer yet.";
+  const char* missing =
+      dense
+          ? "Dense baseline: one FFN every token goes through, so there are no dead experts, no MaxVio and no load CV."
+          : "No collapse series for this layer yet.";
   if (!L) {  // nothing to plot: one empty plot that says why
-    if (panel::begin_time_plot(ctx, "##collapse_none", ImVec2(w, std::max(F * 6, ImGui::GetContentRegionAvail().y)), "experts",
-                               plot::AxisFlags_AutoFit, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+    if (panel::begin_time_plot(ctx, "##collapse_none", ImVec2(w, std::max(F * 6, ImGui::GetContentRegionAvail().y)),
+                               "experts", plot::AxisFlags_AutoFit,
+                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
       panel::no_data_note(missing);
       plot::EndPlot();
     }
@@ -375,12 +406,14 @@ void draw_collapse(PanelContext& ctx) {
 
   // The plots on one x axis; only the bottom one shows the step ticks.
   const float avail = ImGui::GetContentRegionAvail().y;
-  const float h = std::max(F * 2.4f, std::floor((avail - axis_extra - float(n_plots - 1) * gs.ItemSpacing.y) / float(n_plots)));
+  const float h = std::max(F * 2.4f,
+                           std::floor((avail - axis_extra - float(n_plots - 1) * gs.ItemSpacing.y) / float(n_plots)));
   const float w_upper = w - panel::x_labels_right_inset(ctx);  // data areas end where the bottom plot's does
   Layout now = layout;
   for (int m = 0; m < n_plots; ++m) {
     const bool bottom = m == n_plots - 1;
-    const ImVec2 size = bottom ? ImVec2(w, std::max(F * 2.4f + axis_extra, ImGui::GetContentRegionAvail().y)) : ImVec2(w_upper, h);
+    const ImVec2 size = bottom ? ImVec2(w, std::max(F * 2.4f + axis_extra, ImGui::GetContentRegionAvail().y))
+                               : ImVec2(w_upper, h);
     metric_plot(ctx, Metric(m), *L, E, size, bottom, now);
   }
   if (rows > 0) draw_event_strip(snap.events, now, strip_at, row_h);

@@ -37,8 +37,8 @@ namespace {
 int g_next_colour = 0;  // palette index of the next plot_series without a colour (reset by begin_time_plot)
 }  // namespace
 
-bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size, const char* y_label, plot::AxisFlags y_flags,
-                     plot::PlotFlags flags) {
+bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size, const char* y_label,
+                     plot::AxisFlags y_flags, plot::PlotFlags flags) {
   if (!plot::BeginPlot(title_id, size, flags)) return false;
   plot::SetupAxes("step", y_label, plot::AxisFlags_AutoFit, y_flags);
   plot::SetupAxisLinks(plot::Axis_X, &ctx.ui.steps_link);
@@ -66,8 +66,8 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
   // The item keeps its label so a legend click or hover on the line also hides/highlights its band.
   if (style.band && level > 0) {  // a bucket of 2^level steps: its min..max behind the mean
     plot::SetNextFillStyle(colour, 0.16f);
-    plot::PlotShaded(label, &p->x, &p->min, &p->max, n, style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
-                     int(sizeof(HistorySample)));
+    plot::PlotShaded(label, &p->x, &p->min, &p->max, n,
+                     style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0, int(sizeof(HistorySample)));
   }
   if (ctx.ui.ema > 0) {
     if (style.band && level == 0) {  // raw steps: the unsmoothed values stay visible, faintly
@@ -75,7 +75,8 @@ int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesS
       plot::PlotLine(label, &p->x, &p->mean, n, style.flags | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
                      int(sizeof(HistorySample)));
     }
-    plot::SmoothEma(&p->mean, &p->mean, n, ema_for_level(ctx, level), int(sizeof(HistorySample)), int(sizeof(HistorySample)));
+    plot::SmoothEma(&p->mean, &p->mean, n, ema_for_level(ctx, level), int(sizeof(HistorySample)),
+                    int(sizeof(HistorySample)));
   }
   plot::SetNextLineStyle(colour, style.weight);
   if (series >= 0) plot::SetNextSeries(series);  // its dash pattern / marker (grayscale-safe view, or past 8 series)
@@ -205,7 +206,8 @@ int key_row(const KeyItem* items, int count, bool* shown) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   int hovered = -1;
   bool patterned = false;  // some series has a dash pattern or marker: every swatch is a wide line showing its own
-  for (int i = 0; i < count; ++i) patterned = patterned || items[i].style.dash != plot::Dash_Solid || items[i].style.marker != plot::Marker_None;
+  for (int i = 0; i < count; ++i)
+    patterned = patterned || items[i].style.dash != plot::Dash_Solid || items[i].style.marker != plot::Marker_None;
   const float sw_w = patterned ? std::round(F * 2.2f) : sw;
   for (int i = 0; i < count; ++i) {
     const KeyItem& it = items[i];
@@ -264,7 +266,8 @@ void draw_expert_ticks(int E) {
   std::snprintf(widest, sizeof widest, "%d", E - 1);
   const float need = ImGui::CalcTextSize(widest).x + 10;
   int stride = 1;
-  for (int k = 0; step_px * float(stride) < need && k < 12; ++k) stride = k % 3 == 0 ? stride * 2 : k % 3 == 1 ? stride * 5 / 2 : stride * 2;
+  for (int k = 0; step_px * float(stride) < need && k < 12; ++k)
+    stride = k % 3 == 0 ? stride * 2 : k % 3 == 1 ? stride * 5 / 2 : stride * 2;
   plot::Recorder& rec = plot::GetPlotRecorder();
   const ImU32 text = ps.tick_text ? ps.tick_text : ImGui::GetColorU32(ImGuiCol_Text);
   for (int e = 0; e < E; e += stride) {

@@ -25,16 +25,17 @@ bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size
                      plot::AxisFlags y_flags = plot::AxisFlags_AutoFit, plot::PlotFlags flags = 0);
 
 struct SeriesStyle {
-  ImU32 colour = 0;       // 0: next palette colour
-  bool band = true;       // min..max band of each bucket behind the line
+  ImU32 colour = 0;  // 0: next palette colour
+  bool band = true;  // min..max band of each bucket behind the line
   plot::ItemFlags flags = 0;
-  float weight = -1.0f;   // line weight (-1 = style default)
-  double scale = 1.0;     // values drawn times this (100: a share in %)
+  float weight = -1.0f;  // line weight (-1 = style default)
+  double scale = 1.0;    // values drawn times this (100: a share in %)
 };
 // Fetches `id` over plot::GetPlotQueryRange and draws it; returns the points drawn.
 int plot_series(PanelContext& ctx, const char* label, SeriesId id, const SeriesStyle& style = {});
 
-void plot_events(PanelContext& ctx, bool labels = true);  // after the series, before EndPlot; labels = false: lines only
+void plot_events(PanelContext& ctx,
+                 bool labels = true);  // after the series, before EndPlot; labels = false: lines only
 
 // ui.ema per point of a fetch at `level` (a bucket of 2^level steps), so a curve is
 // smoothed over the same number of steps at every zoom; 0 = no smoothing.
@@ -46,7 +47,7 @@ void no_data_note(const char* text);
 // as densely as the labels fit. setup_expert_axis before the first item, draw_expert_ticks after.
 void setup_expert_axis(const char* label);
 void draw_expert_ticks(int E);  // inside BeginPlot/EndPlot
-void fit_include(double y);           // the y fit reaches y, with the usual padding (unlike FitZero, 0 stays off the frame)
+void fit_include(double y);     // the y fit reaches y, with the usual padding (unlike FitZero, 0 stays off the frame)
 
 // Plots stacked on one x axis whose y tick labels differ in width: shifts each frame right so
 // every data area starts at the same x (margins measured last frame, so it settles in one).
@@ -54,8 +55,8 @@ void fit_include(double y);           // the y fit reaches y, with the usual pad
 //   width = align.begin(0, width);  if (begin_time_plot(...)) { align.record(0); ...; EndPlot(); }
 struct ColumnAlign {
   static constexpr int kMax = 4;
-  float margin[kMax] = {};  // data-area left − frame left of each plot, last frame
-  float frame_x = 0;        // frame left of the plot being drawn
+  float margin[kMax] = {};          // data-area left − frame left of each plot, last frame
+  float frame_x = 0;                // frame left of the plot being drawn
   float begin(int i, float width);  // before BeginPlot: moves the cursor, returns the narrower width
   void record(int i);               // inside the plot (after Setup*): measures its margin
 };
@@ -88,9 +89,9 @@ ShareRow* sparsity_rows(const SparsityFigures& sp, int* count);  // static stora
 // [SECTION] Legend above a plot and theme-aware colours (outside BeginPlot/EndPlot)
 
 struct KeyItem {
-  const char* label;     // e.g. "router entropy"
-  ImU32 colour;          // swatch colour
-  bool dashed = false;   // reference line (dashed swatch)
+  const char* label;        // e.g. "router entropy"
+  ImU32 colour;             // swatch colour
+  bool dashed = false;      // reference line (dashed swatch)
   plot::LineStyle style{};  // a series' dash pattern / marker (plot::SeriesLineStyle): a wide swatch shows it
 };
 // Swatch + label per item on the current line, wrapping at the region's edge;

@@ -24,7 +24,9 @@ namespace {
 ImU32 router_colour() { return palette::series_colour(palette::Series::router_entropy, panel::theme()); }
 ImU32 load_colour() { return palette::series_colour(palette::Series::load_entropy, panel::theme()); }
 ImU32 churn_colour() { return palette::series_colour(palette::Series::routing_churn, panel::theme()); }
-ImU32 alert_colour() { return panel::theme() == palette::Theme::light ? IM_COL32(200, 30, 30, 220) : IM_COL32(255, 95, 95, 220); }
+ImU32 alert_colour() {
+  return panel::theme() == palette::Theme::light ? IM_COL32(200, 30, 30, 220) : IM_COL32(255, 95, 95, 220);
+}
 
 // A dashed horizontal line with its name written at the right end, above it.
 void labelled_hline(const char* item, const char* text, double y, ImU32 colour) {
@@ -34,7 +36,8 @@ void labelled_hline(const char* item, const char* text, double y, ImU32 colour) 
   const float py = plot::PlotToPixels({0, y}).y;
   if (py < pos.y + 2 || py > pos.y + size.y - 2) return;
   const ImVec2 ts = ImGui::CalcTextSize(text);
-  const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(py + 3 + ts.y > pos.y + size.y ? py - ts.y - 3 : py + 3));
+  const ImVec2 at(std::round(pos.x + size.x - ts.x - 6),
+                  std::round(py + 3 + ts.y > pos.y + size.y ? py - ts.y - 3 : py + 3));
   plot::Recorder& rec = plot::GetPlotRecorder();
   rec.RectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ts.x + 3, at.y + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
   plot::AddPlotText(at, colour, text);
@@ -52,7 +55,8 @@ void draw_entropy(PanelContext& ctx) {
                 kChurn = metric_index("routing_churn");
 
   // Key and the latest values.
-  const char* load_label = expert_choice ? "load entropy (expert choice: 1 by construction)" : "load entropy H(f)/log E";
+  const char* load_label = expert_choice ? "load entropy (expert choice: 1 by construction)"
+                                         : "load entropy H(f)/log E";
   const panel::KeyItem key[] = {
       {"router entropy H(p)/log E", router_colour()},
       {load_label, load_colour()},
@@ -64,9 +68,11 @@ void draw_entropy(PanelContext& ctx) {
   if (ok && snap.steps_done > 0 && layer < int(snap.last.layers.size())) {
     const LayerMetrics& m = snap.last.layers[size_t(layer)];
     char now[96];
-    std::snprintf(now, sizeof now, "now: router %.2f, load %.2f, churn %.2f", m.router_entropy, m.load_entropy, m.routing_churn);
+    std::snprintf(now, sizeof now, "now: router %.2f, load %.2f, churn %.2f", m.router_entropy, m.load_entropy,
+                  m.routing_churn);
     ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(now).x + ImGui::CalcTextSize("  layer 3 of 4").x) ImGui::NewLine();
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(now).x + ImGui::CalcTextSize("  layer 3 of 4").x)
+      ImGui::NewLine();
     ImGui::TextUnformatted(now);
     if (snap.cfg.n_layers > 1) {
       ImGui::SameLine();
@@ -81,7 +87,8 @@ void draw_entropy(PanelContext& ctx) {
     return;
   plot::SetupAxisLimits(plot::Axis_Y, -0.03, 1.05, ImGuiCond_Always);  // 0 (collapsed) stays off the frame
   if (!ok) {
-    panel::no_data_note(dense ? "Dense baseline: there is no router, so both entropies read 1 and do not apply." : "No entropy series yet.");
+    panel::no_data_note(dense ? "Dense baseline: there is no router, so both entropies read 1 and do not apply."
+                              : "No entropy series yet.");
   } else {
     const float dim = hovered >= 0 ? 0.3f : 1.0f;
     panel::SeriesStyle rs, ls, cs;
@@ -96,7 +103,8 @@ void draw_entropy(PanelContext& ctx) {
     drawn += panel::plot_series(ctx, kMetricTable[kChurn].label, snap.ids.of(layer, kChurn), cs);
     char text[64];
     std::snprintf(text, sizeof text, "collapse alert: load entropy < %.2f", double(ctx.ui.collapse_alert));
-    labelled_hline("collapse alert", text, ctx.ui.collapse_alert, palette::with_alpha(alert_colour(), hovered == 3 || hovered < 0 ? 1.0f : 0.4f));
+    labelled_hline("collapse alert", text, ctx.ui.collapse_alert,
+                   palette::with_alpha(alert_colour(), hovered == 3 || hovered < 0 ? 1.0f : 0.4f));
     if (drawn == 0) panel::no_data_note("No steps yet: router and load entropy appear here as the run trains.");
   }
   panel::plot_events(ctx);

@@ -26,7 +26,6 @@ namespace moe {
 
 namespace {
 
-
 // Probe tokens in display order: order[rank] is the token shown at y = rank (rank 0 at the bottom).
 // Sorted: by top-1 expert (tokens no expert took last), then by descending gate of that expert.
 void token_order(const ProbeResult& p, bool sort, std::vector<int>& order) {
@@ -121,19 +120,19 @@ void draw_heatmap(PanelContext& ctx, const ProbeResult& p, int layer, ImVec2 siz
   // Placed by hand (not SameLine: ImGui 1.86 would add the plot's line height below it).
   const float pad = plot::GetStyle().padding.y, F = ImGui::GetFontSize();
   ImGui::SetCursorScreenPos(ImVec2(plot_start.x + plot_w + st.ItemSpacing.x * 0.5f, area_pos.y - pad - F * 0.5f));
-  plot::ColorBar("gate probability", 0.0, double(vmax), ImVec2(colour_bar_w - st.ItemSpacing.x * 0.5f, area_size.y + 2 * pad + F));
+  plot::ColorBar("gate probability", 0.0, double(vmax),
+                 ImVec2(colour_bar_w - st.ItemSpacing.x * 0.5f, area_size.y + 2 * pad + F));
 }
 
 struct HistData {
   const double* fractions;  // [10]
 };
-plot::Point hist_bin(const void* d, int i) {
-  return {0.05 + 0.1 * i, static_cast<const HistData*>(d)->fractions[i]};
-}
+plot::Point hist_bin(const void* d, int i) { return {0.05 + 0.1 * i, static_cast<const HistData*>(d)->fractions[i]}; }
 
 void draw_histogram(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size, const char* note) {
   const bool light = ctx.ui.light_theme;
-  const char* title = fitting("Top-1 gate max p over tokens, last step###gates_hist", "Top-1 gate###gates_hist", size.x);
+  const char* title = fitting("Top-1 gate max p over tokens, last step###gates_hist", "Top-1 gate###gates_hist",
+                              size.x);
   if (!plot::BeginPlot(title, size, plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom)) return;
   plot::SetupAxes("top-1 gate", "fraction of tokens", 0, plot::AxisFlags_AutoFit | plot::AxisFlags_FitZero);
   plot::SetupAxisLimits(plot::Axis_X, 0.0, 1.0, ImGuiCond_Always);
@@ -178,17 +177,22 @@ void draw_histogram(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size
 void draw_gates(PanelContext& ctx) {
   const RunSnapshot& s = ctx.snap;
   const int layer = panel::layer_of(ctx);
-  const ProbeResult* p = layer < int(s.probe.size()) && s.probe[size_t(layer)].tokens > 0 ? &s.probe[size_t(layer)] : nullptr;
-  const LayerMetrics* m = s.steps_done > 0 && layer < int(s.last.layers.size()) ? &s.last.layers[size_t(layer)] : nullptr;
+  const ProbeResult* p = layer < int(s.probe.size()) && s.probe[size_t(layer)].tokens > 0 ? &s.probe[size_t(layer)]
+                                                                                          : nullptr;
+  const LayerMetrics* m = s.steps_done > 0 && layer < int(s.last.layers.size()) ? &s.last.layers[size_t(layer)]
+                                                                                : nullptr;
   const int E = s.cfg.routed_experts();
 
   ImGui::Checkbox("sort rows by top-1 expert", &ctx.ui.sort_gates_by_top1);
   if (p) {
     char info[96];
-    std::snprintf(info, sizeof info, "%d probe tokens \u00d7 %d experts, step %lld", p->tokens, p->experts, (long long)s.steps_done);
+    std::snprintf(info, sizeof info, "%d probe tokens \u00d7 %d experts, step %lld", p->tokens, p->experts,
+                  (long long)s.steps_done);
     ImGui::SameLine();
-    if (ImGui::CalcTextSize(info).x <= ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", info);
-    else ImGui::NewLine();
+    if (ImGui::CalcTextSize(info).x <= ImGui::GetContentRegionAvail().x)
+      ImGui::TextDisabled("%s", info);
+    else
+      ImGui::NewLine();
   }
 
   const ImGuiStyle& st = ImGui::GetStyle();
@@ -221,7 +225,8 @@ void draw_gates(PanelContext& ctx) {
     ImGui::EndGroup();
   }
   if (side_by_side) ImGui::SameLine();
-  draw_histogram(ctx, dense ? nullptr : m, E, hist_size, dense ? "dense baseline: the gate is always 1" : "no step yet");
+  draw_histogram(ctx, dense ? nullptr : m, E, hist_size,
+                 dense ? "dense baseline: the gate is always 1" : "no step yet");
 }
 
 }  // namespace moe

@@ -39,10 +39,10 @@ constexpr int kBandExperts = 2;    // min..max bands behind the curves up to thi
 
 // The E load series of one layer over the plot's query range, sharing x (one lock).
 struct LoadData {
-  std::vector<SeriesId> ids;                     // [E]
-  std::vector<std::vector<HistorySample>> pts;   // [E][n]
-  int level = -1;                                // fetch level (bucket = 2^level steps), -1 if empty
-  int n = 0;                                     // points per series
+  std::vector<SeriesId> ids;                    // [E]
+  std::vector<std::vector<HistorySample>> pts;  // [E][n]
+  int level = -1;                               // fetch level (bucket = 2^level steps), -1 if empty
+  int n = 0;                                    // points per series
 };
 
 LoadData& fetch_load(PanelContext& ctx, int layer, int E, int max_points) {
@@ -55,7 +55,9 @@ LoadData& fetch_load(PanelContext& ctx, int layer, int E, int max_points) {
   const double smoothing = panel::ema_for_level(ctx, d.level);
   if (smoothing > 0)  // the same linear filter on every series keeps the sum at 1
     for (auto& s : d.pts)
-      if (!s.empty()) plot::SmoothEma(&s[0].mean, &s[0].mean, int(s.size()), smoothing, int(sizeof(HistorySample)), int(sizeof(HistorySample)));
+      if (!s.empty())
+        plot::SmoothEma(&s[0].mean, &s[0].mean, int(s.size()), smoothing, int(sizeof(HistorySample)),
+                        int(sizeof(HistorySample)));
   return d;
 }
 
@@ -98,7 +100,8 @@ int expert_key(int E) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float y0 = std::round(p.y + h * 0.2f), y1 = std::round(p.y + h * 0.8f);
   for (int e = 0; e < E; ++e)
-    dl->AddRectFilled(ImVec2(p.x + cell * float(e), y0), ImVec2(p.x + cell * float(e + 1), y1), palette::categorical(e, th));
+    dl->AddRectFilled(ImVec2(p.x + cell * float(e), y0), ImVec2(p.x + cell * float(e + 1), y1),
+                      palette::categorical(e, th));
   if (ImGui::IsItemHovered()) {
     hovered = std::clamp(int((ImGui::GetIO().MousePos.x - p.x) / cell), 0, E - 1);
     dl->AddRect(ImVec2(p.x + cell * float(hovered) - 1, y0 - 2), ImVec2(p.x + cell * float(hovered + 1) + 1, y1 + 2),
@@ -147,11 +150,12 @@ void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& 
     const ImU32 c = palette::with_alpha(palette::categorical(e, th), alpha);
     if (few && d.level > 0) {
       plot::SetNextFillStyle(c, 0.13f);
-      plot::PlotShaded(expert_name(e), &p->x, &p->min, &p->max, d.n, plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0,
-                       int(sizeof(HistorySample)));
+      plot::PlotShaded(expert_name(e), &p->x, &p->min, &p->max, d.n,
+                       plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip, 0, int(sizeof(HistorySample)));
     }
     plot::SetNextLineStyle(c, w);
-    plot::SetNextSeries(e);  // expert e's dash pattern / marker (past 8 experts, or every one in the grayscale-safe view)
+    plot::SetNextSeries(
+        e);  // expert e's dash pattern / marker (past 8 experts, or every one in the grayscale-safe view)
     plot::PlotLine(expert_name(e), &p->x, &p->mean, d.n, 0, 0, int(sizeof(HistorySample)));
   };
   if (d.n > 0) {
@@ -166,7 +170,8 @@ void draw_lines(PanelContext& ctx, int layer, int E, int hovered, const ImVec2& 
     const ImVec2 pos = plot::GetPlotPos(), ts = ImGui::CalcTextSize(hint);
     if (ts.x < plot::GetPlotSize().x - 12) {
       plot::Recorder& rec = plot::GetPlotRecorder();
-      rec.RectFilled(ImVec2(pos.x + 3, pos.y + 3), ImVec2(pos.x + 9 + ts.x, pos.y + 5 + ts.y), plot::GetStyle().marker_text_bg, 2.0f);
+      rec.RectFilled(ImVec2(pos.x + 3, pos.y + 3), ImVec2(pos.x + 9 + ts.x, pos.y + 5 + ts.y),
+                     plot::GetStyle().marker_text_bg, 2.0f);
       plot::AddPlotText(ImVec2(pos.x + 6, pos.y + 4), plot::GetStyle().tick_text, hint);
     }
   }
@@ -253,7 +258,8 @@ void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size) {
     const plot::Point bmin{s0.front().x - 0.5 * dx, -0.5}, bmax{s0.back().x + 0.5 * dx, double(E) - 0.5};
     if (ctx.gpu) {
       const ImVec2 a = plot::PlotToPixels({bmin.x, bmax.y}), b = plot::PlotToPixels({bmax.x, bmin.y});
-      const int w = std::clamp(int(std::lround(b.x - a.x)), 1, 4096), h = std::clamp(int(std::lround(b.y - a.y)), 1, 4096);
+      const int w = std::clamp(int(std::lround(b.x - a.x)), 1, 4096),
+                h = std::clamp(int(std::lround(b.y - a.y)), 1, 4096);
       const ImTextureID tex = ctx.gpu->load.render_values(values.data(), E, d.n, 0.0f, float(vmax), w, h);
       plot::PlotImage("##load", tex, bmin, bmax);
     } else {
@@ -272,7 +278,9 @@ void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size) {
   ImGui::SameLine();
   plot::ColorBar("load \xC3\x97 E   (1 = fair share)", 0.0, vmax, ImVec2(bar_w, size.y));
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Colour = load \xC3\x97 E: 0 = dead, 1 = the fair share 1/E,\n2 = twice the fair share or more (the scale stops there).");
+    ImGui::SetTooltip(
+        "Colour = load \xC3\x97 E: 0 = dead, 1 = the fair share 1/E,\n2 = twice the fair share or more (the scale "
+        "stops there).");
 }
 
 }  // namespace
@@ -284,7 +292,8 @@ void draw_load(PanelContext& ctx) {
   const int E = snap.cfg.routed_experts();
   const int layer = panel::layer_of(ctx);
   const bool dense = snap.cfg.router == RouterKind::dense || E <= 1;
-  const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size()) && snap.ids.of(layer, metric_index("load")) >= 0;
+  const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size()) &&
+                  snap.ids.of(layer, metric_index("load")) >= 0;
 
   // Controls: the view, the layer shown, the colour key.
   ImGui::AlignTextToFramePadding();
@@ -310,8 +319,9 @@ void draw_load(PanelContext& ctx) {
   if (!ok) {
     if (panel::begin_time_plot(ctx, "##load_none", size, "load fraction", plot::AxisFlags_AutoFit,
                                plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
-      panel::no_data_note(dense ? "Dense baseline: one FFN that every token goes through, no router, so per-expert load does not apply."
-                                : "No load series for this layer yet.");
+      panel::no_data_note(
+          dense ? "Dense baseline: one FFN that every token goes through, no router, so per-expert load does not apply."
+                : "No load series for this layer yet.");
       plot::EndPlot();
     }
     return;

@@ -26,8 +26,9 @@ bool g_shown[kTerms] = {true, true, true, true, true};
 
 // Okabe-Ito hues (palette::series_colour): task and L_z used to be two blues that merge for deutan viewers.
 ImU32 term_colour(int t) {
-  static constexpr palette::Series kSeries[kTerms] = {palette::Series::task_loss, palette::Series::balance_loss, palette::Series::z_loss,
-                                                      palette::Series::importance_loss, palette::Series::total_loss};
+  static constexpr palette::Series kSeries[kTerms] = {palette::Series::task_loss, palette::Series::balance_loss,
+                                                      palette::Series::z_loss, palette::Series::importance_loss,
+                                                      palette::Series::total_loss};
   return palette::series_colour(kSeries[t], panel::theme());
 }
 
@@ -53,7 +54,8 @@ void draw_losses(PanelContext& ctx) {
 
   // Labels that say what each term is and whether it trains the router.
   char labels[kTerms][96];
-  std::snprintf(labels[TermTask], sizeof labels[TermTask], "%s", classification ? "task (cross-entropy)" : "task (MSE)");
+  std::snprintf(labels[TermTask], sizeof labels[TermTask], "%s",
+                classification ? "task (cross-entropy)" : "task (MSE)");
   if (cfg.router == RouterKind::expert_choice)
     std::snprintf(labels[TermBalance], sizeof labels[TermBalance], "L_bal (expert choice: no gradient)");
   else
@@ -61,8 +63,9 @@ void draw_losses(PanelContext& ctx) {
   weighted_label(labels[TermZ], sizeof labels[TermZ], "L_z", "\xCE\xB2", cfg.beta);
   weighted_label(labels[TermImportance], sizeof labels[TermImportance], "L_imp = CV\xC2\xB2", "w", cfg.w_importance);
   std::snprintf(labels[TermTotal], sizeof labels[TermTotal], "total L (weighted)");
-  const SeriesId series[kTerms] = {ids.of(metric_index("loss_task")), ids.of(metric_index("loss_balance")), ids.of(metric_index("loss_z")),
-                                   ids.of(metric_index("loss_importance")), ids.of(metric_index("loss_total"))};
+  const SeriesId series[kTerms] = {ids.of(metric_index("loss_task")), ids.of(metric_index("loss_balance")),
+                                   ids.of(metric_index("loss_z")), ids.of(metric_index("loss_importance")),
+                                   ids.of(metric_index("loss_total"))};
 
   // Controls: log axis, the key (click to hide a term), the latest values.
   ImGui::AlignTextToFramePadding();
@@ -104,11 +107,12 @@ void draw_losses(PanelContext& ctx) {
   const float w = ImGui::GetContentRegionAvail().x;
   const float acc_h = has_acc ? std::max(F * 6, std::round(avail_h * 0.28f)) : 0;
   const float loss_h = has_acc ? avail_h - acc_h - ImGui::GetStyle().ItemSpacing.y : avail_h;
-  const plot::AxisFlags y_flags = plot::AxisFlags_AutoFit | (ctx.ui.log_y_losses ? plot::AxisFlags_Log : plot::AxisFlags_FitZero);
+  const plot::AxisFlags y_flags = plot::AxisFlags_AutoFit |
+                                  (ctx.ui.log_y_losses ? plot::AxisFlags_Log : plot::AxisFlags_FitZero);
   static panel::ColumnAlign align;  // losses and accuracy start at the same x
   const float loss_w = has_acc ? align.begin(0, w - panel::x_labels_right_inset(ctx)) : w;
-  if (panel::begin_time_plot(ctx, "##losses", ImVec2(loss_w, loss_h), ctx.ui.log_y_losses ? "loss (log scale)" : "loss", y_flags,
-                             plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+  if (panel::begin_time_plot(ctx, "##losses", ImVec2(loss_w, loss_h), ctx.ui.log_y_losses ? "loss (log scale)" : "loss",
+                             y_flags, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     if (has_acc) plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_NoTickLabels);
     align.record(0);
     int drawn = 0;
@@ -136,14 +140,16 @@ void draw_losses(PanelContext& ctx) {
   }
   if (!has_acc) return;
   const float acc_w = align.begin(1, w);
-  if (panel::begin_time_plot(ctx, "##accuracy", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)), "accuracy", plot::AxisFlags_Lock,
-                             plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+  if (panel::begin_time_plot(ctx, "##accuracy", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)),
+                             "accuracy", plot::AxisFlags_Lock, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);  // 0 and 1 stay off the frame
     align.record(1);
     panel::SeriesStyle st;
     st.colour = accuracy_colour();
     st.weight = 2.0f;
-    const int drawn = snap.history ? panel::plot_series(ctx, kMetricTable[metric_index("accuracy")].label, accuracy_id, st) : 0;
+    const int drawn = snap.history
+                          ? panel::plot_series(ctx, kMetricTable[metric_index("accuracy")].label, accuracy_id, st)
+                          : 0;
     if (cfg.task == Task::blobs && cfg.blob_classes > 1) {  // chance: always guessing one class
       plot::SetNextLineStyle(palette::with_alpha(panel::reference_colour(), 0.8f), 1.0f);
       plot::PlotHLine("chance", 1.0 / cfg.blob_classes, plot::ItemFlags_Dashed | plot::ItemFlags_NoLegend);
@@ -151,11 +157,13 @@ void draw_losses(PanelContext& ctx) {
     // Named in the bottom-right corner: accuracy climbs towards 1, so that corner stays empty.
     const ImVec2 pos = plot::GetPlotPos(), size = plot::GetPlotSize();
     plot::Recorder& rec = plot::GetPlotRecorder();
-    const char* name = cfg.task == Task::blobs && cfg.blob_classes > 1 ? "task accuracy (dashed: chance)" : "task accuracy";
+    const char* name = cfg.task == Task::blobs && cfg.blob_classes > 1 ? "task accuracy (dashed: chance)"
+                                                                       : "task accuracy";
     const ImVec2 ts = ImGui::CalcTextSize(name);
     const ImVec2 at(std::round(pos.x + size.x - ts.x - 6), std::round(pos.y + size.y - ts.y - 4));
     if (size.y > ts.y * 2.5f && at.x > pos.x) {
-      rec.RectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), plot::GetStyle().marker_text_bg, 2.0f);
+      rec.RectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1),
+                     plot::GetStyle().marker_text_bg, 2.0f);
       plot::AddPlotText(at, accuracy_colour(), name);
     }
     if (drawn == 0) panel::no_data_note("No steps yet.");

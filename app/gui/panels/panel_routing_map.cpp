@@ -46,17 +46,20 @@ void draw_marker(plot::Recorder& rec, ImVec2 c, float r, int shape, ImU32 fill, 
       break;
     }
     case 2: {
-      const ImVec2 pts[3] = {ImVec2(c.x, c.y - r * 1.1f), ImVec2(c.x + r, c.y + r * 0.75f), ImVec2(c.x - r, c.y + r * 0.75f)};
+      const ImVec2 pts[3] = {ImVec2(c.x, c.y - r * 1.1f), ImVec2(c.x + r, c.y + r * 0.75f),
+                             ImVec2(c.x - r, c.y + r * 0.75f)};
       rec.ConvexPolygon(pts, 3, fill, edge);
       break;
     }
     case 3: {
-      const ImVec2 pts[4] = {ImVec2(c.x, c.y - r * 1.15f), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r * 1.15f), ImVec2(c.x - r, c.y)};
+      const ImVec2 pts[4] = {ImVec2(c.x, c.y - r * 1.15f), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r * 1.15f),
+                             ImVec2(c.x - r, c.y)};
       rec.ConvexPolygon(pts, 4, fill, edge);
       break;
     }
     case 4: {
-      const ImVec2 pts[3] = {ImVec2(c.x, c.y + r * 1.1f), ImVec2(c.x - r, c.y - r * 0.75f), ImVec2(c.x + r, c.y - r * 0.75f)};
+      const ImVec2 pts[3] = {ImVec2(c.x, c.y + r * 1.1f), ImVec2(c.x - r, c.y - r * 0.75f),
+                             ImVec2(c.x + r, c.y - r * 0.75f)};
       rec.ConvexPolygon(pts, 3, fill, edge);
       break;
     }
@@ -124,7 +127,9 @@ void draw_principal_plane(PanelContext& ctx) {
   const int E = cfg.routed_experts();
   const int layer = s.probe.empty() ? 0 : std::clamp(s.map_layer, 0, int(s.probe.size()) - 1);
   const ProbeResult* pr = s.probe.empty() ? nullptr : &s.probe[size_t(layer)];
-  const int n = pr && pr->plane_xy.size() == size_t(2) * size_t(pr->tokens) && pr->top1.size() == size_t(pr->tokens) ? pr->tokens : 0;
+  const int n = pr && pr->plane_xy.size() == size_t(2) * size_t(pr->tokens) && pr->top1.size() == size_t(pr->tokens)
+                    ? pr->tokens
+                    : 0;
   const PrincipalPlane* plane = pr ? &pr->plane : nullptr;
 
   // Tokens per top-1 expert (-1: none), and the data's extent.
@@ -133,8 +138,10 @@ void draw_principal_plane(PanelContext& ctx) {
   double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
   for (int t = 0; t < n; ++t) {
     const int e = pr->top1[size_t(t)];
-    if (e >= 0 && e < E) ++count[size_t(e)];
-    else ++unrouted;
+    if (e >= 0 && e < E)
+      ++count[size_t(e)];
+    else
+      ++unrouted;
     const double x = pr->plane_xy[size_t(2 * t)], y = pr->plane_xy[size_t(2 * t + 1)];
     x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
   }
@@ -201,10 +208,12 @@ void draw_principal_plane(PanelContext& ctx) {
         if (best >= 0) {
           const int e = pr->top1[size_t(best)];
           const int lab = best < int(pr->labels.size()) ? pr->labels[size_t(best)] : -1;
-          const std::string label = lab >= 0 && lab < int(s.label_names.size()) ? s.label_names[size_t(lab)] : std::string();
+          const std::string label = lab >= 0 && lab < int(s.label_names.size()) ? s.label_names[size_t(lab)]
+                                                                                : std::string();
           ImGui::BeginTooltip();
           if (e >= 0)
-            ImGui::Text("probe token %d: top-1 expert %d, gate %.2f", best, e, double(pr->gates[size_t(best) * size_t(pr->experts) + size_t(e)]));
+            ImGui::Text("probe token %d: top-1 expert %d, gate %.2f", best, e,
+                        double(pr->gates[size_t(best) * size_t(pr->experts) + size_t(e)]));
           else
             ImGui::Text("probe token %d: no expert", best);
           if (!label.empty()) ImGui::TextDisabled("label: %s", label.c_str());
@@ -215,10 +224,11 @@ void draw_principal_plane(PanelContext& ctx) {
     plot::EndPlot();
   }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Each point is a token of the fixed probe batch, placed by its router input projected onto that\n"
-                      "input's first two principal components (refitted every %lld steps), coloured by the expert\n"
-                      "its router picks first. Distances are faithful (equal units); other directions are flattened.",
-                      static_cast<long long>(kPlaneRefitSteps));
+    ImGui::SetTooltip(
+        "Each point is a token of the fixed probe batch, placed by its router input projected onto that\n"
+        "input's first two principal components (refitted every %lld steps), coloured by the expert\n"
+        "its router picks first. Distances are faithful (equal units); other directions are flattened.",
+        static_cast<long long>(kPlaneRefitSteps));
 
   // The key: experts that take tokens, with their share, then the axes' fit.
   ImGui::SameLine();
@@ -250,7 +260,8 @@ void draw_principal_plane(PanelContext& ctx) {
   }
   if (unrouted > 0) ImGui::TextDisabled("no expert: %d", unrouted);
   if (E - takers > 0 && n > 0) ImGui::TextDisabled("%d take none", E - takers);
-  if (plane && plane->fitted_step >= 0) ImGui::TextDisabled("refitted at step %lld", static_cast<long long>(plane->fitted_step));
+  if (plane && plane->fitted_step >= 0)
+    ImGui::TextDisabled("refitted at step %lld", static_cast<long long>(plane->fitted_step));
   ImGui::EndGroup();
 }
 
@@ -270,7 +281,8 @@ void draw_routing_map(PanelContext& ctx) {
 
   const RoutingMap& map = s.map;
   const int E = cfg.routed_experts();
-  const bool have_map = map.res > 0 && map.winner.size() == size_t(map.res) * size_t(map.res) && map.x1 > map.x0 && map.y1 > map.y0;
+  const bool have_map = map.res > 0 && map.winner.size() == size_t(map.res) * size_t(map.res) && map.x1 > map.x0 &&
+                        map.y1 > map.y0;
 
   // Share of the plane each expert wins.
   std::vector<int> cells(size_t(std::max(1, E)), 0);
@@ -285,11 +297,13 @@ void draw_routing_map(PanelContext& ctx) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   char widest[48];
   std::snprintf(widest, sizeof widest, "expert %d  100%%", std::max(0, E - 1));
-  const float key_w = std::round(std::max({ImGui::CalcTextSize(widest).x, ImGui::CalcTextSize("brightness = confidence").x,
-                                           ImGui::CalcTextSize("probe tokens, by class").x}) +
-                                 F * 1.6f);
+  const float key_w = std::round(
+      std::max({ImGui::CalcTextSize(widest).x, ImGui::CalcTextSize("brightness = confidence").x,
+                ImGui::CalcTextSize("probe tokens, by class").x}) +
+      F * 1.6f);
   const ImVec2 margins = plot_margins();
-  double x0 = have_map ? map.x0 : -1, x1 = have_map ? map.x1 : 1, y0 = have_map ? map.y0 : -1, y1 = have_map ? map.y1 : 1;
+  double x0 = have_map ? map.x0 : -1, x1 = have_map ? map.x1 : 1, y0 = have_map ? map.y0 : -1,
+         y1 = have_map ? map.y1 : 1;
   // Plot width: what equal units need at the full height, within what is left beside the key.
   const float max_plot_w = std::max(10 * F, avail.x - key_w - ImGui::GetStyle().ItemSpacing.x);
   const float area_h = std::max(10.0f, avail.y - margins.y);
@@ -320,7 +334,8 @@ void draw_routing_map(PanelContext& ctx) {
         thread_local std::vector<float> winner;
         winner.resize(map.winner.size());
         for (size_t i = 0; i < winner.size(); ++i) winner[i] = float(map.winner[i]);
-        const ImTextureID tex = ctx.gpu->routing.render_routing(winner.data(), map.confidence.data(), map.res, map.res, theme, w, h);
+        const ImTextureID tex = ctx.gpu->routing.render_routing(winner.data(), map.confidence.data(), map.res, map.res,
+                                                                theme, w, h);
         // Map row 0 is at y0 (the bottom) and the texture's row 0 is its top: flip v.
         plot::PlotImage("##routing", tex, lo, hi, ImVec2(0, 1), ImVec2(1, 0));
       } else {
@@ -399,8 +414,8 @@ void draw_routing_map(PanelContext& ctx) {
       const float cy = std::round(p.y + ImGui::GetTextLineHeight() * 0.5f);
       dl->AddRectFilled(ImVec2(p.x - 1, p.y), ImVec2(p.x + sw + 2, p.y + ImGui::GetTextLineHeight()),
                         light ? IM_COL32(120, 120, 130, 255) : IM_COL32(70, 70, 80, 255), 2.0f);
-      draw_marker(key_marks, ImVec2(p.x + sw * 0.5f + 0.5f, cy), std::clamp(F * 0.24f, 2.5f, 5.0f), c, IM_COL32(255, 255, 255, 235),
-                  IM_COL32(10, 10, 15, 255));
+      draw_marker(key_marks, ImVec2(p.x + sw * 0.5f + 0.5f, cy), std::clamp(F * 0.24f, 2.5f, 5.0f), c,
+                  IM_COL32(255, 255, 255, 235), IM_COL32(10, 10, 15, 255));
       ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
       ImGui::SameLine();
       ImGui::Text("class %d", c);

@@ -52,7 +52,8 @@ std::string human(double v) {
 }
 
 // Big "active per token" figure, the parameter counts and the FLOPs comparison.
-void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, bool compact, ImU32 active_colour, ImU32 total_colour) {
+void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, bool compact, ImU32 active_colour,
+                  ImU32 total_colour) {
   const float F = ImGui::GetFontSize();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const double share = sp.total_params > 0 ? sp.active_params / sp.total_params : 0;
@@ -66,10 +67,12 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
   if (compact) {  // one wrapped line for the FLOPs, no bars
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     if (sp.flops_per_token > 0 && sp.dense_equal_flops > sp.flops_per_token * 1.005)
-      ImGui::TextDisabled("%s FLOPs per token; a dense FFN of the same total size: %s (%.1f\u00d7 more)", human(sp.flops_per_token).c_str(),
-                          human(sp.dense_equal_flops).c_str(), sp.dense_equal_flops / sp.flops_per_token);
+      ImGui::TextDisabled("%s FLOPs per token; a dense FFN of the same total size: %s (%.1f\u00d7 more)",
+                          human(sp.flops_per_token).c_str(), human(sp.dense_equal_flops).c_str(),
+                          sp.dense_equal_flops / sp.flops_per_token);
     else
-      ImGui::TextDisabled("%s FLOPs per token, as many as a dense FFN of the same size", human(sp.flops_per_token).c_str());
+      ImGui::TextDisabled("%s FLOPs per token, as many as a dense FFN of the same size",
+                          human(sp.flops_per_token).c_str());
     ImGui::PopTextWrapPos();
     return;
   }
@@ -77,15 +80,16 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
   const Config& cfg = s.cfg;
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   if (cfg.router == RouterKind::dense)
-    ImGui::TextDisabled("%s of %s parameters: a dense model runs every weight for every token.", human(sp.active_params).c_str(),
-                        human(sp.total_params).c_str());
+    ImGui::TextDisabled("%s of %s parameters: a dense model runs every weight for every token.",
+                        human(sp.active_params).c_str(), human(sp.total_params).c_str());
   else if (cfg.shared_experts > 0)
     ImGui::TextDisabled("%s of %s parameters: k = %d of %d routed experts, %d shared, and the layers around them.",
-                        human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(), cfg.routed_experts(),
-                        cfg.shared_experts);
+                        human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
+                        cfg.routed_experts(), cfg.shared_experts);
   else
-    ImGui::TextDisabled("%s of %s parameters: k = %d of %d experts, and the layers around them.", human(sp.active_params).c_str(),
-                        human(sp.total_params).c_str(), cfg.active_k(), cfg.routed_experts());
+    ImGui::TextDisabled("%s of %s parameters: k = %d of %d experts, and the layers around them.",
+                        human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
+                        cfg.routed_experts());
   ImGui::PopTextWrapPos();
 
   // FLOPs per token: two bars on one linear scale.
@@ -96,7 +100,8 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
     const char* name;
     double flops;
     ImU32 colour;
-  } rows[2] = {{"this model", sp.flops_per_token, active_colour}, {"dense, same total size", sp.dense_equal_flops, total_colour}};
+  } rows[2] = {{"this model", sp.flops_per_token, active_colour},
+               {"dense, same total size", sp.dense_equal_flops, total_colour}};
   const float name_w = ImGui::CalcTextSize("dense, same total size").x + F * 0.6f;
   const float value_w = ImGui::CalcTextSize("000.0M").x + F * 0.4f;
   const float bar_max = std::max(F * 2, width - name_w - value_w);
@@ -128,9 +133,20 @@ panel::ShareRow* panel::sparsity_rows(const SparsityFigures& sp, int* count) {
   static ShareRow rows[5];
   rows[0] = {"this model", "this model", sp.total_params, sp.active_params, false, "the model training now"};
   rows[1] = {"Mixtral 8x7B", "Mixtral", 46.7e9, 12.9e9, false, "Jiang et al. 2024: 8 experts, top-2"};
-  rows[2] = {"DeepSeek-V3/R1", "DeepSeek", 671e9, 37e9, false, "DeepSeek-AI 2024: 256 routed experts, top-8, + 1 shared (R1 shares V3's weights)"};
-  rows[3] = {"GPT-4, reports*", "GPT-4*", 1.8e12, 280e9, true, "third-party reports (e.g. SemiAnalysis 2023): ~1.8T total, ~280B active; unofficial"};
-  rows[4] = {"GPT-4, popular*", "GPT-4**", 1.8e12, 0.02 * 1.8e12, true, "the \"about 2% of 1.8T per token\" figure of popular articles; unofficial"};
+  rows[2] = {"DeepSeek-V3/R1",
+             "DeepSeek",
+             671e9,
+             37e9,
+             false,
+             "DeepSeek-AI 2024: 256 routed experts, top-8, + 1 shared (R1 shares V3's weights)"};
+  rows[3] = {"GPT-4, reports*",
+             "GPT-4*",
+             1.8e12,
+             280e9,
+             true,
+             "third-party reports (e.g. SemiAnalysis 2023): ~1.8T total, ~280B active; unofficial"};
+  rows[4] = {"GPT-4, popular*", "GPT-4**", 1.8e12,
+             0.02 * 1.8e12,     true,      "the \"about 2% of 1.8T per token\" figure of popular articles; unofficial"};
   *count = 5;
   return rows;
 }
@@ -172,12 +188,14 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
   const int label_every = bar_w < ImGui::CalcTextSize("100%").x * 6 ? 2 : 1;  // 0, 50, 100% where 25s would touch
   for (int t = 0; t <= 4; ++t) {
     const float x = std::round(x0 + bar_w * float(t) / 4) + 0.5f;
-    dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + rows_h + 3), plot::GetStyle().grid ? plot::GetStyle().grid : dim, 1.0f);
+    dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + rows_h + 3), plot::GetStyle().grid ? plot::GetStyle().grid : dim,
+                1.0f);
     if (t % label_every != 0) continue;
     char buf[8];
     std::snprintf(buf, sizeof buf, "%d%%", t * 25);
     const ImVec2 ts = ImGui::CalcTextSize(buf);
-    dl->AddText(ImVec2(std::round(std::clamp(x - ts.x * 0.5f, x0 - ts.x * 0.5f, x0 + bar_w - ts.x)), p0.y + rows_h + 4), dim, buf);
+    dl->AddText(ImVec2(std::round(std::clamp(x - ts.x * 0.5f, x0 - ts.x * 0.5f, x0 + bar_w - ts.x)), p0.y + rows_h + 4),
+                dim, buf);
   }
   for (int i = 0; i < n; ++i) {
     const panel::ShareRow& r = rows[i];
@@ -197,8 +215,8 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
       dl->AddText(ImVec2(x0 + bar_w + F * 0.6f, std::round(y + (row_h - F) * 0.5f)), dim, v.c_str());
     }
     if (ImGui::IsMouseHoveringRect(ImVec2(p0.x, y), ImVec2(p0.x + width, y + row_h)))
-      ImGui::SetTooltip("%s: %s active of %s parameters per token (%.1f%%)\n%s", r.name, human(r.active).c_str(), human(r.total).c_str(),
-                        100 * share, r.note);
+      ImGui::SetTooltip("%s: %s active of %s parameters per token (%.1f%%)\n%s", r.name, human(r.active).c_str(),
+                        human(r.total).c_str(), 100 * share, r.note);
   }
   ImGui::Dummy(ImVec2(width, rows_h + F + 6));
   // The caveat: the long one where it fits, else one that still names both figures as unofficial.

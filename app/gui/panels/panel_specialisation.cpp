@@ -25,8 +25,8 @@ namespace {
 
 // Row names without the prefix the axis title already says ("class 2" -> "2").
 struct LabelAxis {
-  const char* title;    // y axis title
-  const char* prefix;   // stripped from each label name
+  const char* title;   // y axis title
+  const char* prefix;  // stripped from each label name
 };
 LabelAxis label_axis(Task task) {
   switch (task) {
@@ -49,10 +49,12 @@ void draw_specialisation(PanelContext& ctx) {
   const int layer = panel::layer_of(ctx);
   const int E = s.cfg.routed_experts();
   const int L = int(s.label_names.size());
-  const std::vector<double>* counts =
-      layer < int(s.label_expert.size()) && int(s.label_expert[size_t(layer)].size()) == L * E && L > 0 ? &s.label_expert[size_t(layer)]
-                                                                                                         : nullptr;
-  const LayerMetrics* m = s.steps_done > 0 && layer < int(s.last.layers.size()) ? &s.last.layers[size_t(layer)] : nullptr;
+  const std::vector<double>* counts = layer < int(s.label_expert.size()) &&
+                                              int(s.label_expert[size_t(layer)].size()) == L * E && L > 0
+                                          ? &s.label_expert[size_t(layer)]
+                                          : nullptr;
+  const LayerMetrics* m = s.steps_done > 0 && layer < int(s.last.layers.size()) ? &s.last.layers[size_t(layer)]
+                                                                                : nullptr;
   const LabelAxis axis = label_axis(s.cfg.task);
   const float F = ImGui::GetFontSize();
 
@@ -114,18 +116,22 @@ void draw_specialisation(PanelContext& ctx) {
     name_w = std::max(name_w, ImGui::CalcTextSize(names[size_t(c)].c_str()).x);
   }
   std::string blanks(" ");
-  while (ImGui::CalcTextSize(blanks.c_str()).x < name_w && blanks.size() < 30) blanks += ' ';  // tick labels hold 31 chars
+  while (ImGui::CalcTextSize(blanks.c_str()).x < name_w && blanks.size() < 30)
+    blanks += ' ';  // tick labels hold 31 chars
 
   const ImGuiStyle& st = ImGui::GetStyle();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float colour_bar_w = std::round(4 + 14 + 8 + ImGui::CalcTextSize("0.8").x + F + 8);
   char title[160];
-  const char* names_long = by_expert ? "Labels of each expert's tokens" : "Share of each label's tokens by top-1 expert";
-  const char* name = ImGui::CalcTextSize(names_long).x + ImGui::CalcTextSize(": MI 0.00, purity 0.00").x + 16 <= avail.x - colour_bar_w
+  const char* names_long = by_expert ? "Labels of each expert's tokens"
+                                     : "Share of each label's tokens by top-1 expert";
+  const char* name = ImGui::CalcTextSize(names_long).x + ImGui::CalcTextSize(": MI 0.00, purity 0.00").x + 16 <=
+                             avail.x - colour_bar_w
                          ? names_long
                          : "Label \u00d7 top-1 expert";
   if (m && L > 1)
-    std::snprintf(title, sizeof title, "%s: MI %.2f, purity %.2f###spec_matrix", name, m->specialisation, m->label_purity);
+    std::snprintf(title, sizeof title, "%s: MI %.2f, purity %.2f###spec_matrix", name, m->specialisation,
+                  m->label_purity);
   else
     std::snprintf(title, sizeof title, "%s###spec_matrix", name);
 
@@ -157,7 +163,8 @@ void draw_specialisation(PanelContext& ctx) {
         const char* text = "no probe tokens with this label";
         const ImVec2 sz = ImGui::CalcTextSize(text);
         const float cy = a.y + (b.y - a.y) * (float(c) + 0.5f) / float(L);
-        plot::AddPlotText(ImVec2(std::round((a.x + b.x - sz.x) * 0.5f), std::round(cy - sz.y * 0.5f)), plot::GetStyle().tick_text, text);
+        plot::AddPlotText(ImVec2(std::round((a.x + b.x - sz.x) * 0.5f), std::round(cy - sz.y * 0.5f)),
+                          plot::GetStyle().tick_text, text);
       }
     // Percentages in the cells when they fit, dark on the light end of the colormap.
     const float cell_w = (b.x - a.x) / float(E), cell_h = (b.y - a.y) / float(L);
@@ -193,8 +200,9 @@ void draw_specialisation(PanelContext& ctx) {
         ImGui::BeginTooltip();
         const double n = count(c, e);
         ImGui::Text("%s, expert %d: %.0f probe tokens", s.label_names[size_t(c)].c_str(), e, n);
-        ImGui::Text("%.1f%% of the label's %.0f, %.1f%% of the expert's %.0f", row_total[size_t(c)] > 0 ? 100.0 * n / row_total[size_t(c)] : 0.0,
-                    row_total[size_t(c)], col_total[size_t(e)] > 0 ? 100.0 * n / col_total[size_t(e)] : 0.0, col_total[size_t(e)]);
+        ImGui::Text("%.1f%% of the label's %.0f, %.1f%% of the expert's %.0f",
+                    row_total[size_t(c)] > 0 ? 100.0 * n / row_total[size_t(c)] : 0.0, row_total[size_t(c)],
+                    col_total[size_t(e)] > 0 ? 100.0 * n / col_total[size_t(e)] : 0.0, col_total[size_t(e)]);
         ImGui::EndTooltip();
       }
     }

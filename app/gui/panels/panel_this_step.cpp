@@ -18,7 +18,6 @@ namespace moe {
 
 namespace {
 
-
 const char* fitting(const char* long_text, const char* short_text, float width) {
   return ImGui::CalcTextSize(long_text, nullptr, true).x + 16 <= width ? long_text : short_text;
 }
@@ -98,7 +97,8 @@ void draw_bias(PanelContext& ctx, const LayerMetrics* m, int E, ImVec2 size) {
   const palette::Theme theme = light ? palette::Theme::light : palette::Theme::dark;
   char title[96];
   std::snprintf(title, sizeof title, "%s, \u03b3 = %g###step_bias",
-                fitting("Aux-free bias b (changes selection, never a gate)", "Aux-free bias b", size.x - 8 * ImGui::GetFontSize()),
+                fitting("Aux-free bias b (changes selection, never a gate)", "Aux-free bias b",
+                        size.x - 8 * ImGui::GetFontSize()),
                 ctx.snap.cfg.aux_free_gamma);
   if (!plot::BeginPlot(title, size, plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom)) return;
   panel::setup_expert_axis("expert");
@@ -129,7 +129,8 @@ void draw_this_step(PanelContext& ctx) {
   const Config& cfg = s.cfg;
   const int layer = panel::layer_of(ctx);
   const int E = cfg.routed_experts();
-  const LayerMetrics* m = s.steps_done > 0 && layer < int(s.last.layers.size()) ? &s.last.layers[size_t(layer)] : nullptr;
+  const LayerMetrics* m = s.steps_done > 0 && layer < int(s.last.layers.size()) ? &s.last.layers[size_t(layer)]
+                                                                                : nullptr;
 
   // The bias plot is worth its room while the bias moves (γ > 0) or still holds values from earlier.
   bool bias_values = false;

@@ -33,9 +33,10 @@ struct PanelGpu {
   gui::HeatmapGL routing;         // 8. the input plane by winning expert
   gui::HeatmapGL specialisation;  // 7. label × expert
 
-  gui::HeatmapGL* heatmap(PanelGpuFlags slot);           // the heatmap of one PanelGpu_ bit; nullptr for anything else
-  bool init(PanelGpuFlags slots, std::string* error);   // creates the heatmaps `slots` names; false + reason if one fails
-  void shutdown();                                       // frees every heatmap's GL objects
+  gui::HeatmapGL* heatmap(PanelGpuFlags slot);  // the heatmap of one PanelGpu_ bit; nullptr for anything else
+  bool init(PanelGpuFlags slots,
+            std::string* error);  // creates the heatmaps `slots` names; false + reason if one fails
+  void shutdown();                // frees every heatmap's GL objects
 };
 
 struct PanelContext {
@@ -55,7 +56,7 @@ void draw_routing_map(PanelContext& ctx);     // 8. blobs: the plane coloured by
 void draw_sparsity(PanelContext& ctx);        // 10. total vs active parameters per token against real MoE models
 
 // Whether a panel has something to show for a config (PanelInfo::applies).
-bool panel_applies_always(const Config& cfg);  // true
+bool panel_applies_always(const Config& cfg);    // true
 bool specialisation_applies(const Config& cfg);  // the task has two labels or more (teacher_experts = 1 has one)
 
 struct PanelInfo {
@@ -84,10 +85,10 @@ inline constexpr PanelInfo kPanels[] = {
 inline constexpr const char* kFourPanels[] = {"load", "entropy", "collapse", "losses"};
 inline constexpr int kPanelCount = int(std::size(kPanels));  // sizes per-panel state (UiState::show_panel)
 
-const PanelInfo* panel_list(int* count);                      // kPanels; *count = kPanelCount (count may be nullptr)
-const PanelInfo* find_panel(std::string_view name);           // the panel called `name` (--panel), nullptr if none
-int panel_index(std::string_view name);                       // its index in kPanels, -1 if none
-std::string panel_names(const char* separator = ", ");        // every panel's name in order, e.g. for --panel's help
-PanelGpuFlags panel_gpu_needs();                              // every GPU heatmap some panel draws with
+const PanelInfo* panel_list(int* count);                // kPanels; *count = kPanelCount (count may be nullptr)
+const PanelInfo* find_panel(std::string_view name);     // the panel called `name` (--panel), nullptr if none
+int panel_index(std::string_view name);                 // its index in kPanels, -1 if none
+std::string panel_names(const char* separator = ", ");  // every panel's name in order, e.g. for --panel's help
+PanelGpuFlags panel_gpu_needs();                        // every GPU heatmap some panel draws with
 
 }  // namespace moe
