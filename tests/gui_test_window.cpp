@@ -13,6 +13,7 @@
 #include <string>
 
 #include "run_process.h"
+#include "test_support.h"
 
 namespace {
 
@@ -25,12 +26,7 @@ Result run_in_xvfb(const std::string& xdg, const std::string& args) {
                                 std::string(MOESCOPE_BINARY) + " " + args + " 2>&1 < /dev/null");
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using moe::test::slurp;
 
 TEST(Window, OpensTrainsDrawsAndRemembersTheConfigUnderXvfb) {
   if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)

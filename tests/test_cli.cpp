@@ -27,51 +27,22 @@
 #include "commands.h"
 #include "config_io.h"
 #include "model.h"
+#include "test_support.h"
 
 namespace moe {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
+using test::contains;
+using test::lines;
+using test::slurp;
+using test::split;
 
 struct Result {
   int status = -1;
   std::string out, err;
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out = split(s, '\n');
-  if (!out.empty() && out.back().empty()) out.pop_back();
-  return out;
-}
 
 // A parsed metrics CSV: header names and rows of cells.
 struct Csv {

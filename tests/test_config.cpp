@@ -16,18 +16,14 @@
 
 #include "config.h"
 #include "config_io.h"
+#include "test_support.h"
 
 namespace moe {
 namespace {
 
 using nlohmann::json;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
+using test::contains;
 
 // [SECTION] The table
 

@@ -31,6 +31,7 @@
 #include "config_io.h"
 #include "file_read.h"
 #include "safe_io.h"
+#include "test_support.h"
 
 extern char** environ;
 
@@ -39,26 +40,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_TRUE(contains((haystack), (needle))) << "'" << (haystack) << "' lacks '" << (needle) << "'"
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
+using test::contains;
+using test::lines;
+using test::slurp;
 
 class Folder : public testing::Test {
  protected:
