@@ -7,7 +7,6 @@
 //   - the active-share bars are linear in the share, GPT-4 twice and marked unofficial
 //   - `bench` reports the window's training speed against headless (item 11)
 #include <gtest/gtest.h>
-#include <stb_image.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -21,38 +20,15 @@
 
 #include "palette.h"
 #include "panels/panel_common.h"
+#include "gui_test_image.h"
 #include "run_process.h"
 
 namespace moe {
 namespace {
 
-struct Image {
-  int w = 0, h = 0;
-  std::vector<uint8_t> rgba;
-};
-
-Image load_png(const std::string& path) {
-  Image im;
-  int n = 0;
-  if (unsigned char* d = stbi_load(path.c_str(), &im.w, &im.h, &n, 4)) {
-    im.rgba.assign(d, d + size_t(im.w) * size_t(im.h) * 4);
-    stbi_image_free(d);
-  }
-  return im;
-}
-
-// Pixels within `tol` (max channel difference) of c, in rows [y0, y1).
-int count_colour(const Image& im, ImU32 c, int tol = 24, int y0 = 0, int y1 = -1) {
-  if (y1 < 0) y1 = im.h;
-  const int r = int(c & 255), g = int((c >> 8) & 255), b = int((c >> 16) & 255);
-  int n = 0;
-  for (int y = y0; y < y1; ++y)
-    for (int x = 0; x < im.w; ++x) {
-      const uint8_t* p = &im.rgba[(size_t(y) * size_t(im.w) + size_t(x)) * 4];
-      n += std::max({std::abs(p[0] - r), std::abs(p[1] - g), std::abs(p[2] - b)}) <= tol;
-    }
-  return n;
-}
+using test::count_colour;
+using test::Image;
+using test::load_png;
 
 Image shot(const std::string& args, const std::string& name) {
   const std::string png = ::testing::TempDir() + name;
@@ -104,12 +80,12 @@ TEST(CollapsePanel, PlotsTheDropRateWhenACapacityDropsTokensAndOnlyThen) {
   const Image none = shot("--preset collapse" + common, "moescope_collapse_none.png");
   const Image ec = shot("--preset expert-choice" + common, "moescope_collapse_ec.png");
   ASSERT_EQ(cap.w, 800);
-  const int with = count_colour(cap, drop), without = count_colour(none, drop);
+  const int with = count_colour(cap, drop, 24), without = count_colour(none, drop, 24);
   std::printf("[ collapse ] drop-rate colour: %d pixels with a capacity, %d without\n", with, without);
   EXPECT_GT(with, 300) << "capacity factor 1: the drop-rate curve and its name";
   EXPECT_LT(without * 5, with)
       << "no capacity limit: no drop-rate plot (a few antialiased pixels of other curves match)";
-  EXPECT_GT(count_colour(ec, unrouted), 300) << "expert choice: the unrouted share is plotted";
+  EXPECT_GT(count_colour(ec, unrouted, 24), 300) << "expert choice: the unrouted share is plotted";
 }
 
 }  // namespace

@@ -27,10 +27,13 @@
 
 #include "config_io.h"
 #include "gl_context.h"
+#include "gui_test_fixture.h"
+#include "gui_test_image.h"
 #include "palette.h"
 #include "panels/panels.h"
 #include "plot.h"
 #include "run_process.h"
+#include "test_support.h"
 #include "window.h"
 
 namespace moe {
@@ -44,23 +47,16 @@ class Layout : public ::testing::Test {
   void SetUp() override {
     std::string error;
     if (!gl_.create(1600, 1000, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.LogFilename = nullptr;
-    io.DeltaTime = 1.0f / 60.0f;
-    gui::load_fonts(1.0f);
-    ASSERT_TRUE(ImGui_ImplOpenGL3_Init("#version 330 core"));
-    backend_ = true;
-    plot::CreateContext();
+    ASSERT_TRUE(imgui_.start([](ImGuiIO& io) {
+      io.DeltaTime = 1.0f / 60.0f;
+      gui::load_fonts(1.0f);
+    }));
   }
 
   void TearDown() override {
     win_.reset();
     if (!gl_.valid()) return;
-    plot::DestroyContext();
-    if (backend_) ImGui_ImplOpenGL3_Shutdown();
-    ImGui::DestroyContext();
+    imgui_.stop();
     gl_.destroy();
   }
 
@@ -104,7 +100,7 @@ class Layout : public ::testing::Test {
   }
 
   gui::OffscreenGL gl_;
-  bool backend_ = false;
+  test::ImGuiHarness imgui_;
   std::unique_ptr<gui::MainWindow> win_;
 };
 
@@ -216,30 +212,9 @@ TEST(LayoutNames, ParseLayoutTakesAllFourOrOneNameAndNamesWhatIsAllowed) {
 
 // Through the command line: the layouts and the strip render; the routing map of the
 // collapse preset (teacher task, no input plane) shows its tokens in the expert colours.
-struct Image {
-  int w = 0, h = 0;
-  std::vector<uint8_t> rgba;
-};
-
-Image load_png(const std::string& path) {
-  Image im;
-  int n = 0;
-  unsigned char* d = stbi_load(path.c_str(), &im.w, &im.h, &n, 4);
-  if (d) {
-    im.rgba.assign(d, d + size_t(im.w) * size_t(im.h) * 4);
-    stbi_image_free(d);
-  }
-  return im;
-}
-
-// Pixels within 12 levels per channel of colour c.
-int count_colour(const Image& im, ImU32 c) {
-  const int r = int(c & 255), g = int((c >> 8) & 255), b = int((c >> 16) & 255);
-  int n = 0;
-  for (size_t i = 0; i + 3 < im.rgba.size(); i += 4)
-    n += std::max({std::abs(im.rgba[i] - r), std::abs(im.rgba[i + 1] - g), std::abs(im.rgba[i + 2] - b)}) <= 12;
-  return n;
-}
+using test::count_colour;
+using test::Image;
+using test::load_png;
 
 test::ProcessResult shot(const std::string& args) {
   return test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " 2>&1");
@@ -254,7 +229,7 @@ TEST(LayoutShots, RoutingMapOfTheCollapsePresetShowsTokensColouredByTopOneExpert
   ASSERT_EQ(im.w, 900);
   int colours = 0, pixels = 0;
   for (int e = 0; e < 8; ++e) {
-    const int n = count_colour(im, palette::categorical(e));
+    const int n = count_colour(im, palette::categorical(e), 12);
     colours += n >= 20;  // a point is ~30 pixels; the key's swatch alone is ~40
     pixels += n;
   }
@@ -271,7 +246,7 @@ TEST(LayoutShots, FourOneAndTheStripRenderAtProjectorSizes) {
     const Image im = load_png(png);
     ASSERT_GT(im.w, 0) << args;
     int colours = 0;
-    for (int e = 0; e < 8; ++e) colours += count_colour(im, palette::categorical(e)) >= 12;
+    for (int e = 0; e < 8; ++e) colours += count_colour(im, palette::categorical(e), 12) >= 12;
     EXPECT_GE(colours, 6) << args << ": the load curves in their expert colours";
   }
   const auto bad = shot("--preset balanced --steps 5 --layout one:nosuch --out " + ::testing::TempDir() + "x.png");
@@ -281,12 +256,7 @@ TEST(LayoutShots, FourOneAndTheStripRenderAtProjectorSizes) {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 TEST(LayoutWindow, OpensAtTheScreenSizeKeepsARememberedSizeOnlyIfItFitsAndKeepsTheLayout) {
   if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)

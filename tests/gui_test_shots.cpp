@@ -6,7 +6,6 @@
 // the panel list carries each panel's name, GPU heatmaps and where it applies.
 // The PNGs stay in the test temp dir (moescope_shot_<panel>.png) for a look.
 #include <gtest/gtest.h>
-#include <stb_image.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gui_test_image.h"
 #include "palette.h"
 #include "panels/panels.h"
 #include "run_process.h"
@@ -26,35 +26,9 @@ using Result = test::ProcessResult;
 
 Result run(const std::string& args) { return test::run_process(std::string(MOESCOPE_BINARY) + " " + args + " 2>&1"); }
 
-struct Image {
-  int w = 0, h = 0;
-  std::vector<uint8_t> rgba;
-  const uint8_t* at(int x, int y) const { return &rgba[(size_t(y) * size_t(w) + size_t(x)) * 4]; }
-};
-
-Image load_png(const std::string& path) {
-  Image im;
-  int n = 0;
-  unsigned char* d = stbi_load(path.c_str(), &im.w, &im.h, &n, 4);
-  if (d) {
-    im.rgba.assign(d, d + size_t(im.w) * size_t(im.h) * 4);
-    stbi_image_free(d);
-  }
-  return im;
-}
-
-int distance(const uint8_t* p, ImU32 c) {
-  const int r = int(c & 255), g = int((c >> 8) & 255), b = int((c >> 16) & 255);
-  return std::max({std::abs(p[0] - r), std::abs(p[1] - g), std::abs(p[2] - b)});
-}
-
-// Pixels within `tol` (max channel difference) of colour c.
-int count_colour(const Image& im, ImU32 c, int tol = 20) {
-  int n = 0;
-  for (int y = 0; y < im.h; ++y)
-    for (int x = 0; x < im.w; ++x) n += distance(im.at(x, y), c) <= tol;
-  return n;
-}
+using test::count_colour;
+using test::Image;
+using test::load_png;
 
 // How many of `colours` appear on at least `min_pixels` pixels.
 int colours_present(const Image& im, const std::vector<ImU32>& colours, int min_pixels = 12, int tol = 20) {
