@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "config_io.h"
 #include "gl_context.h"
+#include "gui_test_fixture.h"
 #include "plot.h"
 #include "run_process.h"
 #include "user_dirs.h"
@@ -43,24 +44,17 @@ class Controls : public ::testing::Test {
   void SetUp() override {
     std::string error;
     if (!gl_.create(kW, kH, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.LogFilename = nullptr;
-    io.KeyMap[ImGuiKey_Enter] = kKeyEnter;
-    io.KeyMap[ImGuiKey_Escape] = kKeyEscape;
-    io.KeyMap[ImGuiKey_Space] = ' ';
-    gui::load_fonts(1.0f);
-    ASSERT_TRUE(ImGui_ImplOpenGL3_Init("#version 330 core"));
-    backend_ = true;
-    plot::CreateContext();
+    ASSERT_TRUE(imgui_.start([](ImGuiIO& io) {
+      io.KeyMap[ImGuiKey_Enter] = kKeyEnter;
+      io.KeyMap[ImGuiKey_Escape] = kKeyEscape;
+      io.KeyMap[ImGuiKey_Space] = ' ';
+      gui::load_fonts(1.0f);
+    }));
   }
   void TearDown() override {
     win_.reset();
     if (!gl_.valid()) return;
-    plot::DestroyContext();
-    if (backend_) ImGui_ImplOpenGL3_Shutdown();
-    ImGui::DestroyContext();
+    imgui_.stop();
     gl_.destroy();
   }
 
@@ -151,7 +145,7 @@ class Controls : public ::testing::Test {
   }
 
   gui::OffscreenGL gl_;
-  bool backend_ = false;
+  test::ImGuiHarness imgui_;
   std::unique_ptr<gui::MainWindow> win_;
 };
 

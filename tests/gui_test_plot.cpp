@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "gl_context.h"
+#include "gui_test_fixture.h"
 #include "heatmap_gl.h"
 #include "history.h"
 #include "palette.h"
@@ -73,20 +74,15 @@ class PlotRender : public ::testing::Test {
   void SetUp() override {
     std::string error;
     if (!gl_.create(kW, kH, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.LogFilename = nullptr;
-    io.DisplaySize = ImVec2(kW, kH);
-    io.DeltaTime = 1.0f / 60.0f;
-    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2190, 0x2193, 0x2212, 0x2212, 0};  // Latin-1, arrows, minus
-    const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 14.0f, nullptr, ranges);
-    ImGui::StyleColorsDark();
-    ImGui::GetStyle().WindowRounding = 0;
-    ASSERT_TRUE(ImGui_ImplOpenGL3_Init("#version 330 core"));
-    backend_ = true;
-    plot::CreateContext();
+    ASSERT_TRUE(imgui_.start([](ImGuiIO& io) {
+      io.DisplaySize = ImVec2(kW, kH);
+      io.DeltaTime = 1.0f / 60.0f;
+      static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2190, 0x2193, 0x2212, 0x2212, 0};  // Latin-1, arrows, minus
+      const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+      if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 14.0f, nullptr, ranges);
+      ImGui::StyleColorsDark();
+      ImGui::GetStyle().WindowRounding = 0;
+    }));
     ASSERT_TRUE(heatmap_.init(&error)) << error;
     // Eight curves around the ideal load 1/8; curve 5 has a NaN gap.
     xs_.resize(kPoints);
@@ -113,9 +109,7 @@ class PlotRender : public ::testing::Test {
   void TearDown() override {
     if (!gl_.valid()) return;
     heatmap_.shutdown();
-    plot::DestroyContext();
-    if (backend_) ImGui_ImplOpenGL3_Shutdown();
-    ImGui::DestroyContext();
+    imgui_.stop();
     gl_.destroy();
   }
 
@@ -187,7 +181,7 @@ class PlotRender : public ::testing::Test {
 
   OffscreenGL gl_;
   HeatmapGL heatmap_;
-  bool backend_ = false;
+  moe::test::ImGuiHarness imgui_;
   std::vector<float> xs_;
   std::vector<std::vector<float>> ys_;
   std::vector<float> gates_;
