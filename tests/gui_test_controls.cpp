@@ -23,7 +23,6 @@
 
 #include "commands.h"
 #include "config_io.h"
-#include "gl_context.h"
 #include "gui_test_fixture.h"
 #include "plot.h"
 #include "run_process.h"
@@ -42,9 +41,9 @@ constexpr int kKeyEnter = 257, kKeyEscape = 256, kKeyR = 'R';  // GLFW key codes
 class Controls : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string error;
-    if (!gl_.create(kW, kH, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
-    ASSERT_TRUE(imgui_.start([](ImGuiIO& io) {
+    std::string why;
+    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
+    ASSERT_TRUE(gui_.start([](ImGuiIO& io) {
       io.KeyMap[ImGuiKey_Enter] = kKeyEnter;
       io.KeyMap[ImGuiKey_Escape] = kKeyEscape;
       io.KeyMap[ImGuiKey_Space] = ' ';
@@ -53,9 +52,7 @@ class Controls : public ::testing::Test {
   }
   void TearDown() override {
     win_.reset();
-    if (!gl_.valid()) return;
-    imgui_.stop();
-    gl_.destroy();
+    gui_.stop();
   }
 
   gui::MainWindow& open(const std::string& preset, const Config* cfg = nullptr) {
@@ -144,8 +141,7 @@ class Controls : public ::testing::Test {
     frame();
   }
 
-  gui::OffscreenGL gl_;
-  test::ImGuiHarness imgui_;
+  test::OffscreenGui gui_;
   std::unique_ptr<gui::MainWindow> win_;
 };
 

@@ -26,7 +26,6 @@
 #include <vector>
 
 #include "config_io.h"
-#include "gl_context.h"
 #include "gui_test_fixture.h"
 #include "gui_test_image.h"
 #include "palette.h"
@@ -45,9 +44,9 @@ constexpr float kReadableW = 320, kReadableH = 240;
 class Layout : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string error;
-    if (!gl_.create(1600, 1000, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
-    ASSERT_TRUE(imgui_.start([](ImGuiIO& io) {
+    std::string why;
+    if (!gui_.create_gl(1600, 1000, &why)) GTEST_SKIP() << why;
+    ASSERT_TRUE(gui_.start([](ImGuiIO& io) {
       io.DeltaTime = 1.0f / 60.0f;
       gui::load_fonts(1.0f);
     }));
@@ -55,9 +54,7 @@ class Layout : public ::testing::Test {
 
   void TearDown() override {
     win_.reset();
-    if (!gl_.valid()) return;
-    imgui_.stop();
-    gl_.destroy();
+    gui_.stop();
   }
 
   // The window on a preset, trained a few steps (so every plot has data), not interactive like a shot.
@@ -99,8 +96,7 @@ class Layout : public ::testing::Test {
     return v;
   }
 
-  gui::OffscreenGL gl_;
-  test::ImGuiHarness imgui_;
+  test::OffscreenGui gui_;
   std::unique_ptr<gui::MainWindow> win_;
 };
 

@@ -44,7 +44,6 @@
 namespace {
 
 using moe::gui::HeatmapGL;
-using moe::gui::OffscreenGL;
 namespace plot = moe::plot;
 namespace palette = moe::palette;
 
@@ -73,8 +72,8 @@ class PlotRender : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
-    if (!gl_.create(kW, kH, &error)) GTEST_SKIP() << "no EGL surfaceless OpenGL 3.3 context: " << error;
-    ASSERT_TRUE(imgui_.start([](ImGuiIO& io) {
+    if (!gui_.create_gl(kW, kH, &error)) GTEST_SKIP() << error;
+    ASSERT_TRUE(gui_.start([](ImGuiIO& io) {
       io.DisplaySize = ImVec2(kW, kH);
       io.DeltaTime = 1.0f / 60.0f;
       static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2190, 0x2193, 0x2212, 0x2212, 0};  // Latin-1, arrows, minus
@@ -107,10 +106,8 @@ class PlotRender : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (!gl_.valid()) return;
-    heatmap_.shutdown();
-    imgui_.stop();
-    gl_.destroy();
+    if (gui_.has_gl()) heatmap_.shutdown();
+    gui_.stop();
   }
 
   // One frame: UI, render into the FBO, return nothing (read back with pixels()).
@@ -179,9 +176,8 @@ class PlotRender : public ::testing::Test {
     ImGui::End();
   }
 
-  OffscreenGL gl_;
+  moe::test::OffscreenGui gui_;
   HeatmapGL heatmap_;
-  moe::test::ImGuiHarness imgui_;
   std::vector<float> xs_;
   std::vector<std::vector<float>> ys_;
   std::vector<float> gates_;
