@@ -39,10 +39,7 @@ using test::lines;
 using test::slurp;
 using test::split;
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
+using Result = test::RunResult;
 
 // A parsed metrics CSV: header names and rows of cells.
 struct Csv {
@@ -66,9 +63,8 @@ Csv parse_csv(const std::string& text) {
 class Cli : public testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = testing::TempDir() + "moescope_cli_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = test::make_temp_folder("moescope_cli_");
+    ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {
     // outputs are written atomically: never a temporary file left in the folder
@@ -79,26 +75,9 @@ class Cli : public testing::Test {
   }
 
   // Runs `moescope ARGS` in the test's folder; ARGS is shell text.
-  Result run(const std::string& args) {
-    const std::string out = (dir_ / "stdout.txt").string(), err = (dir_ / "stderr.txt").string();
-    const std::string cmd = "cd '" + dir_.string() + "' && '" MOESCOPE_BINARY "' " + args + " </dev/null >'" + out +
-                            "' 2>'" + err + "'";
-    const int raw = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
+  Result run(const std::string& args) { return test::run_in_folder(dir_, MOESCOPE_BINARY, args); }
   // Bad input: status 2 and exactly one line on stderr.
-  std::string expect_bad_input(const std::string& args) {
-    const Result r = run(args);
-    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
-    EXPECT_EQ(lines(r.err).size(), 1u) << "one clear message, got:\n" << r.err;
-    return r.err;
-  }
+  std::string expect_bad_input(const std::string& args) { return test::expect_bad_input(run(args), args); }
   std::string file(const std::string& name) const { return slurp(dir_ / name); }
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name, std::ios::binary) << text;

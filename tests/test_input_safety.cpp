@@ -47,9 +47,8 @@ using test::slurp;
 class Folder : public testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = testing::TempDir() + "moescope_safety_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = test::make_temp_folder("moescope_safety_");
+    ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {
     if (!mount_.empty()) ::umount(mount_.c_str());
@@ -63,30 +62,12 @@ class Folder : public testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << text;
   }
 
-  struct Result {
-    int status = -1;  // exit status; 128 + signal if killed by one
-    std::string out, err;
-  };
+  using Result = test::RunResult;
   // Runs `moescope ARGS` (shell text) in the folder.
   Result run(const std::string& args, const std::string& env = "") {
-    const std::string out = path("stdout.txt").string(), err = path("stderr.txt").string();
-    const std::string cmd = "cd '" + dir_.string() + "' && " + env + " '" MOESCOPE_BINARY "' " + args +
-                            " </dev/null >'" + out + "' 2>'" + err + "'";
-    const int raw = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
+    return test::run_in_folder(dir_, MOESCOPE_BINARY, args, env);
   }
-  std::string expect_bad_input(const std::string& args) {
-    const Result r = run(args);
-    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
-    EXPECT_EQ(lines(r.err).size(), 1u) << "one clear message, got:\n" << r.err;
-    return r.err;
-  }
+  std::string expect_bad_input(const std::string& args) { return test::expect_bad_input(run(args), args); }
   // Starts `moescope ARGS...` in the folder; stderr goes to stderr.txt. Returns its pid.
   pid_t start(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {MOESCOPE_BINARY};
