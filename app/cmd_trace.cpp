@@ -81,7 +81,10 @@ int cmd_trace(const TraceOptions& opt) {
   doc["step"] = opt.after;
   doc["params"] = params_json(model.layout(), model.params().data.data());
   json b;
-  if (cfg.task == Task::chars) {
+  if (cfg.task == Task::lm) {  // ids [B, n]; targets [B, n] below
+    const int n = tr->task().context();
+    b["inputs"] = int_tensor({T / n, n}, std::vector<int64_t>(batch.token_ids.begin(), batch.token_ids.end()));
+  } else if (cfg.task == Task::chars) {
     const int w = tr->task().input_width();
     b["inputs"] = int_tensor({T, w}, std::vector<int64_t>(batch.token_ids.begin(), batch.token_ids.end()));
   } else {
@@ -89,6 +92,9 @@ int cmd_trace(const TraceOptions& opt) {
   }
   if (tr->task().regression())
     b["targets"] = tensor({T, batch.reg_targets.cols()}, batch.reg_targets.data(), size_t(batch.reg_targets.size()));
+  else if (cfg.task == Task::lm)
+    b["targets"] = int_tensor({T / tr->task().context(), tr->task().context()},
+                              std::vector<int64_t>(batch.class_targets.begin(), batch.class_targets.end()));
   else
     b["targets"] = int_tensor({T}, std::vector<int64_t>(batch.class_targets.begin(), batch.class_targets.end()));
   doc["batch"] = b;

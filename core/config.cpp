@@ -116,8 +116,11 @@ constexpr Relevance kAuxFreeBias{token_choice,
 constexpr Relevance kSgd{[](const Config& c) { return c.optimizer == Optimizer::sgd; }, "only for optimizer = sgd"};
 constexpr Relevance kAdamW{[](const Config& c) { return c.optimizer == Optimizer::adamw; },
                            "only for optimizer = adamw"};
-constexpr Relevance kGeneratedText{[](const Config& c) { return c.text_file.empty(); },
-                                   "only for the generated text (text_file = \"\")"};
+constexpr Relevance kGeneratedText{
+    [](const Config& c) { return c.text_file.empty() && (c.task != Task::lm || c.lm_text == LmText::generated); },
+    "only for the generated text (text_file = \"\", and lm_text = generated for lm)"};
+constexpr Relevance kLmDefaultText{[](const Config& c) { return c.text_file.empty(); },
+                                   "only without a text file (text_file = \"\")"};
 
 std::vector<Property> build_table() {
   TableBuilder b;
@@ -125,14 +128,15 @@ std::vector<Property> build_table() {
   constexpr Widget LogZero = Widget::LogSliderZero;
 
   b.group = "Run";
-  b.choice("task", &Config::task, {"blobs", "teacher", "chars"}, "blobs", 0,
-           "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), or next-character "
-           "prediction.");
+  b.choice("task", &Config::task, {"blobs", "teacher", "chars", "lm"}, "blobs", 0,
+           "Training task: 2-D Gaussian blobs (classification), a hidden teacher MoE (regression), next-character "
+           "prediction from a window (chars), or a tiny MoE transformer on text (lm: Mixtral, Switch, DeepSeek).");
   b.integer("seed", &Config::seed, 1, 0, 2147483647, PropFlags_Seed,
             "Seed of every random draw: data, initial weights, router noise.")
       .drawn_as(Widget::IntField);
   b.integer("steps", &Config::steps, 2000, 1, 100000000, 0, "Default run length in training steps.");
-  b.integer("batch_size", &Config::batch_size, 256, 1, 65536, 0, "T, tokens per training step.");
+  b.integer("batch_size", &Config::batch_size, 256, 1, 65536, 0,
+            "T, tokens per training step (lm: positions, a multiple of lm_context).");
   b.integer("threads", &Config::threads, 0, 0, 64, A,
             "Worker threads for one step (0 = all cores). Results are identical for any value.");
 
@@ -212,7 +216,7 @@ std::vector<Property> build_table() {
   b.integer("dead_window", &Config::dead_window, 100, 1, 1000000, L,
             "W: an expert that took no token in the last W steps counts as dead.");
   b.integer("probe_size", &Config::probe_size, 256, 8, 4096, A,
-            "Tokens in the fixed probe batch drawn as the gate heatmap.");
+            "Tokens in the fixed probe batch drawn as the gate heatmap (lm: whole held-out windows, rounded down).");
 
   b.group = "Task";
   b.integer("blob_clusters", &Config::blob_clusters, 8, 2, 64, PropFlags_TaskBlobs,
@@ -235,11 +239,18 @@ std::vector<Property> build_table() {
             "chars: previous characters the model sees.");
   b.integer("chars_embed", &Config::chars_embed, 8, 1, 256, PropFlags_TaskChars,
             "chars: embedding width per character.");
-  b.integer("text_length", &Config::text_length, 200000, 1000, 20000000, PropFlags_TaskChars,
-            "chars: length of the generated text in characters.")
+  b.integer("text_length", &Config::text_length, 200000, 1000, 20000000, PropFlags_TaskChars | PropFlags_TaskLm,
+            "chars, lm: length of the generated text in characters.")
       .when(kGeneratedText);
-  b.text("text_file", &Config::text_file, "", PropFlags_TaskChars,
-         "chars: a UTF-8 text file to learn instead of the generated text (\"\" = generated).");
+  b.text("text_file", &Config::text_file, "", PropFlags_TaskChars | PropFlags_TaskLm,
+         "chars, lm: a UTF-8 text file to learn instead (\"\" = the generated text, or lm_text for lm).");
+  b.integer("lm_context", &Config::lm_context, 64, 2, 256, PropFlags_TaskLm,
+            "lm: n, positions a sequence sees; a step draws batch_size/n windows of n+1 characters.");
+  b.integer("lm_heads", &Config::lm_heads, 4, 1, 16, PropFlags_TaskLm,
+            "lm: H, causal attention heads per block (Vaswani et al. 2017); must divide d_model.");
+  b.choice("lm_text", &Config::lm_text, {"fortunes", "generated"}, "fortunes", PropFlags_TaskLm,
+           "lm: fortunes = real English, the fortunes-min package's files (Debian), or the generated text.")
+      .when(kLmDefaultText);
   return std::move(b.props);
 }
 
@@ -417,7 +428,12 @@ std::string Property::set_from_text(Config& c, std::string_view text) const {
 std::string Property::irrelevance(const Config& c) const {
   if ((flags & PropFlags_TaskBlobs) && c.task != Task::blobs) return "only for task = blobs";
   if ((flags & PropFlags_TaskTeacher) && c.task != Task::teacher) return "only for task = teacher";
-  if ((flags & PropFlags_TaskChars) && c.task != Task::chars) return "only for task = chars";
+  if ((flags & PropFlags_TaskChars) && (flags & PropFlags_TaskLm)) {
+    if (c.task != Task::chars && c.task != Task::lm) return "only for task = chars or lm";
+  } else {
+    if ((flags & PropFlags_TaskChars) && c.task != Task::chars) return "only for task = chars";
+    if ((flags & PropFlags_TaskLm) && c.task != Task::lm) return "only for task = lm";
+  }
   if (relevance.holds && !relevance.holds(c)) return relevance.when;
   return "";
 }
@@ -441,6 +457,7 @@ double estimate_bytes(const Config& c) {
   // chars: the vocabulary is at most 128 for the generated ASCII text, 1024 (the cap) for a text file
   if (c.task == Task::chars)
     window = c.chars_window, d_in = window * c.chars_embed, n_out = c.text_file.empty() ? 128 : 1024;
+  if (c.task == Task::lm) d_in = 0, n_out = c.text_file.empty() ? 128 : 1024;  // no input projection
   const double per_expert = d * h * 2 + h + d;
   const double params = d_in * d + d + L * ((E + S) * per_expert + 2 * d * E) + d * n_out + n_out +
                         (c.task == Task::chars ? 1024.0 * c.chars_embed : 0);
@@ -451,6 +468,7 @@ double estimate_bytes(const Config& c) {
     const double cap = c.capacity_factor > 0 ? c.capacity_factor : double(c.top_k);
     rows = E * std::min(R, std::ceil(cap * R / E));
   }
+  constexpr double kProcessBytes = 8.0 * 1024 * 1024;  // the binary, its libraries, the thread stacks
   // Per layer: 11 [R,E] float matrices + slot/order index arrays (57 B per entry); per packed
   // row Xp, O, dO, dXp [d] and Hpre, H, keep [h] plus its token id; per shared expert and row
   // Hpre, H, keep [h] and O, dX [d]. Outside the layers: x, dx [L+1, R, d]; inputs u, du and the
@@ -459,7 +477,16 @@ double estimate_bytes(const Config& c) {
   const double acts = L * layer + (L + 1) * R * d * 8 + R * (d_in * 24 + n_out * 20 + window * 8 + 64);
   // The chars corpus: generated ASCII text, stored as ids and classes (3 bytes a character).
   const double text = c.task == Task::chars && c.text_file.empty() ? double(c.text_length) * 3 : 0;
-  constexpr double kProcessBytes = 8.0 * 1024 * 1024;  // the binary, its libraries, the thread stacks
+  if (c.task == Task::lm) {
+    // lm (model.cpp, the lm buffers): embeddings [vocab + n, d], per block 4 [d,d] attention maps and
+    // two gains; per block and row the stream, two norms, Q, K, V, context, a and their gradients
+    // (16 [R,d]), the attention probabilities and their gradient [R, H·n] (2·H·n), the text (3 B a character).
+    const double vocab = c.text_file.empty() ? 128 : 1024, n = c.lm_context, H = c.lm_heads;
+    const double lm_params = (vocab + n) * d + L * (4 * d * d + 2 * d);
+    const double lm_acts = L * R * (16 * d + 2 * H * n) * 4 + R * (vocab * 8 + 16 * d);
+    const double lm_text = c.text_file.empty() && c.lm_text == LmText::generated ? double(c.text_length) * 3 : 4e5;
+    return kProcessBytes + 4.0 * (params + lm_params) * 4 + acts + lm_acts + lm_text;
+  }
   return kProcessBytes + 4.0 * params * 4 /* values, grads, two moments */ + acts + text;
 }
 
@@ -474,6 +501,16 @@ std::string validate(const Config& c) {
       return "setting '" + std::string(p.name) + "': " + std::to_string(v) + " is more than " + p.at_most + " = " +
              std::to_string(bound) + "; allowed: " + allowed;
     }
+  }
+  if (c.task == Task::lm) {
+    if (c.d_model % c.lm_heads != 0)
+      return "setting 'lm_heads': " + std::to_string(c.lm_heads) +
+             " does not divide d_model = " + std::to_string(c.d_model) +
+             "; allowed: a divisor of d_model (each head reads d_model/lm_heads columns)";
+    if (c.batch_size % c.lm_context != 0)
+      return "setting 'batch_size': " + std::to_string(c.batch_size) +
+             " is not a multiple of lm_context = " + std::to_string(c.lm_context) +
+             "; allowed: a multiple of lm_context (for task = lm it counts positions)";
   }
   if (c.router == RouterKind::expert_choice && c.score == Score::sigmoid)
     return "setting 'score': sigmoid is not defined for router = expert_choice (Zhou et al. 2022 use softmax); "

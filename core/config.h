@@ -18,21 +18,22 @@
 namespace moe {
 
 // [SECTION] Choices (their order is the order of the names in the table)
-enum class Task { blobs, teacher, chars };
+enum class Task { blobs, teacher, chars, lm };
 enum class RouterKind { topk, expert_choice, dense };
 enum class Score { softmax, sigmoid };
 enum class Renorm { auto_, on, off };  // auto: renormalise iff k >= 2 (docs/math.md "Decisions the papers left open")
 enum class Activation { relu, gelu, silu };
 enum class DropPolicy { position, gate };
 enum class Optimizer { sgd, adam, adamw };
+enum class LmText { fortunes, generated };  // lm's default text: the fortunes-min package, or generated
 
 // [SECTION] Config: plain values, defaults come from the table (default_config()).
 struct Config {
   // run
-  Task task{};         // blobs | teacher | chars
+  Task task{};         // blobs | teacher | chars | lm
   int64_t seed = 0;    // every random draw
   int64_t steps = 0;   // default run length
-  int batch_size = 0;  // T tokens per step
+  int batch_size = 0;  // T tokens per step (lm: positions, a multiple of lm_context)
   int threads = 0;     // worker threads for a step (0 = all cores); never changes the numbers
   // model
   int d_model = 0;         // d
@@ -78,7 +79,11 @@ struct Config {
   int chars_window = 0;
   int chars_embed = 0;
   int text_length = 0;
-  std::string text_file;  // "" = the generated text
+  std::string text_file;  // "" = the generated text (chars) or lm_text (lm)
+  // task: lm (docs/math.md "The `lm` task")
+  int lm_context = 0;  // n, positions a sequence sees
+  int lm_heads = 0;    // H attention heads, divides d_model
+  LmText lm_text{};    // the text when text_file is ""
 
   // Derived, not settings:
   bool renormalized() const;   // gates renormalised over K_t for the current k and score
@@ -100,6 +105,7 @@ enum PropFlags_ {
   PropFlags_Advanced = 1 << 4,      // folded under "Advanced" in the GUI, closed by default
   PropFlags_ChoiceOrBool = 1 << 5,  // a Choice that also reads a boolean as its choice "true"/"false" (renormalize)
   PropFlags_Seed = 1 << 6,          // the run's seed: a sweep varies it with --seeds N, not --grid
+  PropFlags_TaskLm = 1 << 7,        // only meaningful for task=lm (with TaskChars: for chars or lm)
 };
 using PropFlags = int;
 
@@ -148,7 +154,9 @@ struct Property {
   // "" when the run reads this setting under c, else why not ("only for task = blobs", "only for optimizer = sgd").
   std::string irrelevance(const Config& c) const;
   bool relevant(const Config& c) const { return irrelevance(c).empty(); }
-  bool task_specific() const { return flags & (PropFlags_TaskBlobs | PropFlags_TaskTeacher | PropFlags_TaskChars); }
+  bool task_specific() const {
+    return flags & (PropFlags_TaskBlobs | PropFlags_TaskTeacher | PropFlags_TaskChars | PropFlags_TaskLm);
+  }
   // Int: the largest value allowed under c: max, or the value of at_most when smaller.
   int64_t upper_bound(const Config& c) const;
 };

@@ -25,20 +25,31 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
   regression_ = task.regression();
   n_out_ = task.n_out();
   max_rows_ = max_rows;
+  lm_ = task_kind_ == Task::lm;
   if (task_kind_ == Task::chars) {
     vocab_ = task.vocab_size();
     window_ = task.input_width();
     embed_ = cfg.chars_embed;
     d_in_ = window_ * embed_;
     embed_w_ = layout_.add("embed.weight", vocab_, embed_, false);
+  } else if (lm_) {
+    vocab_ = task.vocab_size();
+    n_ctx_ = task.context();
+    heads_ = cfg.lm_heads;
+    embed_w_ = layout_.add("embed.weight", vocab_, d, false);
+    pos_w_ = layout_.add("pos.weight", n_ctx_, d, false);
+    lm_layers_.resize(size_t(nl));
   } else {
     d_in_ = task.input_width();
   }
-  in_w_ = layout_.add("input.weight", d_in_, d, false);
-  in_b_ = layout_.add("input.bias", 1, d, true);
+  if (!lm_) {
+    in_w_ = layout_.add("input.weight", d_in_, d, false);
+    in_b_ = layout_.add("input.bias", 1, d, true);
+  }
   layers_.resize(size_t(nl));
   for (int l = 0; l < nl; ++l) {
     Layer& L = layers_[size_t(l)];
+    if (lm_) lm_add_params(l, lm_layers_[size_t(l)]);
     const std::string pre = "layers." + std::to_string(l) + ".";
     if (cfg.router != RouterKind::dense) {
       L.router_w = layout_.add(pre + "router.weight", d, E, false, ParamGroup_Router);
@@ -55,6 +66,7 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
     for (int e = 0; e < E; ++e) L.experts.push_back(add_ffn(pre + "experts." + std::to_string(e)));
     for (int s = 0; s < cfg.shared_experts; ++s) L.shared.push_back(add_ffn(pre + "shared." + std::to_string(s)));
   }
+  if (lm_) norm_f_ = layout_.add("norm_f.weight", 1, d, true);
   head_w_ = layout_.add("head.weight", d, n_out_, false);
   head_b_ = layout_.add("head.bias", 1, n_out_, true);
   params_.init(layout_);
@@ -62,18 +74,23 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
 
   // Initial values, drawn in double in layout order so float and double models start identical:
   // a weight [in, out] and the bias after it ~ U(±1/√in) (PyTorch's nn.Linear), embeddings ~ N(0,1),
-  // noise weights 0 (Shazeer et al. 2017).
+  // noise weights 0 (Shazeer et al. 2017). lm: position embeddings ~ N(0,1) too (nn.Embedding's
+  // default), RMSNorm gains 1, attention maps [d,d] ~ U(±1/√d) like any weight.
   Rng rng(uint64_t(cfg.seed), RngStream_Init);
   int fan_in = 1;
   for (const ParamSpec& p : layout_.specs()) {
     S* v = params_.data.data() + p.offset;
     const bool is_noise = p.name.find("noise_weight") != std::string::npos;
+    const bool is_gain = p.name.find("norm") != std::string::npos;
+    const int id = int(&p - layout_.specs().data());
     if (!p.vector) fan_in = p.rows;
     const double bound = 1.0 / std::sqrt(double(fan_in));
     for (size_t i = 0; i < p.size(); ++i) {
       if (is_noise)
         v[i] = S(0);
-      else if (int(&p - layout_.specs().data()) == embed_w_)
+      else if (is_gain)
+        v[i] = S(1);
+      else if (id == embed_w_ || id == pos_w_)
         v[i] = S(rng.normal());
       else
         v[i] = S(rng.uniform(-bound, bound));
@@ -127,6 +144,7 @@ Model<S>::Model(const Config& cfg, const TaskData& task, int max_rows) : cfg_(cf
       L.sh_dX.emplace_back(R, d);
     }
   }
+  if (lm_) lm_allocate();
   pool_ = std::make_unique<ThreadPool>(cfg.threads);
 }
 
@@ -212,7 +230,9 @@ void Model<S>::layer_forward(int l, int T, bool training) {
   Layer& L = layers_[size_t(l)];
   RouterState<S>& rs = L.rs;
   const Mat<S>& x = x_[size_t(l)];
-  Mat<S>& y = x_[size_t(l) + 1];
+  // lm: the MoE reads x = N(a) and its residual is a (the block's stream), output h_{l+1}
+  Mat<S>& y = lm_ ? h_[size_t(l) + 1] : x_[size_t(l) + 1];
+  const Mat<S>& res = lm_ ? lm_layers_[size_t(l)].a : x;
   route(L, T, training);
   router_losses(L, T);
   const int E = rs.E, nS = int(L.shared.size());
@@ -237,7 +257,7 @@ void Model<S>::layer_forward(int l, int T, bool training) {
   pool_->parallel_for(chunks, [&](int c) {
     const int t0 = int(int64_t(T) * c / chunks), t1 = int(int64_t(T) * (c + 1) / chunks);
     for (int t = t0; t < t1; ++t) {
-      y.row(t) = x.row(t);
+      y.row(t) = res.row(t);
       for (int j = 0; j < rs.W; ++j) {
         const int row = rs.slot_row[size_t(rs.slot(t, j))];
         if (row >= 0) y.row(t) += rs.slot_gate(t, j) * L.O.row(row);
@@ -252,8 +272,8 @@ void Model<S>::layer_backward(int l, int T) {
   Layer& L = layers_[size_t(l)];
   RouterState<S>& rs = L.rs;
   const Mat<S>& x = x_[size_t(l)];
-  const Mat<S>& dy = dx_[size_t(l) + 1];
-  Mat<S>& dx = dx_[size_t(l)];
+  const Mat<S>& dy = lm_ ? dh_ : dx_[size_t(l) + 1];  // lm: dL/dh_{l+1}
+  Mat<S>& dx = dx_[size_t(l)];                        // lm: dL/dN(a), the residual is added by the block
   const int E = rs.E, nS = int(L.shared.size());
   const Activation act = cfg_.activation;
   const int chunks = pool_->size();
@@ -287,11 +307,14 @@ void Model<S>::layer_backward(int l, int T) {
                          dy.topRows(T), L.sh_dX[size_t(s)].topRows(T));
     }
   });
-  // dx_t = dy_t (residual) + Σ_kept dX_row + Σ_s dX_s
+  // dx_t = dy_t (residual; not for lm) + Σ_kept dX_row + Σ_s dX_s
   pool_->parallel_for(chunks, [&](int c) {
     const int t0 = int(int64_t(T) * c / chunks), t1 = int(int64_t(T) * (c + 1) / chunks);
     for (int t = t0; t < t1; ++t) {
-      dx.row(t) = dy.row(t);
+      if (lm_)
+        dx.row(t).setZero();
+      else
+        dx.row(t) = dy.row(t);
       for (int j = 0; j < rs.W; ++j) {
         const int row = rs.slot_row[size_t(rs.slot(t, j))];
         if (row >= 0) dx.row(t) += L.dXp.row(row);
@@ -325,6 +348,11 @@ void Model<S>::input_forward(const Batch& b) {
 
 template <class S>
 void Model<S>::route_only(const Batch& b) {
+  if (lm_) {
+    lm_input(b);
+    lm_forward(b.T, false, true);
+    return;
+  }
   input_forward(b);
   for (int l = 0; l + 1 < n_layers(); ++l) layer_forward(l, b.T, false);
   route(layers_.back(), b.T, false);
@@ -333,8 +361,13 @@ void Model<S>::route_only(const Batch& b) {
 template <class S>
 Losses Model<S>::forward(const Batch& b, bool training) {
   const int T = b.T;
-  input_forward(b);
-  for (int l = 0; l < n_layers(); ++l) layer_forward(l, T, training);
+  if (lm_) {
+    lm_input(b);
+    lm_forward(T, training, false);
+  } else {
+    input_forward(b);
+    for (int l = 0; l < n_layers(); ++l) layer_forward(l, T, training);
+  }
   o_.topRows(T).noalias() = x_[layers_.size()].topRows(T) * params_.mat(head_w_);
   o_.topRows(T).rowwise() += params_.mat(head_b_).row(0);
 
@@ -387,6 +420,7 @@ void Model<S>::backward() {
   grads_.mat(head_w_).noalias() += x_[nl].topRows(T).transpose() * do_.topRows(T);
   add_column_sums(grads_.mat(head_b_).row(0), do_.topRows(T));
   dx_[nl].topRows(T).noalias() = do_.topRows(T) * params_.mat(head_w_).transpose();
+  if (lm_) return lm_backward(T);
   for (int l = int(nl) - 1; l >= 0; --l) layer_backward(l, T);
   grads_.mat(in_w_).noalias() += u_.topRows(T).transpose() * dx_[0].topRows(T);
   add_column_sums(grads_.mat(in_b_).row(0), dx_[0].topRows(T));
@@ -418,6 +452,13 @@ SparsityFigures Model<S>::sparsity() const {
   const double ffn_flops = 2 * (2 * d * h);
   f.flops_per_token = 2 * d_in_ * d + nl * (router_flops + (std::min(k, E) + nS) * ffn_flops) + 2 * d * n_out_;
   f.dense_equal_flops = 2 * d_in_ * d + nl * ((E + nS) * ffn_flops) + 2 * d * n_out_;
+  if (lm_) {  // a position reads one row of each embedding table and runs every block's attention
+    const double tables = double(layout_.specs()[size_t(embed_w_)].size() + layout_.specs()[size_t(pos_w_)].size());
+    f.active_params += 2 * d - tables;
+    const double attn = 2 * 4 * d * d + 2 * 2 * n_ctx_ * d;  // Q, K, V, W_o maps; scores and context
+    f.flops_per_token += nl * attn;
+    f.dense_equal_flops += nl * attn;
+  }
   return f;
 }
 

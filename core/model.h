@@ -6,6 +6,9 @@
 // Dimension letters: T tokens, d model width, E routed experts, k experts per
 // token, W slots per token (k for top-k, E for expert choice, 1 for dense),
 // A packed expert rows (kept assignments), h expert hidden width.
+// task = lm (docs/math.md "The `lm` task", model_lm.cpp) puts the MoE layers in pre-norm
+// transformer blocks: x_[l] is then N(a_l), the router's input, and each block's output
+// is the stream h_[l+1] = a_l + MoE_l(N(a_l)); x_[n_layers] = N(h; g_f) feeds the head.
 // Every buffer is allocated in the constructor (or grown when a live setting
 // such as k or the capacity needs more rows); a steady training step allocates
 // nothing. Model<double> is used for gradient checks and the trace.
@@ -102,7 +105,12 @@ class Model {
   const RowVec<S>& bias(int layer) const { return layers_[size_t(layer)].bias; }
   const Mat<S>& output() const { return o_; }  // [R, n_out] head output of the last forward
   const Mat<S>& layer_input(int layer) const { return x_[size_t(layer)]; }  // [R, d]
-  const Mat<S>& task_input() const { return u_; }  // [R, d_in] u (embeddings concatenated for chars)
+  const Mat<S>& task_input() const { return u_; }  // [R, d_in] u (embeddings concatenated for chars; empty for lm)
+  bool is_lm() const { return lm_; }
+  int lm_context() const { return n_ctx_; }
+  int lm_heads() const { return heads_; }
+  // lm: attention probabilities of the last forward, rows ((b·H + h)·n + i), columns j ≤ i (0 above).
+  const Mat<S>& attention(int layer) const { return lm_layers_[size_t(layer)].P; }
   SparsityFigures sparsity() const;
 
  private:
@@ -136,6 +144,31 @@ class Model {
   void layer_forward(int l, int T, bool training);
   void layer_backward(int l, int T);
   void router_losses(Layer& L, int T);
+
+  // lm (model_lm.cpp): one pre-norm transformer block around MoE layer l.
+  struct LmLayer {
+    int norm1 = -1, wq = -1, wk = -1, wv = -1, wo = -1, norm2 = -1;  // parameter ids
+    Mat<S> n1, Q, K, V, C, a;  // [R,d] N(h; g1), projections, heads' context (concatenated), a = h + C·W_o
+    Mat<S> P;                  // [R·H, n] attention probabilities, window b head h at rows (b·H + h)·n
+    std::vector<S> r1, r2;     // [R] 1/rms of h and of a
+  };
+  void lm_add_params(int l, LmLayer& B);
+  void lm_allocate();
+  void lm_input(const Batch& b);
+  void lm_attention_forward(int l, int T);  // h_[l] → a_l and x_[l] = N(a_l)
+  void lm_forward(int T, bool training, bool route_only);
+  void lm_backward(int T);
+  void lm_attention_backward(int l, int T);  // da_ → dh_ (accumulates), parameter gradients
+  template <class F>
+  void for_windows(int T, F&& fn);  // fn(first row, rows) per window, on the pool
+
+  bool lm_ = false;
+  int n_ctx_ = 0, heads_ = 0;
+  int pos_w_ = -1, norm_f_ = -1;
+  std::vector<LmLayer> lm_layers_;
+  std::vector<Mat<S>> h_;  // [L+1] of [R,d]: the residual stream entering block l (h_[L] leaves the last)
+  std::vector<S> rf_;      // [R] 1/rms of h_[L]
+  Mat<S> dh_, da_, dn_, dQ_, dK_, dV_, dC_, dP_;  // backward scratch ([R,d]; dP_ [R·H, n])
 
   Config cfg_;
   Task task_kind_;

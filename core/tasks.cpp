@@ -14,6 +14,7 @@
 //   [SECTION] blobs
 //   [SECTION] teacher
 //   [SECTION] chars
+//   [SECTION] TextCorpus and text files
 //   [SECTION] TaskData::create
 #include "tasks.h"
 
@@ -26,6 +27,7 @@
 #include <numeric>
 
 #include "file_read.h"
+#include "text_corpus.h"
 
 namespace moe {
 
@@ -478,47 +480,18 @@ class TeacherTask final : public TaskData {
 
 // [SECTION] chars
 //
-// The text is stored as vocabulary ids (uint16, the vocabulary has at most
-// kMaxVocab entries) plus the character class of every position (labels come
-// from the real character, also when it maps to the shared rare id).
-constexpr int kMaxVocab = 1024;
-constexpr size_t kMaxTextFileBytes = size_t(64) << 20;
-
+// The text is stored as a TextCorpus (text_corpus.h): vocabulary ids plus the
+// character class of every position (labels come from the real character,
+// also when it maps to the shared rare id).
 class CharsTask final : public TaskData {
  public:
-  // Builds the vocabulary from code points; text must hold at least window + 2 characters.
-  CharsTask(const std::vector<uint32_t>& text, int window) : window_(window) {
-    std::vector<uint32_t> count(0x110000, 0);
-    for (uint32_t c : text) ++count[c];
-    std::vector<uint32_t> distinct;
-    for (uint32_t c = 0; c < count.size(); ++c)
-      if (count[c]) distinct.push_back(c);
-    bool has_rare = false;
-    if (distinct.size() > size_t(kMaxVocab)) {
-      // Keep the kMaxVocab - 1 most frequent (ties: lower code point), ascending; the rest share one id.
-      std::stable_sort(distinct.begin(), distinct.end(), [&](uint32_t a, uint32_t b) { return count[a] > count[b]; });
-      distinct.resize(size_t(kMaxVocab - 1));
-      std::sort(distinct.begin(), distinct.end());
-      has_rare = true;
-    }
-    vocab_.assign(distinct.begin(), distinct.end());
-    const uint16_t rare_id = uint16_t(vocab_.size());
-    std::vector<uint16_t> id_of(0x110000, rare_id);
-    for (size_t i = 0; i < vocab_.size(); ++i) id_of[vocab_[i]] = uint16_t(i);
-    if (has_rare) vocab_.push_back(0xFFFD);  // the shared id of the rest, shown as U+FFFD
-
-    ids_.resize(text.size());
-    classes_.resize(text.size());
-    for (size_t p = 0; p < text.size(); ++p) {
-      ids_[p] = id_of[text[p]];
-      classes_[p] = uint8_t(char_class(text[p]));
-    }
-  }
+  // text must hold at least window + 2 characters.
+  CharsTask(const std::vector<uint32_t>& text, int window) : window_(window), corpus_(text) {}
 
   Task kind() const override { return Task::chars; }
   int input_width() const override { return window_; }
-  int vocab_size() const override { return int(vocab_.size()); }
-  int n_out() const override { return int(vocab_.size()); }
+  int vocab_size() const override { return int(corpus_.vocab.size()); }
+  int n_out() const override { return int(corpus_.vocab.size()); }
   bool regression() const override { return false; }
   int n_labels() const override { return CharClass_COUNT; }
   std::string label_name(int label) const override {
@@ -529,9 +502,7 @@ class CharsTask final : public TaskData {
   // The raw UTF-8 of character id i (the UI escapes newlines and spaces); the rare id reads U+FFFD.
   std::string token_text(int i) const override {
     assert(i >= 0 && i < vocab_size() && "character id out of range: use 0..vocab_size()-1");
-    std::string s;
-    append_utf8(s, vocab_[size_t(i)]);
-    return s;
+    return corpus_.token_text(i);
   }
 
   // Per token: a position p uniform in [window, len-1]; the window text[p-window .. p-1]
@@ -545,21 +516,20 @@ class CharsTask final : public TaskData {
     fit(out.labels, size_t(T));         // [T]
     clear(out.inputs);
     clear(out.reg_targets);
-    const uint32_t positions = uint32_t(ids_.size() - w);
+    const std::vector<uint16_t>& ids = corpus_.ids;
+    const uint32_t positions = uint32_t(ids.size() - w);
     for (int t = 0; t < T; ++t) {
       const size_t p = w + rng.below(positions);
       int32_t* row = out.token_ids.data() + size_t(t) * w;
-      for (size_t j = 0; j < w; ++j) row[j] = ids_[p - w + j];
-      out.class_targets[size_t(t)] = ids_[p];
-      out.labels[size_t(t)] = classes_[p - 1];
+      for (size_t j = 0; j < w; ++j) row[j] = ids[p - w + j];
+      out.class_targets[size_t(t)] = ids[p];
+      out.labels[size_t(t)] = corpus_.classes[p - 1];
     }
   }
 
  private:
   int window_;
-  std::vector<uint32_t> vocab_;   // [vocab] code point of each id, ascending (then U+FFFD for the rare id, if any)
-  std::vector<uint16_t> ids_;     // [len] id of each character of the text
-  std::vector<uint8_t> classes_;  // [len] CharClass of each character of the text
+  TextCorpus corpus_;
 };
 
 std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
@@ -576,22 +546,10 @@ std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
     for (char c : generated) text.push_back(uint8_t(c));  // ASCII: one byte per code point
   } else {
     const std::string where = "text_file '" + cfg.text_file + "': ";
-    std::string bytes;
-    if (std::string e = read_regular_file(cfg.text_file, kMaxTextFileBytes, &bytes); !e.empty()) {
-      *error = where + e;
+    if (std::string e = read_text_file(cfg.text_file, &text); !e.empty()) {
+      *error = e;
       return nullptr;
     }
-    std::vector<uint32_t> decoded;
-    std::string e;
-    if (!decode_utf8(bytes, &decoded, &e)) {
-      *error = where + e;
-      return nullptr;
-    }
-    bytes = std::string();
-    // "\r\n" reads as "\n"; a leading byte-order mark is not text.
-    text.reserve(decoded.size());
-    for (size_t i = (!decoded.empty() && decoded[0] == 0xFEFF) ? 1 : 0; i < decoded.size(); ++i)
-      if (!(decoded[i] == '\r' && i + 1 < decoded.size() && decoded[i + 1] == '\n')) text.push_back(decoded[i]);
     if (text.size() < needed) {
       *error = where + (text.empty() ? std::string("is empty") : "has " + std::to_string(text.size()) + " characters") +
                "; needs at least chars_window + 2 = " + std::to_string(needed);
@@ -602,6 +560,65 @@ std::unique_ptr<TaskData> make_chars(const Config& cfg, std::string* error) {
 }
 
 }  // namespace
+
+// [SECTION] TextCorpus and text files
+
+TextCorpus::TextCorpus(const std::vector<uint32_t>& text) {
+  std::vector<uint32_t> count(0x110000, 0);
+  for (uint32_t c : text) ++count[c];
+  std::vector<uint32_t> distinct;
+  for (uint32_t c = 0; c < count.size(); ++c)
+    if (count[c]) distinct.push_back(c);
+  bool has_rare = false;
+  if (distinct.size() > size_t(kMaxVocab)) {
+    // Keep the kMaxVocab - 1 most frequent (ties: lower code point), ascending; the rest share one id.
+    std::stable_sort(distinct.begin(), distinct.end(), [&](uint32_t a, uint32_t b) { return count[a] > count[b]; });
+    distinct.resize(size_t(kMaxVocab - 1));
+    std::sort(distinct.begin(), distinct.end());
+    has_rare = true;
+  }
+  vocab.assign(distinct.begin(), distinct.end());
+  const uint16_t rare_id = uint16_t(vocab.size());
+  std::vector<uint16_t> id_of(0x110000, rare_id);
+  for (size_t i = 0; i < vocab.size(); ++i) id_of[vocab[i]] = uint16_t(i);
+  if (has_rare) vocab.push_back(0xFFFD);  // the shared id of the rest, shown as U+FFFD
+  ids.resize(text.size());
+  classes.resize(text.size());
+  for (size_t p = 0; p < text.size(); ++p) {
+    ids[p] = id_of[text[p]];
+    classes[p] = uint8_t(char_class(text[p]));
+  }
+}
+
+std::string TextCorpus::token_text(int id) const {
+  std::string s;
+  append_utf8(s, vocab[size_t(id)]);
+  return s;
+}
+
+std::string read_text_file(const std::string& path, std::vector<uint32_t>* text) {
+  const std::string where = "text_file '" + path + "': ";
+  std::string bytes;
+  if (std::string e = read_regular_file(path, kMaxTextFileBytes, &bytes); !e.empty()) return where + e;
+  std::vector<uint32_t> decoded;
+  std::string e;
+  if (!decode_utf8(bytes, &decoded, &e)) {
+    // "invalid UTF-8 at byte B (...)" gains the line of byte B
+    const size_t at = e.find("at byte ");
+    if (at != std::string::npos) {
+      const size_t byte = size_t(std::strtoull(e.c_str() + at + 8, nullptr, 10));
+      const size_t line = 1 + size_t(std::count(bytes.begin(), bytes.begin() + std::min(byte, bytes.size()), '\n'));
+      const size_t digits = e.find_first_not_of("0123456789", at + 8);
+      e.insert(digits == std::string::npos ? e.size() : digits, ", line " + std::to_string(line));
+    }
+    return where + e;
+  }
+  text->clear();
+  text->reserve(decoded.size());
+  for (size_t i = (!decoded.empty() && decoded[0] == 0xFEFF) ? 1 : 0; i < decoded.size(); ++i)
+    if (!(decoded[i] == '\r' && i + 1 < decoded.size() && decoded[i + 1] == '\n')) text->push_back(decoded[i]);
+  return "";
+}
 
 // [SECTION] TaskData::create
 
@@ -625,8 +642,11 @@ std::unique_ptr<TaskData> TaskData::create(const Config& cfg, std::string* error
     case Task::chars:
       if (*error = check_task_settings(cfg, PropFlags_TaskChars); !error->empty()) return nullptr;
       return make_chars(cfg, error);
+    case Task::lm:
+      if (*error = check_task_settings(cfg, PropFlags_TaskLm); !error->empty()) return nullptr;
+      return make_lm(cfg, error);
   }
-  *error = "setting 'task': unknown task; allowed: one of blobs, teacher, chars";
+  *error = "setting 'task': unknown task; allowed: one of blobs, teacher, chars, lm";
   return nullptr;
 }
 

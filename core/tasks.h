@@ -1,4 +1,4 @@
-// tasks.h: the three training tasks, each generated from the seed (no download).
+// tasks.h: the training tasks (lm: task_lm.cpp), each generated from the seed (no download).
 //   blobs   2-D Gaussian clusters with class labels (classification; the
 //           router's partition of the plane can be drawn)
 //   teacher regression on targets of a random hidden top-1 MoE; the label of
@@ -28,7 +28,7 @@ using MatrixRd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 struct Batch {
   int T = 0;
   MatrixRd inputs;                     // [T, d_in] real inputs (blobs, teacher); empty for chars
-  std::vector<int32_t> token_ids;      // [T * window] character ids, row-major (chars); empty otherwise
+  std::vector<int32_t> token_ids;      // [T * window] character ids, row-major (chars); [T] = [B, n] (lm); else empty
   std::vector<int32_t> class_targets;  // [T] class or next-character id (blobs, chars)
   MatrixRd reg_targets;                // [T, n_out] regression targets (teacher)
   std::vector<int32_t> labels;         // [T] label for specialisation: class (blobs), teacher expert, character class
@@ -43,16 +43,24 @@ class TaskData {
   static std::unique_ptr<TaskData> create(const Config& cfg, std::string* error);
 
   virtual Task kind() const = 0;
-  virtual int input_width() const = 0;          // d_in: 2 (blobs), teacher_inputs; chars: chars_window (ids per token)
-  virtual int vocab_size() const { return 0; }  // chars: distinct characters (embedding rows); else 0
-  virtual int n_out() const = 0;                // classes, regression outputs, or vocab size
-  virtual bool regression() const = 0;          // MSE (teacher) instead of cross-entropy
-  virtual int n_labels() const = 0;             // label classes for the specialisation MI
+  virtual int input_width() const = 0;  // d_in: 2 (blobs), teacher_inputs; chars: chars_window (ids per token); lm: n
+  virtual int vocab_size() const { return 0; }          // chars: distinct characters (embedding rows); else 0
+  virtual int n_out() const = 0;                        // classes, regression outputs, or vocab size
+  virtual bool regression() const = 0;                  // MSE (teacher) instead of cross-entropy
+  virtual int n_labels() const = 0;                     // label classes for the specialisation MI
   virtual std::string label_name(int label) const = 0;  // "class 2", "teacher expert 1", "letters"...
   // Draws a fresh training batch of T tokens from rng (no allocation once `out` has held T tokens).
   virtual void sample(Rng& rng, int T, Batch& out) const = 0;
   // The same batch, bit for bit, with per-token work spread over `pool` (teacher: its MoE forward).
   virtual void sample_parallel(Rng& rng, int T, Batch& out, ThreadPool& pool) const { (void)pool, sample(rng, T, out); }
+  // The fixed probe batch of T tokens (Trainer): sample() for most tasks; lm takes whole
+  // consecutive windows of its held-out text, so the probe is a passage the model never trained on.
+  virtual void sample_probe(Rng& rng, int T, Batch& out) const { sample(rng, T, out); }
+  // Where the task's data comes from, in words, for the run's header ("" when generated from the
+  // seed as designed); lm says which text it read, or why it fell back to the generated text.
+  virtual std::string source() const { return ""; }
+  // lm: n, positions a sequence sees (input_width() too); 0 otherwise.
+  virtual int context() const { return 0; }
   // blobs: class of cluster j and its centre; used to draw the routing map.
   virtual int clusters() const { return 0; }
   virtual double cluster_x(int) const { return 0; }

@@ -23,13 +23,16 @@ std::unique_ptr<Trainer> Trainer::create(const Config& cfg, std::string* error) 
     if (error) *error = err;
     return nullptr;
   }
-  const int rows = std::max(cfg.batch_size, cfg.probe_size);
+  // lm: the probe is whole windows of the held-out text, probe_size rounded down (at least one)
+  const int n = tr->task_->context();
+  const int probe = n > 0 ? std::max(n, cfg.probe_size / n * n) : cfg.probe_size;
+  const int rows = std::max(cfg.batch_size, probe);
   tr->model_ = std::make_unique<Model<float>>(cfg, *tr->task_, rows);
   tr->opt_.init(tr->model_->layout());
   tr->data_rng_ = Rng(uint64_t(cfg.seed), RngStream_Data);
   tr->noise_rng_ = Rng(uint64_t(cfg.seed), RngStream_Noise);
   Rng probe_rng(uint64_t(cfg.seed), RngStream_Probe);
-  tr->task_->sample(probe_rng, cfg.probe_size, tr->probe_batch_);
+  tr->task_->sample_probe(probe_rng, probe, tr->probe_batch_);
   const int E = cfg.routed_experts();
   tr->last_used_.assign(size_t(cfg.n_layers), std::vector<int64_t>(size_t(E), -1));
   tr->last_.layers.resize(size_t(cfg.n_layers));

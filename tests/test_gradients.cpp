@@ -2,7 +2,8 @@
 // finite differences of the forward pass, for every router kind (top-k softmax
 // renormalised and raw, top-k sigmoid, noisy top-k, capacity with position and
 // gate drops, expert choice, dense) × activation (relu, gelu, silu) × task head
-// (blobs cross-entropy, teacher MSE, chars cross-entropy through embeddings) ×
+// (blobs cross-entropy, teacher MSE, chars cross-entropy through embeddings, lm: the
+// transformer's embeddings, RMSNorm gains and causal attention around the MoE) ×
 // depth (one layer; two layers with a shared expert). α, β and w_importance are
 // all nonzero, so the gradient of every loss term is checked.
 //
@@ -87,6 +88,7 @@ const char* task_name(Task t) {
     case Task::blobs: return "BlobsCrossEntropy";
     case Task::teacher: return "TeacherMse";
     case Task::chars: return "CharsCrossEntropyEmbeddings";
+    case Task::lm: return "LmTransformerAttentionRmsNorm";
   }
   return "?";
 }
@@ -129,6 +131,12 @@ Config make_config(const GradCase& gc) {
   c.chars_window = 3;
   c.chars_embed = 4;
   c.text_length = 2000;
+  if (gc.task == Task::lm) {  // T = 24 positions = 4 windows of 6; d = 8 over 2 heads
+    c.d_model = 8;
+    c.lm_context = 6;
+    c.lm_heads = 2;
+    c.lm_text = LmText::generated;
+  }
   switch (gc.router) {
     case RouterCase_TopkSoftmaxRenormalised: c.renormalize = Renorm::on; break;
     case RouterCase_TopkSoftmaxRaw: c.renormalize = Renorm::off; break;
@@ -160,7 +168,7 @@ std::vector<GradCase> all_cases() {
   std::vector<GradCase> out;
   for (int r = RouterCase_TopkSoftmaxRenormalised; r <= RouterCase_Top1Sigmoid; ++r)
     for (Activation a : {Activation::relu, Activation::gelu, Activation::silu})
-      for (Task t : {Task::blobs, Task::teacher, Task::chars})
+      for (Task t : {Task::blobs, Task::teacher, Task::chars, Task::lm})
         for (Depth d : {Depth_OneLayer, Depth_TwoLayersShared}) out.push_back({RouterCase(r), a, t, d});
   return out;
 }

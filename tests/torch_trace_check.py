@@ -251,6 +251,26 @@ def ffn(params, prefix, x, act):
     return act(x @ params[prefix + ".w1"] + params[prefix + ".b1"]) @ params[prefix + ".w2"] + params[prefix + ".b2"]
 
 
+def rms_norm(x, g):
+    """RMSNorm (Zhang & Sennrich 2019): x / sqrt(mean(x²) + 1e-5) ⊙ g, per row."""
+    return x / torch.sqrt((x * x).mean(dim=1, keepdim=True) + 1e-5) * g
+
+
+def attention(params, l, x, n, heads):
+    """Causal multi-head attention of block l over windows of n rows (torch.softmax over j <= i):
+    head h takes columns h·d/H ... (h+1)·d/H − 1 of Q, K, V and fills the same block of the
+    concatenation that W_o reads."""
+    T, d = x.shape
+    B, dh = T // n, d // heads
+    def split(m):  # [T, d] → [B, H, n, d/H]
+        return m.reshape(B, n, heads, dh).transpose(1, 2)
+    q, k, v = (split(x @ params[f"layers.{l}.attn.{w}"]) for w in ("wq", "wk", "wv"))
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(dh)
+    future = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)  # j > i
+    ctx = torch.softmax(scores.masked_fill(future, float("-inf")), dim=-1) @ v
+    return ctx.transpose(1, 2).reshape(T, d) @ params[f"layers.{l}.attn.wo"]
+
+
 def layer_field(layer, key):
     if layer is None:
         return None
@@ -293,15 +313,31 @@ def replay(trace, rep):
     def count(l, kind):
         return len({int(m.group(1)) for n in params for m in [re.match(rf"layers\.{l}\.{kind}\.(\d+)\.w1$", n)] if m})
 
-    for name in ("input.weight", "input.bias", "head.weight", "head.bias"):
+    lm = task == "lm"
+    for name in (("embed.weight", "pos.weight", "norm_f.weight") if lm else ("input.weight", "input.bias")) + \
+            ("head.weight", "head.bias"):
         if name not in params:
             raise TraceError(f"params: '{name}' is missing")
 
-    # Input u and x = u·W_in + b_in.
+    # Input u and x = u·W_in + b_in; lm: the stream h = E_tok[id] + E_pos[j], rows t = b·n + j.
     inputs = tensor_of(trace["batch"].get("inputs"), "batch.inputs")
     targets = tensor_of(trace["batch"].get("targets"), "batch.targets")
     T = inputs.shape[0]
-    if task == "chars":
+    if lm:
+        if inputs.ndim != 2 or targets.shape != inputs.shape:
+            raise TraceError(f"batch: lm inputs and targets must both be [B, n], got {list(inputs.shape)} "
+                             f"and {list(targets.shape)}")
+        n_ctx = inputs.shape[1]
+        T = inputs.shape[0] * n_ctx
+        heads = int(cfg.get("lm_heads", 1))
+        if "lm_context" in cfg and int(cfg["lm_context"]) != n_ctx:
+            rep.fail(f"config lm_context = {cfg['lm_context']} but batch windows hold {n_ctx} positions")
+        ids = torch.tensor(inputs.astype(np.int64).reshape(-1))
+        if ids.min() < 0 or ids.max() >= params["embed.weight"].shape[0]:
+            raise TraceError("batch.inputs: token ids outside the vocabulary")
+        stream = params["embed.weight"][ids] + params["pos.weight"][torch.arange(T) % n_ctx]
+        x = None
+    elif task == "chars":
         if "embed.weight" not in params:
             raise TraceError("task chars but params has no 'embed.weight'")
         ids = torch.tensor(inputs.astype(np.int64).reshape(T, -1))
@@ -311,16 +347,18 @@ def replay(trace, rep):
         u = emb[ids].reshape(T, -1)  # [T, w·d_e], the window's embeddings concatenated
     else:
         u = torch.tensor(inputs.reshape(T, -1))
-    w_in = params["input.weight"]
-    if w_in.shape[0] != u.shape[1]:
-        raise TraceError(f"input.weight is {list(w_in.shape)} but u has width {u.shape[1]}")
-    x = u @ w_in + params["input.bias"]
+    if not lm:
+        w_in = params["input.weight"]
+        if w_in.shape[0] != u.shape[1]:
+            raise TraceError(f"input.weight is {list(w_in.shape)} but u has width {u.shape[1]}")
+        x = u @ w_in + params["input.bias"]
+    zero = params["head.bias"].new_zeros(())
 
     layers = trace.get("layers") or []
     biases = trace.get("bias") or []
-    bal_sum = x.new_zeros(())
-    z_sum = x.new_zeros(())
-    imp_sum = x.new_zeros(())
+    bal_sum = zero.clone()
+    z_sum = zero.clone()
+    imp_sum = zero.clone()
     n_moe = 0
 
     for l in range(n_layers):
@@ -329,7 +367,12 @@ def replay(trace, rep):
         if "shared_experts" in cfg and int(cfg["shared_experts"]) != S:
             rep.fail(f"layer {l}: config shared_experts = {cfg['shared_experts']} but params hold {S}")
         layer = layers[l] if l < len(layers) else None
-        y = x
+        if lm:  # a = h + Attn(N(h; g1)); the MoE reads x = N(a; g2) and its residual is a
+            a = stream + attention(params, l, rms_norm(stream, params[f"layers.{l}.norm1.weight"]), n_ctx, heads)
+            x = rms_norm(a, params[f"layers.{l}.norm2.weight"])
+            y = a
+        else:
+            y = x
         if router == "dense":
             if E != 1:
                 rep.fail(f"layer {l}: dense router expects one FFN layers.{l}.experts.0, params hold {E}")
@@ -481,13 +524,18 @@ def replay(trace, rep):
             imp_sum = imp_sum + imp_vec.var(unbiased=False) / imp_vec.mean() ** 2
         for sh in range(S):
             y = y + ffn(params, f"layers.{l}.shared.{sh}", x, act)
-        x = y
+        if lm:
+            stream = y
+        else:
+            x = y
 
+    if lm:
+        x = rms_norm(stream, params["norm_f.weight"])
     o = x @ params["head.weight"] + params["head.bias"]
     if task == "teacher":
         task_loss = ((o - torch.tensor(targets.reshape(o.shape))) ** 2).mean()
     else:
-        cls = torch.tensor(targets.reshape(-1).astype(np.int64))
+        cls = torch.tensor(targets.reshape(-1).astype(np.int64))  # lm: [B, n] row-major = t = b·n + j
         if cls.numel() != T:
             raise TraceError(f"batch.targets: {cls.numel()} class ids for {T} tokens")
         task_loss = F.cross_entropy(o, cls)
@@ -566,6 +614,7 @@ BASE = {  # every routing setting explicit, so the matrix does not depend on the
     "aux_free_gamma": 0,
 }
 CHARS_SMALL = {"chars_window": 4, "chars_embed": 4, "text_length": 5000}
+LM_SMALL = {"task": "lm", "lm_context": 8, "lm_heads": 2, "lm_text": "generated", "text_length": 5000}
 MATRIX = [
     # name, overrides
     ("switch_top1", {}),
@@ -598,6 +647,14 @@ MATRIX = [
     ("everything", {"task": "teacher", "top_k": 2, "score": "sigmoid", "noisy_gating": "true",
                     "capacity_factor": 1.0, "drop_policy": "gate", "shared_experts": 1, "n_layers": 2,
                     "activation": "silu"}),
+    ("lm_top2", dict(top_k=2, **LM_SMALL)),
+    ("lm_switch_cap", dict(top_k=1, capacity_factor=1.0, drop_policy="position", **LM_SMALL)),
+    ("lm_sigmoid_gate", dict(top_k=2, score="sigmoid", capacity_factor=1.0, drop_policy="gate", **LM_SMALL)),
+    ("lm_noisy_L2_S1", dict(top_k=2, noisy_gating="true", n_layers=2, shared_experts=1, activation="silu",
+                            **LM_SMALL)),
+    ("lm_ec", dict(router="expert_choice", top_k=2, activation="relu", **LM_SMALL)),
+    ("lm_dense_L2", dict(router="dense", n_layers=2, **LM_SMALL)),
+    ("lm_aux_free_h1", dict(LM_SMALL, top_k=2, aux_free_gamma=0.001, lm_heads=1)),
     ("everything_chars", dict(task="chars", top_k=2, renormalize="false", noisy_gating="true",
                               capacity_factor=1.0, drop_policy="position", shared_experts=1, n_layers=2,
                               activation="relu", **CHARS_SMALL)),

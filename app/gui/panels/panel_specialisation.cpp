@@ -33,6 +33,7 @@ LabelAxis label_axis(Task task) {
     case Task::blobs: return {"class", "class "};
     case Task::teacher: return {"teacher expert", "teacher expert "};
     case Task::chars: return {"character class", ""};
+    case Task::lm: return {"character class (input)", ""};
   }
   return {"label", ""};
 }
