@@ -8,6 +8,8 @@
 //     two threads, and the step's useful FLOP/s as a fraction of it
 //   - the PyTorch peer (bench/torch_step.py on Debian's python3-torch) on the same step
 //   - determinism: parameters after 30 steps with 1 and 2 threads, bit for bit
+//   - lm: tokens/s of the tiny MoE transformer's step against the same model as a PyTorch
+//     nn.Module (bench/torch_lm_step.py), 2 threads each
 //   - the window's training speed on the collapse preset with default settings
 //     (threads = 0), against headless training in the same run (when built with the window)
 #include <chrono>
@@ -117,6 +119,29 @@ double eigen_gemm_flops_per_s(const Config& c, int threads) {
   return flops * reps / s;
 }
 
+// The lm figure's config: a tiny MoE transformer (docs/math.md "The `lm` task") on the generated
+// text (no package needed): d 64, 4 heads, context 64, 2 blocks, E 8, k 2, h 128, 512 positions.
+Config lm_bench_config(int threads) {
+  Config c = default_config();
+  c.task = Task::lm;
+  c.lm_text = LmText::generated;
+  c.text_length = 100000;
+  c.d_model = 64;
+  c.lm_heads = 4;
+  c.lm_context = 64;
+  c.n_layers = 2;
+  c.num_experts = 8;
+  c.top_k = 2;
+  c.expert_hidden = 128;
+  c.batch_size = 512;
+  c.optimizer = Optimizer::adam;
+  c.activation = Activation::gelu;
+  c.alpha = 0.01;
+  c.lr = 3e-3;
+  c.threads = threads;
+  return c;
+}
+
 bool identical_params(int threads_a, int threads_b) {
   std::string err;
   auto a = Trainer::create(bench_config(threads_a), &err), b = Trainer::create(bench_config(threads_b), &err);
@@ -126,11 +151,12 @@ bool identical_params(int threads_a, int threads_b) {
   return pa.size() == pb.size() && std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(float)) == 0;
 }
 
-nlohmann::json torch_peer(int steps, int threads, std::string* why) {
-  const std::string script = std::string(MOESCOPE_SOURCE_DIR) + "/bench/torch_step.py";
+nlohmann::json torch_peer(int steps, int threads, std::string* why, const char* script_name = "torch_step.py",
+                          const std::string& extra = "") {
+  const std::string script = std::string(MOESCOPE_SOURCE_DIR) + "/bench/" + script_name;
   const std::string cmd = "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=" + std::to_string(threads) + " /usr/bin/python3 '" +
                           script + "' --steps " + std::to_string(steps) + " --threads " + std::to_string(threads) +
-                          " 2>&1";
+                          extra + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) {
     *why = "cannot start /usr/bin/python3";
@@ -209,6 +235,32 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
       doc["speedup_vs_torch_without_batch_drawing"] = model_tokens_per_s / tps;
       doc["torch"] = torch;
       doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
+    }
+  }
+  {  // lm: the tiny MoE transformer against the same model as a PyTorch nn.Module (bench/torch_lm_step.py)
+    const Config l2 = lm_bench_config(2);
+    const int lm_steps = std::max(10, steps / 4);
+    const StepTiming lt = time_steps(l2, lm_steps);
+    std::printf(
+        "moescope bench: lm, d_model 64, 4 heads, context 64, 2 blocks, E 8, k 2, h 128, 512 positions, Adam\n");
+    std::printf("  moescope lm step, 2 threads: %8.2f ms  %10.0f tokens/s (%llu heap allocations in %d steps)\n",
+                lt.step_ms, lt.tokens_per_s, (unsigned long long)lt.allocations, lm_steps);
+    doc["lm"] = {{"step_ms", lt.step_ms}, {"tokens_per_s", lt.tokens_per_s}, {"heap_allocations", lt.allocations}};
+    if (with_torch) {
+      std::string why;
+      const nlohmann::json torch = torch_peer(lm_steps, 2, &why, "torch_lm_step.py",
+                                              " --batch 512 --context 64 --d-model 64 --heads 4 --layers 2 --experts 8 "
+                                              "--top-k 2 --hidden 128");
+      if (torch.is_null()) {
+        std::printf("  PyTorch lm peer        : not measured: %s\n", why.c_str());
+      } else {
+        const double tps = torch.value("tokens_per_s", 0.0);
+        std::printf("  PyTorch %s lm, 2 threads: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
+                    torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps,
+                    lt.tokens_per_s / tps);
+        doc["lm"]["torch"] = torch;
+        doc["lm"]["speedup_vs_torch"] = lt.tokens_per_s / tps;
+      }
     }
   }
   if (window_probe) {

@@ -76,6 +76,8 @@ int cmd_run(const RunOptions& opt) {
     std::fprintf(stderr, "moescope run: %s\n", err.c_str());
     return 2;
   }
+  if (const std::string source = tr->task().source(); !source.empty())  // lm: which text, or why the fallback
+    std::fprintf(stderr, "moescope run: text: %s\n", source.c_str());
   const int64_t steps = opt.steps > 0 ? opt.steps : cfg.steps;
   // Rows are written as they are made (run_stream.h); Ctrl+C or SIGTERM stops at the next
   // step boundary and the file is finished with what was trained (interrupt.h).
