@@ -251,6 +251,8 @@ std::vector<Property> build_table() {
   b.choice("lm_text", &Config::lm_text, {"fortunes", "generated"}, "fortunes", PropFlags_TaskLm,
            "lm: fortunes = real English, the fortunes-min package's files (Debian), or the generated text.")
       .when(kLmDefaultText);
+  b.real("sample_temperature", &Config::sample_temperature, 0.8, 0.0, 2.0, L | PropFlags_TaskLm,
+         "lm: temperature of the text the window samples from the model (logits / T; 0 = always the likeliest).");
   return std::move(b.props);
 }
 

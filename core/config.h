@@ -81,9 +81,10 @@ struct Config {
   int text_length = 0;
   std::string text_file;  // "" = the generated text (chars) or lm_text (lm)
   // task: lm (docs/math.md "The `lm` task")
-  int lm_context = 0;  // n, positions a sequence sees
-  int lm_heads = 0;    // H attention heads, divides d_model
-  LmText lm_text{};    // the text when text_file is ""
+  int lm_context = 0;             // n, positions a sequence sees
+  int lm_heads = 0;               // H attention heads, divides d_model
+  LmText lm_text{};               // the text when text_file is ""
+  double sample_temperature = 0;  // lm: temperature of the text the window samples from the model
 
   // Derived, not settings:
   bool renormalized() const;   // gates renormalised over K_t for the current k and score

@@ -12,11 +12,12 @@
 namespace moe {
 
 enum RngStream : uint64_t {
-  RngStream_Init = 1,   // initial weights
-  RngStream_Data = 2,   // training batches
-  RngStream_Noise = 3,  // noisy-gating epsilon
-  RngStream_Task = 4,   // the task itself (blob centres, teacher weights, generated text)
-  RngStream_Probe = 5,  // the fixed probe batch
+  RngStream_Init = 1,    // initial weights
+  RngStream_Data = 2,    // training batches
+  RngStream_Noise = 3,   // noisy-gating epsilon
+  RngStream_Task = 4,    // the task itself (blob centres, teacher weights, generated text)
+  RngStream_Probe = 5,   // the fixed probe batch
+  RngStream_Sample = 6,  // lm: text sampled from the model (Trainer::generate)
 };
 
 class Rng {

@@ -243,3 +243,46 @@ void Trainer::routing_map(int layer, int res, RoutingMap& out) {
 }
 
 }  // namespace moe
+
+namespace moe {
+
+std::string Trainer::generate(int length, double temperature, uint64_t seed, std::string* prompt_out) {
+  const int n = task_->context();
+  if (n == 0 || length <= 0 || probe_batch_.T < n) return "";
+  std::vector<int32_t> text(probe_batch_.token_ids.begin(), probe_batch_.token_ids.begin() + n);
+  if (prompt_out) {
+    prompt_out->clear();
+    for (int32_t id : text) *prompt_out += task_->token_text(id);
+  }
+  Batch& b = sample_batch_;
+  b.T = n;
+  b.token_ids.assign(size_t(n), 0);
+  b.class_targets.assign(size_t(n), 0);
+  b.labels.assign(size_t(n), 0);
+  Rng rng(seed, RngStream_Sample);
+  const int V = task_->n_out();
+  std::vector<double> p(static_cast<size_t>(V), 0.0);
+  std::string out;
+  for (int i = 0; i < length; ++i) {
+    std::copy(text.end() - n, text.end(), b.token_ids.begin());
+    model_->forward(b, false);
+    const auto logits = model_->output().row(n - 1);
+    int id = 0;
+    if (temperature <= 0) {
+      for (int v = 1; v < V; ++v)
+        if (logits(v) > logits(id)) id = v;
+    } else {
+      const double m = double(logits.maxCoeff());
+      double sum = 0;
+      for (int v = 0; v < V; ++v) sum += (p[size_t(v)] = std::exp((double(logits(v)) - m) / temperature));
+      double u = rng.uniform() * sum;
+      for (id = 0; id + 1 < V && (u -= p[size_t(id)]) > 0; ++id) {
+      }
+    }
+    text.push_back(id);
+    out += task_->token_text(id);
+  }
+  return out;
+}
+
+}  // namespace moe

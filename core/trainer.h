@@ -90,6 +90,10 @@ class Trainer {
   const Batch& probe_batch() const { return probe_batch_; }  // its inputs and labels (e.g. points on the routing map)
   void routing_map(int layer, int res, RoutingMap& out);     // blobs only: winner per cell of the plane
   int n_labels() const { return task_->n_labels(); }
+  // lm: `length` characters sampled one at a time from softmax(logits / temperature) of the last
+  // position (temperature 0: the likeliest), after the first window of the held-out probe passage
+  // (prompt_out gets it); draws from Rng(seed, RngStream_Sample). "" for the other tasks.
+  std::string generate(int length, double temperature, uint64_t seed, std::string* prompt_out = nullptr);
 
  private:
   Trainer() = default;
@@ -102,7 +106,7 @@ class Trainer {
   std::unique_ptr<Model<float>> model_;
   OptimizerState<float> opt_;
   Rng data_rng_{0, RngStream_Data}, noise_rng_{0, RngStream_Noise};
-  Batch batch_, probe_batch_, map_batch_;
+  Batch batch_, probe_batch_, map_batch_, sample_batch_;
   MetricsScratch scratch_;
   StepMetrics last_;
   std::vector<std::vector<int64_t>> last_used_;  // [layer][E] last step the expert took a token

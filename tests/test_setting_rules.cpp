@@ -91,7 +91,15 @@ TEST(SettingRules, TaskSettingsAreReadOnlyForTheirTask) {
   EXPECT_EQ(prop("blob_spread").irrelevance(c), "only for task = blobs");
   EXPECT_TRUE(prop("text_length").relevant(c));
   c.text_file = "/some/file.txt";
-  EXPECT_EQ(prop("text_length").irrelevance(c), "only for the generated text (text_file = \"\")");
+  EXPECT_EQ(prop("text_length").irrelevance(c),
+            "only for the generated text (text_file = \"\", and lm_text = generated for lm)");
+  c.task = Task::lm;
+  c.text_file.clear();
+  EXPECT_FALSE(prop("text_length").relevant(c)) << "lm reads the fortunes by default";
+  c.lm_text = LmText::generated;
+  EXPECT_TRUE(prop("text_length").relevant(c));
+  EXPECT_EQ(prop("chars_window").irrelevance(c), "only for task = chars");
+  EXPECT_EQ(prop("lm_heads").irrelevance(default_config()), "only for task = lm");
 }
 
 TEST(SettingRules, TopKUpperBoundFollowsNumExperts) {
@@ -154,7 +162,7 @@ TEST(SettingRules, EveryRuleIsWellFormed) {
         break;
     }
   }
-  EXPECT_EQ(with_rule, 15);
+  EXPECT_EQ(with_rule, 16);
 }
 
 TEST(SettingRules, WidgetHintsMatchTheControlsThatWereDrawnByName) {

@@ -72,6 +72,47 @@ struct Session::Command {
   std::vector<ScheduledChange> changes;  // Schedule, Restart
 };
 
+// lm: what the "Text by expert", "Samples" and "Attention" panels show (RunSnapshot's lm fields).
+struct LmView {
+  std::vector<std::string> text;              // the probe passage, one character per probe token
+  std::vector<std::vector<float>> attention;  // [layer][(head·n + i)·n + j], the passage's first window
+  std::string prompt, sample;                 // text sampled at this step after the prompt
+  int64_t sample_step = -1;                   // the step and temperature `sample` was drawn at
+  double sample_temperature = -1;
+  Clock::time_point next_sample{};
+};
+constexpr int kSampleLength = 160;  // characters sampled
+constexpr double kSampleInterval =
+    1.0;  // s between samples while training (each costs ~kSampleLength forwards of a window)
+
+// Right after Trainer::probe ran the probe passage through the model (its attention is still there).
+void refresh_lm_view(Trainer& tr, LmView& v, Clock::time_point now) {
+  const Model<float>& m = tr.model();
+  const Batch& probe = tr.probe_batch();
+  if (v.text.size() != size_t(probe.T)) {
+    v.text.resize(size_t(probe.T));
+    for (int t = 0; t < probe.T; ++t) v.text[size_t(t)] = tr.task().token_text(probe.token_ids[size_t(t)]);
+  }
+  const int n = m.lm_context(), H = m.lm_heads();
+  v.attention.resize(size_t(m.n_layers()));
+  for (int l = 0; l < m.n_layers(); ++l) {
+    const Mat<float>& P = m.attention(l);
+    std::vector<float>& a = v.attention[size_t(l)];
+    a.resize(size_t(H) * size_t(n) * size_t(n));
+    for (int r = 0; r < H * n; ++r)
+      for (int j = 0; j < n; ++j) a[size_t(r) * size_t(n) + size_t(j)] = P(r, j);
+  }
+  const double temperature = tr.config().sample_temperature;
+  const bool stale = v.sample_step != tr.steps_done() || v.sample_temperature != temperature;
+  if (stale && (now >= v.next_sample || v.sample.empty() || v.sample_temperature != temperature)) {
+    v.sample = tr.generate(kSampleLength, temperature, uint64_t(tr.config().seed) + uint64_t(tr.steps_done()),
+                           &v.prompt);
+    v.sample_step = tr.steps_done();
+    v.sample_temperature = temperature;
+    v.next_sample = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kSampleInterval));
+  }
+}
+
 struct Session::ThreadState {
   // divergence
   bool diverged = false;
@@ -83,6 +124,7 @@ struct Session::ThreadState {
   RoutingMap map;
   int map_layer = 0;
   std::vector<float> probe_xy;  // blobs: probe batch inputs (x, y); refilled after rebuild() clears it
+  LmView lm;                    // lm: the probe passage, its attention, a sample
   Clock::time_point next_probe{}, next_map{};
   bool probe_now = true, map_now = true;
   // events as shown: consecutive changes of one key within kEventMergeSeconds (a slider drag) become one
@@ -546,6 +588,7 @@ void Session::rebuild(const Config& cfg) {
   ts.label_expert.clear();
   ts.map = RoutingMap{};
   ts.probe_xy.clear();
+  ts.lm = LmView{};
   ts.label_names.clear();
   for (int i = 0; i < trainer_->n_labels(); ++i) ts.label_names.push_back(trainer_->task().label_name(i));
   ts.shown_events.clear();
@@ -623,9 +666,15 @@ void Session::publish() {
           if (e >= 0 && e < p.experts && c >= 0 && c < n_labels) counts[size_t(c) * size_t(p.experts) + size_t(e)] += 1;
         }
       }
+      if (cfg.task == Task::lm) refresh_lm_view(tr, ts.lm, now);
       ts.probe_now = false;
       ts.next_probe = now + std::chrono::duration_cast<Clock::duration>(Seconds(kProbeInterval));
     }
+    if (cfg.task != Task::lm) ts.lm = LmView{};
+    s->probe_text = ts.lm.text;
+    s->probe_attention = ts.lm.attention;
+    s->sample_prompt = ts.lm.prompt;
+    s->sample = ts.lm.sample;
     s->probe = ts.probe;
     s->label_expert = ts.label_expert;
 

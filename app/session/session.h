@@ -57,12 +57,18 @@ struct RunSnapshot {
   SparsityFigures sparsity;                       // total/active params, FLOPs per token
   std::vector<std::string> label_names;           // task labels for the specialisation matrix
   std::vector<std::vector<double>> label_expert;  // [layer][label * E + e] token counts, probe batch
-  bool diverged = false;                          // the run paused itself on NaN/Inf
-  std::string diverged_what;                      // "loss_task = nan at step 812"
-  std::string notice;                             // last message for the status bar ("restarted: num_experts 8→16")
-  double steps_per_s = 0;                         // measured training speed
-  uint64_t commands_done = 0;                     // commands the thread had taken when this was published
-  std::shared_ptr<const History> history;         // thread-safe, shared with the writer
+  // lm only (empty otherwise), refreshed with the probe: the probe passage's characters (UTF-8, one
+  // per probe token; its gates per layer are probe[l]), the attention of its first window
+  // ([layer][(head·n + i)·n + j], row i attends to j <= i), and text sampled at this step after `prompt`.
+  std::vector<std::string> probe_text;
+  std::vector<std::vector<float>> probe_attention;
+  std::string sample_prompt, sample;
+  bool diverged = false;                   // the run paused itself on NaN/Inf
+  std::string diverged_what;               // "loss_task = nan at step 812"
+  std::string notice;                      // last message for the status bar ("restarted: num_experts 8→16")
+  double steps_per_s = 0;                  // measured training speed
+  uint64_t commands_done = 0;              // commands the thread had taken when this was published
+  std::shared_ptr<const History> history;  // thread-safe, shared with the writer
   HistoryIds ids;
 };
 

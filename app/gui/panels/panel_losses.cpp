@@ -54,8 +54,12 @@ void draw_losses(PanelContext& ctx) {
 
   // Labels that say what each term is and whether it trains the router.
   char labels[kTerms][96];
-  std::snprintf(labels[TermTask], sizeof labels[TermTask], "%s",
-                classification ? "task (cross-entropy)" : "task (MSE)");
+  if ((cfg.task == Task::chars || cfg.task == Task::lm) && snap.steps_done > 0)  // text: the figure people quote
+    std::snprintf(labels[TermTask], sizeof labels[TermTask], "task (cross-entropy, nats; now %.2f bits/char)",
+                  snap.last.losses.task / std::log(2.0));
+  else
+    std::snprintf(labels[TermTask], sizeof labels[TermTask], "%s",
+                  classification ? "task (cross-entropy)" : "task (MSE)");
   if (cfg.router == RouterKind::expert_choice)
     std::snprintf(labels[TermBalance], sizeof labels[TermBalance], "L_bal (expert choice: no gradient)");
   else

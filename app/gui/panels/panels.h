@@ -54,10 +54,14 @@ void draw_this_step(PanelContext& ctx);       // 6. load and importance per expe
 void draw_specialisation(PanelContext& ctx);  // 7. label × expert matrix and its MI
 void draw_routing_map(PanelContext& ctx);     // 8. blobs: the plane coloured by the winning expert
 void draw_sparsity(PanelContext& ctx);        // 10. total vs active parameters per token against real MoE models
+void draw_text_by_expert(PanelContext& ctx);  // lm: held-out text coloured by top-1 expert, gates on hover
+void draw_samples(PanelContext& ctx);         // lm: text the model writes at this step
+void draw_attention(PanelContext& ctx);       // lm: one head's attention over the passage's first window
 
 // Whether a panel has something to show for a config (PanelInfo::applies).
 bool panel_applies_always(const Config& cfg);    // true
 bool specialisation_applies(const Config& cfg);  // the task has two labels or more (teacher_experts = 1 has one)
+bool lm_panel_applies(const Config& cfg);        // task = lm (panel_text_by_expert.cpp)
 
 struct PanelInfo {
   const char* name;                    // --panel NAME of `moescope shot`, e.g. "load"
@@ -80,6 +84,9 @@ inline constexpr PanelInfo kPanels[] = {
      "needs 2+ task labels"},
     {"routing-map", "Routing map", &draw_routing_map, PanelGpu_Routing, &panel_applies_always, ""},
     {"sparsity", "Sparsity", &draw_sparsity, PanelGpu_None, &panel_applies_always, ""},
+    {"text-by-expert", "Text by expert", &draw_text_by_expert, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
+    {"samples", "Samples", &draw_samples, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
+    {"attention", "Attention", &draw_attention, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
 };
 // The "four that matter" layout (PanelLayout_Four): how the routing balances and what it costs.
 inline constexpr const char* kFourPanels[] = {"load", "entropy", "collapse", "losses"};
