@@ -28,7 +28,10 @@ void draw_attention(PanelContext& ctx) {
   ImGui::SetNextItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x * 0.4f));
   ImGui::SliderInt("head", &head, 0, H - 1);
   ImGui::SameLine();
-  ImGui::TextDisabled("layer %d; row = query position i, column = key j <= i; colour = probability", layer);
+  ImGui::TextDisabled("of %d, layer %d", H, layer);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("Row: the position attending (query i); column: the earlier position it reads (key j <= i).");
+  ImGui::PopTextWrapPos();
   const float* A = s.probe_attention[size_t(layer)].data() + size_t(head) * size_t(n) * size_t(n);
   const float fh = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();

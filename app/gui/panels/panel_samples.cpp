@@ -19,8 +19,9 @@ void draw_samples(PanelContext& ctx) {
     return;
   }
   ImGui::Text("Written by the model at step %lld, temperature %.2f", (long long)s.steps_done, s.cfg.sample_temperature);
-  ImGui::SameLine();
-  ImGui::TextDisabled("(slider: sample_temperature under Task)");
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("Temperature: the sample_temperature slider under Task (0 = always the likeliest character).");
+  ImGui::PopTextWrapPos();
   ImGui::Separator();
   ImGui::BeginChild("##sample", ImVec2(0, 0), false);
   ImGui::PushTextWrapPos(0.0f);

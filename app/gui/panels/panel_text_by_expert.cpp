@@ -57,8 +57,10 @@ void draw_text_by_expert(PanelContext& ctx) {
   }
   const ProbeResult& p = s.probe[size_t(layer)];
   // Key: one swatch per expert.
-  ImGui::Text("Held-out text, each character coloured by its top-1 expert in layer %d (hover: gates in every layer)",
-              layer);
+  ImGui::TextWrapped(
+      "Held-out text, each character coloured by its top-1 expert in layer %d (hover: gates in "
+      "every layer)",
+      layer);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fh = ImGui::GetFontSize();
   for (int e = 0; e < p.experts; ++e) {
