@@ -160,7 +160,7 @@ class Model {
   void lm_backward(int T);
   void lm_attention_backward(int l, int T);  // da_ → dh_ (accumulates), parameter gradients
   template <class F>
-  void for_windows(int T, F&& fn);  // fn(first row, rows) per window, on the pool
+  void for_windows(int T, F&& fn);  // fn(first row, rows) per chunk of whole windows, on the pool
 
   bool lm_ = false;
   int n_ctx_ = 0, heads_ = 0;

@@ -16,6 +16,7 @@
 // [SECTION] RMSNorm
 // [SECTION] Forward
 // [SECTION] Backward
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -53,11 +54,14 @@ void Model<S>::lm_allocate() {
   dP_.setZero(R * heads_, n_ctx_);
 }
 
+// Rows in chunks of whole windows, about kChunkRows each (fixed by n and T, never by the thread
+// count): fewer, larger products than one per window, the same bits on any number of threads.
 template <class S>
 template <class F>
 void Model<S>::for_windows(int T, F&& fn) {
-  const int n = n_ctx_;
-  pool_->parallel_for(T / n, [&](int b) { fn(b * n, n); });
+  constexpr int kChunkRows = 256;
+  const int per = std::max(1, kChunkRows / n_ctx_) * n_ctx_, chunks = (T + per - 1) / per;
+  pool_->parallel_for(chunks, [&](int c) { fn(c * per, std::min(per, T - c * per)); });
 }
 
 // [SECTION] RMSNorm
