@@ -86,6 +86,7 @@ std::vector<PanelCase> cases() {
   const std::string blobs = "--preset balanced --set task=blobs --set num_experts=8 --set top_k=2 --steps 300";
   const std::string balanced = "--preset balanced --steps 300";
   const std::string chars = "--preset chars-specialise --steps 400";
+  const std::string lm = "--preset lm-balanced --set lm_text=generated --steps 100";  // no package needed
   const std::vector<ImU32> ends = {palette::colormap(0.0f), palette::colormap(1.0f)};
   const std::vector<ImU32> loss_terms = {palette::series_colour(palette::Series::task_loss, palette::Theme::dark),
                                          palette::series_colour(palette::Series::balance_loss, palette::Theme::dark),
@@ -103,6 +104,9 @@ std::vector<PanelCase> cases() {
       {"specialisation", chars, ends, 2},
       {"routing-map", blobs, experts(8), 4},
       {"sparsity", balanced, experts(2), 1},
+      {"text-by-expert", lm, experts(8), 6},
+      {"samples", lm, {palette::colormap(1.0f)}, 0},  // text only: the content and colour-count checks
+      {"attention", lm, ends, 2},                     // row 0 attends only to itself: probability 1
   };
 }
 
@@ -125,7 +129,9 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
     EXPECT_NE(panel_names().find(p.name), std::string::npos) << p.name;
   }
   EXPECT_EQ(find_panel("nosuch"), nullptr);
-  EXPECT_EQ(panel_names(), "load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity");
+  EXPECT_EQ(panel_names(),
+            "load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity, "
+            "text-by-expert, samples, attention");
   const Result help = run("shot --help");
   EXPECT_NE(help.out.find("Only this panel: " + panel_names()), std::string::npos) << help.out;
 
@@ -145,11 +151,16 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
   EXPECT_TRUE(find_panel("routing-map")->applies(chars)) << "every task's router inputs have a principal plane";
   EXPECT_FALSE(find_panel("specialisation")->applies(one_label)) << "one label: nothing to specialise on";
   EXPECT_STREQ(find_panel("specialisation")->needs, "needs 2+ task labels");
+  Config lm = default_config();
+  lm.task = Task::lm;
   for (const PanelInfo& p : kPanels) {
-    EXPECT_TRUE(p.applies(blobs) && p.applies(chars)) << p.name;
-    EXPECT_TRUE(p.applies(one_label) || std::string(p.name) == "specialisation") << p.name;
+    const bool lm_only = p.applies == &lm_panel_applies;
+    EXPECT_TRUE(p.applies(lm)) << p.name << ": every panel works for lm";
+    EXPECT_EQ(p.applies(blobs) && p.applies(chars), !lm_only) << p.name;
+    EXPECT_TRUE(p.applies(one_label) || std::string(p.name) == "specialisation" || lm_only) << p.name;
     EXPECT_EQ(p.applies(one_label), *p.needs == '\0') << p.name << ": a panel that can be hidden says what it needs";
   }
+  EXPECT_STREQ(find_panel("text-by-expert")->needs, "needs task = lm");
 
   const UiState ui;
   ASSERT_EQ(ui.show_panel.size(), size_t(kPanelCount));
@@ -173,7 +184,7 @@ TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
   EXPECT_GE(colours_present(im, c.colours), c.need) << c.panel << ": its data colours are missing";
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, 9), [](const ::testing::TestParamInfo<int>& info) {
+INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, 12), [](const ::testing::TestParamInfo<int>& info) {
   std::string n = cases()[size_t(info.param)].panel;
   std::replace(n.begin(), n.end(), '-', '_');
   return n;
