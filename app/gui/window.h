@@ -75,6 +75,10 @@ class MainWindow {
   void draw();
   // One panel filling the display, with its title (shots of a single panel).
   void draw_single_panel(const PanelInfo& panel);
+  // A figure (window_figure.cpp): `panel`, or every panel of the layout in a grid (nullptr),
+  // without chrome, titled and keyed for print, heatmaps on the CPU, at UI scale `scale`.
+  void draw_figure(const PanelInfo* panel, float scale);
+  std::string figure_title(const PanelInfo* panel) const;  // "Per-expert load — collapse, step 1500"
 
   Session& session() { return *session_; }
   UiState& ui() { return ui_; }
@@ -161,6 +165,8 @@ class MainWindow {
   float scale_applied_ = 0;
   std::vector<PanelPlacement> placements_;  // where draw_panels put each panel last frame
   float controls_w_ = 0;
+  void draw_figure_cell(const PanelInfo& panel, ImVec2 size, bool titled);  // window_figure.cpp
+  void draw_export_popups();                                                // figure_export.cpp: the dialogs
 };
 
 }  // namespace moe::gui

@@ -61,6 +61,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "palette.h"
 
@@ -204,6 +206,8 @@ Style& GetStyle();        // edit in place
 void StyleColorsDark();   // colours for ImGui's dark theme; categorical colours for dark backgrounds
 void StyleColorsLight();  // colours for ImGui's light theme
 PlotState* GetPlotState(const char* title_id);  // state of a plot in the current window (nullptr if never shown)
+void SetHiddenLabels(const std::vector<std::string>& labels);  // items labelled so are not drawn, in any plot
+                                                               // (`shot --view hide=LABEL`); {}: none
 
 // [SECTION] Begin/End and setup
 
@@ -385,6 +389,9 @@ class DrawListRecorder : public Recorder {
 void SetRecorder(Recorder* recorder);  // plots and colour bars draw into recorder from the next BeginPlot/ColorBar on;
                                        // nullptr: the screen (default)
 Recorder* GetRecorder();               // the target set by SetRecorder (nullptr: the screen)
+Recorder& ScreenRecorder();            // the screen back end (DrawListRecorder) plots use when no recorder is set
+Recorder& GetWindowRecorder();  // for drawing outside a plot (keys, titles): the target, or the screen aimed at the
+                                // current window's draw list
 
 // Text in the current font into the current recorder (inside a plot, or for the plot layer's own labels).
 // pos: its top-left on screen (TextFlags_Vertical: its centre); anchor: the point the layout aligned (TextPrim).

@@ -1029,4 +1029,14 @@ void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor, Text
 
 Recorder* GetRecorder() { return Ctx().target; }
 
+Recorder& ScreenRecorder() { return Ctx().screen; }
+
+void SetHiddenLabels(const std::vector<std::string>& labels) { Ctx().hidden_labels = labels; }
+
+Recorder& GetWindowRecorder() {
+  Context& c = Ctx();
+  if (!c.in_plot) c.screen.SetDrawList(ImGui::GetWindowDrawList());
+  return Rec();
+}
+
 }  // namespace moe::plot
