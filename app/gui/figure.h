@@ -28,6 +28,7 @@ struct FigureOptions {
   std::vector<std::string> views;  // --view key=value, in order
   std::string from;                // --from FILE: make the figure FILE's provenance command makes
   bool no_csv = false;             // --no-csv: no F.csv beside a figure
+  std::string command;             // the provenance: shot_command of the options as given (set by cmd_shot)
   std::string provenance_out;      // --out as the provenance records it ("" = --out's file name; --from keeps the old)
 };
 

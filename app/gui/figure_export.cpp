@@ -41,7 +41,6 @@ std::string export_figure(MainWindow& win, const FigureRequest& req, const std::
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     io.DeltaTime = 1.0f / 60.0f;
     ImGui::NewFrame();
-    std::unique_ptr<plot::CairoRecorder> rec;
     std::unique_ptr<plot::TeeRecorder> tee;
     if (last) {
       if (cairo_file) {
@@ -49,8 +48,7 @@ std::string export_figure(MainWindow& win, const FigureRequest& req, const std::
                         format == plot::FigureFormat_Png ? 1.0 : req.layout.unit_pt(), req.provenance,
                         win.figure_title(req.panel), bg32);
         if (err.empty()) {
-          rec = std::make_unique<plot::CairoRecorder>(file.cr());
-          tee = std::make_unique<plot::TeeRecorder>(&plot::ScreenRecorder(), rec.get());
+          tee = std::make_unique<plot::TeeRecorder>(&plot::ScreenRecorder(), &file.recorder());
           plot::SetRecorder(tee.get());
         }
       }

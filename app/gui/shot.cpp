@@ -101,7 +101,7 @@ int shot_figure(gui::MainWindow& win, const PanelInfo* panel, const ShotOptions&
   req.panel = panel;
   req.layout = lay;
   req.path = opt.out;
-  req.provenance = gui::shot_command(opt);
+  req.provenance = opt.fig.command;
   req.csv = !opt.fig.no_csv;
   req.png_from_gl = true;
   const ImVec4 bg = gui::clear_colour(opt.theme == "light");
@@ -250,6 +250,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout);
 int cmd_shot(const ShotOptions& given) {
   if (!given.fig.from.empty()) return cmd_shot_from(given);
   ShotOptions opt = given;
+  opt.fig.command = gui::shot_command(given);
   if (opt.out.empty()) {
     std::fprintf(stderr, "moescope shot: --out FILE is required (.png, .svg or .pdf), or --from FIGURE\n");
     return 2;

@@ -11,8 +11,9 @@
 // [SECTION] PNG text chunks
 #include "plot_cairo.h"
 
+#include "plot_svg.h"
+
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <imgui_internal.h>
 
@@ -22,8 +23,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <map>
-#include <regex>
 #include <sstream>
 
 namespace moe::plot {
@@ -327,25 +326,6 @@ void CairoRecorder::Image(const ImagePrim& im) {
 
 namespace {
 
-cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string XmlUnescape(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -367,29 +347,6 @@ std::string XmlUnescape(const std::string& s) {
   return out;
 }
 
-// cairo numbers SVG ids (glyphs, surfaces, images, clips, patterns) from counters that run on
-// across surfaces of one process; renumbered in order of appearance the file is the same
-// whatever was drawn before it. Only id="..", href="#.." and url(#..) are touched.
-std::string RenumberSvgIds(const std::string& svg) {
-  static const std::regex kRef(R"((id="|href="#|url\(#)([A-Za-z_]+)(\d+)((?:-\d+)?))");
-  std::map<std::string, std::string> renamed;  // "surface12" -> "surface1"
-  std::map<std::string, int> next;             // prefix -> next number
-  std::string out;
-  out.reserve(svg.size());
-  auto last = svg.cbegin();
-  for (std::sregex_iterator it(svg.begin(), svg.end(), kRef), e; it != e; ++it) {
-    const std::smatch& m = *it;
-    out.append(last, m[0].first);
-    const std::string key = m[2].str() + m[3].str();
-    auto found = renamed.find(key);
-    if (found == renamed.end()) found = renamed.emplace(key, m[2].str() + std::to_string(++next[m[2].str()])).first;
-    out += m[1].str() + found->second + m[4].str();
-    last = m[0].second;
-  }
-  out.append(last, svg.cend());
-  return out;
-}
-
 }  // namespace
 
 FigureFile::~FigureFile() {
@@ -406,11 +363,9 @@ std::string FigureFile::open(const std::string& path, int width, int height, dou
   const double w = width * unit, h = height * unit;
   switch (format_) {
     case FigureFormat_Svg:
-      svg_.clear();
-      surface_ = cairo_svg_surface_create_for_stream(&AppendToString, &svg_, w, h);
-      cairo_svg_surface_restrict_to_version(surface_, CAIRO_SVG_VERSION_1_1);
-      cairo_svg_surface_set_document_unit(surface_, CAIRO_SVG_UNIT_PT);
-      break;
+      rec_ = std::make_unique<SvgRecorder>(width, height, unit);
+      if (background & IM_COL32_A_MASK) rec_->RectFilled(ImVec2(0, 0), ImVec2(float(width), float(height)), background);
+      return "";
     case FigureFormat_Pdf:
       surface_ = cairo_pdf_surface_create(path.c_str(), w, h);
       cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, title.c_str());
@@ -427,14 +382,26 @@ std::string FigureFile::open(const std::string& path, int width, int height, dou
     return "cannot create " + path + ": " + cairo_status_to_string(cairo_surface_status(surface_));
   cr_ = cairo_create(surface_);
   cairo_scale(cr_, unit, unit);
-  if (background & IM_COL32_A_MASK) {
-    CairoRecorder(cr_).RectFilled(ImVec2(0, 0), ImVec2(float(width), float(height)), background);
-  }
+  rec_ = std::make_unique<CairoRecorder>(cr_);
+  if (background & IM_COL32_A_MASK) rec_->RectFilled(ImVec2(0, 0), ImVec2(float(width), float(height)), background);
   return "";
 }
 
+Recorder& FigureFile::recorder() {
+  IM_ASSERT(rec_ && "FigureFile::recorder: open() the file first");
+  return *rec_;
+}
+
 std::string FigureFile::close() {
+  if (format_ == FigureFormat_Svg && rec_) {
+    const std::string svg = static_cast<SvgRecorder&>(*rec_).Finish(title_, provenance_);
+    rec_.reset();
+    std::ofstream f(path_, std::ios::binary | std::ios::trunc);
+    f << svg;
+    return f ? "" : "cannot write " + path_;
+  }
   if (!surface_) return "no figure open";
+  rec_.reset();
   cairo_destroy(cr_);
   cr_ = nullptr;
   std::string err;
@@ -449,21 +416,6 @@ std::string FigureFile::close() {
   surface_ = nullptr;
   if (!err.empty()) return err;
   if (format_ == FigureFormat_Png && !provenance_.empty()) return AddPngText(path_, "moescope-command", provenance_);
-  if (format_ == FigureFormat_Svg) {
-    std::string svg = RenumberSvgIds(svg_);
-    // Title and provenance right after the root element's start tag.
-    const size_t root = svg.find("<svg");
-    const size_t after = root == std::string::npos ? std::string::npos : svg.find('>', root);
-    if (after != std::string::npos) {
-      std::string meta = "\n<title>" + XmlEscape(title_) + "</title>\n<metadata id=\"moescope-provenance\">" +
-                         "<moescope:command xmlns:moescope=\"https://moescope.dev/figure\">" + XmlEscape(provenance_) +
-                         "</moescope:command></metadata>";
-      svg.insert(after + 1, meta);
-    }
-    std::ofstream f(path_, std::ios::binary | std::ios::trunc);
-    f << svg;
-    if (!f) return "cannot write " + path_;
-  }
   return "";
 }
 

@@ -1,13 +1,13 @@
 // plot_cairo.h: the file back end of the plot layer: every primitive a plot
 // draws (plot.h, [SECTION] Drawing back ends) written to a cairo surface, so
-// one drawing code makes SVG and PDF figures (and a PNG without GL).
+// one drawing code makes PDF figures (and a PNG without GL); FigureFile also
+// writes SVG, through plot_svg.h (cairo 1.16's SVG has no real text).
 //
 //   plot::FigureFile file;
-//   std::string err = file.open("load.svg", 1050, 720, 72.0 / 300.0, "moescope shot ...");  // px -> pt
-//   plot::CairoRecorder rec(file.cr());
-//   plot::TeeRecorder both(&plot::ScreenRecorder(), &rec);   // draw the frame once, on screen and in the file
+//   std::string err = file.open("load.pdf", 1050, 720, 72.0 / 300.0, "moescope shot ...");  // px -> pt
+//   plot::TeeRecorder both(&plot::ScreenRecorder(), &file.recorder());  // the frame once, on screen and in the file
 //   plot::SetRecorder(&both);  ... draw the frame ...  plot::SetRecorder(nullptr);
-//   err = file.close();  // finishes the surface; SVG ids made deterministic; provenance written
+//   err = file.close();  // finishes the file and writes its provenance
 //
 // Text stays text (DejaVu Sans, selectable and searchable), lines are paths,
 // CPU heatmaps are images at their native resolution drawn with a nearest
@@ -18,6 +18,7 @@
 // heatmaps on the CPU so they reach the file.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -99,15 +100,15 @@ class FigureFile {
   // the PDF's Subject and Keywords, the PNG's tEXt "moescope-command". "" or what is wrong.
   std::string open(const std::string& path, int width, int height, double unit, const std::string& provenance,
                    const std::string& title = "", ImU32 background = 0);
-  cairo_t* cr() const { return cr_; }
-  std::string close();  // finishes and writes the file; "" or what is wrong
+  Recorder& recorder();  // where the figure's primitives go (an SvgRecorder for SVG, a CairoRecorder else)
+  std::string close();   // finishes and writes the file; "" or what is wrong
 
  private:
   std::string path_, provenance_, title_;
   FigureFormat format_ = FigureFormat_None;
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
-  std::string svg_;  // SVG bytes gathered by the stream writer, post-processed at close
+  std::unique_ptr<Recorder> rec_;
 };
 
 // Provenance of a figure file written by FigureFile (or a PNG with its tEXt chunk): the command, or "".
