@@ -99,7 +99,10 @@ void apply_theme(bool light, float scale) {
   // levels of the plot layer's own background (the same white in the light
   // theme): filling them anyway cost llvmpipe about a tenth of a frame.
   plot::GetStyle().plot_bg = 0;
-  plot::GetStyle().line_weight = 1.5f * std::max(1.0f, scale);
+  plot::GetStyle().line_weight = 1.5f;
+  plot::GetStyle().weight_scale = std::max(1.0f, scale);  // explicit weights too: lines grow with the UI (issue 12)
+  plot::GetStyle().padding = ImVec2(8 * scale, 6 * scale);
+  plot::GetStyle().marker_spacing = 56.0f * std::max(1.0f, scale);
 }
 
 std::string load_fonts(float scale) {

@@ -149,6 +149,8 @@ struct LineStyle {
 // Look of all plots; colours default to StyleColorsDark().
 struct Style {
   float line_weight = 1.5f;         // default line thickness in pixels
+  float weight_scale = 1.0f;        // every item's line weight (default or SetNextLineStyle's) times this: a figure's
+                                    // lines grow with its fonts (the UI scale)
   float fill_alpha = 0.25f;         // default alpha of PlotShaded bands
   float stacked_alpha = 0.85f;      // alpha of PlotStacked areas
   float highlight_dim = 0.25f;      // alpha factor of the other series while one is highlighted

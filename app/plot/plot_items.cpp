@@ -68,7 +68,7 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   rec.tooltip = !(flags & ItemFlags_NoTooltip) && !rec.label.empty();
   rec.filled = filled;
   rec.dashed = (flags & ItemFlags_Dashed) != 0;
-  d.weight = p.next_weight > 0 ? p.next_weight : s.line_weight;
+  d.weight = (p.next_weight > 0 ? p.next_weight : s.line_weight) * s.weight_scale;
   float alpha = p.next_fill_alpha >= 0 ? p.next_fill_alpha : default_fill_alpha;
   p.next_line_colour = p.next_fill_colour = 0;
   p.next_weight = p.next_fill_alpha = -1;

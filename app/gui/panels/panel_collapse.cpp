@@ -349,24 +349,27 @@ void draw_collapse(PanelContext& ctx) {
                                        : nullptr;
   const float F = ImGui::GetFontSize();
 
-  // Controls: the alarm threshold and the layer shown.
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("alert when load entropy <");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::min(F * 10, std::max(F * 5, ImGui::GetContentRegionAvail().x - F * 8)));
-  ImGui::SliderFloat("##collapse_alert", &ctx.ui.collapse_alert, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(
-        "Load entropy H(f)/log E: 1 = balanced load, 0 = every token on one expert.\nThe banner turns red below this "
-        "value.");
-  if (snap.cfg.n_layers > 1) {
+  // Controls: the alarm threshold and the layer shown. A figure has neither, nor the banner
+  // (a live alarm in ImGui widgets; the plots below show the same threshold as a line).
+  if (!panel::figure_mode(ctx)) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("alert when load entropy <");
     ImGui::SameLine();
-    ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    ImGui::SetNextItemWidth(std::min(F * 10, std::max(F * 5, ImGui::GetContentRegionAvail().x - F * 8)));
+    ImGui::SliderFloat("##collapse_alert", &ctx.ui.collapse_alert, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Load entropy H(f)/log E: 1 = balanced load, 0 = every token on one expert.\nThe banner turns red below this "
+          "value.");
+    if (snap.cfg.n_layers > 1) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    }
+    if (dense)
+      banner("Dense baseline: no router, nothing can collapse.", false);
+    else
+      collapse_banner(ctx, layer);
   }
-  if (dense)
-    banner("Dense baseline: no router, nothing can collapse.", false);
-  else
-    collapse_banner(ctx, layer);
 
   const float w = ImGui::GetContentRegionAvail().x;
   const char* missing =
