@@ -15,9 +15,17 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "config_io.h"
+#include "gui_test_fixture.h"
 #include "gui_test_image.h"
 #include "panels/panels.h"
 #include "run_process.h"
+#include "window.h"
 
 namespace moe {
 namespace {
@@ -226,6 +234,61 @@ TEST(Figures, BadFigureOptionsExitTwoNamingWhatIsWrong) {
   r = run("shot --preset collapse --steps 5 --size 40x30in --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("8192"), std::string::npos) << r.out;
+}
+
+// The window's File > Export all panels (and the right-click export) run between frames in
+// the window's own ImGui context: one figure and one CSV per panel of the layout, the
+// provenance a `moescope shot` command, and the window draws on as before.
+TEST(Figures, WindowExportsEveryPanelAndItsDataIntoAFolder) {
+  test::OffscreenGui gui;
+  std::string why;
+  if (!gui.create_gl(1600, 1000, &why)) GTEST_SKIP() << why;
+  ASSERT_TRUE(gui.start([](ImGuiIO& io) {
+    io.DeltaTime = 1.0f / 60.0f;
+    gui::load_fonts(1.0f);
+  }));
+  {
+    Config cfg;
+    ASSERT_EQ(load_preset("collapse", cfg), "");
+    gui::MainWindow win(cfg, "collapse");
+    win.interactive = false;
+    win.ui().layout = PanelLayout_Four;
+    win.session().run_to(60);
+    for (int i = 0; i < 2000 && win.session().snapshot()->steps_done < 60; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto frame = [&] {
+      ImGuiIO& io = ImGui::GetIO();
+      io.DisplaySize = ImVec2(1600, 1000);
+      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui::NewFrame();
+      win.draw();
+      ImGui::Render();
+    };
+    frame();
+    const std::string folder = tmp("window_all");
+    std::filesystem::remove_all(folder);
+    win.request_export(3, folder, 1);  // PDF
+    win.run_pending_exports();
+    EXPECT_NE(win.status().find("exported 8 files"), std::string::npos) << win.status();
+    for (const char* name : kFourPanels) {
+      const std::string pdf = folder + "/" + name + ".pdf";
+      EXPECT_TRUE(std::filesystem::file_size(pdf) > 1000) << pdf;
+      EXPECT_FALSE(read_file(folder + "/" + name + ".csv").empty()) << name;
+      EXPECT_NE(sh("pdfinfo " + pdf).out.find("moescope shot --preset collapse"), std::string::npos) << name;
+    }
+    const std::string one = tmp("window_one.svg");
+    win.request_export(1, one, 0, panel_index("entropy"));
+    win.run_pending_exports();
+    const std::string svg = read_file(one);
+    EXPECT_NE(svg.find(">normalised entropy</text>"), std::string::npos) << "the y axis label as text";
+    const size_t at = svg.find("<moescope:command");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(svg.find("--panel entropy", at), std::string::npos);
+    frame();  // the window draws on with its own layout
+    EXPECT_EQ(win.panel_placements().size(), 4u);
+  }
+  gui.stop();
 }
 
 }  // namespace

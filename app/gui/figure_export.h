@@ -23,6 +23,7 @@ struct FigureRequest {
   std::string provenance;    // the shot command (figure.h shot_command)
   bool csv = true;           // F.csv beside it
   bool png_from_gl = false;  // .png: `after_render` leaves the frame in the bound framebuffer; read it from there
+  bool figure_file = true;   // false: only the data (F.csv beside `path`)
 };
 
 // "" or what is wrong. `written` gets the files written (the figure, then its CSV).

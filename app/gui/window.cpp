@@ -393,6 +393,7 @@ void MainWindow::draw() {
   draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h), ImVec2(right_size.x, right_size.y - strip_h));
 
   if (interactive) {
+    draw_export_popups();
     draw_file_popup();
     draw_help_popup();
     draw_command_popup();
@@ -454,6 +455,9 @@ void MainWindow::draw_menu_bar() {
     if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The `moescope run` line that reproduces this run, to the clipboard");
     if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
+    if (ImGui::MenuItem("Export all panels...")) open_export_all();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Every panel as a figure (SVG, PDF or PNG) and its data (CSV) into a folder");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit")) quit_requested = true;
     ImGui::EndMenu();
@@ -670,6 +674,7 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     ImGui::BeginGroup();
     p.draw(ctx);
     ImGui::EndGroup();
+    figure_context_menu(index);  // right-click: Export figure / data (figure_export.cpp)
     ImGui::EndChild();
   }
   ImGui::End();
