@@ -3,6 +3,7 @@
 #include "figure_export.h"
 
 #include <imgui.h>
+#include <stb_image_write.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "gl_context.h"
 #include "plot_cairo.h"
 #include "plot_data.h"
+#include "safe_io.h"
 #include "ui_state.h"
 
 namespace moe::gui {
@@ -68,19 +70,25 @@ std::string export_figure(MainWindow& win, const FigureRequest& req, const std::
   io.MousePos = saved_mouse;
   io.FontGlobalScale = saved_font_scale;
   if (!err.empty()) return err;
+  std::string bytes;
   if (cairo_file) {
-    err = file.close();
-  } else if (req.figure_file) {
-    err = save_framebuffer_png(req.path, req.layout.width, req.layout.height);
-    if (err.empty()) err = plot::AddPngText(req.path, "moescope-command", req.provenance);
+    err = file.finish(bytes);
+  } else if (req.figure_file) {  // the GL frame `after_render` left in the framebuffer
+    const std::vector<uint8_t> rgba = read_pixels_rgba(0, 0, req.layout.width, req.layout.height);
+    const auto append = [](void* context, void* data, int size) {
+      static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
+    };
+    if (!stbi_write_png_to_func(append, &bytes, req.layout.width, req.layout.height, 4, rgba.data(),
+                                req.layout.width * 4))
+      err = "cannot encode " + req.path + " as PNG";
+    if (err.empty()) err = plot::AddPngText(bytes, "moescope-command", req.provenance);
   }
+  if (err.empty() && req.figure_file) err = write_file_atomic(req.path, bytes);
   if (!err.empty()) return err;
   if (written && req.figure_file) written->push_back(req.path);
   if (req.csv) {
     const std::string csv = csv_path_for(req.path);
-    std::ofstream f(csv, std::ios::binary | std::ios::trunc);
-    f << "# " << req.provenance << "\n" << data.ToCsv();
-    if (!f) return "cannot write " + csv;
+    if (std::string e = write_file_atomic(csv, "# " + req.provenance + "\n" + data.ToCsv()); !e.empty()) return e;
     if (written) written->push_back(csv);
   }
   return "";

@@ -326,6 +326,11 @@ void CairoRecorder::Image(const ImagePrim& im) {
 
 namespace {
 
+cairo_status_t AppendBytes(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 std::string XmlUnescape(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -367,7 +372,8 @@ std::string FigureFile::open(const std::string& path, int width, int height, dou
       if (background & IM_COL32_A_MASK) rec_->RectFilled(ImVec2(0, 0), ImVec2(float(width), float(height)), background);
       return "";
     case FigureFormat_Pdf:
-      surface_ = cairo_pdf_surface_create(path.c_str(), w, h);
+      bytes_.clear();
+      surface_ = cairo_pdf_surface_create_for_stream(&AppendBytes, &bytes_, w, h);
       cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, title.c_str());
       cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_SUBJECT, provenance.c_str());
       cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_KEYWORDS, provenance.c_str());
@@ -392,13 +398,11 @@ Recorder& FigureFile::recorder() {
   return *rec_;
 }
 
-std::string FigureFile::close() {
+std::string FigureFile::finish(std::string& bytes) {
   if (format_ == FigureFormat_Svg && rec_) {
-    const std::string svg = static_cast<SvgRecorder&>(*rec_).Finish(title_, provenance_);
+    bytes = static_cast<SvgRecorder&>(*rec_).Finish(title_, provenance_);
     rec_.reset();
-    std::ofstream f(path_, std::ios::binary | std::ios::trunc);
-    f << svg;
-    return f ? "" : "cannot write " + path_;
+    return "";
   }
   if (!surface_) return "no figure open";
   rec_.reset();
@@ -406,17 +410,20 @@ std::string FigureFile::close() {
   cr_ = nullptr;
   std::string err;
   if (format_ == FigureFormat_Png) {
-    if (cairo_surface_write_to_png(surface_, path_.c_str()) != CAIRO_STATUS_SUCCESS) err = "cannot write " + path_;
+    bytes_.clear();
+    if (cairo_surface_write_to_png_stream(surface_, &AppendBytes, &bytes_) != CAIRO_STATUS_SUCCESS)
+      err = "cannot encode " + path_ + " as PNG";
   } else {
     cairo_surface_finish(surface_);
     if (cairo_surface_status(surface_) != CAIRO_STATUS_SUCCESS)
-      err = "cannot write " + path_ + ": " + cairo_status_to_string(cairo_surface_status(surface_));
+      err = "cannot make " + path_ + ": " + cairo_status_to_string(cairo_surface_status(surface_));
   }
   cairo_surface_destroy(surface_);
   surface_ = nullptr;
   if (!err.empty()) return err;
-  if (format_ == FigureFormat_Png && !provenance_.empty()) return AddPngText(path_, "moescope-command", provenance_);
-  return "";
+  if (format_ == FigureFormat_Png && !provenance_.empty()) err = AddPngText(bytes_, "moescope-command", provenance_);
+  bytes.swap(bytes_);
+  return err;
 }
 
 // [SECTION] PNG text chunks
@@ -458,29 +465,25 @@ const char kPngSignature[] = "\x89PNG\r\n\x1a\n";
 
 }  // namespace
 
-std::string AddPngText(const std::string& path, const std::string& key, const std::string& text) {
-  std::string png;
-  if (!ReadFile(path, png) || png.compare(0, 8, kPngSignature, 8) != 0) return path + " is not a PNG file";
+std::string AddPngText(std::string& png, const std::string& key, const std::string& text) {
+  if (png.compare(0, 8, kPngSignature, 8) != 0) return "not a PNG";
   std::string out = png.substr(0, 8);
-  std::string chunk_body = "tEXt" + key + std::string(1, '\0') + text;
-  bool inserted = false;
+  const std::string chunk_body = "tEXt" + key + std::string(1, '\0') + text;
   for (size_t at = 8; at + 12 <= png.size();) {
     const uint32_t len = Be32(reinterpret_cast<const unsigned char*>(&png[at]));
-    if (at + 12 + len > png.size()) return path + " is a truncated PNG";
+    if (at + 12 + len > png.size()) return "a truncated PNG";
     const std::string type = png.substr(at + 4, 4);
     const bool same_key = type == "tEXt" && png.compare(at + 8, key.size() + 1, key + std::string(1, '\0')) == 0;
     if (!same_key) out.append(png, at, 12 + len);
-    if (type == "IHDR" && !inserted) {
+    if (type == "IHDR") {
       PutBe32(out, uint32_t(chunk_body.size() - 4));
       out += chunk_body;
       PutBe32(out, Crc32(reinterpret_cast<const unsigned char*>(chunk_body.data()), chunk_body.size()) ^ 0xFFFFFFFFu);
-      inserted = true;
     }
     at += 12 + len;
   }
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << out;
-  return f ? "" : "cannot write " + path;
+  png.swap(out);
+  return "";
 }
 
 std::string ReadFigureProvenance(const std::string& path, std::string* error) {

@@ -7,7 +7,7 @@
 //   std::string err = file.open("load.pdf", 1050, 720, 72.0 / 300.0, "moescope shot ...");  // px -> pt
 //   plot::TeeRecorder both(&plot::ScreenRecorder(), &file.recorder());  // the frame once, on screen and in the file
 //   plot::SetRecorder(&both);  ... draw the frame ...  plot::SetRecorder(nullptr);
-//   err = file.close();  // finishes the file and writes its provenance
+//   std::string bytes;  err = file.finish(bytes);  // the whole file, provenance written; the caller saves it
 //
 // Text stays text (DejaVu Sans, selectable and searchable), lines are paths,
 // CPU heatmaps are images at their native resolution drawn with a nearest
@@ -101,11 +101,14 @@ class FigureFile {
   std::string open(const std::string& path, int width, int height, double unit, const std::string& provenance,
                    const std::string& title = "", ImU32 background = 0);
   Recorder& recorder();  // where the figure's primitives go (an SvgRecorder for SVG, a CairoRecorder else)
-  std::string close();   // finishes and writes the file; "" or what is wrong
+  // Finishes the figure into `bytes` (the whole file, provenance included) for the caller to
+  // write (moescope writes it atomically, safe_io.h). "" or what is wrong.
+  std::string finish(std::string& bytes);
 
  private:
   std::string path_, provenance_, title_;
   FigureFormat format_ = FigureFormat_None;
+  std::string bytes_;  // what cairo's stream writer has produced
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   std::unique_ptr<Recorder> rec_;
@@ -113,7 +116,7 @@ class FigureFile {
 
 // Provenance of a figure file written by FigureFile (or a PNG with its tEXt chunk): the command, or "".
 std::string ReadFigureProvenance(const std::string& path, std::string* error);
-// Adds (or replaces) a tEXt chunk `key` = `text` in a PNG file. "" or what is wrong.
-std::string AddPngText(const std::string& path, const std::string& key, const std::string& text);
+// Adds (or replaces) a tEXt chunk `key` = `text` in PNG bytes, after IHDR. "" or what is wrong.
+std::string AddPngText(std::string& png, const std::string& key, const std::string& text);
 
 }  // namespace moe::plot
