@@ -24,23 +24,6 @@ namespace moe {
 
 namespace {
 
-// ImDrawList's calls this panel makes, through the plot layer's recorder, so the panel
-// reaches a figure file (figure.h) as it looks on screen.
-struct RecordedDrawList {
-  plot::Recorder& rec = plot::GetWindowRecorder();
-  void AddText(ImVec2 pos, ImU32 col, const char* text) { AddText(nullptr, ImGui::GetFontSize(), pos, col, text); }
-  void AddText(ImFont*, float size, ImVec2 pos, ImU32 col, const char* text) {
-    plot::TextPrim t;
-    t.pos = pos;
-    t.size = size;
-    t.colour = col;
-    t.text = text;
-    rec.Text(t);
-  }
-  void AddRectFilled(ImVec2 a, ImVec2 b, ImU32 col, float rounding = 0) { rec.RectFilled(a, b, col, rounding); }
-  void AddLine(ImVec2 a, ImVec2 b, ImU32 col, float weight) { rec.Line(a, b, plot::Stroke{col, weight}); }
-};
-
 // 3 significant digits with k / M / B / T, as parameter counts are quoted ("46.7B").
 std::string human(double v) {
   static const struct {
@@ -72,8 +55,8 @@ std::string human(double v) {
 void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, bool compact, ImU32 active_colour,
                   ImU32 total_colour) {
   const float F = ImGui::GetFontSize();
-  RecordedDrawList rdl;
-  RecordedDrawList* dl = &rdl;
+  panel::RecordedDrawList rdl;
+  panel::RecordedDrawList* dl = &rdl;
   const double share = sp.total_params > 0 ? sp.active_params / sp.total_params : 0;
   char big[64];
   std::snprintf(big, sizeof big, "active per token: %.0f%% of weights", 100.0 * share);
@@ -178,8 +161,8 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
   const float F = ImGui::GetFontSize();
   int n = 0;
   const panel::ShareRow* rows = panel::sparsity_rows(sp, &n);
-  RecordedDrawList rdl;
-  RecordedDrawList* dl = &rdl;
+  panel::RecordedDrawList rdl;
+  panel::RecordedDrawList* dl = &rdl;
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   panel::key_text(false, "%s", "active share of the weights, per token");
   const float width = size.x;
