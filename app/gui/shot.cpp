@@ -1,5 +1,6 @@
 // shot.cpp: `moescope shot` — train headless, render the window or one panel
-// offscreen (EGL surfaceless, no display needed), write a PNG.
+// offscreen (EGL surfaceless, no display needed), write a PNG; or a figure
+// (--figure, or --out F.svg / F.pdf: figure_export.h) with F.csv beside it.
 //
 //   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
 //                 [--scale 1.25] [--theme light] [--panel load] [--layout four] [--controls-strip]

@@ -43,7 +43,9 @@
 //
 // Files: plot.h (this, the whole API), plot_internal.h (shared by the .cpp files,
 // not an API), plot_frame.cpp (setup, ticks, input, legend, hover, colour bar),
-// plot_items.cpp (items and their renderers), plot_screen.cpp (the screen back end).
+// plot_items.cpp (items and their renderers), plot_screen.cpp (the screen back end),
+// plot_cairo.h/.cpp (the file back end: PDF and PNG through cairo, FigureFile, TeeRecorder),
+// plot_svg.h/.cpp (SVG with real text), plot_data.h/.cpp (the numbers behind a figure, CSV).
 //
 // Index (grep "[SECTION]"):
 // [SECTION] Types and flags
