@@ -386,6 +386,7 @@ struct FrameLoop {
       render(io, &fw, &fh);
       screenshot_if_asked(last_frame, fw, fh);
       glfwSwapBuffers(window);
+      win.run_pending_exports();  // figure exports draw frames of their own, between the window's
       if (io.WantSaveIniSettings) save_ini(ini_path);
       if (const std::string t = win.title(); t != title) {
         title = t;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "figure.h"
 
 namespace CLI {
 class App;
@@ -33,6 +34,7 @@ struct ShotOptions {
   bool controls_strip = false;      // --controls-strip: the controls folded to a strip (F2)
   bool timing = false;              // print median / p95 frame time and training steps/s
   bool grayscale_safe = false;      // --grayscale-safe: dashes and markers for every series (View menu option)
+  FigureOptions fig;                // --figure --font-pt --dpi --view --from --no-csv (figure.h); --out .svg/.pdf
 };
 
 bool display_available();             // an X11 or Wayland display to open a window on
@@ -40,7 +42,9 @@ int gui_main(const GuiOptions& opt);  // exit status
 void add_shot_options(
     CLI::App* cmd,
     ShotOptions& opt);  // --steps --out --size --scale --theme --panel --layout --controls-strip --timing
-int cmd_shot(const ShotOptions& opt);                                         // exit status (2 bad input)
+int cmd_shot(const ShotOptions& opt);                      // exit status (2 bad input)
+void add_figure_options(CLI::App* cmd, ShotOptions& opt);  // --figure --font-pt --dpi --view --from (shot_figure.cpp)
+int cmd_shot_from(const ShotOptions& opt);                 // --from FILE: the figure FILE's command makes, again
 WindowSpeed measure_window_speed(const std::string& preset, double seconds);  // for `bench` (shot.cpp)
 
 }  // namespace moe

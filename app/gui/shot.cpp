@@ -1,5 +1,6 @@
 // shot.cpp: `moescope shot` — train headless, render the window or one panel
-// offscreen (EGL surfaceless, no display needed), write a PNG.
+// offscreen (EGL surfaceless, no display needed), write a PNG; or a figure
+// (--figure, or --out F.svg / F.pdf: figure_export.h) with F.csv beside it.
 //
 //   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
 //                 [--scale 1.25] [--theme light] [--panel load] [--layout four] [--controls-strip]
@@ -21,6 +22,8 @@
 #include <thread>
 
 #include "config_io.h"
+#include "figure_export.h"
+#include "plot_cairo.h"
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
@@ -32,16 +35,6 @@ namespace moe {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool parse_size(const std::string& text, int& w, int& h) {
-  int a = 0, b = 0;
-  char x = 0, extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &a, &x, &b, &extra) != 3 || (x != 'x' && x != 'X')) return false;
-  if (a < 200 || b < 150 || a > 8192 || b > 8192) return false;
-  w = a;
-  h = b;
-  return true;
-}
 
 // Waits until the session has taken every command and stopped (run_to reached, or diverged).
 bool wait_idle(Session& s, int64_t steps, double timeout_s) {
@@ -99,6 +92,40 @@ double percentile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   const size_t i = std::min(v.size() - 1, size_t(q * double(v.size() - 1) + 0.5));
   return v[i];
+}
+
+// Figure mode: the figure frames drawn with GL (a PNG is read back from the last) and, on
+// the last, written to an SVG or PDF through the plot layer's file back end, with F.csv.
+int shot_figure(gui::MainWindow& win, const PanelInfo* panel, const ShotOptions& opt, const gui::FigureLayout& lay,
+                double train_s) {
+  gui::FigureRequest req;
+  req.panel = panel;
+  req.layout = lay;
+  req.path = opt.out;
+  req.provenance = opt.fig.command;
+  req.csv = !opt.fig.no_csv;
+  req.png_from_gl = true;
+  const ImVec4 bg = gui::clear_colour(opt.theme == "light");
+  auto gl_draw = [&] {
+    gui::set_texture_nearest(unsigned(reinterpret_cast<uintptr_t>(ImGui::GetIO().Fonts->TexID)));
+    glViewport(0, 0, lay.width, lay.height);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glFinish();
+  };
+  ImGui_ImplOpenGL3_NewFrame();  // the renderer's device objects (fonts) before the first frame
+  std::vector<std::string> written;
+  if (std::string err = gui::export_figure(win, req, gl_draw, &written); !err.empty()) {
+    std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
+    return 1;
+  }
+  std::string files;
+  for (const std::string& w : written) files += (files.empty() ? "" : " and ") + w;
+  std::printf("wrote %s (%dx%d px at %.0f dpi, %s, step %lld, trained in %.2f s)\n", files.c_str(), lay.width,
+              lay.height, lay.dpi, panel ? panel->name : "whole layout",
+              static_cast<long long>(win.snapshot().steps_done), train_s);
+  return 0;
 }
 
 }  // namespace
@@ -193,15 +220,15 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
 void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_option("--steps", opt.steps, "Training steps before the shot (default: the config's steps)")
       ->check(CLI::Range(int64_t(0), int64_t(100000000)));
-  cmd->add_option("--out", opt.out, "PNG file to write")->required();
+  cmd->add_option("--out", opt.out, "File to write: .png, or .svg / .pdf (a vector figure), plus F.csv for figures");
   cmd->add_option_function<std::string>(
       "--size",
       [&opt](const std::string& s) {
-        if (!parse_size(s, opt.width, opt.height))
-          throw CLI::ValidationError(
-              "--size", "'" + s + "' is not WxH with W in [200, 8192] and H in [150, 8192], e.g. 1600x1000");
+        gui::FigureLayout probe;
+        if (std::string e = gui::parse_figure_size(s, 0, probe); !e.empty()) throw CLI::ValidationError("--size", e);
+        opt.fig.size_text = s;
       },
-      "Image size in pixels, WxH (default 1600x1000)");
+      "Size: WxH pixels (default 1600x1000), or 3.5x2.4in, 89x60mm (at --dpi)");
   cmd->add_option("--scale", opt.scale, "UI scale: fonts and spacing (default 1)")->check(CLI::Range(0.5f, 4.0f));
   cmd->add_option("--theme", opt.theme, "dark or light (the report theme)")->check(CLI::IsMember({"dark", "light"}));
   cmd->add_option("--panel", opt.panel, "Only this panel: " + panel_names());
@@ -213,19 +240,48 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
                 "The controls folded to a strip (F2), the panels taking the width");
   cmd->add_flag("--timing", opt.timing,
                 "Also print median and p95 frame time and training steps/s with the window open");
+  add_figure_options(cmd, opt);
 }
 
-int cmd_shot(const ShotOptions& opt) {
+namespace {
+int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout);
+}  // namespace
+
+// --from, then the figure's layout (size, dpi, font) into pixels and a UI scale.
+int cmd_shot(const ShotOptions& given) {
+  if (!given.fig.from.empty()) return cmd_shot_from(given);
+  ShotOptions opt = given;
+  opt.fig.command = gui::shot_command(given);
+  if (opt.out.empty()) {
+    std::fprintf(stderr, "moescope shot: --out FILE is required (.png, .svg or .pdf), or --from FIGURE\n");
+    return 2;
+  }
+  gui::FigureLayout lay;
+  if (std::string e = gui::figure_layout(opt.fig, opt.scale, lay); !e.empty()) {
+    std::fprintf(stderr, "moescope shot: %s\n", e.c_str());
+    return 2;
+  }
+  opt.width = lay.width;
+  opt.height = lay.height;
+  opt.scale = lay.ui_scale;
+  return shot(opt, lay);
+}
+
+namespace {
+int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
   Config cfg;
   std::vector<ScheduledChange> scheduled;
   if (std::string err = resolve_config(opt.source, cfg, &scheduled); !err.empty()) {
     std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
     return 2;
   }
-  if (opt.out.size() < 5 || opt.out.substr(opt.out.size() - 4) != ".png") {
-    std::fprintf(stderr, "moescope shot: --out '%s' must name a .png file\n", opt.out.c_str());
+  const plot::FigureFormat format = plot::FigureFormatOf(opt.out);
+  if (format == plot::FigureFormat_None) {
+    std::fprintf(stderr, "moescope shot: --out '%s' must name a .png, .svg or .pdf file\n", opt.out.c_str());
     return 2;
   }
+  // Vector files hold what the plot layer draws, never ImGui's widgets: always figure mode.
+  const bool figure = opt.fig.figure || format != plot::FigureFormat_Png;
   const PanelInfo* panel = nullptr;
   if (!opt.panel.empty()) {
     panel = find_panel(opt.panel);
@@ -269,6 +325,12 @@ int cmd_shot(const ShotOptions& opt) {
     win.ui().layout = layout_ui.layout;
     win.ui().single_panel = layout_ui.single_panel;
     win.ui().controls_collapsed = opt.controls_strip;
+    for (const std::string& v : opt.fig.views)
+      if (std::string e = gui::apply_view(v, win.ui()); !e.empty()) {
+        std::fprintf(stderr, "moescope shot: %s\n", e.c_str());
+        return 2;
+      }
+    plot::SetHiddenLabels(win.ui().hidden_series);
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
     win.session().set_map_layer(0);
@@ -285,8 +347,12 @@ int cmd_shot(const ShotOptions& opt) {
     if (diverged)
       std::fprintf(stderr, "moescope shot: the run diverged (%s); the shot shows it\n", snap->diverged_what.c_str());
     // A few frames so auto-fitted axes, legends and text sizes settle, then the shot.
-    for (int i = 0; i < 4; ++i) render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
-    if (status == 0) {
+    if (figure) {
+      if (status == 0) status = shot_figure(win, panel, opt, fig_layout, train_s);
+    } else {
+      for (int i = 0; i < 4; ++i) render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
+    }
+    if (status == 0 && !figure) {
       err = gui::save_framebuffer_png(opt.out, opt.width, opt.height);
       if (!err.empty()) {
         std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
@@ -358,5 +424,6 @@ int cmd_shot(const ShotOptions& opt) {
   ImGui::DestroyContext();
   return status;
 }
+}  // namespace
 
 }  // namespace moe

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "panels/panels.h"
 #include "plot.h"
@@ -46,6 +47,12 @@ struct UiState {
   int layout = PanelLayout_All;     // PanelLayout_: all panels, the four that matter, one big panel
   int single_panel = 0;             // index in kPanels of the panel the "one" layout shows
   bool controls_collapsed = false;  // the controls column folded to a thin strip (F2), giving the panels its width
+  bool specialisation_by_expert = false;  // specialisation: shares of each expert (else of each label)
+  // Figures (issue 12): figure mode drops the window chrome; --view y-range and hide=LABEL.
+  bool figure = false;                     // drawing a figure: no buttons, radio rows, sliders, readouts
+  bool view_y_set = false;                 // time plots' y axes fixed to view_y_range
+  plot::Range view_y_range;                // --view y-range=A:B
+  std::vector<std::string> hidden_series;  // --view hide=LABEL: series not drawn (any plot)
 };
 
 }  // namespace moe

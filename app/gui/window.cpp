@@ -99,7 +99,10 @@ void apply_theme(bool light, float scale) {
   // levels of the plot layer's own background (the same white in the light
   // theme): filling them anyway cost llvmpipe about a tenth of a frame.
   plot::GetStyle().plot_bg = 0;
-  plot::GetStyle().line_weight = 1.5f * std::max(1.0f, scale);
+  plot::GetStyle().line_weight = 1.5f;
+  plot::GetStyle().weight_scale = std::max(1.0f, scale);  // explicit weights too: lines grow with the UI (issue 12)
+  plot::GetStyle().padding = ImVec2(8 * scale, 6 * scale);
+  plot::GetStyle().marker_spacing = 56.0f * std::max(1.0f, scale);
 }
 
 std::string load_fonts(float scale) {
@@ -390,6 +393,7 @@ void MainWindow::draw() {
   draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h), ImVec2(right_size.x, right_size.y - strip_h));
 
   if (interactive) {
+    draw_export_popups();
     draw_file_popup();
     draw_help_popup();
     draw_command_popup();
@@ -451,6 +455,9 @@ void MainWindow::draw_menu_bar() {
     if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The `moescope run` line that reproduces this run, to the clipboard");
     if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
+    if (ImGui::MenuItem("Export all panels...")) open_export_all();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Every panel as a figure (SVG, PDF or PNG) and its data (CSV) into a folder");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit")) quit_requested = true;
     ImGui::EndMenu();
@@ -667,6 +674,7 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     ImGui::BeginGroup();
     p.draw(ctx);
     ImGui::EndGroup();
+    figure_context_menu(index);  // right-click: Export figure / data (figure_export.cpp)
     ImGui::EndChild();
   }
   ImGui::End();

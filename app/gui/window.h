@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config_io.h"
+#include "export_state.h"
 #include "panels/panels.h"
 #include "session.h"
 #include "ui_state.h"
@@ -75,6 +76,20 @@ class MainWindow {
   void draw();
   // One panel filling the display, with its title (shots of a single panel).
   void draw_single_panel(const PanelInfo& panel);
+  // A figure (window_figure.cpp): `panel`, or every panel of the layout in a grid (nullptr),
+  // without chrome, titled and keyed for print, heatmaps on the CPU, at UI scale `scale`.
+  void draw_figure(const PanelInfo* panel, float scale);
+  std::string figure_title(const PanelInfo* panel) const;  // "Per-expert load — collapse, step 1500"
+  // figure_export.cpp: the `moescope shot` command a window export records, and exports
+  // asked for in a dialog, run by the driver between frames (they draw frames of their own).
+  std::string figure_command(const PanelInfo* panel, const std::string& out, const std::string& size, float font_pt,
+                             bool figure) const;
+  void run_pending_exports();
+  // What the export dialogs ask for, without them (tests, scripts): 1 a figure of `panel`
+  // (index in kPanels), 2 its data (CSV), 3 every panel of the layout into folder `path`;
+  // format 0 SVG, 1 PDF, 2 PNG. Runs at the next run_pending_exports().
+  void request_export(int what, const std::string& path, int format = 0, int panel = -1);
+  void open_export_all();  // File > Export all panels
 
   Session& session() { return *session_; }
   UiState& ui() { return ui_; }
@@ -161,6 +176,10 @@ class MainWindow {
   float scale_applied_ = 0;
   std::vector<PanelPlacement> placements_;  // where draw_panels put each panel last frame
   float controls_w_ = 0;
+  void draw_figure_cell(const PanelInfo& panel, ImVec2 size, bool titled);  // window_figure.cpp
+  void draw_export_popups();                                                // figure_export.cpp: the dialogs
+  void figure_context_menu(int panel_index);                                // figure_export.cpp: right-click in a panel
+  ExportState export_;
 };
 
 }  // namespace moe::gui

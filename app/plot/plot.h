@@ -43,7 +43,9 @@
 //
 // Files: plot.h (this, the whole API), plot_internal.h (shared by the .cpp files,
 // not an API), plot_frame.cpp (setup, ticks, input, legend, hover, colour bar),
-// plot_items.cpp (items and their renderers), plot_screen.cpp (the screen back end).
+// plot_items.cpp (items and their renderers), plot_screen.cpp (the screen back end),
+// plot_cairo.h/.cpp (the file back end: PDF and PNG through cairo, FigureFile, TeeRecorder),
+// plot_svg.h/.cpp (SVG with real text), plot_data.h/.cpp (the numbers behind a figure, CSV).
 //
 // Index (grep "[SECTION]"):
 // [SECTION] Types and flags
@@ -61,6 +63,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "palette.h"
 
@@ -147,6 +151,8 @@ struct LineStyle {
 // Look of all plots; colours default to StyleColorsDark().
 struct Style {
   float line_weight = 1.5f;         // default line thickness in pixels
+  float weight_scale = 1.0f;        // every item's line weight (default or SetNextLineStyle's) times this: a figure's
+                                    // lines grow with its fonts (the UI scale)
   float fill_alpha = 0.25f;         // default alpha of PlotShaded bands
   float stacked_alpha = 0.85f;      // alpha of PlotStacked areas
   float highlight_dim = 0.25f;      // alpha factor of the other series while one is highlighted
@@ -204,6 +210,8 @@ Style& GetStyle();        // edit in place
 void StyleColorsDark();   // colours for ImGui's dark theme; categorical colours for dark backgrounds
 void StyleColorsLight();  // colours for ImGui's light theme
 PlotState* GetPlotState(const char* title_id);  // state of a plot in the current window (nullptr if never shown)
+void SetHiddenLabels(const std::vector<std::string>& labels);  // items labelled so are not drawn, in any plot
+                                                               // (`shot --view hide=LABEL`); {}: none
 
 // [SECTION] Begin/End and setup
 
@@ -385,6 +393,9 @@ class DrawListRecorder : public Recorder {
 void SetRecorder(Recorder* recorder);  // plots and colour bars draw into recorder from the next BeginPlot/ColorBar on;
                                        // nullptr: the screen (default)
 Recorder* GetRecorder();               // the target set by SetRecorder (nullptr: the screen)
+Recorder& ScreenRecorder();            // the screen back end (DrawListRecorder) plots use when no recorder is set
+Recorder& GetWindowRecorder();  // for drawing outside a plot (keys, titles): the target, or the screen aimed at the
+                                // current window's draw list
 
 // Text in the current font into the current recorder (inside a plot, or for the plot layer's own labels).
 // pos: its top-left on screen (TextFlags_Vertical: its centre); anchor: the point the layout aligned (TextPrim).

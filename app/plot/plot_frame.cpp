@@ -226,11 +226,15 @@ void ComputeTicks(Axis axis, const Range& r, float pixels, std::vector<Tick>& ou
   const Style& s = Ctx().style;
   const AxisSetup& ax = p.axis[axis];
   out.clear();
+  // Spacing from the text height, as plotting libraries do: y ticks at least 2 lines of text
+  // apart and at most 8 over the axis (1-2-5 steps then give 4..8), x ticks 3 text heights.
+  const float F = ImGui::GetFontSize();
+  const float y_spacing = std::max({s.y_tick_spacing, F * 2.0f, pixels / 8.0f});
+  const float x_spacing = std::max(s.x_tick_spacing, F * 3.0f);
   if (axis == Axis_Y && (ax.flags & AxisFlags_Log))
-    LogTicks(r, pixels, s.y_tick_spacing, ax, out);
+    LogTicks(r, pixels, std::max(s.y_tick_spacing, F * 2.0f), ax, out);
   else
-    LinearTicks(r, pixels, axis == Axis_X ? s.x_tick_spacing : s.y_tick_spacing, ax, out, false,
-                axis == Axis_X ? 14.0f : -1.0f);
+    LinearTicks(r, pixels, axis == Axis_X ? x_spacing : y_spacing, ax, out, false, axis == Axis_X ? F : -1.0f);
   for (Tick& t : out)
     if (t.labelled) t.width = ImGui::CalcTextSize(t.text).x;
 }
@@ -933,7 +937,7 @@ void ColorBar(const char* label, double scale_min, double scale_max, const ImVec
   std::vector<Tick> ticks;
   Range r{std::min(scale_min, scale_max), std::max(scale_min, scale_max)};
   Sanitize(r, false);
-  LinearTicks(r, bar.GetHeight(), s.y_tick_spacing, ax, ticks);
+  LinearTicks(r, bar.GetHeight(), std::max({s.y_tick_spacing, F * 2.0f, bar.GetHeight() / 8.0f}), ax, ticks);
   float label_w = 0;
   for (const Tick& t : ticks) {
     const float y = std::round(bar.Max.y - float((t.value - r.min) / (r.max - r.min)) * bar.GetHeight());
@@ -1028,5 +1032,15 @@ void AddPlotText(ImVec2 pos, ImU32 colour, const char* text, ImVec2 anchor, Text
 }
 
 Recorder* GetRecorder() { return Ctx().target; }
+
+Recorder& ScreenRecorder() { return Ctx().screen; }
+
+void SetHiddenLabels(const std::vector<std::string>& labels) { Ctx().hidden_labels = labels; }
+
+Recorder& GetWindowRecorder() {
+  Context& c = Ctx();
+  if (!c.in_plot) c.screen.SetDrawList(ImGui::GetWindowDrawList());
+  return Rec();
+}
 
 }  // namespace moe::plot

@@ -103,13 +103,14 @@ struct Context {
   std::unordered_map<ImGuiID, PlotState> states;
   CurrentPlot cur;
   bool in_plot = false;
-  DrawListRecorder screen;       // the screen back end, aimed at the current window's draw list
-  Recorder* target = nullptr;    // SetRecorder's back end; nullptr: `screen`
-  ImGuiID focused = 0;           // plot that takes the plain mouse wheel (clicked into; 0: none)
-  bool wheel_zoom_used = false;  // the user has zoomed with the wheel once: the hover hint stops
-  std::vector<ImVec2> poly;      // scratch for polylines
-  std::vector<ImU32> cells;      // scratch for CPU heatmap colours
-  std::vector<float> edges;      // scratch for CPU heatmap cell edges
+  DrawListRecorder screen;                 // the screen back end, aimed at the current window's draw list
+  Recorder* target = nullptr;              // SetRecorder's back end; nullptr: `screen`
+  ImGuiID focused = 0;                     // plot that takes the plain mouse wheel (clicked into; 0: none)
+  bool wheel_zoom_used = false;            // the user has zoomed with the wheel once: the hover hint stops
+  std::vector<ImVec2> poly;                // scratch for polylines
+  std::vector<ImU32> cells;                // scratch for CPU heatmap colours
+  std::vector<float> edges;                // scratch for CPU heatmap cell edges
+  std::vector<std::string> hidden_labels;  // SetHiddenLabels: items with these labels are not drawn
 };
 
 extern Context* g_ctx;  // set by CreateContext (plot_frame.cpp)
@@ -142,5 +143,10 @@ Stroke LineStroke(ImU32 colour, float weight,
 void DrawMarker(Recorder& rec, Marker marker, ImVec2 centre, float weight,
                 ImU32 colour);  // one marker of a line of that weight  // a value as the tooltip prints it: integers
                                 // whole, else 4 significant digits, NaN/Inf spelled
+
+// The data sink (plot_data.h): no-ops unless one is set.
+void RecordSeries(const char* label, const char* suffix, Getter getter, const void* data, int count);
+void RecordStacked(const char* label, StackGetter getter, const void* data, int series, int count);
+void RecordHeatmap(const char* label, const float* values, int rows, int cols, Point bmin, Point bmax);
 
 }  // namespace moe::plot

@@ -62,12 +62,13 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   d.series = std::max(0, series);
   const float own_alpha = explicit_colour ? float(explicit_colour >> 24) / 255.0f
                                           : 1.0f;  // an explicit colour's alpha still applies
-  rec.hidden = p.state->hidden.GetInt(id, 0) != 0;
+  rec.hidden = p.state->hidden.GetInt(id, 0) != 0 ||
+               std::find(c.hidden_labels.begin(), c.hidden_labels.end(), rec.label) != c.hidden_labels.end();
   rec.legend = !(flags & ItemFlags_NoLegend) && !rec.label.empty();
   rec.tooltip = !(flags & ItemFlags_NoTooltip) && !rec.label.empty();
   rec.filled = filled;
   rec.dashed = (flags & ItemFlags_Dashed) != 0;
-  d.weight = p.next_weight > 0 ? p.next_weight : s.line_weight;
+  d.weight = (p.next_weight > 0 ? p.next_weight : s.line_weight) * s.weight_scale;
   float alpha = p.next_fill_alpha >= 0 ? p.next_fill_alpha : default_fill_alpha;
   p.next_line_colour = p.next_fill_colour = 0;
   p.next_weight = p.next_fill_alpha = -1;
@@ -527,6 +528,7 @@ class BandBuilder {
 void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
+  if (d.line & IM_COL32_A_MASK) RecordSeries(label, nullptr, getter, data, count);
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   const bool fit = !(flags & ItemFlags_NoFit);
@@ -560,6 +562,8 @@ void PlotLineG(const char* label, Getter getter, const void* data, int count, It
 void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, true, d, Ctx().style.fill_alpha)) return;
+  RecordSeries(label, " lower", lower, data, count);
+  RecordSeries(label, " upper", upper, data, count);
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   const bool fit = !(flags & ItemFlags_NoFit);
@@ -607,6 +611,7 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
     else
       SetNextFillStyle(0, s.stacked_alpha);
     if (BeginItem(labels[k], flags, true, draws[size_t(k)], s.stacked_alpha)) {
+      RecordStacked(labels[k], getter, data, k, count);
       EndItem();
       visible.push_back(k);
     }
@@ -708,6 +713,7 @@ void PlotStackedG(const char* const* labels, int n_series, StackGetter getter, c
 void PlotBarsG(const char* label, Getter getter, const void* data, int count, double bar_width, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, true, d, 0.75f)) return;
+  RecordSeries(label, nullptr, getter, data, count);
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   Recorder& rec = Rec();
@@ -824,6 +830,7 @@ void PlotHeatmap(const char* label, const float* values, int rows, int cols, dou
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   if (bounds_max.x == 0 && bounds_max.y == 0) bounds_max = Point{double(cols), double(rows)};
+  RecordHeatmap(label, values, rows, cols, bounds_min, bounds_max);
   if (!(flags & ItemFlags_NoFit)) {
     FitPoint(bounds_min.x, bounds_min.y);
     FitPoint(bounds_max.x, bounds_max.y);

@@ -136,7 +136,8 @@ struct NameLine {
 
 void draw_names(const ImVec2& row_min, float row_h, const NameLine* lines, int n, const char* tooltip) {
   const float F = ImGui::GetFontSize();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  panel::RecordedDrawList rdl;  // through the recorder: names, ticks and events reach a figure file
+  panel::RecordedDrawList* dl = &rdl;
   const float total = float(n) * F * 1.15f;
   float y = std::round(row_min.y + (row_h - total) * 0.5f);
   float widest = 0;
@@ -167,7 +168,8 @@ void y_ticks(const plot::Range& yr, const ImVec2& pos, const ImVec2& size, const
   const int max_labels = std::max(2, int(size.y / (F * 1.05f)) + 1);
   std::vector<double> ticks;
   if (!panel::nice_ticks(yr, max_labels, ticks)) return;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  panel::RecordedDrawList rdl;  // through the recorder: names, ticks and events reach a figure file
+  panel::RecordedDrawList* dl = &rdl;
   const plot::Style& st = plot::GetStyle();
   for (double v : ticks) {
     const float y = std::round(pos.y + size.y - float((v - yr.min) / R) * size.y);
@@ -318,7 +320,8 @@ void draw_event_strip(const std::vector<Event>& events, const Layout& layout, co
   std::vector<float> xs;
   const float F = ImGui::GetFontSize();
   event_rows_needed(events, layout, F * 0.5f, &rows, &xs);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  panel::RecordedDrawList rdl;  // through the recorder: names, ticks and events reach a figure file
+  panel::RecordedDrawList* dl = &rdl;
   for (size_t i = 0; i < events.size(); ++i) {
     if (rows[i] < 0) continue;
     const float px = layout.data_x0 + float((double(events[i].step) - layout.steps.min) / layout.steps.size()) *
@@ -349,24 +352,27 @@ void draw_collapse(PanelContext& ctx) {
                                        : nullptr;
   const float F = ImGui::GetFontSize();
 
-  // Controls: the alarm threshold and the layer shown.
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("alert when load entropy <");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::min(F * 10, std::max(F * 5, ImGui::GetContentRegionAvail().x - F * 8)));
-  ImGui::SliderFloat("##collapse_alert", &ctx.ui.collapse_alert, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(
-        "Load entropy H(f)/log E: 1 = balanced load, 0 = every token on one expert.\nThe banner turns red below this "
-        "value.");
-  if (snap.cfg.n_layers > 1) {
+  // Controls: the alarm threshold and the layer shown. A figure has neither, nor the banner
+  // (a live alarm in ImGui widgets; the plots below show the same threshold as a line).
+  if (!panel::figure_mode(ctx)) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("alert when load entropy <");
     ImGui::SameLine();
-    ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    ImGui::SetNextItemWidth(std::min(F * 10, std::max(F * 5, ImGui::GetContentRegionAvail().x - F * 8)));
+    ImGui::SliderFloat("##collapse_alert", &ctx.ui.collapse_alert, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Load entropy H(f)/log E: 1 = balanced load, 0 = every token on one expert.\nThe banner turns red below this "
+          "value.");
+    if (snap.cfg.n_layers > 1) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    }
+    if (dense)
+      banner("Dense baseline: no router, nothing can collapse.", false);
+    else
+      collapse_banner(ctx, layer);
   }
-  if (dense)
-    banner("Dense baseline: no router, nothing can collapse.", false);
-  else
-    collapse_banner(ctx, layer);
 
   const float w = ImGui::GetContentRegionAvail().x;
   const char* missing =

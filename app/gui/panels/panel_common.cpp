@@ -5,9 +5,12 @@
 // [SECTION] Notes and the key row
 #include "panel_common.h"
 
+#include <imgui_internal.h>
+
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdarg>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -42,6 +45,8 @@ bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size
   if (!plot::BeginPlot(title_id, size, flags)) return false;
   plot::SetupAxes("step", y_label, plot::AxisFlags_AutoFit, y_flags);
   plot::SetupAxisLinks(plot::Axis_X, &ctx.ui.steps_link);
+  if (ctx.ui.view_y_set)  // shot --view y-range=A:B
+    plot::SetupAxisLimits(plot::Axis_Y, ctx.ui.view_y_range.min, ctx.ui.view_y_range.max, ImGuiCond_Always);
   g_next_colour = 0;
   return true;
 }
@@ -199,6 +204,32 @@ float x_labels_right_inset(const PanelContext& ctx) {
   return std::max(pad, ImGui::CalcTextSize(buf).x * 0.5f + 2) - pad;
 }
 
+void recorded_text(const char* text, ImU32 colour) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const float h = ImGui::GetFrameHeight();
+  ImGui::Dummy(ImVec2(ts.x, h));
+  plot::GetWindowRecorder();
+  plot::AddPlotText(ImVec2(p.x, std::round(p.y + (h - ts.y) * 0.5f)), colour ? colour : plot::GetStyle().text, text);
+}
+
+void key_text(bool dim, const char* fmt, ...) {
+  char buf[256];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  // Wrapped where ImGui::Text would wrap it (PushTextWrapPos), else one line.
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float wrap_pos = window->DC.TextWrapPos;
+  const float wrap_w = wrap_pos >= 0.0f ? ImGui::CalcWrapWidthForPos(window->DC.CursorPos, wrap_pos) : 0.0f;
+  const ImVec2 ts = ImGui::CalcTextSize(buf, nullptr, false, wrap_w > 0 ? wrap_w : -1.0f);
+  ImGui::Dummy(ts);
+  plot::GetWindowRecorder();
+  plot::AddPlotText(p, dim ? plot::GetStyle().tick_text : plot::GetStyle().text, buf, ImVec2(0, 0), 0, nullptr, wrap_w);
+}
+
 int key_row(const KeyItem* items, int count, bool* shown) {
   const float F = ImGui::GetFontSize();
   const float sw = std::round(F * 0.9f), gap = std::round(F * 0.8f);
@@ -232,19 +263,22 @@ int key_row(const KeyItem* items, int count, bool* shown) {
     }
     const ImU32 col = on ? it.colour : palette::with_alpha(it.colour, 0.35f);
     const float y = std::round(p.y + line_h * 0.5f);
+    // Through the plot layer's recorder, so a figure file gets the key too (figure.h).
+    plot::Recorder& rec = plot::GetWindowRecorder();
+    const float lw = std::max(2.0f, std::round(F * 0.14f));  // scales with the figure's font
     if (patterned) {
-      plot::DrawListRecorder rec(dl);
       plot::LineStyle look = it.style;
       if (it.dashed && look.dash == plot::Dash_Solid) look.dash = plot::Dash_Dashed;
-      plot::DrawLineSwatch(rec, ImVec2(p.x, y - sw * 0.5f), ImVec2(p.x + sw_w, y + sw * 0.5f), col, look, 2.0f);
+      plot::DrawLineSwatch(rec, ImVec2(p.x, y - sw * 0.5f), ImVec2(p.x + sw_w, y + sw * 0.5f), col, look, lw);
     } else if (it.dashed) {
-      dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + sw * 0.4f, y), col, 2.0f);
-      dl->AddLine(ImVec2(p.x + sw * 0.6f, y), ImVec2(p.x + sw, y), col, 2.0f);
+      rec.Line(ImVec2(p.x, y), ImVec2(p.x + sw * 0.4f, y), plot::Stroke{col, lw});
+      rec.Line(ImVec2(p.x + sw * 0.6f, y), ImVec2(p.x + sw, y), plot::Stroke{col, lw});
     } else {
-      dl->AddRectFilled(ImVec2(p.x, y - 1.5f), ImVec2(p.x + sw, y + 1.5f), col);
-      dl->AddCircleFilled(ImVec2(p.x + sw * 0.5f, y), sw * 0.26f, col, 10);
+      rec.RectFilled(ImVec2(p.x, y - lw * 0.75f), ImVec2(p.x + sw, y + lw * 0.75f), col);
+      rec.Dot(ImVec2(p.x + sw * 0.5f, y), sw * 0.26f, col, 10);
     }
-    dl->AddText(ImVec2(p.x + sw_w + 4, std::round(p.y + (line_h - F) * 0.5f)), on ? ps.text : ps.hidden_text, it.label);
+    plot::AddPlotText(ImVec2(p.x + sw_w + 4, std::round(p.y + (line_h - F) * 0.5f)), on ? ps.text : ps.hidden_text,
+                      it.label);
     ImGui::PopID();
   }
   return hovered;

@@ -98,6 +98,30 @@ struct KeyItem {
 // returns the item under the mouse (-1: none) so the caller can highlight it.
 // With `shown` ([count]), a click on an entry toggles shown[i]; hidden ones are greyed.
 int key_row(const KeyItem* items, int count, bool* shown = nullptr);
+// A line of text as an item on a row of frames, drawn through the plot layer's recorder so a
+// figure file gets it (the key's name, a figure's readout); colour 0: the plot text colour.
+void recorded_text(const char* text, ImU32 colour = 0);
+// A line of a side key (ImGui::Text's layout), drawn through the recorder; dim: the tick text colour.
+void key_text(bool dim, const char* fmt, ...) IM_FMTARGS(2);
+// The ImDrawList calls panels make outside plots (text, rectangles, lines), through the
+// plot layer's recorder, so what a panel draws reaches a figure file (figure.h) as on screen:
+//   panel::RecordedDrawList rdl; panel::RecordedDrawList* dl = &rdl;  dl->AddText(...);
+struct RecordedDrawList {
+  plot::Recorder& rec = plot::GetWindowRecorder();
+  void AddText(ImVec2 pos, ImU32 col, const char* text) { AddText(nullptr, ImGui::GetFontSize(), pos, col, text); }
+  void AddText(ImFont*, float size, ImVec2 pos, ImU32 col, const char* text) {
+    plot::TextPrim t;
+    t.pos = pos;
+    t.size = size;
+    t.colour = col;
+    t.text = text;
+    rec.Text(t);
+  }
+  void AddRectFilled(ImVec2 a, ImVec2 b, ImU32 col, float rounding = 0) { rec.RectFilled(a, b, col, rounding); }
+  void AddLine(ImVec2 a, ImVec2 b, ImU32 col, float weight) { rec.Line(a, b, plot::Stroke{col, weight}); }
+};
+
+inline bool figure_mode(const PanelContext& ctx) { return ctx.ui.figure; }  // no chrome: a figure (figure.h)
 
 palette::Theme theme();    // plot::GetStyle().theme (the colours the plots are using)
 ImU32 reference_colour();  // dashed reference lines (ideal 1/E, thresholds): neutral grey for the theme

@@ -65,7 +65,7 @@ void draw_entropy(PanelContext& ctx) {
   };
   ImGui::AlignTextToFramePadding();
   const int hovered = panel::key_row(key, 4);
-  if (ok && snap.steps_done > 0 && layer < int(snap.last.layers.size())) {
+  if (ok && snap.steps_done > 0 && layer < int(snap.last.layers.size()) && !panel::figure_mode(ctx)) {
     const LayerMetrics& m = snap.last.layers[size_t(layer)];
     char now[96];
     std::snprintf(now, sizeof now, "now: router %.2f, load %.2f, churn %.2f", m.router_entropy, m.load_entropy,

@@ -183,8 +183,14 @@ void draw_gates(PanelContext& ctx) {
                                                                                 : nullptr;
   const int E = s.cfg.routed_experts();
 
-  ImGui::Checkbox("sort rows by top-1 expert", &ctx.ui.sort_gates_by_top1);
-  if (p) {
+  const bool figure = panel::figure_mode(ctx);
+  if (!figure) ImGui::Checkbox("sort rows by top-1 expert", &ctx.ui.sort_gates_by_top1);
+  if (p && figure) {
+    char info[128];
+    std::snprintf(info, sizeof info, "%d probe tokens \u00d7 %d experts%s", p->tokens, p->experts,
+                  ctx.ui.sort_gates_by_top1 ? ", rows sorted by top-1 expert" : "");
+    panel::recorded_text(info, plot::GetStyle().tick_text);
+  } else if (p) {
     char info[96];
     std::snprintf(info, sizeof info, "%d probe tokens \u00d7 %d experts, step %lld", p->tokens, p->experts,
                   (long long)s.steps_done);

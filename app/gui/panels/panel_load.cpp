@@ -73,8 +73,7 @@ const char* expert_name(int e) {
 // hover for the number. Returns the expert under the mouse, -1 if none.
 int expert_key(int E) {
   const palette::Theme th = panel::theme();
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("expert");
+  panel::recorded_text("expert");
   ImGui::SameLine();
   int hovered = -1;
   if (E <= kNamedExperts) {
@@ -90,7 +89,7 @@ int expert_key(int E) {
     return k < E ? k : -1;
   }
   const float F = ImGui::GetFontSize();
-  ImGui::TextUnformatted("0");
+  panel::recorded_text("0");
   ImGui::SameLine(0, 3);
   const float tail = ImGui::CalcTextSize("63").x + 6;
   const float cell = std::clamp(std::floor((ImGui::GetContentRegionAvail().x - tail) / float(E)), 3.0f, F * 0.8f);
@@ -99,9 +98,10 @@ int expert_key(int E) {
   ImGui::InvisibleButton("##expert_strip", ImVec2(cell * float(E), h));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float y0 = std::round(p.y + h * 0.2f), y1 = std::round(p.y + h * 0.8f);
+  plot::Recorder& rec = plot::GetWindowRecorder();  // the strip reaches a figure file too
   for (int e = 0; e < E; ++e)
-    dl->AddRectFilled(ImVec2(p.x + cell * float(e), y0), ImVec2(p.x + cell * float(e + 1), y1),
-                      palette::categorical(e, th));
+    rec.RectFilled(ImVec2(p.x + cell * float(e), y0), ImVec2(p.x + cell * float(e + 1), y1),
+                   palette::categorical(e, th));
   if (ImGui::IsItemHovered()) {
     hovered = std::clamp(int((ImGui::GetIO().MousePos.x - p.x) / cell), 0, E - 1);
     dl->AddRect(ImVec2(p.x + cell * float(hovered) - 1, y0 - 2), ImVec2(p.x + cell * float(hovered + 1) + 1, y1 + 2),
@@ -109,7 +109,7 @@ int expert_key(int E) {
     ImGui::SetTooltip("expert %d", hovered);
   }
   ImGui::SameLine(0, 3);
-  ImGui::Text("%d", E - 1);
+  panel::recorded_text(std::to_string(E - 1).c_str());
   return hovered;
 }
 
@@ -295,22 +295,27 @@ void draw_load(PanelContext& ctx) {
   const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size()) &&
                   snap.ids.of(layer, metric_index("load")) >= 0;
 
-  // Controls: the view, the layer shown, the colour key.
-  ImGui::AlignTextToFramePadding();
-  ImGui::RadioButton("lines", &ctx.ui.load_view, LoadView_Lines);
-  ImGui::SameLine();
-  ImGui::RadioButton("stacked", &ctx.ui.load_view, LoadView_Stacked);
-  ImGui::SameLine();
-  ImGui::RadioButton("steps \xC3\x97 experts", &ctx.ui.load_view, LoadView_Heatmap);
-  if (snap.cfg.n_layers > 1) {
+  // Controls: the view, the layer shown, the colour key (a figure keeps only the key).
+  const bool figure = panel::figure_mode(ctx);
+  if (!figure) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::RadioButton("lines", &ctx.ui.load_view, LoadView_Lines);
     ImGui::SameLine();
-    ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    ImGui::RadioButton("stacked", &ctx.ui.load_view, LoadView_Stacked);
+    ImGui::SameLine();
+    ImGui::RadioButton("steps \xC3\x97 experts", &ctx.ui.load_view, LoadView_Heatmap);
+    if (snap.cfg.n_layers > 1) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    }
   }
   int hovered = -1;
   const int view = std::clamp(ctx.ui.load_view, int(LoadView_Lines), int(LoadView_Heatmap));
   if (ok && view != LoadView_Heatmap) {
-    ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-    if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 12) ImGui::NewLine();
+    if (!figure) {
+      ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+      if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 12) ImGui::NewLine();
+    }
     hovered = expert_key(E);  // the ideal line is named inside the plot (plot_ideal)
   }
 

@@ -72,9 +72,12 @@ void draw_losses(PanelContext& ctx) {
                                    ids.of(metric_index("loss_total"))};
 
   // Controls: log axis, the key (click to hide a term), the latest values.
+  const bool figure = panel::figure_mode(ctx);
   ImGui::AlignTextToFramePadding();
-  ImGui::Checkbox("log y", &ctx.ui.log_y_losses);
-  ImGui::SameLine(0, F * 1.2f);
+  if (!figure) {
+    ImGui::Checkbox("log y", &ctx.ui.log_y_losses);
+    ImGui::SameLine(0, F * 1.2f);
+  }
   panel::KeyItem key[kTerms];
   int order[kTerms];
   int n_key = 0;
@@ -88,14 +91,14 @@ void draw_losses(PanelContext& ctx) {
   const int hovered_key = panel::key_row(key, n_key, shown);
   for (int k = 0; k < n_key; ++k) g_shown[order[k]] = shown[k];
   const int hovered = hovered_key >= 0 ? order[hovered_key] : -1;
-  if (dense) {
+  if (dense && !figure) {
     ImGui::SameLine(0, F);
     ImGui::TextDisabled("(dense: no router terms)");
   }
   const double acc = snap.last.losses.accuracy;
   const SeriesId accuracy_id = ids.of(metric_index("accuracy"));
   const bool has_acc = classification && accuracy_id >= 0;
-  if (snap.steps_done > 0) {
+  if (snap.steps_done > 0 && !figure) {
     char now[96];
     if (has_acc && std::isfinite(acc))
       std::snprintf(now, sizeof now, "now: task %.3g, accuracy %.1f%%", snap.last.losses.task, 100.0 * acc);
@@ -107,7 +110,7 @@ void draw_losses(PanelContext& ctx) {
   }
 
   // Losses on top; accuracy underneath (classification only), sharing the step axis.
-  const float avail_h = std::max(ImGui::GetContentRegionAvail().y, F * 12);
+  const float avail_h = std::max(ImGui::GetContentRegionAvail().y, F * (figure ? 5 : 12));  // a figure keeps its size
   const float w = ImGui::GetContentRegionAvail().x;
   const float acc_h = has_acc ? std::max(F * 6, std::round(avail_h * 0.28f)) : 0;
   const float loss_h = has_acc ? avail_h - acc_h - ImGui::GetStyle().ItemSpacing.y : avail_h;

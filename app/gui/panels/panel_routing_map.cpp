@@ -233,35 +233,34 @@ void draw_principal_plane(PanelContext& ctx) {
   // The key: experts that take tokens, with their share, then the axes' fit.
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float sw = std::round(F * 0.8f);
   const float key_bottom = ImGui::GetCursorScreenPos().y + avail.y;
   ImGui::Dummy(ImVec2(key_w, plot::GetStyle().padding.y));
-  ImGui::TextUnformatted("top-1 expert of");
-  ImGui::TextDisabled("%d probe tokens", n);
+  panel::key_text(false, "%s", "top-1 expert of");
+  panel::key_text(true, "%d probe tokens", n);
   int takers = 0, listed = 0;
   for (int e = 0; e < E; ++e) takers += count[size_t(e)] > 0;
   for (int e = 0; e < E && n > 0; ++e) {
     if (count[size_t(e)] == 0) continue;
     if (ImGui::GetCursorScreenPos().y + 4 * row_h > key_bottom && listed < takers - 1) {
-      ImGui::TextDisabled("+%d more", takers - listed);
+      panel::key_text(true, "+%d more", takers - listed);
       break;
     }
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float cy = p.y + ImGui::GetTextLineHeight() * 0.5f;
-    dl->AddCircleFilled(ImVec2(p.x + sw * 0.5f, cy), sw * 0.45f, palette::categorical(e, theme), 12);
+    plot::GetWindowRecorder().Dot(ImVec2(p.x + sw * 0.5f, cy), sw * 0.45f, palette::categorical(e, theme), 12);
     ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
     ImGui::SameLine();
-    ImGui::Text("expert %d", e);
+    panel::key_text(false, "expert %d", e);
     ImGui::SameLine();
-    ImGui::TextDisabled("%.0f%%", 100.0 * count[size_t(e)] / n);
+    panel::key_text(true, "%.0f%%", 100.0 * count[size_t(e)] / n);
     ++listed;
   }
-  if (unrouted > 0) ImGui::TextDisabled("no expert: %d", unrouted);
-  if (E - takers > 0 && n > 0) ImGui::TextDisabled("%d take none", E - takers);
+  if (unrouted > 0) panel::key_text(true, "no expert: %d", unrouted);
+  if (E - takers > 0 && n > 0) panel::key_text(true, "%d take none", E - takers);
   if (plane && plane->fitted_step >= 0)
-    ImGui::TextDisabled("refitted at step %lld", static_cast<long long>(plane->fitted_step));
+    panel::key_text(true, "refitted at step %lld", static_cast<long long>(plane->fitted_step));
   ImGui::EndGroup();
 }
 
@@ -370,15 +369,14 @@ void draw_routing_map(PanelContext& ctx) {
   // The key: experts that win part of the plane, then the class shapes.
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  plot::DrawListRecorder key_marks(dl);  // the class markers of the key, drawn like those on the plane
+  plot::Recorder& key_marks = plot::GetWindowRecorder();  // the class markers of the key, drawn like those on the plane
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
   const float sw = std::round(F * 0.8f);
   const float key_top = ImGui::GetCursorScreenPos().y;
   const float key_bottom = key_top + avail.y;
   const float class_rows_h = (n_points > 0 ? float(std::min(n_classes, 12) + 1) * row_h : 0) + row_h;
   ImGui::Dummy(ImVec2(key_w, plot::GetStyle().padding.y));
-  ImGui::TextUnformatted("winning expert");
+  panel::key_text(false, "%s", "winning expert");
   const int total = have_map ? map.res * map.res : 0;
   int listed = 0, winners = 0;
   for (int e = 0; e < E; ++e) winners += cells[size_t(e)] > 0;
@@ -386,39 +384,40 @@ void draw_routing_map(PanelContext& ctx) {
     if (cells[size_t(e)] == 0) continue;
     // Keep room for the class key and a "+N more" line.
     if (ImGui::GetCursorScreenPos().y + 2 * row_h + class_rows_h > key_bottom && listed < winners - 1) {
-      ImGui::TextDisabled("+%d more", winners - listed);
+      panel::key_text(true, "+%d more", winners - listed);
       break;
     }
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float dy = std::round((ImGui::GetTextLineHeight() - sw) * 0.5f);
-    dl->AddRectFilled(ImVec2(p.x, p.y + dy), ImVec2(p.x + sw, p.y + dy + sw), palette::categorical(e, theme), 2.0f);
+    plot::GetWindowRecorder().RectFilled(ImVec2(p.x, p.y + dy), ImVec2(p.x + sw, p.y + dy + sw),
+                                         palette::categorical(e, theme), 2.0f);
     ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
     ImGui::SameLine();
-    ImGui::Text("expert %d", e);
+    panel::key_text(false, "expert %d", e);
     ImGui::SameLine();
     const double pct = 100.0 * cells[size_t(e)] / total;
     if (pct < 0.5)
-      ImGui::TextDisabled("<1%%");
+      panel::key_text(true, "<1%%");
     else
-      ImGui::TextDisabled("%.0f%%", pct);
+      panel::key_text(true, "%.0f%%", pct);
     ++listed;
   }
-  if (E - winners > 0 && total > 0) ImGui::TextDisabled("%d win nowhere", E - winners);
-  ImGui::TextDisabled("brightness = confidence");
+  if (E - winners > 0 && total > 0) panel::key_text(true, "%d win nowhere", E - winners);
+  panel::key_text(true, "brightness = confidence");
   if (n_points > 0) {
     ImGui::Dummy(ImVec2(1, row_h * 0.3f));
-    ImGui::TextUnformatted("probe tokens, by class");
+    panel::key_text(false, "%s", "probe tokens, by class");
     for (int c = 0; c < n_classes; ++c) {
       if (ImGui::GetCursorScreenPos().y + row_h > key_bottom) break;
       const ImVec2 p = ImGui::GetCursorScreenPos();
       const float cy = std::round(p.y + ImGui::GetTextLineHeight() * 0.5f);
-      dl->AddRectFilled(ImVec2(p.x - 1, p.y), ImVec2(p.x + sw + 2, p.y + ImGui::GetTextLineHeight()),
-                        light ? IM_COL32(120, 120, 130, 255) : IM_COL32(70, 70, 80, 255), 2.0f);
+      plot::GetWindowRecorder().RectFilled(ImVec2(p.x - 1, p.y), ImVec2(p.x + sw + 2, p.y + ImGui::GetTextLineHeight()),
+                                           light ? IM_COL32(120, 120, 130, 255) : IM_COL32(70, 70, 80, 255), 2.0f);
       draw_marker(key_marks, ImVec2(p.x + sw * 0.5f + 0.5f, cy), std::clamp(F * 0.24f, 2.5f, 5.0f), c,
                   IM_COL32(255, 255, 255, 235), IM_COL32(10, 10, 15, 255));
       ImGui::Dummy(ImVec2(sw, ImGui::GetTextLineHeight()));
       ImGui::SameLine();
-      ImGui::Text("class %d", c);
+      panel::key_text(false, "class %d", c);
     }
   }
   ImGui::EndGroup();

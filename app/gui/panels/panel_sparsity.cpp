@@ -55,7 +55,8 @@ std::string human(double v) {
 void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, bool compact, ImU32 active_colour,
                   ImU32 total_colour) {
   const float F = ImGui::GetFontSize();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  panel::RecordedDrawList rdl;
+  panel::RecordedDrawList* dl = &rdl;
   const double share = sp.total_params > 0 ? sp.active_params / sp.total_params : 0;
   char big[64];
   std::snprintf(big, sizeof big, "active per token: %.0f%% of weights", 100.0 * share);
@@ -67,12 +68,12 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
   if (compact) {  // one wrapped line for the FLOPs, no bars
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     if (sp.flops_per_token > 0 && sp.dense_equal_flops > sp.flops_per_token * 1.005)
-      ImGui::TextDisabled("%s FLOPs per token; a dense FFN of the same total size: %s (%.1f\u00d7 more)",
-                          human(sp.flops_per_token).c_str(), human(sp.dense_equal_flops).c_str(),
-                          sp.dense_equal_flops / sp.flops_per_token);
+      panel::key_text(true, "%s FLOPs per token; a dense FFN of the same total size: %s (%.1f\u00d7 more)",
+                      human(sp.flops_per_token).c_str(), human(sp.dense_equal_flops).c_str(),
+                      sp.dense_equal_flops / sp.flops_per_token);
     else
-      ImGui::TextDisabled("%s FLOPs per token, as many as a dense FFN of the same size",
-                          human(sp.flops_per_token).c_str());
+      panel::key_text(true, "%s FLOPs per token, as many as a dense FFN of the same size",
+                      human(sp.flops_per_token).c_str());
     ImGui::PopTextWrapPos();
     return;
   }
@@ -80,21 +81,21 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
   const Config& cfg = s.cfg;
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   if (cfg.router == RouterKind::dense)
-    ImGui::TextDisabled("%s of %s parameters: a dense model runs every weight for every token.",
-                        human(sp.active_params).c_str(), human(sp.total_params).c_str());
+    panel::key_text(true, "%s of %s parameters: a dense model runs every weight for every token.",
+                    human(sp.active_params).c_str(), human(sp.total_params).c_str());
   else if (cfg.shared_experts > 0)
-    ImGui::TextDisabled("%s of %s parameters: k = %d of %d routed experts, %d shared, and the layers around them.",
-                        human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
-                        cfg.routed_experts(), cfg.shared_experts);
+    panel::key_text(true, "%s of %s parameters: k = %d of %d routed experts, %d shared, and the layers around them.",
+                    human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
+                    cfg.routed_experts(), cfg.shared_experts);
   else
-    ImGui::TextDisabled("%s of %s parameters: k = %d of %d experts, and the layers around them.",
-                        human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
-                        cfg.routed_experts());
+    panel::key_text(true, "%s of %s parameters: k = %d of %d experts, and the layers around them.",
+                    human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
+                    cfg.routed_experts());
   ImGui::PopTextWrapPos();
 
   // FLOPs per token: two bars on one linear scale.
   ImGui::Dummy(ImVec2(1, F * 0.3f));
-  ImGui::TextUnformatted("forward FLOPs per token");
+  panel::key_text(false, "%s", "forward FLOPs per token");
   const double top = std::max({sp.flops_per_token, sp.dense_equal_flops, 1.0});
   struct Row {
     const char* name;
@@ -115,15 +116,16 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
     ImGui::Dummy(ImVec2(width, h + 3));
   }
   if (sp.flops_per_token > 0 && sp.dense_equal_flops > sp.flops_per_token * 1.005)
-    ImGui::TextDisabled("%.1f\u00d7 fewer FLOPs than running every expert", sp.dense_equal_flops / sp.flops_per_token);
+    panel::key_text(true, "%.1f\u00d7 fewer FLOPs than running every expert",
+                    sp.dense_equal_flops / sp.flops_per_token);
 }
 
 // What the comparison shows and where its figures come from.
 void draw_notes(float width) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  ImGui::TextUnformatted("Compute per token follows the active parameters; memory holds all of them.");
+  panel::key_text(false, "%s", "Compute per token follows the active parameters; memory holds all of them.");
   ImGui::Spacing();
-  ImGui::TextDisabled("Mixtral 8x7B: Jiang et al. 2024. DeepSeek-V3: DeepSeek-AI 2024 (R1 shares its weights).");
+  panel::key_text(true, "Mixtral 8x7B: Jiang et al. 2024. DeepSeek-V3: DeepSeek-AI 2024 (R1 shares its weights).");
   ImGui::PopTextWrapPos();
 }
 
@@ -159,9 +161,10 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
   const float F = ImGui::GetFontSize();
   int n = 0;
   const panel::ShareRow* rows = panel::sparsity_rows(sp, &n);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  panel::RecordedDrawList rdl;
+  panel::RecordedDrawList* dl = &rdl;
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  ImGui::TextUnformatted("active share of the weights, per token");
+  panel::key_text(false, "%s", "active share of the weights, per token");
   const float width = size.x;
   float name_w = 0, value_w = 0;
   for (int i = 0; i < n; ++i) name_w = std::max(name_w, ImGui::CalcTextSize(rows[i].name).x);
@@ -227,7 +230,7 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
   if (ImGui::CalcTextSize(caveat, nullptr, false, width).y > left)
     caveat = "* GPT-4 unofficial: reports ~280B of 1.8T active; popular articles ~2%.";
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  ImGui::TextDisabled("%s", caveat);
+  panel::key_text(true, "%s", caveat);
   ImGui::PopTextWrapPos();
 }
 
@@ -244,7 +247,7 @@ void draw_sparsity(PanelContext& ctx) {
   const ImGuiStyle& st = ImGui::GetStyle();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (!(sp.total_params > 0)) {
-    ImGui::TextDisabled("no model yet");
+    panel::key_text(true, "no model yet");
     return;
   }
   // Side by side when wide, else the summary above the comparison (compact when short).

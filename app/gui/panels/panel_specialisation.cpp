@@ -61,8 +61,11 @@ void draw_specialisation(PanelContext& ctx) {
 
   // Controls: which way the matrix is normalised (rows: where each label goes; columns: what each
   // expert takes, i.e. its purity), and what MI and purity mean. UI-only, kept in the window's storage.
-  bool& by_expert = *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("spec_by_expert"), false);
-  if (s.cfg.router == RouterKind::dense) {
+  bool& by_expert = ctx.ui.specialisation_by_expert;
+  if (panel::figure_mode(ctx)) {
+    if (s.cfg.router != RouterKind::dense && L > 1)
+      panel::recorded_text(by_expert ? "shares of each expert" : "shares of each label", plot::GetStyle().tick_text);
+  } else if (s.cfg.router == RouterKind::dense) {
     ImGui::TextDisabled("dense baseline: one expert, nothing to specialise");
     by_expert = false;
   } else if (L == 1) {

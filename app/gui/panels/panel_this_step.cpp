@@ -140,11 +140,19 @@ void draw_this_step(PanelContext& ctx) {
   const bool show_bias = bias_applies && (cfg.aux_free_gamma > 0 || bias_values);
 
   // One line of context: which step and layer, and why there is no bias plot.
-  if (cfg.n_layers > 1)
+  if (panel::figure_mode(ctx)) {
+    char line[96];
+    if (cfg.n_layers > 1)
+      std::snprintf(line, sizeof line, "step %lld, layer %d: k = %d of E = %d", (long long)s.steps_done, layer,
+                    cfg.active_k(), E);
+    else
+      std::snprintf(line, sizeof line, "step %lld: k = %d of E = %d", (long long)s.steps_done, cfg.active_k(), E);
+    panel::recorded_text(line);
+  } else if (cfg.n_layers > 1)
     ImGui::Text("step %lld, layer %d: k = %d of E = %d", (long long)s.steps_done, layer, cfg.active_k(), E);
   else
     ImGui::Text("step %lld: k = %d of E = %d", (long long)s.steps_done, cfg.active_k(), E);
-  if (!show_bias) {
+  if (!show_bias && !panel::figure_mode(ctx)) {
     ImGui::SameLine(0, 2 * ImGui::GetFontSize());
     if (cfg.router == RouterKind::dense)
       ImGui::TextDisabled("dense baseline: one FFN takes every token");
