@@ -5,10 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "config_io.h"
 #include "sweep_grid.h"
 #include "sweep_results.h"
+#include "sweep_runner.h"
 #include "test_support.h"
 
 namespace moe {
@@ -139,6 +141,47 @@ TEST(SweepResults, BadFilesNameTheFileLineAndProblem) {
   SweepTable t;
   e = read_sweep_csv({(f.dir / "nope.csv").string()}, &t);
   EXPECT_CONTAINS(e, "nope.csv': cannot open");
+}
+
+}  // namespace
+}  // namespace moe
+
+namespace moe {
+namespace {
+
+TEST(SweepRunner, TheWindowsSweepEqualsTheCommandLinesCsv) {
+  Config base;
+  ASSERT_EQ(load_preset("balanced", base), "");
+  SweepRunner r;
+  ASSERT_EQ(r.start(base, {"k=1,2", "alpha=0,1e-2"}, 2, 15, 2), "");
+  r.wait();
+  const SweepProgress p = r.progress();
+  EXPECT_EQ(p.done, 8);
+  EXPECT_EQ(p.total, 8);
+  EXPECT_FALSE(p.running);
+  EXPECT_EQ(r.table()->csv(), files().full);
+  const std::vector<SweepRun> cell = r.cell_runs(3);
+  ASSERT_EQ(cell.size(), 2u);
+  EXPECT_EQ(cell[1].index, 7);
+  EXPECT_EQ(cell[1].cfg.top_k, 2);
+}
+
+TEST(SweepRunner, CancelKeepsWhatIsDoneAndBadGridsAreRefused) {
+  Config base;
+  ASSERT_EQ(load_preset("balanced", base), "");
+  SweepRunner r;
+  EXPECT_CONTAINS(r.start(base, {"k=1,0"}, 1, 10), "setting 'top_k'");
+  EXPECT_CONTAINS(r.start(base, {"k=1", "top_k=2"}, 1, 10), "given twice");
+  EXPECT_CONTAINS(r.start(base, {"k=1"}, 17, 10), "seeds");
+  ASSERT_EQ(r.start(base, {"k=1,2,4"}, 4, 300, 1), "");
+  while (r.progress().done < 1 && r.table()->rows.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  r.cancel();
+  r.wait();
+  const SweepProgress p = r.progress();
+  EXPECT_FALSE(p.running);
+  EXPECT_TRUE(p.cancelled);
+  EXPECT_EQ(int64_t(r.table()->rows.size()), p.done);
+  EXPECT_LT(p.done, 12);
 }
 
 }  // namespace
