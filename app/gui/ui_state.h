@@ -3,12 +3,15 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 
 #include "panels/panels.h"
 #include "plot.h"
 
 namespace moe {
+
+struct SweepView;  // sweep_view.h
 
 enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
 enum Palette_ { Palette_ColourBlindSafe = 0, Palette_Classic };  // = palette::Scheme, for the View menu
@@ -46,6 +49,8 @@ struct UiState {
   int layout = PanelLayout_All;     // PanelLayout_: all panels, the four that matter, one big panel
   int single_panel = 0;             // index in kPanels of the panel the "one" layout shows
   bool controls_collapsed = false;  // the controls column folded to a thin strip (F2), giving the panels its width
+  std::shared_ptr<SweepView>
+      sweep;  // the sweep view (sweep_view.h): null until a sweep is defined or opened; not saved
 };
 
 }  // namespace moe

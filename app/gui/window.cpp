@@ -462,6 +462,11 @@ void MainWindow::draw_menu_bar() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restart the current settings from step 0");
     if (ImGui::MenuItem("Revert to preset", nullptr, false, !modified_settings().empty())) revert_to_preset();
     if (ImGui::MenuItem("New seed")) session_->new_seed();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Sweep...")) show_sweep();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "A grid of one or two settings × seeds, trained in the background: a heatmap of a final metric");
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Presets")) {
@@ -576,7 +581,8 @@ std::vector<int> panels_in_layout(const UiState& ui, const Config& cfg) {
       if (const int i = panel_index(name); i >= 0) shown.push_back(i);
   } else {
     for (int i = 0; i < kPanelCount; ++i)
-      if (ui.show_panel[size_t(i)] && kPanels[i].applies(cfg)) shown.push_back(i);
+      if (ui.show_panel[size_t(i)] && kPanels[i].applies(cfg) && (ui.sweep || i != panel_index("sweep")))
+        shown.push_back(i);  // the sweep panel once a sweep is defined (Run > Sweep...) or opened
   }
   return shown;
 }

@@ -102,6 +102,8 @@ class MainWindow {
   std::string open_preset(const std::string& name);
   std::string save_config_file(const std::string& path);
   void set_status(const std::string& text, bool error = false);
+  // The sweep view (window_sweep.cpp): shown in the layout from now on, its state made if none.
+  SweepView& show_sweep();
   const std::string& status() const { return status_; }  // the status line's message (errors stay until replaced)
   bool status_is_error() const { return status_error_; }
 
