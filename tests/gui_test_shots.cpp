@@ -103,6 +103,7 @@ std::vector<PanelCase> cases() {
       {"specialisation", chars, ends, 2},
       {"routing-map", blobs, experts(8), 4},
       {"sparsity", balanced, experts(2), 1},
+      {"sweep", "--preset balanced --steps 60 --grid k=1,2,4 --grid alpha=0,1e-2 --seeds 2", ends, 2},
   };
 }
 
@@ -173,7 +174,7 @@ TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
   EXPECT_GE(colours_present(im, c.colours), c.need) << c.panel << ": its data colours are missing";
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, 9), [](const ::testing::TestParamInfo<int>& info) {
+INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, kPanelCount), [](const ::testing::TestParamInfo<int>& info) {
   std::string n = cases()[size_t(info.param)].panel;
   std::replace(n.begin(), n.end(), '-', '_');
   return n;
