@@ -234,12 +234,10 @@ std::string parse_sweep_csv(const std::vector<std::string>& names, const std::ve
     }
     if (shards && int64_t(residues.size()) < stride) {
       std::string have, miss;
-      for (int64_t i = 0; i < stride; ++i)
-        (std::find(residues.begin(), residues.end(), i) != residues.end() ? have : miss) += std::to_string(i) + "/" +
-                                                                                            std::to_string(stride) +
-                                                                                            " ";
-      have.pop_back();
-      miss.pop_back();
+      for (int64_t i = 0; i < stride; ++i) {
+        std::string& list = std::find(residues.begin(), residues.end(), i) != residues.end() ? have : miss;
+        list += (list.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(stride);
+      }
       return "shard " + miss + " missing: the files hold shard " + have + " of a sweep split with --shard i/" +
              std::to_string(stride) + "; give every shard's CSV";
     }

@@ -74,3 +74,29 @@ TEST(SweepView, BadGridAndMetricAreRefused) {
 
 }  // namespace
 }  // namespace moe
+
+namespace moe {
+namespace {
+
+TEST(SweepView, ShardCsvsOpenTogetherAndAMissingShardIsNamed) {
+  const std::string dir = testing::TempDir();
+  const std::string grid = "--preset balanced --grid k=1,2 --grid alpha=0,1e-2 --steps 20 --seeds 2";
+  for (int i = 0; i < 2; ++i) {
+    const auto r = test::run_process(std::string(MOESCOPE_BINARY) + " sweep " + grid + " --shard " + std::to_string(i) +
+                                     "/2 --out " + dir + "/sv_shard" + std::to_string(i) + ".csv 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+  }
+  const std::string out = temp_png("sweep_opened.png");
+  auto r = shot("--preset balanced --steps 1 --results " + dir + "/sv_shard0.csv --results " + dir +
+                "/sv_shard1.csv --panel sweep --size 900x600 --out " + out);
+  ASSERT_EQ(r.status, 0) << r.out;
+  const test::Image im = test::load_png(out);
+  EXPECT_GE(test::count_colour(im, palette::colormap(0.0f), 6), 2000);
+  EXPECT_GE(test::count_colour(im, palette::colormap(1.0f), 6), 2000);
+  r = shot("--preset balanced --steps 1 --results " + dir + "/sv_shard1.csv --panel sweep --out " + out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("shard 0/2 missing: the files hold shard 1/2"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace moe

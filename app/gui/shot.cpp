@@ -218,6 +218,9 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
       ->take_all();
   cmd->add_option("--seeds", opt.sweep_seeds, "Seeds per grid point of --grid")->check(CLI::Range(1, 16));
   cmd->add_option("--metric", opt.metric, "The sweep view's final metric, e.g. load_entropy, max_vio, loss_task");
+  cmd->add_option("--results", opt.results,
+                  "A results file to open (repeatable): a `moescope sweep` CSV (shards of one sweep together) in the "
+                  "sweep view, or a run's CSV/JSON as a read-only run");
   cmd->add_flag("--timing", opt.timing,
                 "Also print median and p95 frame time and training steps/s with the window open");
 }
@@ -307,6 +310,12 @@ int cmd_shot(const ShotOptions& opt) {
     if (sweep) {
       win.ui().sweep = sweep;
       win.show_sweep();
+    }
+    if (!opt.results.empty()) {
+      if (std::string e = win.open_results(opt.results); !e.empty()) {
+        std::fprintf(stderr, "moescope shot: --results: %s\n", e.c_str());
+        status = 2;
+      }
     }
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());

@@ -446,6 +446,10 @@ void MainWindow::draw_menu_bar() {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open config...", "Ctrl+O")) file_mode_ = 1, open_file_ = true;
     if (ImGui::MenuItem("Save config and its changes...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
+    if (ImGui::MenuItem("Open results...")) file_mode_ = 3, open_file_ = true;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "A `moescope run --out` CSV/JSON as a read-only run, or a `moescope sweep` CSV (or its shards)");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
     if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
@@ -754,7 +758,7 @@ void MainWindow::draw_layout_menu() {
 // [SECTION] Popups
 
 void MainWindow::draw_file_popup() {
-  const char* id = file_mode_ == 2 ? "Save config" : "Open config";
+  const char* id = file_mode_ == 2 ? "Save config" : file_mode_ == 3 ? "Open results" : "Open config";
   if (open_file_) {
     if (file_path_.empty()) {
       std::error_code ec;
@@ -766,7 +770,9 @@ void MainWindow::draw_file_popup() {
   if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", file_path_.c_str());
-  ImGui::TextUnformatted(file_mode_ == 2 ? "Save the current config as JSON:" : "Open a config or preset JSON:");
+  ImGui::TextUnformatted(file_mode_ == 2   ? "Save the current config as JSON:"
+                         : file_mode_ == 3 ? "Open run or sweep results (CSV, JSON; shard CSVs joined by ;):"
+                                           : "Open a config or preset JSON:");
   ImGui::SetNextItemWidth(560 * ui_.ui_scale);
   const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
   file_path_ = buf;
@@ -776,7 +782,8 @@ void MainWindow::draw_file_popup() {
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   std::vector<fs::path> files;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
-    if (it->path().extension() == ".json") files.push_back(it->path());
+    if (it->path().extension() == ".json" || (file_mode_ == 3 && it->path().extension() == ".csv"))
+      files.push_back(it->path());
   std::sort(files.begin(), files.end());
   ImGui::BeginChild("##files", ImVec2(560 * ui_.ui_scale, 180 * ui_.ui_scale), true);
   if (files.empty()) ImGui::TextDisabled("no .json files in %s", dir.string().c_str());
@@ -785,7 +792,9 @@ void MainWindow::draw_file_popup() {
   ImGui::EndChild();
   bool done = false;
   if (ImGui::Button(file_mode_ == 2 ? "Save" : "Open") || enter) {
-    const std::string err = file_mode_ == 2 ? save_config_file(file_path_) : open_config_file(file_path_);
+    const std::string err = file_mode_ == 2   ? save_config_file(file_path_)
+                            : file_mode_ == 3 ? open_results(split_paths(file_path_))
+                                              : open_config_file(file_path_);
     done = err.empty();
   }
   ImGui::SameLine();
