@@ -1,7 +1,8 @@
 // cmd_sweep.cpp: `moescope sweep`: the cartesian product of --grid values ×
 // seeds, run in parallel (one thread per run; a run's numbers never depend on
 // threads), one CSV row per run with its final metrics (results_io.h), rows in run order.
-// --shard i/n keeps runs with index % n == i, so a cluster job array splits a sweep.
+// --shard i/n keeps runs with index % n == i, so a cluster job array splits a sweep;
+// --merge joins the shard CSVs again (checked: one sweep, every run once).
 //
 // The grid, one run and its row are sweep_grid.h (shared with the window's sweep).
 // Limits: at most kMaxSweepRuns runs (counted with overflow checks); parallel runs
@@ -23,7 +24,9 @@
 #include "config_io.h"
 #include "interrupt.h"
 #include "results_io.h"
+#include "safe_io.h"
 #include "sweep_grid.h"
+#include "sweep_results.h"
 
 namespace moe {
 
@@ -34,6 +37,18 @@ int cmd_sweep(const SweepOptions& opt) {
     std::fprintf(stderr, "moescope sweep: %s\n", e.c_str());
     return 2;
   };
+  if (!opt.merge.empty()) {  // no training: the shards' rows checked and joined in run order
+    if (opt.out.empty()) return fail("--out FILE.csv is required");
+    SweepTable t;
+    if (err = read_sweep_csv(opt.merge, &t); !err.empty()) return fail("--merge: " + err);
+    if (err = write_file_atomic(opt.out, t.csv()); !err.empty()) {
+      std::fprintf(stderr, "moescope sweep: %s\n", err.c_str());
+      return 1;
+    }
+    std::printf("moescope sweep: merged %zu files, %zu runs, into %s\n", opt.merge.size(), t.rows.size(),
+                opt.out.c_str());
+    return 0;
+  }
   if (!err.empty()) return fail(err);
   if (opt.grid.empty()) return fail("give at least one --grid key=v1,v2,...");
   if (opt.seeds < 1 || opt.seeds > 10000) return fail("--seeds: allowed: an integer in [1, 10000]");

@@ -63,6 +63,17 @@ TEST(SweepResults, MergedShardsEqualTheUnshardedSweep) {
   EXPECT_EQ(whole.csv(), f.full);
 }
 
+TEST(SweepResults, SweepMergeWritesTheUnshardedCsvAndNamesAMissingShard) {
+  const SweepFiles& f = files();
+  auto r = test::run_in_folder(f.dir, MOESCOPE_BINARY,
+                               "sweep --merge shard1.csv shard2.csv shard0.csv --out merged.csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(f.dir / "merged.csv"), f.full);
+  r = test::run_in_folder(f.dir, MOESCOPE_BINARY, "sweep --merge shard1.csv shard2.csv --out merged2.csv");
+  EXPECT_CONTAINS(test::expect_bad_input(r, "--merge"), "shard 0/3 missing: the files hold shard 1/3, 2/3");
+  EXPECT_FALSE(std::filesystem::exists(f.dir / "merged2.csv"));
+}
+
 TEST(SweepResults, CellStatsAreOverTheCellsSeeds) {
   SweepTable t;
   ASSERT_EQ(read_sweep_csv({(files().dir / "full.csv").string()}, &t), "");
