@@ -99,7 +99,17 @@ void open_cell(SweepView& v, const SweepTable& t, int64_t cell) {
   v.notice = e.empty() ? "opened " + label + " (" + std::to_string(t.seeds) + " seeds) in the comparison" : e;
 }
 
-// The definition row: settings, seeds, steps, Run / Cancel.
+// On the same line as the last item if `width` more pixels fit there, else on the next.
+void same_line_if_fits(float width) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+float label_and_field(const char* label, float field) {  // width of "label [field]"
+  return ImGui::CalcTextSize(label).x + ImGui::GetStyle().ItemSpacing.x + field;
+}
+
+// The definition row (wrapped where the panel is narrow): settings, seeds, steps, Run / Cancel.
 void draw_definition(PanelContext& ctx, SweepView& v, const SweepProgress& p) {
   const float F = ImGui::GetFontSize();
   ImGui::AlignTextToFramePadding();
@@ -109,26 +119,26 @@ void draw_definition(PanelContext& ctx, SweepView& v, const SweepProgress& p) {
   ImGui::InputText("##sweep_rows", v.rows, sizeof v.rows);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A setting and its values, e.g. k=1,2,4 or lr=1e-3,3e-3,1e-2 (`moescope run --help` lists them)");
-  ImGui::SameLine();
+  same_line_if_fits(label_and_field("× columns", F * 11));
   ImGui::TextUnformatted("× columns");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(F * 11);
   ImGui::InputText("##sweep_cols", v.cols, sizeof v.cols);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A second setting, e.g. alpha=0,1e-3,1e-2; empty: a line over the first");
-  ImGui::SameLine();
+  same_line_if_fits(label_and_field("seeds", F * 5));
   ImGui::TextUnformatted("seeds");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(F * 5);
   ImGui::InputInt("##sweep_seeds", &v.seeds);
   v.seeds = std::clamp(v.seeds, 1, 16);
-  ImGui::SameLine();
+  same_line_if_fits(label_and_field("steps", F * 6));
   ImGui::TextUnformatted("steps");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(F * 6);
   ImGui::InputInt("##sweep_steps", &v.steps, 100, 1000);
   v.steps = std::clamp(v.steps, 1, 100000000);
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("Cancel").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (p.running) {
     if (ImGui::Button("Cancel")) v.runner.cancel();
   } else if (ImGui::Button("Run")) {
@@ -193,9 +203,13 @@ void draw_sweep(PanelContext& ctx) {
     ImGui::EndCombo();
   }
   col = t.column(v.metric);
-  ImGui::SameLine();
-  ImGui::TextDisabled("mean over %d seed%s; hover a cell for the spread, click it to compare its runs", t.seeds,
-                      t.seeds == 1 ? "" : "s");
+  char hint[160];
+  std::snprintf(hint, sizeof hint, "mean over %d seed%s; hover a cell for the spread, click it to compare its runs",
+                t.seeds, t.seeds == 1 ? "" : "s");
+  if (ImGui::CalcTextSize(hint).x > ImGui::GetContentRegionAvail().x)  // a narrow tile: the short form
+    std::snprintf(hint, sizeof hint, "%d seed%s; hover: spread, click: compare", t.seeds, t.seeds == 1 ? "" : "s");
+  same_line_if_fits(ImGui::CalcTextSize(hint).x);
+  ImGui::TextDisabled("%s", hint);
   if (!v.notice.empty()) ImGui::TextDisabled("%s", v.notice.c_str());
 
   const int64_t cells = t.cell_count();
