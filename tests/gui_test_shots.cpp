@@ -126,7 +126,7 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
     EXPECT_NE(panel_names().find(p.name), std::string::npos) << p.name;
   }
   EXPECT_EQ(find_panel("nosuch"), nullptr);
-  EXPECT_EQ(panel_names(), "load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity");
+  EXPECT_EQ(panel_names(), "load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity, sweep");
   const Result help = run("shot --help");
   EXPECT_NE(help.out.find("Only this panel: " + panel_names()), std::string::npos) << help.out;
 

@@ -733,8 +733,10 @@ void MainWindow::draw_layout_menu() {
                               : std::string("One big panel");
   if (ImGui::BeginMenu(one.c_str())) {
     for (int i = 0; i < n; ++i)
-      if (ImGui::MenuItem(panels[i].title, nullptr, ui_.layout == PanelLayout_One && ui_.single_panel == i))
+      if (ImGui::MenuItem(panels[i].title, nullptr, ui_.layout == PanelLayout_One && ui_.single_panel == i)) {
         ui_.layout = PanelLayout_One, ui_.single_panel = i;
+        if (i == panel_index("sweep")) show_sweep();
+      }
     ImGui::EndMenu();
   }
   if (ImGui::MenuItem("Controls folded to a strip", "F2", ui_.controls_collapsed))
@@ -743,7 +745,9 @@ void MainWindow::draw_layout_menu() {
   ImGui::TextDisabled(ui_.layout == PanelLayout_All ? "Panels" : "Panels (of the all-panels layout)");
   for (int i = 0; i < n; ++i) {
     if (panels[i].applies(snap_->cfg)) {
-      ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[size_t(i)], ui_.layout == PanelLayout_All);
+      if (ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[size_t(i)], ui_.layout == PanelLayout_All) &&
+          ui_.show_panel[size_t(i)] && i == panel_index("sweep"))
+        show_sweep();  // ticking Sweep defines one (the panel is tiled once a sweep exists)
       continue;
     }
     // Greyed: it has nothing to show for this run, and is hidden; say what it needs, once, here.
