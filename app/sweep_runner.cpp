@@ -65,13 +65,13 @@ std::string SweepRunner::start(const Config& base, const std::vector<std::string
   source_.clear();
   total_ = int64_t(total);
   jobs_ = want;
-  auto t = std::make_shared<SweepTable>();
-  t->axes = axes;
-  t->seeds = seeds;
-  t->first_seed = base.seed;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    table_ = t;
+    working_ = SweepTable{};
+    working_.axes = axes;
+    working_.seeds = seeds;
+    working_.first_seed = base.seed;
+    dirty_ = true;
   }
   cancel_ = false;
   next_ = 0;
@@ -91,9 +91,8 @@ std::string SweepRunner::start(const Config& base, const std::vector<std::string
           break;
         SweepRow row{r.index, r.values, r.seed, o.status, o.values, "", 0};
         std::lock_guard<std::mutex> lock(mu_);
-        auto next = std::make_shared<SweepTable>(*table_);
-        next->insert(std::move(row));
-        table_ = std::move(next);
+        working_.insert(std::move(row));
+        dirty_ = true;
         ++done_;
       }
       std::lock_guard<std::mutex> lock(mu_);
@@ -123,7 +122,8 @@ void SweepRunner::show(SweepTable table, std::string source, const Config& base)
   ended_ = true;
   t0_ = t_end_ = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  table_ = std::make_shared<const SweepTable>(std::move(table));
+  working_ = std::move(table);
+  dirty_ = true;
 }
 
 SweepProgress SweepRunner::progress() const {
@@ -143,6 +143,10 @@ SweepProgress SweepRunner::progress() const {
 
 std::shared_ptr<const SweepTable> SweepRunner::table() const {
   std::lock_guard<std::mutex> lock(mu_);
+  if (dirty_) {  // one copy per change seen, however many runs finished since (not one per run)
+    table_ = std::make_shared<const SweepTable>(working_);
+    dirty_ = false;
+  }
   return table_;
 }
 

@@ -4,7 +4,7 @@
 //   SweepRunner r;
 //   r.start(base, {"k=1,2,4", "alpha=0,1e-3,1e-2"}, /*seeds=*/3, /*steps=*/500);  // "" or why not
 //   r.progress();   // runs done / total, elapsed, ETA, running
-//   r.table();      // the finished runs so far (a new immutable table after each run)
+//   r.table();      // the finished runs so far (an immutable copy, remade when runs finished since)
 //   r.cancel();     // runs in progress stop at their next step; finished ones stay
 //
 // Runs go in parallel on threads of their own (one thread per run, as the CLI), as many
@@ -70,7 +70,9 @@ class SweepRunner {
   bool from_file_ = false;
   std::string source_;
   mutable std::mutex mu_;
-  std::shared_ptr<const SweepTable> table_;
+  SweepTable working_;                               // every finished run so far (guarded by mu_)
+  mutable std::shared_ptr<const SweepTable> table_;  // the copy table() last handed out
+  mutable bool dirty_ = false;                       // working_ changed since
   std::atomic<bool> cancel_{false};
   std::atomic<int64_t> next_{0}, done_{0};
   std::atomic<int> live_workers_{0};
