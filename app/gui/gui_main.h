@@ -23,18 +23,20 @@ void add_window_options(CLI::App* app, GuiOptions& opt);  // --play --frames --s
 
 struct ShotOptions {
   RunSource source;
-  int64_t steps = -1;                // steps to train before the shot (-1: the config's `steps`)
-  std::string out;                   // PNG path
-  int width = 1600, height = 1000;   // --size WxH
-  float scale = 1.0f;                // --scale: UI scale (fonts, spacing)
-  std::string theme = "dark";        // dark | light
-  std::string panel;                 // "" = whole window, else a panel name
-  std::string layout = "all";        // --layout all | four | one:NAME (the View menu's layouts)
-  bool controls_strip = false;       // --controls-strip: the controls folded to a strip (F2)
-  bool timing = false;               // print median / p95 frame time and training steps/s
-  bool grayscale_safe = false;       // --grayscale-safe: dashes and markers for every series (View menu option)
+  int64_t steps = -1;               // steps to train before the shot (-1: the config's `steps`)
+  std::string out;                  // PNG path
+  int width = 1600, height = 1000;  // --size WxH
+  float scale = 1.0f;               // --scale: UI scale (fonts, spacing)
+  std::string theme = "dark";       // dark | light
+  std::string panel;                // "" = whole window, else a panel name
+  std::string layout = "all";       // --layout all | four | one:NAME (the View menu's layouts)
+  bool controls_strip = false;      // --controls-strip: the controls folded to a strip (F2)
+  bool timing = false;              // print median / p95 frame time and training steps/s
+  bool grayscale_safe = false;      // --grayscale-safe: dashes and markers for every series (View menu option)
+
+  // The sweep view and results files (panel_sweep.cpp, window_sweep.cpp).
   std::vector<std::string> grid;     // --grid key=v1,v2,... (repeatable): a sweep shown in the sweep panel
-  int sweep_seeds = 1;               // --seeds with --grid: seeds per grid point
+  int seeds = 1;                     // --seeds N: with --grid, seeds per grid point (the same option as --compare's)
   std::string metric;                // --metric: the sweep view's final metric ("" = load_entropy)
   std::vector<std::string> results;  // --results FILE (repeatable): run or sweep results opened in the window
 };

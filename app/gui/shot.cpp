@@ -216,7 +216,9 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_option("--grid", opt.grid,
                   "key=v1,v2,... (repeatable, one or two): a sweep of the config, shown by --panel sweep")
       ->take_all();
-  cmd->add_option("--seeds", opt.sweep_seeds, "Seeds per grid point of --grid")->check(CLI::Range(1, 16));
+  // --seeds N is shared with the runs side by side (--compare): registered once, whoever comes first.
+  if (!cmd->get_option_no_throw("--seeds"))
+    cmd->add_option("--seeds", opt.seeds, "Seeds: per grid point of --grid (1-16)")->check(CLI::Range(1, 16));
   cmd->add_option("--metric", opt.metric, "The sweep view's final metric, e.g. load_entropy, max_vio, loss_task");
   cmd->add_option("--results", opt.results,
                   "A results file to open (repeatable): a `moescope sweep` CSV (shards of one sweep together) in the "
@@ -267,12 +269,11 @@ int cmd_shot(const ShotOptions& opt) {
       sweep->metric = opt.metric;
     }
     if (!opt.grid.empty()) {
-      if (std::string e = sweep->runner.start(cfg, opt.grid, opt.sweep_seeds, std::max<int64_t>(1, steps));
-          !e.empty()) {
+      if (std::string e = sweep->runner.start(cfg, opt.grid, opt.seeds, std::max<int64_t>(1, steps)); !e.empty()) {
         std::fprintf(stderr, "moescope shot: --grid: %s\n", e.c_str());
         return 2;
       }
-      sweep->seeds = opt.sweep_seeds;
+      sweep->seeds = opt.seeds;
       sweep->steps = int(std::max<int64_t>(1, steps));
       std::snprintf(sweep->rows, sizeof sweep->rows, "%s", opt.grid[0].c_str());
       std::snprintf(sweep->cols, sizeof sweep->cols, "%s", opt.grid.size() > 1 ? opt.grid[1].c_str() : "");
