@@ -38,6 +38,7 @@ struct SweepOptions {
   std::string shard;       // "i/n"
   std::string max_memory;  // "3G": budget for the parallel runs together ("" = 80% of available)
   std::string out;
+  std::vector<std::string> merge;  // --merge: shard CSVs of one sweep, checked and written to `out` as one CSV
 };
 int cmd_sweep(const SweepOptions& opt);
 

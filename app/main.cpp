@@ -77,6 +77,11 @@ int main(int argc, char** argv) {
       "--max-memory", sweep.max_memory,
       "Memory for the parallel runs together, e.g. 3G (default: 80% of what is available); --jobs is lowered to fit");
   c_sweep->add_option("--out", sweep.out, "Result CSV")->required();
+  c_sweep
+      ->add_option("--merge", sweep.merge,
+                   "Shard CSVs of one sweep (--shard 0/n .. n-1/n): check that they are one complete sweep and "
+                   "write its CSV, as the unsharded sweep writes it, to --out (nothing is trained)")
+      ->take_all();
 
   auto* c_presets = app.add_subcommand("presets", "List the presets, one line each");
 

@@ -168,7 +168,12 @@ TEST_F(Layout, APanelThatDoesNotApplyIsHiddenAndComesBackWhenItDoes) {
   std::vector<std::string> shown = names();
   EXPECT_EQ(std::count(shown.begin(), shown.end(), "specialisation"), 0) << "one label: hidden";
   EXPECT_EQ(std::count(shown.begin(), shown.end(), "routing-map"), 1) << "the PC plane applies to every task";
-  EXPECT_EQ(shown.size(), size_t(kPanelCount - 4)) << "specialisation, and the three lm panels";
+  EXPECT_EQ(std::count(shown.begin(), shown.end(), "sweep"), 0) << "no sweep defined or opened yet";
+  EXPECT_EQ(shown.size(), size_t(kPanelCount - 5)) << "specialisation, the three lm panels and the sweep";
+  win_->show_sweep();  // Run > Sweep...
+  frames(1600, 1000);
+  shown = names();
+  EXPECT_EQ(std::count(shown.begin(), shown.end(), "sweep"), 1) << "tiled once a sweep exists";
   Config cfg = win_->snapshot().cfg;
   EXPECT_FALSE(find_panel("specialisation")->applies(cfg));
   EXPECT_STRNE(find_panel("specialisation")->needs, "") << "the View menu says what it needs";

@@ -107,6 +107,7 @@ std::vector<PanelCase> cases() {
       {"text-by-expert", lm, experts(8), 6},
       {"samples", lm, {palette::colormap(1.0f)}, 0},  // text only: the content and colour-count checks
       {"attention", lm, ends, 2},                     // row 0 attends only to itself: probability 1
+      {"sweep", "--preset balanced --steps 60 --grid k=1,2,4 --grid alpha=0,1e-2 --seeds 2", ends, 2},
   };
 }
 
@@ -131,7 +132,7 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
   EXPECT_EQ(find_panel("nosuch"), nullptr);
   EXPECT_EQ(panel_names(),
             "load, entropy, collapse, losses, this-step, gates, specialisation, routing-map, sparsity, "
-            "text-by-expert, samples, attention");
+            "text-by-expert, samples, attention, sweep");
   const Result help = run("shot --help");
   EXPECT_NE(help.out.find("Only this panel: " + panel_names()), std::string::npos) << help.out;
 
@@ -184,7 +185,7 @@ TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
   EXPECT_GE(colours_present(im, c.colours), c.need) << c.panel << ": its data colours are missing";
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, 12), [](const ::testing::TestParamInfo<int>& info) {
+INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, kPanelCount), [](const ::testing::TestParamInfo<int>& info) {
   std::string n = cases()[size_t(info.param)].panel;
   std::replace(n.begin(), n.end(), '-', '_');
   return n;

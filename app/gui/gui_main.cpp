@@ -323,7 +323,7 @@ struct FrameLoop {
   // Dropped files, a text size change (the font atlas is rebuilt between frames), Ctrl +/−.
   void before_frame(ImGuiIO& io) {
     UiState& ui = win.ui();
-    for (const std::string& path : g_dropped) win.open_config_file(path);
+    win.open_dropped(g_dropped);  // results files (run, sweep, shards together) or configs
     g_dropped.clear();
     if (font_scale != ui.ui_scale) {
       font_scale = ui.ui_scale;

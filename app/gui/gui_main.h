@@ -35,6 +35,12 @@ struct ShotOptions {
   bool timing = false;              // print median / p95 frame time and training steps/s
   bool grayscale_safe = false;      // --grayscale-safe: dashes and markers for every series (View menu option)
   FigureOptions fig;                // --figure --font-pt --dpi --view --from --no-csv (figure.h); --out .svg/.pdf
+
+  // The sweep view and results files (panel_sweep.cpp, window_sweep.cpp).
+  std::vector<std::string> grid;     // --grid key=v1,v2,... (repeatable): a sweep shown in the sweep panel
+  int seeds = 1;                     // --seeds N: with --grid, seeds per grid point (the same option as --compare's)
+  std::string metric;                // --metric: the sweep view's final metric ("" = load_entropy)
+  std::vector<std::string> results;  // --results FILE (repeatable): run or sweep results opened in the window
 };
 
 bool display_available();             // an X11 or Wayland display to open a window on

@@ -24,6 +24,8 @@
 #include "config_io.h"
 #include "figure_export.h"
 #include "plot_cairo.h"
+#include "metrics.h"
+#include "sweep_view.h"
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
@@ -238,6 +240,16 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
                   "The window's layout: all, four (load, entropy, collapse, losses) or one:NAME");
   cmd->add_flag("--controls-strip", opt.controls_strip,
                 "The controls folded to a strip (F2), the panels taking the width");
+  cmd->add_option("--grid", opt.grid,
+                  "key=v1,v2,... (repeatable, one or two): a sweep of the config, shown by --panel sweep")
+      ->take_all();
+  // --seeds N is shared with the runs side by side (--compare): registered once, whoever comes first.
+  if (!cmd->get_option_no_throw("--seeds"))
+    cmd->add_option("--seeds", opt.seeds, "Seeds: per grid point of --grid (1-16)")->check(CLI::Range(1, 16));
+  cmd->add_option("--metric", opt.metric, "The sweep view's final metric, e.g. load_entropy, max_vio, loss_task");
+  cmd->add_option("--results", opt.results,
+                  "A results file to open (repeatable): a `moescope sweep` CSV (shards of one sweep together) in the "
+                  "sweep view, or a run's CSV/JSON as a read-only run");
   cmd->add_flag("--timing", opt.timing,
                 "Also print median and p95 frame time and training steps/s with the window open");
   add_figure_options(cmd, opt);
@@ -296,6 +308,33 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     return 2;
   }
   const int64_t steps = opt.steps >= 0 ? opt.steps : cfg.steps;
+  // --grid: the sweep trains now, on its own threads, while the window is set up.
+  std::shared_ptr<SweepView> sweep;
+  if (!opt.grid.empty() || !opt.metric.empty()) {
+    sweep = std::make_shared<SweepView>();
+    if (!opt.metric.empty()) {
+      const MetricDef* d = find_metric(opt.metric);
+      if (!d || !(d->flags & MetricFlags_Final)) {
+        std::string keys;
+        for (const MetricDef& m : kMetricTable)
+          if (m.flags & MetricFlags_Final) keys += (keys.empty() ? "" : ", ") + std::string(m.key);
+        std::fprintf(stderr, "moescope shot: --metric '%s' is not a final metric; allowed: %s\n", opt.metric.c_str(),
+                     keys.c_str());
+        return 2;
+      }
+      sweep->metric = opt.metric;
+    }
+    if (!opt.grid.empty()) {
+      if (std::string e = sweep->runner.start(cfg, opt.grid, opt.seeds, std::max<int64_t>(1, steps)); !e.empty()) {
+        std::fprintf(stderr, "moescope shot: --grid: %s\n", e.c_str());
+        return 2;
+      }
+      sweep->seeds = opt.seeds;
+      sweep->steps = int(std::max<int64_t>(1, steps));
+      std::snprintf(sweep->rows, sizeof sweep->rows, "%s", opt.grid[0].c_str());
+      std::snprintf(sweep->cols, sizeof sweep->cols, "%s", opt.grid.size() > 1 ? opt.grid[1].c_str() : "");
+    }
+  }
 
   gui::OffscreenGL gl;
   std::string err;
@@ -331,6 +370,16 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
         return 2;
       }
     plot::SetHiddenLabels(win.ui().hidden_series);
+    if (sweep) {
+      win.ui().sweep = sweep;
+      win.show_sweep();
+    }
+    if (!opt.results.empty()) {
+      if (std::string e = win.open_results(opt.results); !e.empty()) {
+        std::fprintf(stderr, "moescope shot: --results: %s\n", e.c_str());
+        status = 2;
+      }
+    }
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
     win.session().set_map_layer(0);
@@ -341,6 +390,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
                    static_cast<long long>(steps));
       status = 1;
     }
+    if (sweep) sweep->runner.wait();  // every run of the grid finished
     const double train_s = std::chrono::duration<double>(Clock::now() - t0).count();
     const auto snap = win.session().snapshot();
     const bool diverged = snap->diverged;  // the PNG is still written (it shows the banner), then status 1 like `run`

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "plot.h"
 
 namespace moe {
+
+struct SweepView;  // sweep_view.h
 
 enum LoadView_ { LoadView_Lines = 0, LoadView_Stacked, LoadView_Heatmap };
 enum Palette_ { Palette_ColourBlindSafe = 0, Palette_Classic };  // = palette::Scheme, for the View menu
@@ -53,6 +56,8 @@ struct UiState {
   bool view_y_set = false;                 // time plots' y axes fixed to view_y_range
   plot::Range view_y_range;                // --view y-range=A:B
   std::vector<std::string> hidden_series;  // --view hide=LABEL: series not drawn (any plot)
+  std::shared_ptr<SweepView>
+      sweep;  // the sweep view (sweep_view.h): null until a sweep is defined or opened; not saved
 };
 
 }  // namespace moe

@@ -450,6 +450,10 @@ void MainWindow::draw_menu_bar() {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open config...", "Ctrl+O")) file_mode_ = 1, open_file_ = true;
     if (ImGui::MenuItem("Save config and its changes...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
+    if (ImGui::MenuItem("Open results...")) file_mode_ = 3, open_file_ = true;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "A `moescope run --out` CSV/JSON as a read-only run, or a `moescope sweep` CSV (or its shards)");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
     if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
@@ -469,6 +473,11 @@ void MainWindow::draw_menu_bar() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Restart the current settings from step 0");
     if (ImGui::MenuItem("Revert to preset", nullptr, false, !modified_settings().empty())) revert_to_preset();
     if (ImGui::MenuItem("New seed")) session_->new_seed();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Sweep...")) show_sweep();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "A grid of one or two settings × seeds, trained in the background: a heatmap of a final metric");
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Presets")) {
@@ -583,7 +592,8 @@ std::vector<int> panels_in_layout(const UiState& ui, const Config& cfg) {
       if (const int i = panel_index(name); i >= 0) shown.push_back(i);
   } else {
     for (int i = 0; i < kPanelCount; ++i)
-      if (ui.show_panel[size_t(i)] && kPanels[i].applies(cfg)) shown.push_back(i);
+      if (ui.show_panel[size_t(i)] && kPanels[i].applies(cfg) && (ui.sweep || i != panel_index("sweep")))
+        shown.push_back(i);  // the sweep panel once a sweep is defined (Run > Sweep...) or opened
   }
   return shown;
 }
@@ -731,8 +741,10 @@ void MainWindow::draw_layout_menu() {
                               : std::string("One big panel");
   if (ImGui::BeginMenu(one.c_str())) {
     for (int i = 0; i < n; ++i)
-      if (ImGui::MenuItem(panels[i].title, nullptr, ui_.layout == PanelLayout_One && ui_.single_panel == i))
+      if (ImGui::MenuItem(panels[i].title, nullptr, ui_.layout == PanelLayout_One && ui_.single_panel == i)) {
         ui_.layout = PanelLayout_One, ui_.single_panel = i;
+        if (i == panel_index("sweep")) show_sweep();
+      }
     ImGui::EndMenu();
   }
   if (ImGui::MenuItem("Controls folded to a strip", "F2", ui_.controls_collapsed))
@@ -741,7 +753,9 @@ void MainWindow::draw_layout_menu() {
   ImGui::TextDisabled(ui_.layout == PanelLayout_All ? "Panels" : "Panels (of the all-panels layout)");
   for (int i = 0; i < n; ++i) {
     if (panels[i].applies(snap_->cfg)) {
-      ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[size_t(i)], ui_.layout == PanelLayout_All);
+      if (ImGui::MenuItem(panels[i].title, nullptr, &ui_.show_panel[size_t(i)], ui_.layout == PanelLayout_All) &&
+          ui_.show_panel[size_t(i)] && i == panel_index("sweep"))
+        show_sweep();  // ticking Sweep defines one (the panel is tiled once a sweep exists)
       continue;
     }
     // Greyed: it has nothing to show for this run, and is hidden; say what it needs, once, here.
@@ -756,7 +770,7 @@ void MainWindow::draw_layout_menu() {
 // [SECTION] Popups
 
 void MainWindow::draw_file_popup() {
-  const char* id = file_mode_ == 2 ? "Save config" : "Open config";
+  const char* id = file_mode_ == 2 ? "Save config" : file_mode_ == 3 ? "Open results" : "Open config";
   if (open_file_) {
     if (file_path_.empty()) {
       std::error_code ec;
@@ -768,7 +782,9 @@ void MainWindow::draw_file_popup() {
   if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   char buf[1024];
   std::snprintf(buf, sizeof buf, "%s", file_path_.c_str());
-  ImGui::TextUnformatted(file_mode_ == 2 ? "Save the current config as JSON:" : "Open a config or preset JSON:");
+  ImGui::TextUnformatted(file_mode_ == 2   ? "Save the current config as JSON:"
+                         : file_mode_ == 3 ? "Open run or sweep results (CSV, JSON; shard CSVs joined by ;):"
+                                           : "Open a config or preset JSON:");
   ImGui::SetNextItemWidth(560 * ui_.ui_scale);
   const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
   file_path_ = buf;
@@ -778,7 +794,8 @@ void MainWindow::draw_file_popup() {
   if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
   std::vector<fs::path> files;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
-    if (it->path().extension() == ".json") files.push_back(it->path());
+    if (it->path().extension() == ".json" || (file_mode_ == 3 && it->path().extension() == ".csv"))
+      files.push_back(it->path());
   std::sort(files.begin(), files.end());
   ImGui::BeginChild("##files", ImVec2(560 * ui_.ui_scale, 180 * ui_.ui_scale), true);
   if (files.empty()) ImGui::TextDisabled("no .json files in %s", dir.string().c_str());
@@ -787,7 +804,9 @@ void MainWindow::draw_file_popup() {
   ImGui::EndChild();
   bool done = false;
   if (ImGui::Button(file_mode_ == 2 ? "Save" : "Open") || enter) {
-    const std::string err = file_mode_ == 2 ? save_config_file(file_path_) : open_config_file(file_path_);
+    const std::string err = file_mode_ == 2   ? save_config_file(file_path_)
+                            : file_mode_ == 3 ? open_results(split_paths(file_path_))
+                                              : open_config_file(file_path_);
     done = err.empty();
   }
   ImGui::SameLine();

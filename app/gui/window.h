@@ -9,6 +9,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,9 @@ struct TypedValue {
   bool focus = false;  // give the field the keyboard on its first frame
   bool was_active = false;
 };
+
+// "a.csv; b.csv" (the Open results field) into paths, blanks trimmed.
+std::vector<std::string> split_paths(const std::string& text);
 
 // The rows of Help > Keyboard shortcuts: key, what it does.
 const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts();
@@ -117,6 +121,17 @@ class MainWindow {
   std::string open_preset(const std::string& name);
   std::string save_config_file(const std::string& path);
   void set_status(const std::string& text, bool error = false);
+  // The sweep view (window_sweep.cpp): shown in the layout from now on, its state made if none.
+  SweepView& show_sweep();
+  // Results files (window_sweep.cpp): sweep CSVs (shards of one sweep together) open in the
+  // sweep view; a run's CSV or JSON becomes a read-only run through add_results_run. "" or
+  // what is wrong (also in the status line).
+  std::string open_results(const std::vector<std::string>& paths);
+  // Files dropped on the window together: results as open_results, config JSONs as open_config_file.
+  void open_dropped(const std::vector<std::string>& paths);
+  // Adds a read-only run to the comparison (RunSet::add_results): set by a window with a run
+  // list; while null, a run results file is refused with a message saying so.
+  std::function<int(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error)> add_results_run;
   const std::string& status() const { return status_; }  // the status line's message (errors stay until replaced)
   bool status_is_error() const { return status_error_; }
 

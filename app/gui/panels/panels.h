@@ -53,6 +53,7 @@ void draw_losses(PanelContext& ctx);          // 5. every loss term and accuracy
 void draw_this_step(PanelContext& ctx);       // 6. load and importance per expert as bars, 1/E line, aux-free bias
 void draw_specialisation(PanelContext& ctx);  // 7. label × expert matrix and its MI
 void draw_routing_map(PanelContext& ctx);     // 8. blobs: the plane coloured by the winning expert
+void draw_sweep(PanelContext& ctx);           // 11. a grid of settings × seeds: heatmap (or line) of a final metric
 void draw_sparsity(PanelContext& ctx);        // 10. total vs active parameters per token against real MoE models
 void draw_text_by_expert(PanelContext& ctx);  // lm: held-out text coloured by top-1 expert, gates on hover
 void draw_samples(PanelContext& ctx);         // lm: text the model writes at this step
@@ -87,6 +88,7 @@ inline constexpr PanelInfo kPanels[] = {
     {"text-by-expert", "Text by expert", &draw_text_by_expert, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
     {"samples", "Samples", &draw_samples, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
     {"attention", "Attention", &draw_attention, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
+    {"sweep", "Sweep", &draw_sweep, PanelGpu_None, &panel_applies_always, ""},  // tiled once a sweep exists
 };
 // The "four that matter" layout (PanelLayout_Four): how the routing balances and what it costs.
 inline constexpr const char* kFourPanels[] = {"load", "entropy", "collapse", "losses"};
