@@ -46,6 +46,8 @@ struct UiState {
   int layout = PanelLayout_All;     // PanelLayout_: all panels, the four that matter, one big panel
   int single_panel = 0;             // index in kPanels of the panel the "one" layout shows
   bool controls_collapsed = false;  // the controls column folded to a thin strip (F2), giving the panels its width
+  bool band_std = false;            // seed groups' band on the time plots: mean ± 1 std (else min–max over seeds)
+  bool difference_view = false;     // time plots show each run minus the reference (the first run)
 };
 
 }  // namespace moe

@@ -18,6 +18,7 @@
 #include "heatmap_gl.h"
 #include "palette.h"
 #include "plot.h"
+#include "run_list.h"
 #include "run_source.h"
 
 namespace moe::gui {
@@ -129,7 +130,8 @@ std::string load_fonts(float scale) {
 // [SECTION] MainWindow
 
 MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled)
-    : session_(std::make_unique<Session>(cfg, preset)), edit_(cfg), preset_(preset) {
+    : runs_(std::make_unique<RunSet>(cfg, preset)), edit_(cfg), preset_(preset) {
+  session_ = runs_->session(runs_->first());
   std::vector<std::string> warnings;  // a bad file in the presets folder is skipped and named here
   presets_ = list_presets(&warnings);
   if (!warnings.empty())
@@ -144,10 +146,12 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
     if (std::string err = session_->schedule(scheduled); !err.empty()) set_status(err, true);
   }
   snap_ = session_->snapshot();
+  views_ = runs_->views();
 }
 
 MainWindow::~MainWindow() {
-  session_.reset();  // joins the training thread before the UI state goes
+  session_ = nullptr;
+  runs_.reset();  // joins the training threads before the UI state goes
 }
 
 bool MainWindow::init_gl(std::string* error) {
@@ -167,8 +171,41 @@ void MainWindow::shutdown_gl() {
   gpu_ok_ = false;
 }
 
+void MainWindow::runs_changed() {
+  refresh_runs();
+  stop_sent_ = -1;  // a new run stops where the others do
+}
+
+void MainWindow::refresh_runs() {
+  const size_t before = views_.size();
+  views_ = runs_->views();
+  if (views_.size() != before) stop_sent_ = -1;
+  const int sel = runs_->selected();
+  Session* s = runs_->session(sel);
+  session_ = s ? s : runs_->session(runs_->first());
+  const auto sn = runs_->snapshot(sel);
+  snap_ = sn ? sn : session_->snapshot();
+}
+
+void MainWindow::select_run(int id) {
+  if (!runs_->info(id)) return;
+  runs_->select(id);
+  runs_changed();
+  edit_ = snap_->cfg;
+  if (!snap_->preset.empty()) preset_ = snap_->preset;
+}
+
+bool MainWindow::has_new_snapshot() const {
+  const std::vector<RunView> now = runs_->views();
+  if (now.size() != views_.size()) return true;
+  for (size_t i = 0; i < now.size(); ++i)
+    if (now[i].snap != views_[i].snap) return true;
+  return false;
+}
+
 void MainWindow::take_snapshot() {
-  snap_ = session_->snapshot();
+  refresh_runs();
+  compare_ = build_comparison(views_, runs_->selected(), runs_->first(), ui_);
   sync_edit_config();
 }
 
@@ -184,6 +221,11 @@ void MainWindow::sync_edit_config() {
 void MainWindow::apply_edit(bool structural_ok) {
   if (!structural_ok && structural_change(snap_->cfg, edit_)) return;  // wait for the widget's release
   if (changed_settings(snap_->cfg, edit_).empty()) return;
+  if (!runs_->session(runs_->selected())) {  // a pinned or opened run does not train
+    set_status("the selected run is a reference and does not train: select a live run to change its settings", true);
+    edit_ = snap_->cfg;
+    return;
+  }
   if (std::string err = session_->apply(edit_); !err.empty()) {
     set_status(err, true);
     edit_ = snap_->cfg;  // nothing changes
@@ -359,7 +401,11 @@ void MainWindow::draw() {
   palette::set_scheme(palette::Scheme(ui_.palette));
   // The "stop at" field follows the config's steps whenever a config with other steps loads.
   if (snap_->cfg.steps != stop_for_steps_) stop_for_steps_ = snap_->cfg.steps, stop_at_ = snap_->cfg.steps;
-  if (interactive && stop_at_ != stop_sent_) session_->set_stop_at(stop_at_), stop_sent_ = stop_at_;
+  if (interactive && stop_at_ != stop_sent_) {  // every live run stops at the same step
+    for (const RunView& v : views_)
+      if (Session* s = runs_->session(v.info.id)) s->set_stop_at(stop_at_);
+    stop_sent_ = stop_at_;
+  }
   if (interactive) handle_shortcuts();
   draw_menu_bar();
 
@@ -387,7 +433,10 @@ void MainWindow::draw() {
                    ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
   draw_status_strip(right_size.x);
   ImGui::End();
-  draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h), ImVec2(right_size.x, right_size.y - strip_h));
+  const float list_h = run_list_height();  // last frame's: the strip wraps to as many rows as its runs need
+  draw_run_list(ImVec2(right_pos.x, right_pos.y + strip_h), right_size.x);
+  draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h + list_h),
+              ImVec2(right_size.x, right_size.y - strip_h - list_h));
 
   if (interactive) {
     draw_file_popup();
@@ -416,7 +465,7 @@ void MainWindow::draw_single_panel(const PanelInfo& panel) {
   ImGui::Begin(title.c_str(), nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                    ImGuiWindowFlags_NoSavedSettings | kTiledBackground);
-  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
+  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr, &compare_};
   panel.draw(ctx);
   ImGui::End();
 }
@@ -632,7 +681,7 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   const float width = (rh * float(rows) > size.y + 0.5f) ? avail_w - ImGui::GetStyle().ScrollbarSize : avail_w;
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
   const bool closable = ui_.layout == PanelLayout_All;  // the × unticks the panel in View, which only "all" reads
-  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
+  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr, &compare_};
   for (int j = 0; j < count; ++j) {
     const int index = shown[size_t(j)];
     const PanelInfo& p = panels[index];

@@ -235,6 +235,10 @@ LineStyle SeriesLineStyle(
     int index);  // series `index`'s line style: solid below 8, then a dash pattern by index / 8; with
                  // Style::style_every_series, a distinct dash + marker look for each of the first 25
 
+LineStyle RunLineStyle(
+    int slot);  // run `slot`'s line style (runs side by side): slot 0 solid, then dashed, dotted, dash-dot,
+                // long dash by slot % Dash_COUNT, and a marker from slot 8 on, so runs differ in grey too
+
 // [SECTION] Items (getter forms; typed forms below)
 
 void PlotLineG(const char* label, Getter getter, const void* data, int count,

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "panel_common.h"
+#include "panel_compare.h"
 #include "panels.h"
 
 namespace moe {
@@ -215,6 +216,13 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   NameLine names[2] = {};
   int n_names = 1;
   int drawn = 0;
+  // One metric: this run's series, or every run's line when runs are side by side.
+  const bool cmp = ctx.comparing();
+  const int layer = panel::layer_of(ctx);
+  auto series = [&](const char* label, int m, const panel::SeriesStyle& style) {
+    if (cmp) return panel::plot_runs(ctx, {layer, m}, {style.scale, 2.0f});
+    return panel::plot_series(ctx, label, L[size_t(m)], style);
+  };
   switch (metric) {
     case Dead:
       names[0] = {"dead experts", st.colour};
@@ -223,7 +231,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     "Dashed: total collapse (every token on the same %d), %d dead.",
                     E, ctx.snap.cfg.dead_window, k, E - k);
       st.band = false;  // a count that only steps: its bucket range adds nothing
-      drawn = panel::plot_series(ctx, "dead experts", L[size_t(metric_index("dead_experts"))], st);
+      drawn = series("dead experts", metric_index("dead_experts"), st);
       worst_case_line("total collapse", double(E - k));
       break;
     case MaxVio:
@@ -232,7 +240,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     "MaxVio = max n / mean n \xE2\x88\x92 1 (tokens n per expert): 0 balanced.\n"
                     "Dashed: total collapse, %.3g.",
                     ratio);
-      drawn = panel::plot_series(ctx, "MaxVio", L[size_t(metric_index("max_vio"))], st);
+      drawn = series("MaxVio", metric_index("max_vio"), st);
       worst_case_line("total collapse", ratio);
       break;
     case LoadCv:
@@ -240,7 +248,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
       std::snprintf(tip, sizeof tip,
                     "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
                     std::sqrt(ratio));
-      drawn = panel::plot_series(ctx, "load CV", L[size_t(metric_index("load_cv"))], st);
+      drawn = series("load CV", metric_index("load_cv"), st);
       worst_case_line("total collapse", std::sqrt(ratio));
       break;
     case Dropped: {
@@ -255,9 +263,13 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                       "Expert choice: each expert takes its top C tokens, so a token no expert picked is\n"
                       "unrouted (it skips the layer); dropped = expert slots left unused, in %% of all.");
         pct.colour = names[0].colour;
-        drawn = panel::plot_series(ctx, "unrouted", L[size_t(metric_index("unrouted"))], pct);
-        pct.colour = names[1].colour;
-        drawn += panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
+        drawn = series("unrouted", metric_index("unrouted"), pct);
+        if (cmp) {
+          n_names = 1;  // runs side by side: the unrouted share only (one line per run)
+        } else {
+          pct.colour = names[1].colour;
+          drawn += series("dropped", metric_index("drop_rate"), pct);
+        }
       } else {
         names[0] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
         std::snprintf(tip, sizeof tip,
@@ -265,7 +277,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                       "(c = %g), in %% of all assignments; a dropped token skips that expert.",
                       ctx.snap.cfg.capacity_factor);
         pct.colour = names[0].colour;
-        drawn = panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
+        drawn = series("dropped", metric_index("drop_rate"), pct);
       }
       panel::fit_include(1.0);  // a range of at least 0..1%: two ticks even while nothing is dropped
       break;
@@ -275,7 +287,12 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
   if (metric == MaxVio || metric == LoadCv)
     panel::fit_include(0.1);       // a flat 0 (expert choice) still gets a positive range
-  panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
+  if (cmp)
+    panel::plot_run_marks(ctx, false);
+  else
+    panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
+  if (cmp)  // the name column's swatch would read as a run: runs have the key row above
+    for (NameLine& nl : names) nl.colour = palette::with_alpha(panel::reference_colour(), 0.0f);
   if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
   const ImVec2 pos = plot::GetPlotPos(), psize = plot::GetPlotSize();
   layout.data_x0 = pos.x;
@@ -367,6 +384,10 @@ void draw_collapse(PanelContext& ctx) {
     banner("Dense baseline: no router, nothing can collapse.", false);
   else
     collapse_banner(ctx, layer);
+  if (!dense && ctx.comparing()) {  // the legend by run (the banner is the selected run's)
+    ImGui::AlignTextToFramePadding();
+    panel::run_key_row(ctx);
+  }
 
   const float w = ImGui::GetContentRegionAvail().x;
   const char* missing =

@@ -1,0 +1,251 @@
+// panel_compare.cpp: runs side by side on the time plots (see panel_compare.h).
+//
+// [SECTION] Runs: series, colours
+// [SECTION] Seed groups: fetch and combine
+// [SECTION] Drawing: lines, bands, difference to a reference, marks, legend
+#include "panel_compare.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace moe::panel {
+
+// [SECTION] Runs: series, colours
+
+SeriesId series_of(const RunSnapshot& snap, MetricRef m) {
+  return m.layer < 0 ? snap.ids.of(m.metric) : snap.ids.of(m.layer, m.metric);
+}
+
+ImU32 run_colour(const RunLine& line) { return palette::run_colour(line.slot, theme()); }
+plot::LineStyle run_style(const RunLine& line) { return plot::RunLineStyle(line.slot); }
+
+// [SECTION] Seed groups: fetch and combine
+
+namespace {
+
+// Index in pts of the point nearest x (pts sorted by x, not empty).
+size_t nearest(const std::vector<HistorySample>& pts, double x, size_t from) {
+  size_t i = from;
+  while (i + 1 < pts.size() && std::abs(pts[i + 1].x - x) <= std::abs(pts[i].x - x)) ++i;
+  return i;
+}
+
+}  // namespace
+
+int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min,
+                double x_max, int max_points, std::vector<GroupSample>& out) {
+  out.clear();
+  // The steps every member has reached: a member still behind leaves no gap in the others' mean.
+  double reached = x_max;
+  for (const auto& s : members) {
+    if (!s || !s->history || s->history->steps() == 0) return -1;
+    reached = std::min(reached, s->history->x_extent().second);
+  }
+  if (members.empty() || reached < x_min) return -1;
+  thread_local std::vector<HistorySample> first, other;
+  thread_local std::vector<double> sum, sum2;
+  const RunSnapshot& s0 = *members[0];
+  int level = s0.history->fetch(series_of(s0, m), x_min, reached, max_points, first);
+  if (level < 0 || first.empty()) return -1;
+  const size_t n = first.size();
+  out.resize(n);
+  sum.assign(n, 0.0);
+  sum2.assign(n, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    GroupSample& g = out[i];
+    g.x = first[i].x;
+    g.min = INFINITY;
+    g.max = -INFINITY;
+    g.n = 0;
+  }
+  for (size_t k = 0; k < members.size(); ++k) {
+    const RunSnapshot& s = *members[k];
+    const std::vector<HistorySample>* pts = &first;
+    if (k > 0) {
+      const int lv = s.history->fetch(series_of(s, m), x_min, reached, max_points, other);
+      if (lv < 0 || other.empty()) continue;
+      level = std::max(level, lv);
+      pts = &other;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n; ++i) {
+      j = k == 0 ? i : nearest(*pts, out[i].x, j);
+      const double v = (*pts)[j].mean;
+      if (!std::isfinite(v)) continue;
+      GroupSample& g = out[i];
+      sum[i] += v;
+      sum2[i] += v * v;
+      g.min = std::min(g.min, v);
+      g.max = std::max(g.max, v);
+      ++g.n;
+    }
+  }
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  for (size_t i = 0; i < n; ++i) {
+    GroupSample& g = out[i];
+    if (g.n == 0) {
+      g.mean = g.min = g.max = g.std = kNaN;
+      continue;
+    }
+    g.mean = sum[i] / g.n;
+    g.std = std::sqrt(std::max(0.0, sum2[i] / g.n - g.mean * g.mean));
+  }
+  return level;
+}
+
+// [SECTION] Drawing
+
+namespace {
+
+// A line's points this frame: its value (group mean), and the band's edges for a group.
+struct LinePoints {
+  std::vector<double> x, y, lo, hi;
+  int level = -1;
+  bool band = false;
+};
+
+void fetch_line(const PanelContext& ctx, const RunLine& line, MetricRef m, const plot::Range& r, int budget,
+                LinePoints& out) {
+  thread_local std::vector<GroupSample> g;
+  out.x.clear(), out.y.clear(), out.lo.clear(), out.hi.clear();
+  out.band = line.members.size() > 1;
+  if (!out.band) {
+    // One run: exactly the fetch the single-run plot makes (plot_series).
+    thread_local std::vector<HistorySample> pts;
+    out.level = -1;
+    if (line.members.empty() || !line.members[0] || !line.members[0]->history) return;
+    const RunSnapshot& s = *line.members[0];
+    const SeriesId id = series_of(s, m);
+    if (id < 0) return;
+    out.level = s.history->fetch(id, r.min, r.max, budget, pts);
+    for (const HistorySample& p : pts) out.x.push_back(p.x), out.y.push_back(p.mean);
+    return;
+  }
+  out.level = fetch_group(line.members, m, r.min, r.max, budget, g);
+  const bool std_band = ctx.compare->band_std;
+  for (const GroupSample& p : g) {
+    out.x.push_back(p.x);
+    out.y.push_back(p.mean);
+    out.lo.push_back(std_band ? p.mean - p.std : p.min);
+    out.hi.push_back(std_band ? p.mean + p.std : p.max);
+  }
+}
+
+// The reference's value at x: linear between its points, NaN outside them.
+double value_at(const LinePoints& ref, double x) {
+  const auto it = std::lower_bound(ref.x.begin(), ref.x.end(), x);
+  if (it == ref.x.end()) return ref.x.empty() || x > ref.x.back() + 0.5 ? NAN : ref.y.back();
+  const size_t i = size_t(it - ref.x.begin());
+  if (*it == x || i == 0) return std::abs(*it - x) <= 0.5 ? ref.y[i] : NAN;
+  const double t = (x - ref.x[i - 1]) / (ref.x[i] - ref.x[i - 1]);
+  return ref.y[i - 1] + t * (ref.y[i] - ref.y[i - 1]);
+}
+
+std::string item_label(const RunLine& line) { return line.label + "##run" + std::to_string(line.id); }
+
+}  // namespace
+
+const char* difference_suffix(const PanelContext& ctx) {
+  return ctx.comparing() && ctx.compare->reference >= 0 ? " \xE2\x88\x92 reference" : "";
+}
+
+int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style) {
+  if (!ctx.comparing()) return 0;
+  const Comparison& cmp = *ctx.compare;
+  const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
+  const int budget = std::max(2, plot::GetPlotPointBudget() / 2);  // one point per pixel column, as plot_series
+  thread_local LinePoints pts, ref;
+  const bool diff = cmp.reference >= 0 && cmp.reference < int(cmp.lines.size());
+  if (diff) fetch_line(ctx, cmp.lines[size_t(cmp.reference)], m, r, budget, ref);
+  int drawn = 0;
+  // The selected run last, on top of the others.
+  for (int pass = 0; pass < 2; ++pass)
+    for (size_t li = 0; li < cmp.lines.size(); ++li) {
+      const RunLine& line = cmp.lines[li];
+      if (line.selected != (pass == 1)) continue;
+      fetch_line(ctx, line, m, r, budget, pts);
+      const size_t n = pts.x.size();
+      if (pts.level < 0 || n == 0) continue;
+      for (size_t i = 0; i < n; ++i) {
+        const double base = diff ? value_at(ref, pts.x[i]) : 0.0;
+        pts.y[i] = (pts.y[i] - base) * style.scale;
+        if (pts.band) pts.lo[i] = (pts.lo[i] - base) * style.scale, pts.hi[i] = (pts.hi[i] - base) * style.scale;
+      }
+      if (ctx.ui.ema > 0) {
+        const double a = ema_for_level(ctx, pts.level);
+        plot::SmoothEma(pts.y.data(), pts.y.data(), int(n), a);
+        if (pts.band) {
+          plot::SmoothEma(pts.lo.data(), pts.lo.data(), int(n), a);
+          plot::SmoothEma(pts.hi.data(), pts.hi.data(), int(n), a);
+        }
+      }
+      const ImU32 colour = run_colour(line);
+      const std::string label = item_label(line);
+      if (pts.band) {  // the same label: a legend click or hover on the line also takes its band
+        plot::SetNextFillStyle(colour, 0.22f);
+        plot::PlotShaded(label.c_str(), pts.x.data(), pts.lo.data(), pts.hi.data(), int(n),
+                         plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip);
+      }
+      const plot::LineStyle ls = run_style(line);
+      plot::SetNextLineStyle(colour, style.weight + (line.selected && cmp.lines.size() > 1 ? 1.0f : 0.0f));
+      plot::SetNextLineDash(ls.dash, ls.marker);
+      plot::PlotLine(label.c_str(), pts.x.data(), pts.y.data(), int(n));
+      drawn += int(n);
+    }
+  if (diff) {  // the reference itself: 0 by definition
+    plot::SetNextLineStyle(palette::with_alpha(reference_colour(), 0.6f), 1.0f);
+    plot::PlotHLine("##reference", 0.0, plot::ItemFlags_Dashed | plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip);
+  }
+  return drawn;
+}
+
+void plot_run_marks(PanelContext& ctx, bool labels) {
+  if (!ctx.comparing()) return;
+  thread_local std::vector<double> xs;
+  thread_local std::vector<std::string> texts;
+  thread_local std::vector<const char*> ptrs;
+  for (const RunLine& line : ctx.compare->lines) {
+    if (line.members.empty() || !line.members[0]) continue;
+    const RunSnapshot& s = *line.members[0];
+    xs.clear(), texts.clear(), ptrs.clear();
+    // Its own changes only: a fork's past events are its parent's, drawn in the parent's colour.
+    for (const Event& e : s.events)
+      if (line.fork_step < 0 || e.step >= line.fork_step) xs.push_back(double(e.step)), texts.push_back(e.label());
+    if (line.fork_step >= 0 && std::none_of(xs.begin(), xs.end(), [&](double x) { return x == double(line.fork_step); }))
+      xs.push_back(double(line.fork_step)), texts.push_back("fork");
+    if (xs.empty()) continue;
+    for (const std::string& t : texts) ptrs.push_back(t.c_str());
+    const std::string item = "##marks" + std::to_string(line.id);
+    plot::SetNextLineStyle(palette::with_alpha(run_colour(line), 0.85f), 1.5f);
+    plot::PlotVLines(item.c_str(), xs.data(), int(xs.size()), labels ? ptrs.data() : nullptr,
+                     plot::ItemFlags_NoLegend | plot::ItemFlags_Dashed);
+  }
+}
+
+int run_key_row(PanelContext& ctx) {
+  if (!ctx.comparing()) return -1;
+  thread_local std::vector<KeyItem> items;
+  thread_local std::vector<std::string> labels;
+  const Comparison& cmp = *ctx.compare;
+  items.clear(), labels.clear();
+  for (size_t i = 0; i < cmp.lines.size(); ++i) {
+    const RunLine& l = cmp.lines[i];
+    std::string text = l.label.empty() ? "run " + std::to_string(l.id) : l.label;
+    if (l.members.size() > 1)
+      text += " (" + std::to_string(l.members.size()) + " seeds, " + (cmp.band_std ? "\xC2\xB1" "1 std)" : "min\xE2\x80\x93max)");
+    if (int(i) == cmp.reference) text += " (reference)";
+    labels.push_back(text);
+  }
+  for (size_t i = 0; i < cmp.lines.size(); ++i) {
+    KeyItem it{labels[i].c_str(), run_colour(cmp.lines[i])};
+    it.style = run_style(cmp.lines[i]);  // wide swatches showing each dash once any run has one
+    items.push_back(it);
+  }
+  return key_row(items.data(), int(items.size()));
+}
+
+}  // namespace moe::panel
