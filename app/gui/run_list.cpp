@@ -81,8 +81,9 @@ Comparison build_comparison(const std::vector<RunView>& views, int selected, int
     }
     RunLine line;
     line.id = v.info.id;
-    line.label = v.info.label.empty() ? (v.info.id == first ? std::string("first run") : "run " + std::to_string(v.info.id))
-                                      : v.info.label;
+    line.label = v.info.label.empty()
+                     ? (v.info.id == first ? std::string("first run") : "run " + std::to_string(v.info.id))
+                     : v.info.label;
     line.slot = v.info.style;
     line.members.push_back(v.snap);
     line.fork_step = v.info.fork_step;
@@ -210,8 +211,8 @@ void MainWindow::draw_run_list(ImVec2 origin, float width) {
   }
   if (remove_id >= 0) {
     const RunInfo* info = runs_->info(remove_id);
-    const std::vector<int> members =
-        info && info->group >= 0 ? runs_->group_members(info->group) : std::vector<int>{remove_id};
+    const std::vector<int> members = info && info->group >= 0 ? runs_->group_members(info->group)
+                                                              : std::vector<int>{remove_id};
     for (auto it = members.rbegin(); it != members.rend(); ++it) runs_->remove(*it);
     runs_changed();
   }
@@ -242,8 +243,11 @@ void MainWindow::draw_run_list(ImVec2 origin, float width) {
     open_seeds_ = true;
   if (compare_.lines.size() >= 2 || std::any_of(compare_.lines.begin(), compare_.lines.end(),
                                                 [](const RunLine& l) { return l.members.size() > 1; })) {
-    if (std::any_of(compare_.lines.begin(), compare_.lines.end(), [](const RunLine& l) { return l.members.size() > 1; })) {
-      const char* band = ui_.band_std ? "band: \xC2\xB1" "1 std" : "band: min\xE2\x80\x93max";
+    if (std::any_of(compare_.lines.begin(), compare_.lines.end(),
+                    [](const RunLine& l) { return l.members.size() > 1; })) {
+      const char* band = ui_.band_std ? "band: \xC2\xB1"
+                                        "1 std"
+                                      : "band: min\xE2\x80\x93max";
       if (action(band, true, "Seed groups' band: min–max over the seeds, or mean ± 1 standard deviation"))
         ui_.band_std = !ui_.band_std;
     }
@@ -272,15 +276,14 @@ void MainWindow::draw_run_popups() {
     change_error_.clear();
   }
   if (ImGui::BeginPopupModal(change_id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted(change_mode_ == 2
-                               ? "A new run from the selected run's exact state at this step, with:"
-                               : "A new run from step 0: the selected run's settings, with:");
+    ImGui::TextUnformatted(change_mode_ == 2 ? "A new run from the selected run's exact state at this step, with:"
+                                             : "A new run from step 0: the selected run's settings, with:");
     ImGui::SetNextItemWidth(F * 28);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     const bool enter = ImGui::InputTextWithHint("##change", "alpha=0.01, top_k=2", change_text_, sizeof change_text_,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
-    ImGui::TextDisabled("key=value pairs, commas between; %s", change_mode_ == 2 ? "they apply from this step"
-                                                                                 : "@STEP schedules a change later");
+    ImGui::TextDisabled("key=value pairs, commas between; %s",
+                        change_mode_ == 2 ? "they apply from this step" : "@STEP schedules a change later");
     if (!change_error_.empty()) {
       ImGui::PushTextWrapPos(F * 30);
       ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", change_error_.c_str());
@@ -313,8 +316,7 @@ void MainWindow::draw_run_popups() {
     ImGui::SetNextItemWidth(F * 12);
     ImGui::SliderInt("seeds", &seeds_n_, 2, 16, "%d", ImGuiSliderFlags_AlwaysClamp);
     if (ImGui::Button("Repeat")) {
-      if (std::string err = runs_->repeat_over_seeds(runs_->selected(), seeds_n_); !err.empty())
-        set_status(err, true);
+      if (std::string err = runs_->repeat_over_seeds(runs_->selected(), seeds_n_); !err.empty()) set_status(err, true);
       runs_changed();
       ImGui::CloseCurrentPopup();
     }
@@ -331,8 +333,8 @@ void MainWindow::draw_run_popups() {
   if (ImGui::BeginPopupModal("Rename run", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::SetNextItemWidth(F * 20);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-    const bool enter =
-        ImGui::InputText("label", change_text_, sizeof change_text_, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool enter = ImGui::InputText("label", change_text_, sizeof change_text_,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("OK") || enter) {
       runs_->set_label(rename_id_, change_text_);
       ImGui::CloseCurrentPopup();

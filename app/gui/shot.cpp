@@ -4,6 +4,11 @@
 //   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
 //                 [--scale 1.25] [--theme light] [--panel load] [--layout four] [--controls-strip]
 //                 [--grayscale-safe] [--timing]
+//                 [--compare key=value[,key=value][@STEP] ...] [--seeds N] [--band std] [--difference]
+//
+// Each --compare adds a run: the first run with those settings changed from step 0 (or,
+// with @STEP, changed at that step, as a fork there would be); --seeds makes every run a
+// group of N seeds drawn as mean and band. Every run trains to --steps before the shot.
 //
 // The run is the same as `moescope run` with the same config and seed (the
 // Session trains with the same Trainer), stopped exactly at --steps. --timing
@@ -24,6 +29,7 @@
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
+#include "run_list.h"
 #include "thread_pool.h"
 #include "window.h"
 
@@ -213,7 +219,39 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
                 "The controls folded to a strip (F2), the panels taking the width");
   cmd->add_flag("--timing", opt.timing,
                 "Also print median and p95 frame time and training steps/s with the window open");
+  cmd->add_option("--compare", opt.compare,
+                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable)");
+  cmd->add_option("--seeds", opt.seeds, "Every run as a group of N seeds, drawn as mean and band (1-16)")
+      ->check(CLI::Range(1, 16));
+  cmd->add_option_function<std::string>(
+         "--band", [&opt](const std::string& b) { opt.band_std = b == "std"; },
+         "Seed bands: minmax (default) or std (mean Â± 1 std)")
+      ->check(CLI::IsMember({"minmax", "std"}));
+  cmd->add_flag("--difference", opt.difference, "Plot every run minus the first run (with --compare)");
 }
+
+namespace {
+
+// Waits until every live run has reached `steps` (or stopped early); false on timeout.
+bool wait_all_idle(gui::MainWindow& win, int64_t steps, double timeout_s) {
+  const auto t0 = Clock::now();
+  for (const RunView& v : win.runs().views()) {
+    Session* s = win.runs().session(v.info.id);
+    if (!s) continue;
+    const double left = timeout_s - std::chrono::duration<double>(Clock::now() - t0).count();
+    if (left <= 0 || !wait_idle(*s, steps, left)) return false;
+  }
+  return true;
+}
+
+int64_t steps_of_all(gui::MainWindow& win) {
+  int64_t n = 0;
+  for (const RunView& v : win.runs().views())
+    if (v.info.kind == RunKind::Live && v.snap) n += v.snap->steps_done;
+  return n;
+}
+
+}  // namespace
 
 int cmd_shot(const ShotOptions& opt) {
   Config cfg;
@@ -221,6 +259,15 @@ int cmd_shot(const ShotOptions& opt) {
   if (std::string err = resolve_config(opt.source, cfg, &scheduled); !err.empty()) {
     std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
     return 2;
+  }
+  std::vector<std::vector<ScheduledChange>> compares;
+  for (const std::string& spec : opt.compare) {
+    std::vector<ScheduledChange> changes;
+    if (std::string err = gui::parse_compare_spec(spec, cfg, &changes); !err.empty()) {
+      std::fprintf(stderr, "moescope shot: --compare %s\n", err.c_str());
+      return 2;
+    }
+    compares.push_back(std::move(changes));
   }
   if (opt.out.size() < 5 || opt.out.substr(opt.out.size() - 4) != ".png") {
     std::fprintf(stderr, "moescope shot: --out '%s' must name a .png file\n", opt.out.c_str());
@@ -271,10 +318,32 @@ int cmd_shot(const ShotOptions& opt) {
     win.ui().controls_collapsed = opt.controls_strip;
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
-    win.session().set_map_layer(0);
-    win.session().run_to(steps);
+    win.ui().band_std = opt.band_std;
+    win.ui().difference_view = opt.difference;
+    // The runs side by side: one per --compare, then every run over --seeds seeds.
+    RunSet& runs = win.runs();
+    const int first = runs.first();
+    for (size_t i = 0; i < compares.size() && status == 0; ++i)
+      if (runs.duplicate(first, compares[i], &err) < 0) {
+        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", opt.compare[i].c_str(), err.c_str());
+        status = 2;
+      }
+    if (opt.seeds > 1)
+      for (const RunView& v : runs.views())
+        if (v.info.group < 0 && status == 0)
+          if (std::string e = runs.repeat_over_seeds(v.info.id, opt.seeds); !e.empty()) {
+            std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.seeds, e.c_str());
+            status = 2;
+          }
+    runs.select(first);
+    win.runs_changed();
+    for (const RunView& v : runs.views())
+      if (Session* s = runs.session(v.info.id)) {
+        s->set_map_layer(0);
+        s->run_to(steps);
+      }
     const auto t0 = Clock::now();
-    if (!wait_idle(win.session(), steps, 3600.0)) {
+    if (status == 0 && !wait_all_idle(win, steps, 3600.0)) {
       std::fprintf(stderr, "moescope shot: training did not reach step %lld within an hour\n",
                    static_cast<long long>(steps));
       status = 1;
@@ -298,10 +367,11 @@ int cmd_shot(const ShotOptions& opt) {
     }
     if (status == 0 && opt.timing) {
       // Training speed without drawing, then with a frame drawn continuously, on the same run.
+      // Every live run trains (summed steps/s), as they do side by side in the window.
       auto speed = [&](double seconds, bool draw, std::vector<double>* frames) {
-        const int64_t s0 = win.session().snapshot()->steps_done;
+        const int64_t s0 = steps_of_all(win);
         const auto a = Clock::now();
-        win.session().play();
+        win.runs().play_all();
         double el = 0;
         while ((el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds) {
           if (draw) {
@@ -311,9 +381,9 @@ int cmd_shot(const ShotOptions& opt) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
           }
         }
-        win.session().pause();
-        wait_idle(win.session(), 0, 60.0);
-        const int64_t s1 = win.session().snapshot()->steps_done;
+        win.runs().pause_all();
+        wait_all_idle(win, 0, 60.0);
+        const int64_t s1 = steps_of_all(win);
         return double(s1 - s0) / std::chrono::duration<double>(Clock::now() - a).count();
       };
       std::vector<double> idle_frames;  // drawing cost alone: the run paused
@@ -332,8 +402,8 @@ int cmd_shot(const ShotOptions& opt) {
       const double headless = speed(3.0, false, nullptr);
       const double windowed = speed(5.0, true, &frames);
       const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
-      std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls\n", frames.size(), opt.width, opt.height,
-                  gl.renderer().c_str(), g_last_vertices, g_last_draw_calls);
+      std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls; %d runs\n", frames.size(), opt.width,
+                  opt.height, gl.renderer().c_str(), g_last_vertices, g_last_draw_calls, win.runs().size());
       if (lowered > 0)
         std::printf("software renderer: %d threads at nice +%d, below the training thread\n", lowered,
                     gui::kRendererNice);

@@ -79,13 +79,13 @@ class MainWindow {
   void draw_single_panel(const PanelInfo& panel);
 
   Session& session() { return *session_; }  // the selected run's (the first run's while a pinned one is selected)
-  RunSet& runs() { return *runs_; }          // every run; call runs_changed() after adding or removing one
-  void runs_changed();                       // re-reads the runs (the selected one, the stop-at of new ones)
-  void select_run(int id);                   // the run the controls and per-expert panels show
+  RunSet& runs() { return *runs_; }         // every run; call runs_changed() after adding or removing one
+  void runs_changed();                      // re-reads the runs (the selected one, the stop-at of new ones)
+  void select_run(int id);                  // the run the controls and per-expert panels show
   const Comparison& comparison() const { return compare_; }  // the lines the last frame's time plots overlaid
   UiState& ui() { return ui_; }
   const RunSnapshot& snapshot() const { return *snap_; }  // the selected run's, as the last frame drew it
-  bool has_new_snapshot() const;                           // some run's training thread published since
+  bool has_new_snapshot() const;                          // some run's training thread published since
   std::string title() const;  // "moescope — collapse (modified: α, k) — step 1200 — running"
   // The settings (short names, table order) in which the run's config differs from
   // the preset or file it was opened from; empty when it is that preset exactly.

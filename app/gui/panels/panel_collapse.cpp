@@ -286,12 +286,12 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   }
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
   if (metric == MaxVio || metric == LoadCv)
-    panel::fit_include(0.1);       // a flat 0 (expert choice) still gets a positive range
+    panel::fit_include(0.1);  // a flat 0 (expert choice) still gets a positive range
   if (cmp)
     panel::plot_run_marks(ctx, false);
   else
     panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
-  if (cmp)  // the name column's swatch would read as a run: runs have the key row above
+  if (cmp)                           // the name column's swatch would read as a run: runs have the key row above
     for (NameLine& nl : names) nl.colour = palette::with_alpha(panel::reference_colour(), 0.0f);
   if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
   const ImVec2 pos = plot::GetPlotPos(), psize = plot::GetPlotSize();

@@ -36,8 +36,8 @@ size_t nearest(const std::vector<HistorySample>& pts, double x, size_t from) {
 
 }  // namespace
 
-int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min,
-                double x_max, int max_points, std::vector<GroupSample>& out) {
+int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min, double x_max,
+                int max_points, std::vector<GroupSample>& out) {
   out.clear();
   // The steps every member has reached: a member still behind leaves no gap in the others' mean.
   double reached = x_max;
@@ -215,7 +215,8 @@ void plot_run_marks(PanelContext& ctx, bool labels) {
     // Its own changes only: a fork's past events are its parent's, drawn in the parent's colour.
     for (const Event& e : s.events)
       if (line.fork_step < 0 || e.step >= line.fork_step) xs.push_back(double(e.step)), texts.push_back(e.label());
-    if (line.fork_step >= 0 && std::none_of(xs.begin(), xs.end(), [&](double x) { return x == double(line.fork_step); }))
+    if (line.fork_step >= 0 &&
+        std::none_of(xs.begin(), xs.end(), [&](double x) { return x == double(line.fork_step); }))
       xs.push_back(double(line.fork_step)), texts.push_back("fork");
     if (xs.empty()) continue;
     for (const std::string& t : texts) ptrs.push_back(t.c_str());
@@ -236,7 +237,10 @@ int run_key_row(PanelContext& ctx) {
     const RunLine& l = cmp.lines[i];
     std::string text = l.label.empty() ? "run " + std::to_string(l.id) : l.label;
     if (l.members.size() > 1)
-      text += " (" + std::to_string(l.members.size()) + " seeds, " + (cmp.band_std ? "\xC2\xB1" "1 std)" : "min\xE2\x80\x93max)");
+      text += " (" + std::to_string(l.members.size()) + " seeds, " +
+              (cmp.band_std ? "\xC2\xB1"
+                              "1 std)"
+                            : "min\xE2\x80\x93max)");
     if (int(i) == cmp.reference) text += " (reference)";
     labels.push_back(text);
   }

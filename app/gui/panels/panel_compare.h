@@ -23,7 +23,7 @@ struct MetricRef {
 };
 SeriesId series_of(const RunSnapshot& snap, MetricRef m);  // -1 if the run has no such series
 
-ImU32 run_colour(const RunLine& line);            // palette::run_colour(slot) for the plot theme
+ImU32 run_colour(const RunLine& line);           // palette::run_colour(slot) for the plot theme
 plot::LineStyle run_style(const RunLine& line);  // plot::RunLineStyle(slot)
 
 // One step (or bucket of steps) of a metric over a group's members.
@@ -36,8 +36,8 @@ struct GroupSample {
 // Fetches metric m of every member over [x_min, x_max] (clipped to the steps every member
 // has reached) with at most max_points points each, and combines them at the first member's
 // steps (each other member's nearest point). Returns the coarsest level fetched, -1 if none.
-int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min,
-                double x_max, int max_points, std::vector<GroupSample>& out);
+int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min, double x_max,
+                int max_points, std::vector<GroupSample>& out);
 
 struct RunPlotStyle {
   double scale = 1.0;   // values drawn times this (100: a share in %)

@@ -63,8 +63,8 @@ struct Comparison {
 struct PanelContext {
   const RunSnapshot& snap;  // the selected run: per-expert views and the single-run time plots
   UiState& ui;
-  PanelGpu* gpu;                         // nullptr: draw heatmaps on the CPU (plot::PlotHeatmap)
-  const Comparison* compare = nullptr;   // the runs side by side (nullptr or !active(): one run, as before)
+  PanelGpu* gpu;                        // nullptr: draw heatmaps on the CPU (plot::PlotHeatmap)
+  const Comparison* compare = nullptr;  // the runs side by side (nullptr or !active(): one run, as before)
   bool comparing() const { return compare && compare->active(); }
 };
 
