@@ -48,6 +48,7 @@ struct UiState {
   bool controls_collapsed = false;  // the controls column folded to a thin strip (F2), giving the panels its width
   bool band_std = false;            // seed groups' band on the time plots: mean ± 1 std (else min–max over seeds)
   bool difference_view = false;     // time plots show each run minus the reference (the first run)
+  bool load_ab = false;             // load heatmap: the selected run stacked over another run (A/B)
 };
 
 }  // namespace moe

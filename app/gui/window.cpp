@@ -682,6 +682,15 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
   const bool closable = ui_.layout == PanelLayout_All;  // the × unticks the panel in View, which only "all" reads
   PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr, &compare_};
+  // With runs side by side, the per-expert panels name the run they show (the selected one).
+  std::string run_label;
+  if (compare_.lines.size() >= 2)
+    for (const RunView& v : views_)
+      if (v.info.id == runs_->selected()) run_label = v.info.label.empty() ? "first run" : v.info.label;
+  auto overlays = [](const PanelInfo& panel) {  // the time plots that draw every run
+    const std::string_view n = panel.name;
+    return n == "entropy" || n == "collapse" || n == "losses";
+  };
   for (int j = 0; j < count; ++j) {
     const int index = shown[size_t(j)];
     const PanelInfo& p = panels[index];
@@ -704,6 +713,10 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     ImGui::SetCursorScreenPos(
         ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
     ImGui::TextUnformatted(p.title);
+    if (!run_label.empty() && !overlays(p)) {  // a per-expert view: which run it shows
+      ImGui::SameLine(0, 0);
+      ImGui::TextDisabled(" \u2014 %s", run_label.c_str());
+    }
     if (closable) {
       ImGui::SetCursorScreenPos(ImVec2(wp.x + w - bar, wp.y));
       ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
