@@ -34,6 +34,13 @@ void ring_put(std::vector<T>& ring, int64_t k, int capacity, const T& value) {
 
 }  // namespace
 
+History::History(const History& o) {
+  std::lock_guard lk(o.mutex_);
+  opt_ = o.opt_;
+  series_ = o.series_;
+  rows_ = o.rows_;
+}
+
 // [SECTION] Partial buckets
 
 void History::Partial::add(float v) {

@@ -49,10 +49,16 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   RunSet(const RunSet&) = delete;
   RunSet& operator=(const RunSet&) = delete;
 
-  int max_runs() const;                // 9, or 16 when the machine's memory allows (estimate_bytes in core/config.h)
-  int size() const;                    // runs held now
-  std::vector<RunView> views() const;  // in list order
-  const RunInfo* info(int id) const;   // nullptr if no such run
+  // Entries of the run list (a seed group counts once): 9, or 16 when the machine's memory
+  // allows (estimate_bytes in core/config.h plus the history's bound, against available memory).
+  int max_runs() const;
+  // Runs altogether, seed-group members each counted (each trains and holds a history):
+  // what the memory allows, at least max_runs() and at most 48.
+  int max_total_runs() const;
+  int size() const;                    // runs held now (members counted)
+  int entries() const;                 // entries of the run list now (a group counts once)
+  std::vector<RunView> views() const;  // in list order, labels as shown
+  RunInfo info(int id) const;          // as in views(); id -1 when there is no such run
   int first() const;                   // id of the first run (the reference for labels), -1 if none
   int selected() const;
   void select(int id);       // the run per-expert views show
@@ -69,11 +75,13 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   std::string repeat_over_seeds(int id, int n);
   // A read-only run (kind Results). Its id, or -1 and *error.
   int add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error);
-  void remove(int id);  // the first run cannot be removed while others remain... (see run_set.cpp)
+  // Removes a run (its training thread stops). The last remaining run stays; when the first run
+  // goes, the next one becomes the reference for labels.
+  void remove(int id);
 
   void set_visible(int id, bool v);
   void set_paused(int id, bool p);
-  void set_label(int id, std::string label);
+  void set_label(int id, std::string label);  // "" returns to the automatic difference label
   void play_all();
   void pause_all();
   // Members of a seed group (ids, list order); empty if none.
@@ -83,16 +91,26 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   struct Run;
   Run* find(int id);
   const Run* find(int id) const;
-  int add(std::unique_ptr<Run> r, std::string* error);
   int next_style() const;
-  void relabel();
+  std::string auto_label(const Run& r) const;
+  std::string check_room(int new_runs, bool new_entry) const;  // "" or why the set is full
+  int add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run_config,
+               std::vector<ScheduledChange> changes);
 
   std::vector<std::unique_ptr<Run>> runs_;
   int next_id_ = 0, next_group_ = 0, selected_ = -1;
+  int max_runs_ = 9, max_total_ = 9;
 };
 
 // Short label naming what `run` changes against `first` (settings, then scheduled changes):
 // "α=0", "k=2, α=1e-2", "seed 3", "α=0@500"; "" when nothing differs.
 std::string difference_label(const Config& first, const Config& run, const std::vector<ScheduledChange>& changes);
+
+// The whole plan as a Trainer would run it on cfg: each change known and live, each value
+// allowed, every step's changes together valid (k <= E ...). "" or the first problem.
+std::string check_schedule(Config cfg, std::vector<ScheduledChange> plan);
+
+// Bytes the system can still give (MemAvailable), or 0 when unknown.
+double available_memory_bytes();
 
 }  // namespace moe
