@@ -38,7 +38,7 @@ TEST(CompareSpec, ParsesSettingsAndAStepAndNamesWhatIsWrong) {
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[1].key, "top_k");
   EXPECT_EQ(c[1].value, "2");
-  EXPECT_EQ(c[0].step, 500);
+  EXPECT_EQ(c[0].step, 0) << "as `run --compare`: each pair has its own @STEP";
   EXPECT_EQ(c[1].step, 500);
   EXPECT_NE(gui::parse_compare_spec("alpha", base, &c).find("key=value"), std::string::npos);
   EXPECT_NE(gui::parse_compare_spec("nosuch=1", base, &c).find("'nosuch'"), std::string::npos);

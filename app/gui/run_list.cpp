@@ -32,27 +32,27 @@ std::string trim(const std::string& s) {
 
 std::string parse_compare_spec(const std::string& spec, const Config& base, std::vector<ScheduledChange>* changes) {
   changes->clear();
-  std::string body = trim(spec);
-  int64_t step = 0;
-  if (const size_t at = body.rfind('@'); at != std::string::npos) {
-    const std::string s = trim(body.substr(at + 1));
-    char* end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || v < 0)
-      return "'" + spec + "': the step after @ must be a whole number >= 0, e.g. alpha=0.01@500";
-    step = v;
-    body = trim(body.substr(0, at));
-  }
-  if (body.empty()) return "'" + spec + "' names no setting; write key=value[,key=value][@STEP], e.g. alpha=0.01";
+  if (trim(spec).empty())
+    return "'" + spec + "' names no setting; write key=value[@STEP] pairs joined by commas, e.g. alpha=0.01";
   Config probe = base;
   size_t from = 0;
-  while (from <= body.size()) {
-    const size_t comma = body.find(',', from);
-    const std::string item = trim(body.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
-    from = comma == std::string::npos ? body.size() + 1 : comma + 1;
+  while (from <= spec.size()) {
+    const size_t comma = spec.find(',', from);
+    std::string item = trim(spec.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+    from = comma == std::string::npos ? spec.size() + 1 : comma + 1;
+    int64_t step = 0;
+    if (const size_t at = item.rfind('@'); at != std::string::npos) {
+      const std::string s = trim(item.substr(at + 1));
+      char* end = nullptr;
+      const long long v = std::strtoll(s.c_str(), &end, 10);
+      if (s.empty() || *end != '\0' || v < 0)
+        return "'" + item + "' in '" + spec + "': the step after @ must be a whole number >= 0, e.g. alpha=0.01@500";
+      step = v;
+      item = trim(item.substr(0, at));
+    }
     const size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
-      return "'" + item + "' in '" + spec + "' is not key=value (e.g. alpha=0.01, top_k=2)";
+      return "'" + item + "' in '" + spec + "' is not key=value (e.g. alpha=0.01, top_k=2 or alpha=0@500)";
     const std::string key = trim(item.substr(0, eq)), value = trim(item.substr(eq + 1));
     const Property* p = find_property(key);
     if (!p) return "'" + key + "' in '" + spec + "' is not a setting (see `moescope presets --settings`)";
@@ -210,9 +210,8 @@ void MainWindow::draw_run_list(ImVec2 origin, float width) {
     ImGui::PopID();
   }
   if (remove_id >= 0) {
-    const RunInfo* info = runs_->info(remove_id);
-    const std::vector<int> members = info && info->group >= 0 ? runs_->group_members(info->group)
-                                                              : std::vector<int>{remove_id};
+    const RunInfo info = runs_->info(remove_id);
+    const std::vector<int> members = info.group >= 0 ? runs_->group_members(info.group) : std::vector<int>{remove_id};
     for (auto it = members.rbegin(); it != members.rend(); ++it) runs_->remove(*it);
     runs_changed();
   }
@@ -327,8 +326,7 @@ void MainWindow::draw_run_popups() {
   if (open_rename_) {
     ImGui::OpenPopup("Rename run");
     open_rename_ = false;
-    const RunInfo* info = runs_->info(rename_id_);
-    std::snprintf(change_text_, sizeof change_text_, "%s", info ? info->label.c_str() : "");
+    std::snprintf(change_text_, sizeof change_text_, "%s", runs_->info(rename_id_).label.c_str());
   }
   if (ImGui::BeginPopupModal("Rename run", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::SetNextItemWidth(F * 20);

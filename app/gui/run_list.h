@@ -16,8 +16,9 @@
 
 namespace moe::gui {
 
-// "key=value[,key=value...][@STEP]": each setting checked against the property table
-// (its name and its value). Every change gets STEP (0 without "@"). "" or what is wrong.
+// "key=value[@STEP],key=value[@STEP]..." as `run --compare` reads it: each setting checked
+// against the property table (its name and its value); a change without @STEP is at step 0.
+// "" or what is wrong.
 std::string parse_compare_spec(const std::string& spec, const Config& base, std::vector<ScheduledChange>* changes);
 
 // Lines for the comparison plots: every visible run in list order, a seed group's members

@@ -188,7 +188,7 @@ void MainWindow::refresh_runs() {
 }
 
 void MainWindow::select_run(int id) {
-  if (!runs_->info(id)) return;
+  if (runs_->info(id).id < 0) return;
   runs_->select(id);
   runs_changed();
   edit_ = snap_->cfg;

@@ -12,6 +12,8 @@
 #include <limits>
 #include <string>
 
+#include "run_stats.h"
+
 namespace moe::panel {
 
 // [SECTION] Runs: series, colours
@@ -25,76 +27,27 @@ plot::LineStyle run_style(const RunLine& line) { return plot::RunLineStyle(line.
 
 // [SECTION] Seed groups: fetch and combine
 
-namespace {
-
-// Index in pts of the point nearest x (pts sorted by x, not empty).
-size_t nearest(const std::vector<HistorySample>& pts, double x, size_t from) {
-  size_t i = from;
-  while (i + 1 < pts.size() && std::abs(pts[i + 1].x - x) <= std::abs(pts[i].x - x)) ++i;
-  return i;
-}
-
-}  // namespace
-
 int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min, double x_max,
                 int max_points, std::vector<GroupSample>& out) {
   out.clear();
-  // The steps every member has reached: a member still behind leaves no gap in the others' mean.
-  double reached = x_max;
+  // The members' statistics at one common resolution (run_stats.h: the same x is the same
+  // steps for every member, over the steps every member has reached).
+  thread_local std::vector<std::shared_ptr<const History>> histories;
+  thread_local std::vector<SeriesId> ids;
+  histories.clear(), ids.clear();
   for (const auto& s : members) {
-    if (!s || !s->history || s->history->steps() == 0) return -1;
-    reached = std::min(reached, s->history->x_extent().second);
+    if (!s || !s->history) return -1;
+    const SeriesId id = series_of(*s, m);
+    if (id < 0) return -1;
+    histories.push_back(s->history);
+    ids.push_back(id);
   }
-  if (members.empty() || reached < x_min) return -1;
-  thread_local std::vector<HistorySample> first, other;
-  thread_local std::vector<double> sum, sum2;
-  const RunSnapshot& s0 = *members[0];
-  int level = s0.history->fetch(series_of(s0, m), x_min, reached, max_points, first);
-  if (level < 0 || first.empty()) return -1;
-  const size_t n = first.size();
-  out.resize(n);
-  sum.assign(n, 0.0);
-  sum2.assign(n, 0.0);
-  for (size_t i = 0; i < n; ++i) {
-    GroupSample& g = out[i];
-    g.x = first[i].x;
-    g.min = INFINITY;
-    g.max = -INFINITY;
-    g.n = 0;
-  }
-  for (size_t k = 0; k < members.size(); ++k) {
-    const RunSnapshot& s = *members[k];
-    const std::vector<HistorySample>* pts = &first;
-    if (k > 0) {
-      const int lv = s.history->fetch(series_of(s, m), x_min, reached, max_points, other);
-      if (lv < 0 || other.empty()) continue;
-      level = std::max(level, lv);
-      pts = &other;
-    }
-    size_t j = 0;
-    for (size_t i = 0; i < n; ++i) {
-      j = k == 0 ? i : nearest(*pts, out[i].x, j);
-      const double v = (*pts)[j].mean;
-      if (!std::isfinite(v)) continue;
-      GroupSample& g = out[i];
-      sum[i] += v;
-      sum2[i] += v * v;
-      g.min = std::min(g.min, v);
-      g.max = std::max(g.max, v);
-      ++g.n;
-    }
-  }
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  for (size_t i = 0; i < n; ++i) {
-    GroupSample& g = out[i];
-    if (g.n == 0) {
-      g.mean = g.min = g.max = g.std = kNaN;
-      continue;
-    }
-    g.mean = sum[i] / g.n;
-    g.std = std::sqrt(std::max(0.0, sum2[i] / g.n - g.mean * g.mean));
-  }
-  return level;
+  if (histories.empty()) return -1;
+  const SeedBand band = seed_band(histories, ids, x_min, x_max, max_points);
+  out.resize(band.x.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = GroupSample{band.x[i], band.mean[i], band.min[i], band.max[i], band.std[i], band.n[i]};
+  return out.empty() ? -1 : band.level;
 }
 
 // [SECTION] Drawing

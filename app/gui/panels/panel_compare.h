@@ -28,14 +28,14 @@ plot::LineStyle run_style(const RunLine& line);  // plot::RunLineStyle(slot)
 
 // One step (or bucket of steps) of a metric over a group's members.
 struct GroupSample {
-  double x = 0;                       // step (bucket centre), as the first member's fetch gives it
+  double x = 0;                       // step (bucket centre)
   double mean = 0, min = 0, max = 0;  // over the members' values (each member's bucket mean)
   double std = 0;                     // population standard deviation over the members
   int n = 0;                          // members with a finite value here (0: a gap)
 };
-// Fetches metric m of every member over [x_min, x_max] (clipped to the steps every member
-// has reached) with at most max_points points each, and combines them at the first member's
-// steps (each other member's nearest point). Returns the coarsest level fetched, -1 if none.
+// Metric m over every member within [x_min, x_max] (clipped to the steps every member has
+// reached), at most about max_points points, one common resolution (seed_band, run_stats.h).
+// Returns the level (points are buckets of 2^level steps), -1 if there is nothing.
 int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, MetricRef m, double x_min, double x_max,
                 int max_points, std::vector<GroupSample>& out);
 

@@ -77,7 +77,8 @@ void draw_entropy_compare(PanelContext& ctx, int layer) {
     if (!diff && rows[i].metric == kLoad) {
       char text[64];
       std::snprintf(text, sizeof text, "collapse alert: < %.2f", double(ctx.ui.collapse_alert));
-      labelled_hline("collapse alert", text, ctx.ui.collapse_alert, alert_colour());
+      // Neutral, not the alert's red: red is a run's colour here.
+      labelled_hline("collapse alert", text, ctx.ui.collapse_alert, panel::reference_colour());
     }
     if (drawn == 0) panel::no_data_note("No steps yet: each run's entropy appears here as it trains.");
     panel::plot_run_marks(ctx, !bottom);
