@@ -227,18 +227,23 @@ void MainWindow::draw_run_list(ImVec2 origin, float width) {
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tip);
     return clicked;
   };
-  if (action("Duplicate with change\u2026", room,
-             "A new run from step 0 with one or more settings changed (the selected run's config otherwise)"))
+  // Narrow windows (a 1280×720 projector beside the controls) get the short names; tooltips say the rest.
+  const bool narrow = width < 1100.0f * ui_.ui_scale;
+  if (action(narrow ? "Duplicate\u2026" : "Duplicate with change\u2026", room,
+             "Duplicate with change: a new run from step 0 with one or more settings changed (the selected run's "
+             "config otherwise)"))
     change_mode_ = 1, open_change_ = true;
-  if (action("Fork here\u2026", room && live,
-             "A new run from the selected run's exact state now, with a setting changed; both share the past"))
+  if (action(
+          narrow ? "Fork\u2026" : "Fork here\u2026", room && live,
+          "Fork here: a new run from the selected run's exact state now, with a setting changed; both share the past"))
     change_mode_ = 2, open_change_ = true;
   if (action("Pin", room, "Keep the selected run as it is now, as a reference")) {
     std::string err;
     if (runs_->pin(selected, &err) < 0) set_status(err, true);
     runs_changed();
   }
-  if (action("Repeat over seeds\u2026", live, "Make the selected run a group of seeds, drawn as mean and band"))
+  if (action(narrow ? "Seeds\u2026" : "Repeat over seeds\u2026", live,
+             "Repeat over seeds: the selected run as a group of seeds, drawn as mean and band"))
     open_seeds_ = true;
   if (compare_.lines.size() >= 2 || std::any_of(compare_.lines.begin(), compare_.lines.end(),
                                                 [](const RunLine& l) { return l.members.size() > 1; })) {

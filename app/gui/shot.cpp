@@ -335,6 +335,13 @@ int cmd_shot(const ShotOptions& opt) {
             std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.seeds, e.c_str());
             status = 2;
           }
+    // The first run named by what the others change ("α=0" beside "α=1e-2"), not its preset.
+    if (!compares.empty() && status == 0) {
+      Config changed = cfg;
+      for (const auto& list : compares)
+        for (const ScheduledChange& c : list) find_property(c.key)->set_from_text(changed, c.value);
+      if (std::string label = difference_label(changed, cfg, {}); !label.empty()) runs.set_label(first, label);
+    }
     runs.select(first);
     win.runs_changed();
     for (const RunView& v : runs.views())

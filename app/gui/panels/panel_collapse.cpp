@@ -220,7 +220,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   const bool cmp = ctx.comparing();
   const int layer = panel::layer_of(ctx);
   auto series = [&](const char* label, int m, const panel::SeriesStyle& style) {
-    if (cmp) return panel::plot_runs(ctx, {layer, m}, {style.scale, 2.0f});
+    if (cmp) return panel::plot_runs(ctx, {layer, m}, {style.scale});
     return panel::plot_series(ctx, label, L[size_t(m)], style);
   };
   switch (metric) {

@@ -40,8 +40,9 @@ int fetch_group(const std::vector<std::shared_ptr<const RunSnapshot>>& members, 
                 int max_points, std::vector<GroupSample>& out);
 
 struct RunPlotStyle {
-  double scale = 1.0;   // values drawn times this (100: a share in %)
-  float weight = 2.0f;  // line weight (the selected run's is 1 px heavier)
+  double scale = 1.0;  // values drawn times this (100: a share in %)
+  float weight =
+      2.6f;  // line weight, whole pixels: 3 (the selected run's 1 px heavier), dots and dashes read projected
 };
 // Every line of ctx.compare over plot::GetPlotQueryRange, EMA-smoothed by ui.ema; returns the points drawn.
 int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style = {});

@@ -73,7 +73,7 @@ void draw_entropy_compare(PanelContext& ctx, int layer) {
     if (!bottom) plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_NoTickLabels);
     if (!diff) plot::SetupAxisLimits(plot::Axis_Y, -0.03, 1.05, ImGuiCond_Always);
     align.record(i);
-    const int drawn = panel::plot_runs(ctx, {layer, rows[i].metric}, {1.0, 2.0f});
+    const int drawn = panel::plot_runs(ctx, {layer, rows[i].metric});
     if (!diff && rows[i].metric == kLoad) {
       char text[64];
       std::snprintf(text, sizeof text, "collapse alert: < %.2f", double(ctx.ui.collapse_alert));
