@@ -7,7 +7,9 @@
 //   - `moescope shot --compare` draws two runs in two colours with a legend; `--seeds` a band
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -237,6 +239,90 @@ TEST_F(CompareRender, ARunsLineReadsOnlyItsOwnHistoryAndAGroupOfItTwiceDrawsTheS
   EXPECT_GE(with_b.of(palette::run_colour(1, palette::Theme::dark)).size(), 2u);
 }
 
+// [SECTION] The window
+
+class CompareWindow : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!gui_.create_gl(1600, 1000, &why)) GTEST_SKIP() << why;
+    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
+  }
+  void TearDown() override {
+    win_.reset();
+    gui_.stop();
+  }
+  void frame() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1600, 1000);
+    io.DeltaTime = 1.0f / 60.0f;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    win_->draw();
+    ImGui::Render();
+  }
+  // Every live run at `steps`, idle.
+  void settle(int64_t steps) {
+    for (const RunView& v : win_->runs().views())
+      if (Session* s = win_->runs().session(v.info.id)) s->run_to(steps);
+    for (const RunView& v : win_->runs().views()) {
+      Session* s = win_->runs().session(v.info.id);
+      for (int i = 0; s && i < 20000; ++i) {
+        const auto snap = s->snapshot();
+        if (snap->steps_done >= steps && !snap->running && snap->commands_done >= s->commands_queued()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+    frame();
+    frame();
+  }
+  test::OffscreenGui gui_;
+  std::unique_ptr<gui::MainWindow> win_;
+};
+
+TEST_F(CompareWindow, DuplicatedRunsAreOverlaidTheSelectedOneDrivesTheControlsAndRemovingOneEndsTheOverlay) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  win_->interactive = false;
+  settle(40);
+  EXPECT_FALSE(win_->comparison().active()) << "one run: the panels draw as before";
+  RunSet& runs = win_->runs();
+  const int first = runs.first();
+  std::vector<ScheduledChange> changes;
+  ASSERT_EQ(gui::parse_compare_spec("alpha=0.01", cfg, &changes), "");
+  std::string err;
+  const int second = runs.duplicate(first, changes, &err);
+  ASSERT_GE(second, 0) << err;
+  win_->runs_changed();
+  settle(40);
+  const Comparison& c = win_->comparison();
+  ASSERT_EQ(c.lines.size(), 2u);
+  EXPECT_TRUE(c.active());
+  EXPECT_TRUE(c.lines[0].selected);
+  EXPECT_NE(c.lines[0].slot, c.lines[1].slot) << "two runs, two colours";
+  EXPECT_EQ(c.lines[1].members[0]->steps_done, 40);
+  EXPECT_EQ(c.lines[1].members[0]->cfg.alpha, 0.01);
+
+  win_->select_run(second);
+  frame();
+  EXPECT_EQ(win_->snapshot().cfg.alpha, 0.01) << "the per-expert panels and the controls show the selected run";
+  EXPECT_EQ(&win_->session(), runs.session(second));
+  EXPECT_TRUE(win_->comparison().lines[1].selected);
+
+  // Hidden runs leave the plots; a removed one leaves the window.
+  runs.set_visible(first, false);
+  frame();
+  EXPECT_EQ(win_->comparison().lines.size(), 1u);
+  runs.set_visible(first, true);
+  runs.remove(second);
+  win_->runs_changed();
+  frame();
+  EXPECT_EQ(win_->comparison().lines.size(), 1u);
+  EXPECT_FALSE(win_->comparison().active());
+  EXPECT_EQ(&win_->session(), runs.session(first)) << "the selection falls back to a remaining run";
+}
+
 // [SECTION] Shots
 
 using test::count_colour;
@@ -272,6 +358,14 @@ TEST(CompareShots, TwoRunsInTwoColoursWithALegendByRun) {
   EXPECT_GT(count_rows(im, b, 24, 0, 70), 6) << "the second run's swatch";
   // The expert/series colours the single-run panel uses are gone: every line is a run.
   EXPECT_LT(count_colour(im, palette::series_colour(palette::Series::router_entropy, palette::Theme::dark), 6), 40);
+}
+
+TEST(CompareShots, ABadCompareSpecExitsTwoNamingIt) {
+  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) +
+                                                  " shot --preset collapse --compare nosuch=1 --steps 10 --out " +
+                                                  ::testing::TempDir() + "never.png 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
 }
 
 TEST(CompareShots, ASeedGroupDrawsItsMeanWithABand) {

@@ -375,13 +375,22 @@ int cmd_shot(const ShotOptions& opt) {
     if (status == 0 && opt.timing) {
       // Training speed without drawing, then with a frame drawn continuously, on the same run.
       // Every live run trains (summed steps/s), as they do side by side in the window.
-      auto speed = [&](double seconds, bool draw, std::vector<double>* frames) {
+      // paced: as gui_main's loop draws, a frame when some run has published, at most 60 a second.
+      auto speed = [&](double seconds, bool draw, std::vector<double>* frames, bool paced = false) {
         const int64_t s0 = steps_of_all(win);
         const auto a = Clock::now();
         win.runs().play_all();
         double el = 0;
+        auto next_frame = Clock::now();
         while ((el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds) {
-          if (draw) {
+          if (paced) {
+            std::this_thread::sleep_until(next_frame);
+            next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+            if (win.has_new_snapshot()) {
+              const double ms = render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
+              if (frames) frames->push_back(ms);
+            }
+          } else if (draw) {
             const double ms = render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
             if (frames) frames->push_back(ms);
           } else {
@@ -408,6 +417,8 @@ int cmd_shot(const ShotOptions& opt) {
       std::vector<double> frames;
       const double headless = speed(3.0, false, nullptr);
       const double windowed = speed(5.0, true, &frames);
+      std::vector<double> paced_frames;
+      const double paced = speed(5.0, true, &paced_frames, true);
       const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
       std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls; %d runs\n", frames.size(), opt.width,
                   opt.height, gl.renderer().c_str(), g_last_vertices, g_last_draw_calls, win.runs().size());
@@ -424,6 +435,10 @@ int cmd_shot(const ShotOptions& opt) {
                   med > 0 ? 1000.0 / med : 0.0, p95);
       std::printf("training: %.0f steps/s while drawing, %.0f steps/s without (%.0f%%)\n", windowed, headless,
                   headless > 0 ? 100.0 * windowed / headless : 0.0);
+      std::printf(
+          "training as the window draws (a frame per new snapshot, at most 60/s): %.0f steps/s (%.0f%% of "
+          "%.0f without drawing), %.0f frames/s\n",
+          paced, headless > 0 ? 100.0 * paced / headless : 0.0, headless, double(paced_frames.size()) / 5.0);
       std::printf("history: %.1f MB for %lld steps\n", double(snap->history->memory_bytes()) / 1e6,
                   static_cast<long long>(win.session().snapshot()->steps_done));
     }

@@ -480,6 +480,23 @@ void MainWindow::handle_shortcuts() {
   if (ImGui::IsKeyPressed(kKeyF12, false)) screenshot_requested = true;
   if (ctrl && io.KeyShift && ImGui::IsKeyPressed(kKeyC, false)) copy_command();
   if (ImGui::IsKeyPressed(kKeyF2, false)) ui_.controls_collapsed = !ui_.controls_collapsed;
+  // 1-9: select the n-th run of the run list (a seed group counts once), the quick switch.
+  if (!ctrl)
+    for (int n = 1; n <= 9; ++n) {
+      if (!ImGui::IsKeyPressed('0' + n, false)) continue;
+      int entry = 0;
+      std::vector<int> groups;
+      for (const RunView& v : views_) {
+        if (v.info.group >= 0) {
+          if (std::find(groups.begin(), groups.end(), v.info.group) != groups.end()) continue;
+          groups.push_back(v.info.group);
+        }
+        if (++entry == n) {
+          select_run(v.info.id);
+          break;
+        }
+      }
+    }
   if (ctrl && ImGui::IsKeyPressed(kKeyS, false)) {
     file_mode_ = 2;
     open_file_ = true;
@@ -860,6 +877,7 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts() {
       {"Right arrow", "one step"},
       {"R", "restart the current settings from step 0"},
       {"F2", "fold / unfold the controls"},
+      {"1 \u2026 9", "select run 1 \u2026 9 of the run list"},
       {"Ctrl+click a slider", "type its value"},
       {"F12", "screenshot (PNG, to the pictures folder)"},
       {"Ctrl+S", "save the config and its changes"},

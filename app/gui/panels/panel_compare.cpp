@@ -197,12 +197,38 @@ int run_key_row(PanelContext& ctx) {
     if (int(i) == cmp.reference) text += " (reference)";
     labels.push_back(text);
   }
-  for (size_t i = 0; i < cmp.lines.size(); ++i) {
+  // One line at most (a key wrapping to three lines would take the plots' room): the runs that
+  // fit, then "+N more" naming the rest on hover (the run list above the panels has them all).
+  const float F = ImGui::GetFontSize();
+  const float swatch = std::round(F * 2.2f) + 4, gap = std::round(F * 0.8f);
+  const float avail = ImGui::GetContentRegionAvail().x, more_w = ImGui::CalcTextSize("+99 more").x + gap;
+  float used = 0;
+  size_t shown = 0;
+  for (; shown < cmp.lines.size(); ++shown) {
+    const float w = (shown ? gap : 0) + swatch + ImGui::CalcTextSize(labels[shown].c_str()).x;
+    const bool last = shown + 1 == cmp.lines.size();
+    if (used + w > avail - (last ? 0 : more_w)) break;
+    used += w;
+  }
+  shown = std::max<size_t>(shown, 1);
+  for (size_t i = 0; i < shown; ++i) {
     KeyItem it{labels[i].c_str(), run_colour(cmp.lines[i])};
     it.style = run_style(cmp.lines[i]);  // wide swatches showing each dash once any run has one
     items.push_back(it);
   }
-  return key_row(items.data(), int(items.size()));
+  const int hovered = key_row(items.data(), int(items.size()));
+  if (shown < cmp.lines.size()) {
+    ImGui::SameLine(0, gap);
+    ImGui::TextDisabled("+%d more", int(cmp.lines.size() - shown));
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      for (size_t i = shown; i < cmp.lines.size(); ++i) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(run_colour(cmp.lines[i])), "%s", labels[i].c_str());
+      }
+      ImGui::EndTooltip();
+    }
+  }
+  return hovered;
 }
 
 }  // namespace moe::panel
