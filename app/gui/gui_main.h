@@ -37,6 +37,7 @@ struct ShotOptions {
   int seeds = 1;                     // --seeds N: every run a group of N seeds (mean and band)
   bool band_std = false;             // --band std: seed bands are mean ± 1 std (else min–max)
   bool difference = false;           // --difference: plot every run minus the first
+  bool load_ab = false;              // --load-ab: the load panel's steps × experts heatmap, two runs stacked
 };
 
 bool display_available();             // an X11 or Wayland display to open a window on

@@ -5,6 +5,7 @@
 //                 [--scale 1.25] [--theme light] [--panel load] [--layout four] [--controls-strip]
 //                 [--grayscale-safe] [--timing]
 //                 [--compare key=value[,key=value][@STEP] ...] [--seeds N] [--band std] [--difference]
+//                 [--load-ab]
 //
 // Each --compare adds a run: the first run with those settings changed from step 0 (or,
 // with @STEP, changed at that step, as a fork there would be); --seeds makes every run a
@@ -225,9 +226,11 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
       ->check(CLI::Range(1, 16));
   cmd->add_option_function<std::string>(
          "--band", [&opt](const std::string& b) { opt.band_std = b == "std"; },
-         "Seed bands: minmax (default) or std (mean Â± 1 std)")
+         "Seed bands: minmax (default) or std (mean \xC2\xB1 1 std)")
       ->check(CLI::IsMember({"minmax", "std"}));
   cmd->add_flag("--difference", opt.difference, "Plot every run minus the first run (with --compare)");
+  cmd->add_flag("--load-ab", opt.load_ab,
+                "The load panel as steps \xC3\x97 experts heatmaps of the first two runs, stacked (with --compare)");
 }
 
 namespace {
@@ -320,6 +323,7 @@ int cmd_shot(const ShotOptions& opt) {
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
     win.ui().band_std = opt.band_std;
     win.ui().difference_view = opt.difference;
+    if (opt.load_ab) win.ui().load_view = LoadView_Heatmap, win.ui().load_ab = true;
     // The runs side by side: one per --compare, then every run over --seeds seeds.
     RunSet& runs = win.runs();
     const int first = runs.first();

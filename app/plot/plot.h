@@ -236,8 +236,9 @@ LineStyle SeriesLineStyle(
                  // Style::style_every_series, a distinct dash + marker look for each of the first 25
 
 LineStyle RunLineStyle(
-    int slot);  // run `slot`'s line style (runs side by side): slot 0 solid, then dashed, dotted, dash-dot,
-                // long dash by slot % Dash_COUNT, and a marker from slot 8 on, so runs differ in grey too
+    int slot);  // run `slot`'s line style (runs side by side): slot 0 (the first run) solid, the others
+                // dashed, dotted, dash-dot, long dash in turn, a marker from slot 8 on: with the colour
+                // (palette::run_colour) no two of the first 16 alike, and runs differ in grey too
 
 // [SECTION] Items (getter forms; typed forms below)
 

@@ -188,7 +188,8 @@ LineStyle SeriesLineStyle(int index) {
 
 LineStyle RunLineStyle(int slot) {
   slot = std::max(0, slot);
-  return LineStyle{slot % Dash_COUNT, slot < 8 ? Marker_None : 1 + (slot - 8) % (Marker_COUNT - 1)};
+  if (slot == 0) return LineStyle{};  // the first run (the reference) is the one solid line
+  return LineStyle{1 + (slot - 1) % (Dash_COUNT - 1), slot < 8 ? Marker_None : 1 + (slot - 8) % (Marker_COUNT - 1)};
 }
 
 // [SECTION] Renderers: polylines, dashes, bands

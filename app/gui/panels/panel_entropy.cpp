@@ -60,8 +60,8 @@ void draw_entropy_compare(PanelContext& ctx, int layer) {
     const char* y_label;
     int metric;
   };
-  const Row rows[2] = {{"##entropy_load", diff ? "load entropy â ref." : "load entropy", kLoad},
-                       {"##entropy_router", diff ? "router entropy â ref." : "router entropy", kRouter}};
+  const Row rows[2] = {{"##entropy_load", diff ? "load entropy \xE2\x88\x92 ref." : "load entropy", kLoad},
+                       {"##entropy_router", diff ? "router entropy \xE2\x88\x92 ref." : "router entropy", kRouter}};
   for (int i = 0; i < 2; ++i) {
     const bool bottom = i == 1;
     const float width = align.begin(i, bottom ? w : w - panel::x_labels_right_inset(ctx));

@@ -301,7 +301,7 @@ bool draw_heatmap_ab(PanelContext& ctx, int layer, int E, const ImVec2& size) {
   if (sb.cfg.routed_experts() != E || layer >= int(sb.ids.layers.size())) return false;
   const float gap = ImGui::GetStyle().ItemSpacing.y;
   const float h = std::floor((size.y - gap) * 0.5f);
-  const std::string la = a->label + "  Â·  expert", lb = b->label + "  Â·  expert";
+  const std::string la = a->label + "  \xC2\xB7  expert", lb = b->label + "  \xC2\xB7  expert";
   draw_heatmap(ctx, layer, E, ImVec2(size.x, h), "##load_heatmap", la.c_str());
   PanelContext other{sb, ctx.ui, nullptr, ctx.compare};
   draw_heatmap(other, layer, E, ImVec2(size.x, std::max(h, ImGui::GetContentRegionAvail().y)), "##load_heatmap_b",

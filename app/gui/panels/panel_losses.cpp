@@ -88,7 +88,7 @@ void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   if (!has_acc) return;
   const float acc_w = align.begin(1, w);
   if (panel::begin_time_plot(ctx, "##accuracy_cmp", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)),
-                             diff ? "accuracy â ref." : "accuracy",
+                             diff ? "accuracy \xE2\x88\x92 ref." : "accuracy",
                              diff ? plot::AxisFlags_AutoFit : plot::AxisFlags_Lock,
                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     if (!diff) plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);
