@@ -193,14 +193,16 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   static const char* const kIds[kMetrics] = {"##dead", "##maxvio", "##loadcv", "##dropped"};
   // The y tick labels are ours (y_ticks): the plot layer keeps ticks 30 px apart, which
   // left only "0" on plots this short.
-  const plot::AxisFlags y_flags = (metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) |
+  // The difference view (runs minus a reference) has its own range: no fixed 0..E, no worst case.
+  const bool diff = ctx.comparing() && ctx.compare->reference >= 0;
+  const plot::AxisFlags y_flags = (metric == Dead && !diff ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) |
                                   plot::AxisFlags_NoTickLabels;
   if (!panel::begin_time_plot(ctx, kIds[metric], size, nullptr, y_flags,
                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
     return;
   // The stack shares the bottom plot's step ticks; no "step" label under them (the panel's plots are all over steps).
   plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | (bottom ? 0 : plot::AxisFlags_NoTickLabels));
-  if (metric == Dead) {
+  if (metric == Dead && !diff) {
     const double pad = 0.04 * E + 0.2;  // keeps 0 and E off the frame
     plot::SetupAxisLimits(plot::Axis_Y, -pad, double(E) + pad, ImGuiCond_Always);
   }
@@ -232,7 +234,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     E, ctx.snap.cfg.dead_window, k, E - k);
       st.band = false;  // a count that only steps: its bucket range adds nothing
       drawn = series("dead experts", metric_index("dead_experts"), st);
-      worst_case_line("total collapse", double(E - k));
+      if (!diff) worst_case_line("total collapse", double(E - k));
       break;
     case MaxVio:
       names[0] = {"MaxVio", st.colour};
@@ -241,7 +243,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     "Dashed: total collapse, %.3g.",
                     ratio);
       drawn = series("MaxVio", metric_index("max_vio"), st);
-      worst_case_line("total collapse", ratio);
+      if (!diff) worst_case_line("total collapse", ratio);
       break;
     case LoadCv:
       names[0] = {"load CV", st.colour};
@@ -249,7 +251,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
                     std::sqrt(ratio));
       drawn = series("load CV", metric_index("load_cv"), st);
-      worst_case_line("total collapse", std::sqrt(ratio));
+      if (!diff) worst_case_line("total collapse", std::sqrt(ratio));
       break;
     case Dropped: {
       const bool ec = ctx.snap.cfg.router == RouterKind::expert_choice;

@@ -102,10 +102,6 @@ std::string item_label(const RunLine& line) { return line.label + "##run" + std:
 
 }  // namespace
 
-const char* difference_suffix(const PanelContext& ctx) {
-  return ctx.comparing() && ctx.compare->reference >= 0 ? " \xE2\x88\x92 reference" : "";
-}
-
 int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style) {
   if (!ctx.comparing()) return 0;
   const Comparison& cmp = *ctx.compare;
@@ -189,12 +185,11 @@ int run_key_row(PanelContext& ctx) {
   for (size_t i = 0; i < cmp.lines.size(); ++i) {
     const RunLine& l = cmp.lines[i];
     std::string text = l.label.empty() ? "run " + std::to_string(l.id) : l.label;
-    if (l.members.size() > 1)
-      text += " (" + std::to_string(l.members.size()) + " seeds, " +
-              (cmp.band_std ? "\xC2\xB1"
-                              "1 std)"
-                            : "min\xE2\x80\x93max)");
-    if (int(i) == cmp.reference) text += " (reference)";
+    // Short: the band's kind is on the run list's "band" button.
+    const bool group = l.members.size() > 1, ref = int(i) == cmp.reference;
+    if (group || ref)
+      text += " (" + (group ? std::to_string(l.members.size()) + " seeds" : std::string()) +
+              (group && ref ? ", " : "") + (ref ? "reference" : "") + ")";
     labels.push_back(text);
   }
   // One line at most (a key wrapping to three lines would take the plots' room): the runs that

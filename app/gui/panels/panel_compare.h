@@ -50,7 +50,5 @@ int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style = {});
 void plot_run_marks(PanelContext& ctx, bool labels = true);
 // The legend by run on the current line (wraps); returns the hovered run's index in lines, -1 if none.
 int run_key_row(PanelContext& ctx);
-// "−" before the y label while the difference view is on: "load entropy − reference".
-const char* difference_suffix(const PanelContext& ctx);
 
 }  // namespace moe::panel

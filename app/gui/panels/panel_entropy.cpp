@@ -60,8 +60,12 @@ void draw_entropy_compare(PanelContext& ctx, int layer) {
     const char* y_label;
     int metric;
   };
-  const Row rows[2] = {{"##entropy_load", diff ? "load entropy \xE2\x88\x92 ref." : "load entropy", kLoad},
-                       {"##entropy_router", diff ? "router entropy \xE2\x88\x92 ref." : "router entropy", kRouter}};
+  // The y labels run along plots half the panel high: "load" and "router" where the full names would not fit.
+  const bool fits = ImGui::CalcTextSize("\xCE\x94 router entropy").x < top_h * 0.85f;
+  const char* load_label = diff ? (fits ? "\xCE\x94 load entropy" : "\xCE\x94 load") : (fits ? "load entropy" : "load");
+  const char* router_label = diff ? (fits ? "\xCE\x94 router entropy" : "\xCE\x94 router")
+                                  : (fits ? "router entropy" : "router");
+  const Row rows[2] = {{"##entropy_load", load_label, kLoad}, {"##entropy_router", router_label, kRouter}};
   for (int i = 0; i < 2; ++i) {
     const bool bottom = i == 1;
     const float width = align.begin(i, bottom ? w : w - panel::x_labels_right_inset(ctx));

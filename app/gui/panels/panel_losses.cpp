@@ -73,8 +73,8 @@ void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   static panel::ColumnAlign align;
   const float loss_w = has_acc ? align.begin(0, w - panel::x_labels_right_inset(ctx)) : w;
   char y_label[64];
-  std::snprintf(y_label, sizeof y_label, "%s%s%s", kTermNames[term], log_y ? " (log scale)" : "",
-                panel::difference_suffix(ctx));
+  std::snprintf(y_label, sizeof y_label, "%s%s%s", diff ? "\xCE\x94 " : "", kTermNames[term],
+                log_y ? " (log scale)" : "");
   if (panel::begin_time_plot(ctx, "##losses_cmp", ImVec2(loss_w, loss_h), y_label,
                              plot::AxisFlags_AutoFit | (log_y ? plot::AxisFlags_Log : plot::AxisFlags_FitZero),
                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
@@ -88,7 +88,7 @@ void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   if (!has_acc) return;
   const float acc_w = align.begin(1, w);
   if (panel::begin_time_plot(ctx, "##accuracy_cmp", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)),
-                             diff ? "accuracy \xE2\x88\x92 ref." : "accuracy",
+                             diff ? "\xCE\x94 accuracy" : "accuracy",
                              diff ? plot::AxisFlags_AutoFit : plot::AxisFlags_Lock,
                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     if (!diff) plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);
