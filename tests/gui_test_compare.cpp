@@ -11,6 +11,8 @@
 #include <cmath>
 #include <thread>
 #include <filesystem>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -82,6 +84,30 @@ TEST(CompareLines, HiddenRunsAreLeftOutAndASeedGroupIsOneLine) {
   // One plain run draws as before; one seed group alone still compares (its band).
   EXPECT_FALSE(gui::build_comparison({views[0]}, 0, 0, ui).active());
   EXPECT_TRUE(gui::build_comparison({views[1], views[2]}, 1, 1, ui).active());
+}
+
+TEST(RunStyles, RunsDifferInColourAndInDashSoInGreyToo) {
+  for (palette::Theme t : {palette::Theme::dark, palette::Theme::light})
+    for (int a = 0; a < palette::kRunColours; ++a)
+      for (int b = a + 1; b < palette::kRunColours; ++b)
+        EXPECT_GT(palette::delta_e(palette::run_colour(a, t), palette::run_colour(b, t)), 0.06f)
+            << "run colours " << a << " and " << b;
+  // Blue and red, the usual A/B pair, stay apart for the commonest colour blindness.
+  for (palette::Vision v : {palette::Vision::deuteranopia, palette::Vision::protanopia})
+    EXPECT_GT(palette::delta_e(palette::simulate(palette::run_colour(0, palette::Theme::dark), v),
+                               palette::simulate(palette::run_colour(1, palette::Theme::dark), v)),
+              0.1f);
+  std::set<std::tuple<int, int, int>> looks;
+  for (int slot = 0; slot < 16; ++slot) {
+    const plot::LineStyle ls = plot::RunLineStyle(slot);
+    EXPECT_EQ(ls.dash == plot::Dash_Solid && ls.marker == plot::Marker_None, slot == 0)
+        << "only the first run is a plain solid line";
+    looks.insert({slot % palette::kRunColours, ls.dash, ls.marker});
+  }
+  EXPECT_EQ(looks.size(), 16u) << "16 runs, 16 looks";
+  std::set<std::pair<int, int>> grey;  // without colour: the first 5 runs by dash alone
+  for (int slot = 0; slot < 5; ++slot) grey.insert({plot::RunLineStyle(slot).dash, plot::RunLineStyle(slot).marker});
+  EXPECT_EQ(grey.size(), 5u);
 }
 
 // [SECTION] Synthetic runs
@@ -309,6 +335,20 @@ TEST_F(CompareWindow, DuplicatedRunsAreOverlaidTheSelectedOneDrivesTheControlsAn
   EXPECT_EQ(win_->snapshot().cfg.alpha, 0.01) << "the per-expert panels and the controls show the selected run";
   EXPECT_EQ(&win_->session(), runs.session(second));
   EXPECT_TRUE(win_->comparison().lines[1].selected);
+
+  // Fork here: a third run from the first one's state now, marked at its fork step on every plot.
+  win_->select_run(first);
+  const int forked = runs.fork(first, changes, &err);
+  ASSERT_GE(forked, 0) << err;
+  win_->runs_changed();
+  frame();
+  ASSERT_EQ(win_->comparison().lines.size(), 3u);
+  EXPECT_EQ(win_->comparison().lines[2].fork_step, 40);
+  EXPECT_EQ(win_->comparison().lines[2].members[0]->steps_done, 40) << "it shares the first run's past";
+  runs.remove(forked);
+  win_->runs_changed();
+  win_->select_run(second);
+  frame();
 
   // Hidden runs leave the plots; a removed one leaves the window.
   runs.set_visible(first, false);
