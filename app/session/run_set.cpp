@@ -329,6 +329,43 @@ int RunSet::duplicate(int id, const std::vector<ScheduledChange>& changes, std::
   return add_live(std::move(s), info, cfg, schedule);
 }
 
+int RunSet::add_run(const Config& cfg, const std::vector<ScheduledChange>& schedule, const std::string& preset,
+                    const RunInfo& like, std::string* error) {
+  const bool joins = like.group >= 0 && !group_members(like.group).empty();
+  std::string err = check_room(1, !joins);
+  if (err.empty()) err = validate(cfg);
+  if (err.empty()) err = check_schedule(cfg, schedule);
+  if (!err.empty()) {
+    if (error) *error = err;
+    return -1;
+  }
+  auto s = std::make_unique<Session>(cfg, preset);
+  if (!schedule.empty()) s->schedule(schedule);
+  RunInfo info;
+  info.style = -1;
+  if (like.label_edited) info.label = like.label, info.label_edited = true;
+  info.visible = like.visible;
+  info.parent = find(like.parent) ? like.parent : -1;
+  info.fork_step = info.parent >= 0 ? like.fork_step : -1;
+  if (like.group >= 0) {
+    info.group = like.group;
+    next_group_ = std::max(next_group_, like.group + 1);
+    if (joins) info.style = find(group_members(like.group).front())->info.style;
+  }
+  return add_live(std::move(s), info, cfg, schedule);
+}
+
+bool RunSet::describe(int id, Config* cfg, std::vector<ScheduledChange>* changes) const {
+  const Run* r = find(id);
+  if (!r) return false;
+  Config c;
+  std::vector<ScheduledChange> ch;
+  r->describe(c, ch);
+  if (cfg) *cfg = c;
+  if (changes) *changes = ch;
+  return true;
+}
+
 int RunSet::fork(int id, const std::vector<ScheduledChange>& changes, std::string* error) {
   auto fail = [&](const std::string& e) {
     if (error) *error = e;
@@ -462,7 +499,8 @@ std::string RunSet::repeat_over_seeds(int id, int n) {
   return "";
 }
 
-int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error) {
+int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error,
+                        std::string source) {
   std::string err;
   if (!snap || !snap->history) err = "the results hold no run";
   if (err.empty()) err = check_room(1, true);
@@ -475,6 +513,7 @@ int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string lab
   r->info.kind = RunKind::Results;
   r->info.style = next_style();
   r->info.label = label;
+  r->info.source = std::move(source);
   r->run_config = snap->run_config.n_layers > 0 ? snap->run_config : snap->cfg;
   r->changes = snap->changes;
   r->frozen = std::move(snap);
@@ -504,6 +543,19 @@ void RunSet::set_paused(int id, bool p) {
     r->session->pause();
   else
     r->session->play();
+}
+
+void RunSet::restore_info(int id, const RunInfo& like) {
+  Run* r = find(id);
+  if (!r) return;
+  if (r->info.kind != RunKind::Live || like.label_edited) r->info.label = like.label;
+  r->info.label_edited = like.label_edited;
+  r->info.visible = like.visible;
+  if (find(like.parent)) r->info.parent = like.parent, r->info.fork_step = like.fork_step;
+  if (like.group >= 0 && r->info.kind == RunKind::Live) {
+    r->info.group = like.group;
+    next_group_ = std::max(next_group_, like.group + 1);
+  }
 }
 
 void RunSet::set_label(int id, std::string label) {
