@@ -177,6 +177,32 @@ TEST(Session, RunSetForkEqualsTheChangeScheduledAtTheForkStep) {
   EXPECT_EQ(set.size(), 2);
 }
 
+TEST(Session, RunSetForkOfARunningRunPartsAtTheStepItWasTakenAt) {
+  const Config cfg = small_config();
+  RunSet set(cfg);
+  const int a = set.first();
+  set.session(a)->run_to(400);  // playing while the fork is taken
+  while (set.snapshot(a)->steps_done < 5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::string err;
+  const int f = set.fork(a, {{0, "top_k", "1"}}, &err);
+  ASSERT_GE(f, 0) << err;
+  const int64_t at = set.info(f).fork_step;
+  EXPECT_GE(at, 5);
+  for (const auto t0 = Clock::now(); set.info(f).paused && Clock::now() - t0 < std::chrono::seconds(30);)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_FALSE(set.info(f).paused) << "a fork of a playing run plays on";
+  set.session(f)->run_to(at + 20);
+  set.session(a)->pause();
+  const auto fs = wait_for(*set.session(f), at + 20);
+  const Alone scheduled = train_alone(cfg, {{at, "top_k", "1"}}, at + 20);
+  expect_same_run(set.session(f)->capture(true), scheduled.cap, "fork of a running run");
+  // The fork's history is a copy of the same bounded structure, grown as the run's own (the
+  // series names' string capacities aside).
+  const double fork_bytes = double(fs->history->memory_bytes());
+  const double alone_bytes = double(scheduled.session->snapshot()->history->memory_bytes());
+  EXPECT_NEAR(fork_bytes / alone_bytes, 1.0, 0.01) << fork_bytes << " vs " << alone_bytes;
+}
+
 TEST(Session, RunSetDuplicateWithChangesEqualsAFreshRunOfTheChangedConfig) {
   const Config cfg = small_config();
   RunSet set(cfg);
