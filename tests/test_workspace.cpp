@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <thread>
 
@@ -136,6 +137,16 @@ TEST(Session, RunSetWorkspaceSkipsAResultsRunWhoseFileIsGoneAndRefusesMalformedF
   EXPECT_EQ(ws.runs->size(), 1);
   ASSERT_EQ(ws.warnings.size(), 1u);
   EXPECT_NE(ws.warnings[0].find("/nonexistent/old.csv"), std::string::npos) << ws.warnings[0];
+
+  // Through a file: the same document back.
+  const std::string path = testing::TempDir() + "moescope_workspace_test.json";
+  ASSERT_EQ(save_workspace(path, set), "");
+  Workspace from_file;
+  ASSERT_EQ(load_workspace(path, from_file, opener), "");
+  EXPECT_EQ(from_file.runs->size(), 1);
+  EXPECT_EQ(workspace_json(*from_file.runs)["runs"][0], saved["runs"][0]);
+  std::remove(path.c_str());
+  EXPECT_NE(load_workspace(path, from_file), "") << "a missing file is an error";
 
   json bad = saved;
   bad["format"] = "something-else";
