@@ -360,6 +360,9 @@ TEST(Session, RunSetRemoveLabelsVisibilityAndLimits) {
   while (set.entries() < set.max_runs()) ASSERT_GE(set.duplicate(b, {}, &err), 0) << err;
   EXPECT_LT(set.duplicate(b, {}, &err), 0);
   EXPECT_NE(err.find(std::to_string(set.max_runs())), std::string::npos) << err;
+  // A full list still takes seeds: a group is one entry.
+  EXPECT_EQ(set.repeat_over_seeds(b, 2), "");
+  EXPECT_EQ(set.entries(), set.max_runs());
 }
 
 TEST(Session, RunSetDivergedRunPausesAloneAndTheOthersGoOn) {

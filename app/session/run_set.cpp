@@ -294,10 +294,14 @@ int RunSet::add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run
 }
 
 int RunSet::duplicate(int id, const std::vector<ScheduledChange>& changes, std::string* error) {
+  return duplicate_as(id, changes, true, error);
+}
+
+int RunSet::duplicate_as(int id, const std::vector<ScheduledChange>& changes, bool new_entry, std::string* error) {
   std::string err;
   const Run* src = find(id);
   if (!src) err = "no run " + std::to_string(id);
-  if (err.empty()) err = check_room(1, true);
+  if (err.empty()) err = check_room(1, new_entry);
   Config cfg;
   std::vector<ScheduledChange> schedule;
   std::string preset;
@@ -472,7 +476,7 @@ std::string RunSet::repeat_over_seeds(int id, int n) {
       if (seed > int64_t(find_property("seed")->max))
         return "seeds: the group would need seed " + std::to_string(seed) + ", above the largest seed";
       std::string err;
-      const int m = duplicate(id, {{0, "seed", std::to_string(seed)}}, &err);
+      const int m = duplicate_as(id, {{0, "seed", std::to_string(seed)}}, false, &err);  // joins the group's entry
       if (m < 0) return err;
       Run* r = find(m);
       r->info.group = base->info.group;

@@ -107,6 +107,7 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   const Run* find(int id) const;
   int next_style() const;
   std::string auto_label(const Run& r) const;
+  int duplicate_as(int id, const std::vector<ScheduledChange>& changes, bool new_entry, std::string* error);
   std::string check_room(int new_runs, bool new_entry) const;  // "" or why the set is full
   int add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run_config,
                std::vector<ScheduledChange> changes);
