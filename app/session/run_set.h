@@ -29,7 +29,7 @@ struct RunInfo {
   std::string label;  // short difference label against the first run ("α=0", "k=2, α=1e-2", "seed 3"), editable
   bool label_edited = false;  // set_label() was called: the label no longer follows the run's settings
   bool visible = true;
-  bool paused = true;
+  bool paused = true;      // as of the run's latest snapshot: not training (always true for Pinned/Results)
   int style = 0;           // the run's slot in the run palette (colour + dash), stable for its life
   int group = -1;          // seed group id (-1: none); members share it
   int parent = -1;         // run it was forked from (-1: none)
