@@ -177,11 +177,27 @@ TEST(Session, RunSetForkEqualsTheChangeScheduledAtTheForkStep) {
   EXPECT_EQ(set.size(), 2);
 }
 
+// Pauses a run and waits until it stands still; its step.
+int64_t pause_and_wait(Session& s) {
+  s.pause();
+  const auto t0 = Clock::now();
+  for (;;) {
+    const auto snap = s.snapshot();
+    if (snap->commands_done >= s.commands_queued() && !snap->running) return snap->steps_done;
+    if (Clock::now() - t0 > std::chrono::seconds(60)) {
+      ADD_FAILURE() << "the run did not pause";
+      return snap->steps_done;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 TEST(Session, RunSetForkOfARunningRunPartsAtTheStepItWasTakenAt) {
   const Config cfg = small_config();
   RunSet set(cfg);
   const int a = set.first();
-  set.session(a)->run_to(400);  // playing while the fork is taken
+  set.session(a)->set_rate(300);  // a few hundred steps at most: the histories stay raw
+  set.session(a)->play();         // playing while the fork is taken
   while (set.snapshot(a)->steps_done < 5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::string err;
   const int f = set.fork(a, {{0, "top_k", "1"}}, &err);
@@ -191,14 +207,16 @@ TEST(Session, RunSetForkOfARunningRunPartsAtTheStepItWasTakenAt) {
   for (const auto t0 = Clock::now(); set.info(f).paused && Clock::now() - t0 < std::chrono::seconds(30);)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_FALSE(set.info(f).paused) << "a fork of a playing run plays on";
-  set.session(f)->run_to(at + 20);
-  set.session(a)->pause();
-  const auto fs = wait_for(*set.session(f), at + 20);
-  const Alone scheduled = train_alone(cfg, {{at, "top_k", "1"}}, at + 20);
+  EXPECT_EQ(set.session(f)->rate(), 300) << "at its parent's pace";
+  const int64_t parent_end = pause_and_wait(*set.session(a));
+  const int64_t fork_end = pause_and_wait(*set.session(f));
+  const Alone scheduled = train_alone(cfg, {{at, "top_k", "1"}}, fork_end);
   expect_same_run(set.session(f)->capture(true), scheduled.cap, "fork of a running run");
+  const Alone plain = train_alone(cfg, {}, parent_end);
+  expect_same_run(set.session(a)->capture(true), plain.cap, "its parent");
   // The fork's history is a copy of the same bounded structure, grown as the run's own (the
   // series names' string capacities aside).
-  const double fork_bytes = double(fs->history->memory_bytes());
+  const double fork_bytes = double(set.snapshot(f)->history->memory_bytes());
   const double alone_bytes = double(scheduled.session->snapshot()->history->memory_bytes());
   EXPECT_NEAR(fork_bytes / alone_bytes, 1.0, 0.01) << fork_bytes << " vs " << alone_bytes;
 }

@@ -404,6 +404,7 @@ int RunSet::fork(int id, const std::vector<ScheduledChange>& changes, std::strin
   const Config run_config = start.run_config;
   const std::vector<ScheduledChange> all = start.changes;
   auto s = std::make_unique<Session>(std::move(start));
+  s->set_rate(src->session->rate());  // it goes on at its parent's pace
   if (was_running) s->play();
   RunInfo info;
   info.style = -1;
