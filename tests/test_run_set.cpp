@@ -289,6 +289,15 @@ TEST(Session, RunSetSeedGroupBandIsTheMeanMinMaxAndStdOfItsMembers) {
     EXPECT_EQ(band.n[s], 3);
   }
   EXPECT_GT(band.max[29] - band.min[29], 0);  // the seeds really differ
+  // A group is one entry of the list: its toggles act on every member.
+  set.set_visible(members[1], false);
+  for (int m : members) EXPECT_FALSE(set.info(m).visible);
+  set.set_paused(a, false);
+  set.set_paused(a, true);
+  for (int m : members) {
+    pause_and_wait(*set.session(m));
+    EXPECT_TRUE(set.info(m).paused);
+  }
   // Down to 2 seeds drops the highest; 1 dissolves the group; 17 is refused.
   ASSERT_EQ(set.repeat_over_seeds(a, 2), "");
   EXPECT_EQ(set.size(), 2);

@@ -536,18 +536,28 @@ void RunSet::remove(int id) {
   if (selected_ == id) selected_ = runs_.front()->info.id;
 }
 
+// The runs a list toggle acts on: the run, or every member of its seed group (one entry).
+std::vector<int> RunSet::entry_of(int id) const {
+  const Run* r = find(id);
+  if (!r) return {};
+  if (r->info.group < 0) return {id};
+  return group_members(r->info.group);
+}
+
 void RunSet::set_visible(int id, bool v) {
-  if (Run* r = find(id)) r->info.visible = v;
+  for (int m : entry_of(id)) find(m)->info.visible = v;
 }
 
 void RunSet::set_paused(int id, bool p) {
-  Run* r = find(id);
-  if (!r || !r->session) return;
-  r->info.paused = p;
-  if (p)
-    r->session->pause();
-  else
-    r->session->play();
+  for (int m : entry_of(id)) {
+    Run* r = find(m);
+    if (!r->session) continue;
+    r->info.paused = p;
+    if (p)
+      r->session->pause();
+    else
+      r->session->play();
+  }
 }
 
 void RunSet::restore_info(int id, const RunInfo& like) {

@@ -90,6 +90,7 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   // goes, the next one becomes the reference for labels.
   void remove(int id);
 
+  // Toggles of a run-list entry: on a seed group's member they act on the whole group.
   void set_visible(int id, bool v);
   void set_paused(int id, bool p);
   // What a saved workspace restores on an existing run: label and label_edited, visible,
@@ -106,6 +107,7 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   Run* find(int id);
   const Run* find(int id) const;
   int next_style() const;
+  std::vector<int> entry_of(int id) const;
   std::string auto_label(const Run& r) const;
   int duplicate_as(int id, const std::vector<ScheduledChange>& changes, bool new_entry, std::string* error);
   std::string check_room(int new_runs, bool new_entry) const;  // "" or why the set is full
