@@ -40,6 +40,9 @@ struct Outcome {
   bool diverged = false;
   std::string diverged_what, error, summary;
   std::vector<Event> events;
+  Outcome() = default;
+  Outcome(const Outcome&) = delete;
+  Outcome& operator=(const Outcome&) = delete;
   ~Outcome() {
     if (rows) std::fclose(rows);
   }

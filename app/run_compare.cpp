@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include "run_set.h"
-
 namespace moe {
 
 namespace {
@@ -77,6 +75,32 @@ std::string plan_compared_runs(const RunSource& src, const std::vector<std::stri
     }
   }
   return "";
+}
+
+std::unique_ptr<RunSet> make_run_set(const std::vector<ComparedRun>& plan, const std::string& preset,
+                                     std::string* error) {
+  if (plan.empty()) {
+    if (error) *error = "no runs to compare";
+    return nullptr;
+  }
+  auto set = std::make_unique<RunSet>(plan.front().cfg, preset);
+  if (!plan.front().schedule.empty()) set->session(set->first())->schedule(plan.front().schedule);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const ComparedRun& r = plan[i];
+    const bool grouped = (i + 1 < plan.size() && plan[i + 1].run == r.run) || (i > 0 && plan[i - 1].run == r.run);
+    RunInfo like;
+    like.group = grouped ? r.run : -1;  // one group per run of the plan
+    if (i == 0) {
+      set->restore_info(set->first(), like);
+      continue;
+    }
+    std::string err;
+    if (set->add_run(r.cfg, r.schedule, preset, like, &err) < 0) {
+      if (error) *error = "run " + std::to_string(r.run) + " seed " + std::to_string(r.cfg.seed) + ": " + err;
+      return nullptr;
+    }
+  }
+  return set;
 }
 
 }  // namespace moe

@@ -7,10 +7,12 @@
 // seeds seed..seed+N-1 (each run's own seed first). Order: run by run, seeds within a run.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "config.h"
+#include "run_set.h"
 #include "run_source.h"
 #include "trainer.h"
 
@@ -31,5 +33,11 @@ inline constexpr int kMaxCompareSeeds = 1000;
 // Builds every run, checked: "" or an error naming the --compare or --seeds and what is allowed.
 std::string plan_compared_runs(const RunSource& src, const std::vector<std::string>& compare, int seeds,
                                std::vector<ComparedRun>& out);
+
+// The plan's runs side by side in a RunSet (the window, `shot --compare`): run 0's first seed
+// is the first run; each run is one entry of the run list, a seed group when seeds > 1. The
+// runs are paused at step 0. nullptr and *error if the set cannot hold them.
+std::unique_ptr<RunSet> make_run_set(const std::vector<ComparedRun>& plan, const std::string& preset,
+                                     std::string* error);
 
 }  // namespace moe

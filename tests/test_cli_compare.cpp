@@ -8,11 +8,16 @@
 // message naming the problem.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "results_io.h"
+#include "run_compare.h"
 #include "test_support.h"
 
 namespace moe {
@@ -170,6 +175,49 @@ TEST_F(CliCompare, BadCompareOrSeedsExitsTwoWithOneMessage) {
     EXPECT_EQ(lines(r.err).size(), 1u) << args << "\n" << r.err;
     EXPECT_TRUE(contains(r.err, what)) << args << ": " << r.err;
     EXPECT_FALSE(fs::exists(dir_ / "bad.csv")) << args;
+  }
+}
+
+// The same plan in a RunSet (what the window and `shot --compare` show): one entry per run, a
+// seed group per run, the command line's labels, and the command line's numbers.
+TEST_F(CliCompare, APlanInARunSetTrainsTheCommandLinesNumbers) {
+  RunSource src;
+  src.preset = "balanced";
+  src.sets = {"task=blobs",    "num_experts=8",     "top_k=2",        "n_layers=1", "shared_experts=0", "router=topk",
+              "score=softmax", "capacity_factor=0", "optimizer=adam", "lr=0.003",   "grad_clip=0",      "batch_size=64",
+              "seed=5",        "threads=1"};  // kSmall's settings
+  std::vector<ComparedRun> plan;
+  ASSERT_EQ(plan_compared_runs(src, {"alpha=0", "top_k=1,alpha=0@6"}, 2, plan), "");
+  ASSERT_EQ(plan.size(), 6u);
+  std::string err;
+  auto set = make_run_set(plan, "balanced", &err);
+  ASSERT_TRUE(set) << err;
+  EXPECT_EQ(set->size(), 6);
+  EXPECT_EQ(set->entries(), 3);
+  const std::vector<RunView> views = set->views();
+  EXPECT_EQ(views[0].info.label, "balanced");
+  EXPECT_EQ(views[2].info.label, "α=0");
+  EXPECT_EQ(views[4].info.label, "k=1, α=0@6");
+  EXPECT_EQ(views[5].info.label, "k=1, seed 6, α=0@6");
+  EXPECT_EQ(set->group_members(views[4].info.group).size(), 2u);
+  EXPECT_NE(views[0].info.group, views[2].info.group);
+  for (const RunView& v : views) set->session(v.info.id)->run_to(14);
+  const auto r = run(kSmall + "--set threads=1 --compare alpha=0 --compare top_k=1,alpha=0@6 --seeds 2 --out c.csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string csv = file("c.csv");
+  const std::vector<std::string> header = split(lines(csv).at(0), ',');
+  const size_t loss = size_t(std::find(header.begin(), header.end(), "loss_total") - header.begin()) - 2;
+  for (size_t i = 0; i < views.size(); ++i) {
+    Session& s = *set->session(views[i].info.id);
+    std::shared_ptr<const RunSnapshot> snap;
+    for (;;) {
+      snap = s.snapshot();
+      if (snap->commands_done >= s.commands_queued() && !snap->running && snap->steps_done == 14) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    const std::vector<std::string> rows = rows_of(csv, plan[i].run, int(plan[i].cfg.seed));
+    ASSERT_EQ(rows.size(), 14u);
+    EXPECT_EQ(split(rows.back(), ',').at(loss), fmt(snap->last.losses.total)) << "run " << i;
   }
 }
 

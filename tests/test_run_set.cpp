@@ -94,7 +94,9 @@ struct Alone {
 Alone train_alone(const Config& cfg, const std::vector<ScheduledChange>& schedule, int64_t steps) {
   Alone a;
   a.session = std::make_unique<Session>(cfg);
-  if (!schedule.empty()) EXPECT_EQ(a.session->schedule(schedule), "");
+  if (!schedule.empty()) {
+    EXPECT_EQ(a.session->schedule(schedule), "");
+  }
   a.session->run_to(steps);
   wait_for(*a.session, steps);
   a.cap = a.session->capture(true);
@@ -175,6 +177,50 @@ TEST(Session, RunSetForkEqualsTheChangeScheduledAtTheForkStep) {
   EXPECT_EQ(set.size(), 2);
 }
 
+// Pauses a run and waits until it stands still; its step.
+int64_t pause_and_wait(Session& s) {
+  s.pause();
+  const auto t0 = Clock::now();
+  for (;;) {
+    const auto snap = s.snapshot();
+    if (snap->commands_done >= s.commands_queued() && !snap->running) return snap->steps_done;
+    if (Clock::now() - t0 > std::chrono::seconds(60)) {
+      ADD_FAILURE() << "the run did not pause";
+      return snap->steps_done;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+TEST(Session, RunSetForkOfARunningRunPartsAtTheStepItWasTakenAt) {
+  const Config cfg = small_config();
+  RunSet set(cfg);
+  const int a = set.first();
+  set.session(a)->set_rate(300);  // a few hundred steps at most: the histories stay raw
+  set.session(a)->play();         // playing while the fork is taken
+  while (set.snapshot(a)->steps_done < 5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::string err;
+  const int f = set.fork(a, {{0, "top_k", "1"}}, &err);
+  ASSERT_GE(f, 0) << err;
+  const int64_t at = set.info(f).fork_step;
+  EXPECT_GE(at, 5);
+  for (const auto t0 = Clock::now(); set.info(f).paused && Clock::now() - t0 < std::chrono::seconds(30);)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_FALSE(set.info(f).paused) << "a fork of a playing run plays on";
+  EXPECT_EQ(set.session(f)->rate(), 300) << "at its parent's pace";
+  const int64_t parent_end = pause_and_wait(*set.session(a));
+  const int64_t fork_end = pause_and_wait(*set.session(f));
+  const Alone scheduled = train_alone(cfg, {{at, "top_k", "1"}}, fork_end);
+  expect_same_run(set.session(f)->capture(true), scheduled.cap, "fork of a running run");
+  const Alone plain = train_alone(cfg, {}, parent_end);
+  expect_same_run(set.session(a)->capture(true), plain.cap, "its parent");
+  // The fork's history is a copy of the same bounded structure, grown as the run's own (the
+  // series names' string capacities aside).
+  const double fork_bytes = double(set.snapshot(f)->history->memory_bytes());
+  const double alone_bytes = double(scheduled.session->snapshot()->history->memory_bytes());
+  EXPECT_NEAR(fork_bytes / alone_bytes, 1.0, 0.01) << fork_bytes << " vs " << alone_bytes;
+}
+
 TEST(Session, RunSetDuplicateWithChangesEqualsAFreshRunOfTheChangedConfig) {
   const Config cfg = small_config();
   RunSet set(cfg);
@@ -243,6 +289,15 @@ TEST(Session, RunSetSeedGroupBandIsTheMeanMinMaxAndStdOfItsMembers) {
     EXPECT_EQ(band.n[s], 3);
   }
   EXPECT_GT(band.max[29] - band.min[29], 0);  // the seeds really differ
+  // A group is one entry of the list: its toggles act on every member.
+  set.set_visible(members[1], false);
+  for (int m : members) EXPECT_FALSE(set.info(m).visible);
+  set.set_paused(a, false);
+  set.set_paused(a, true);
+  for (int m : members) {
+    pause_and_wait(*set.session(m));
+    EXPECT_TRUE(set.info(m).paused);
+  }
   // Down to 2 seeds drops the highest; 1 dissolves the group; 17 is refused.
   ASSERT_EQ(set.repeat_over_seeds(a, 2), "");
   EXPECT_EQ(set.size(), 2);
@@ -271,7 +326,12 @@ TEST(Session, RunSetPinStaysFrozenWhileItsSourceTrains) {
   EXPECT_EQ(set.snapshot(p), pinned);
   EXPECT_EQ(pinned->steps_done, 20);
   EXPECT_EQ(pinned->history->steps(), 20);
-  EXPECT_EQ(all_values(*pinned->history), before);
+  const auto after = all_values(*pinned->history);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    ASSERT_EQ(after[i].size(), before[i].size());
+    for (size_t j = 0; j < after[i].size(); ++j) EXPECT_TRUE(same_bits(after[i][j], before[i][j]));
+  }
   EXPECT_EQ(set.snapshot(a)->history->steps(), 45);
   EXPECT_TRUE(set.info(p).paused);
   set.play_all();  // a pin never trains
@@ -327,13 +387,16 @@ TEST(Session, RunSetRemoveLabelsVisibilityAndLimits) {
   while (set.entries() < set.max_runs()) ASSERT_GE(set.duplicate(b, {}, &err), 0) << err;
   EXPECT_LT(set.duplicate(b, {}, &err), 0);
   EXPECT_NE(err.find(std::to_string(set.max_runs())), std::string::npos) << err;
+  // A full list still takes seeds: a group is one entry.
+  EXPECT_EQ(set.repeat_over_seeds(b, 2), "");
+  EXPECT_EQ(set.entries(), set.max_runs());
 }
 
 TEST(Session, RunSetDivergedRunPausesAloneAndTheOthersGoOn) {
   Config cfg = small_config();
   RunSet set(cfg);
   std::string err;
-  const int bad = set.duplicate(set.first(), {{3, "lr", "1e30"}}, &err);
+  const int bad = set.duplicate(set.first(), {{0, "optimizer", "sgd"}, {0, "grad_clip", "0"}, {0, "lr", "10"}}, &err);
   ASSERT_GE(bad, 0) << err;
   set.play_all();
   const auto t0 = Clock::now();

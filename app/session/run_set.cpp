@@ -294,10 +294,14 @@ int RunSet::add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run
 }
 
 int RunSet::duplicate(int id, const std::vector<ScheduledChange>& changes, std::string* error) {
+  return duplicate_as(id, changes, true, error);
+}
+
+int RunSet::duplicate_as(int id, const std::vector<ScheduledChange>& changes, bool new_entry, std::string* error) {
   std::string err;
   const Run* src = find(id);
   if (!src) err = "no run " + std::to_string(id);
-  if (err.empty()) err = check_room(1, true);
+  if (err.empty()) err = check_room(1, new_entry);
   Config cfg;
   std::vector<ScheduledChange> schedule;
   std::string preset;
@@ -327,6 +331,43 @@ int RunSet::duplicate(int id, const std::vector<ScheduledChange>& changes, std::
   RunInfo info;
   info.style = -1;
   return add_live(std::move(s), info, cfg, schedule);
+}
+
+int RunSet::add_run(const Config& cfg, const std::vector<ScheduledChange>& schedule, const std::string& preset,
+                    const RunInfo& like, std::string* error) {
+  const bool joins = like.group >= 0 && !group_members(like.group).empty();
+  std::string err = check_room(1, !joins);
+  if (err.empty()) err = validate(cfg);
+  if (err.empty()) err = check_schedule(cfg, schedule);
+  if (!err.empty()) {
+    if (error) *error = err;
+    return -1;
+  }
+  auto s = std::make_unique<Session>(cfg, preset);
+  if (!schedule.empty()) s->schedule(schedule);
+  RunInfo info;
+  info.style = -1;
+  if (like.label_edited) info.label = like.label, info.label_edited = true;
+  info.visible = like.visible;
+  info.parent = find(like.parent) ? like.parent : -1;
+  info.fork_step = info.parent >= 0 ? like.fork_step : -1;
+  if (like.group >= 0) {
+    info.group = like.group;
+    next_group_ = std::max(next_group_, like.group + 1);
+    if (joins) info.style = find(group_members(like.group).front())->info.style;
+  }
+  return add_live(std::move(s), info, cfg, schedule);
+}
+
+bool RunSet::describe(int id, Config* cfg, std::vector<ScheduledChange>* changes) const {
+  const Run* r = find(id);
+  if (!r) return false;
+  Config c;
+  std::vector<ScheduledChange> ch;
+  r->describe(c, ch);
+  if (cfg) *cfg = c;
+  if (changes) *changes = ch;
+  return true;
 }
 
 int RunSet::fork(int id, const std::vector<ScheduledChange>& changes, std::string* error) {
@@ -363,6 +404,7 @@ int RunSet::fork(int id, const std::vector<ScheduledChange>& changes, std::strin
   const Config run_config = start.run_config;
   const std::vector<ScheduledChange> all = start.changes;
   auto s = std::make_unique<Session>(std::move(start));
+  s->set_rate(src->session->rate());  // it goes on at its parent's pace
   if (was_running) s->play();
   RunInfo info;
   info.style = -1;
@@ -435,7 +477,7 @@ std::string RunSet::repeat_over_seeds(int id, int n) {
       if (seed > int64_t(find_property("seed")->max))
         return "seeds: the group would need seed " + std::to_string(seed) + ", above the largest seed";
       std::string err;
-      const int m = duplicate(id, {{0, "seed", std::to_string(seed)}}, &err);
+      const int m = duplicate_as(id, {{0, "seed", std::to_string(seed)}}, false, &err);  // joins the group's entry
       if (m < 0) return err;
       Run* r = find(m);
       r->info.group = base->info.group;
@@ -462,7 +504,8 @@ std::string RunSet::repeat_over_seeds(int id, int n) {
   return "";
 }
 
-int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error) {
+int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error,
+                        std::string source) {
   std::string err;
   if (!snap || !snap->history) err = "the results hold no run";
   if (err.empty()) err = check_room(1, true);
@@ -475,6 +518,7 @@ int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string lab
   r->info.kind = RunKind::Results;
   r->info.style = next_style();
   r->info.label = label;
+  r->info.source = std::move(source);
   r->run_config = snap->run_config.n_layers > 0 ? snap->run_config : snap->cfg;
   r->changes = snap->changes;
   r->frozen = std::move(snap);
@@ -492,18 +536,41 @@ void RunSet::remove(int id) {
   if (selected_ == id) selected_ = runs_.front()->info.id;
 }
 
+// The runs a list toggle acts on: the run, or every member of its seed group (one entry).
+std::vector<int> RunSet::entry_of(int id) const {
+  const Run* r = find(id);
+  if (!r) return {};
+  if (r->info.group < 0) return {id};
+  return group_members(r->info.group);
+}
+
 void RunSet::set_visible(int id, bool v) {
-  if (Run* r = find(id)) r->info.visible = v;
+  for (int m : entry_of(id)) find(m)->info.visible = v;
 }
 
 void RunSet::set_paused(int id, bool p) {
+  for (int m : entry_of(id)) {
+    Run* r = find(m);
+    if (!r->session) continue;
+    r->info.paused = p;
+    if (p)
+      r->session->pause();
+    else
+      r->session->play();
+  }
+}
+
+void RunSet::restore_info(int id, const RunInfo& like) {
   Run* r = find(id);
-  if (!r || !r->session) return;
-  r->info.paused = p;
-  if (p)
-    r->session->pause();
-  else
-    r->session->play();
+  if (!r) return;
+  if (r->info.kind != RunKind::Live || like.label_edited) r->info.label = like.label;
+  r->info.label_edited = like.label_edited;
+  r->info.visible = like.visible;
+  if (find(like.parent)) r->info.parent = like.parent, r->info.fork_step = like.fork_step;
+  if (like.group >= 0 && r->info.kind == RunKind::Live) {
+    r->info.group = like.group;
+    next_group_ = std::max(next_group_, like.group + 1);
+  }
 }
 
 void RunSet::set_label(int id, std::string label) {

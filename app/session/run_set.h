@@ -29,12 +29,13 @@ struct RunInfo {
   std::string label;  // short difference label against the first run ("α=0", "k=2, α=1e-2", "seed 3"), editable
   bool label_edited = false;  // set_label() was called: the label no longer follows the run's settings
   bool visible = true;
-  bool paused = true;
+  bool paused = true;      // as of the run's latest snapshot: not training (always true for Pinned/Results)
   int style = 0;           // the run's slot in the run palette (colour + dash), stable for its life
   int group = -1;          // seed group id (-1: none); members share it
   int parent = -1;         // run it was forked from (-1: none)
   int64_t fork_step = -1;  // step where it parted from parent (-1: not a fork)
   RunKind kind = RunKind::Live;
+  std::string source;  // Results: the file it was read from ("" if unknown), for a workspace to open it again
 };
 
 struct RunView {  // what the panels read for one run, frozen for one frame
@@ -73,14 +74,28 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   int pin(int id, std::string* error);  // frozen copy as a reference (kind Pinned); its id, or -1 and *error
   // Makes id a group of n seeds (n <= 16): members seed, seed+1, ... (id keeps its seed). "" or an error.
   std::string repeat_over_seeds(int id, int n);
-  // A read-only run (kind Results). Its id, or -1 and *error.
-  int add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error);
+  // A read-only run (kind Results), read from the file `source` if any. Its id, or -1 and *error.
+  int add_results(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error,
+                  std::string source = "");
+  // A new live run of cfg from step 0 with a schedule (a workspace being opened). From `like`:
+  // label (kept if label_edited), visible, group (joins or starts that group), parent and
+  // fork_step (the run is marked as a fork; a fork is exactly its parent's run with the
+  // changes scheduled at the fork step). Its id, or -1 and *error.
+  int add_run(const Config& cfg, const std::vector<ScheduledChange>& schedule, const std::string& preset,
+              const RunInfo& like, std::string* error);
+  // A run's config at step 0 and every change after it (its schedule and live changes): what
+  // reproduces it. False if there is no such run.
+  bool describe(int id, Config* cfg, std::vector<ScheduledChange>* changes) const;
   // Removes a run (its training thread stops). The last remaining run stays; when the first run
   // goes, the next one becomes the reference for labels.
   void remove(int id);
 
+  // Toggles of a run-list entry: on a seed group's member they act on the whole group.
   void set_visible(int id, bool v);
   void set_paused(int id, bool p);
+  // What a saved workspace restores on an existing run: label and label_edited, visible,
+  // group (live runs), and parent / fork_step when that parent exists.
+  void restore_info(int id, const RunInfo& like);
   void set_label(int id, std::string label);  // "" returns to the automatic difference label
   void play_all();
   void pause_all();
@@ -92,7 +107,9 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   Run* find(int id);
   const Run* find(int id) const;
   int next_style() const;
+  std::vector<int> entry_of(int id) const;
   std::string auto_label(const Run& r) const;
+  int duplicate_as(int id, const std::vector<ScheduledChange>& changes, bool new_entry, std::string* error);
   std::string check_room(int new_runs, bool new_entry) const;  // "" or why the set is full
   int add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run_config,
                std::vector<ScheduledChange> changes);

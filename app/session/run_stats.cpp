@@ -24,7 +24,10 @@ void fold(const std::vector<HistorySample>& samples, int sample_level, int level
   const double width = std::ldexp(1.0, sample_level);
   for (const HistorySample& s : samples) {
     if (!s.finite()) continue;
-    const double first_row = (s.x - double(opt.first_step)) / double(opt.step_stride) - (width - 1) / 2;
+    // A bucket's x is the centre of its rows (of those filled, for the last one), so its first
+    // row is its index times its width.
+    const double row = (s.x - double(opt.first_step)) / double(opt.step_stride);
+    const double first_row = std::floor(row / width + 1e-9) * width;
     const int64_t k = int64_t(std::floor(first_row / std::ldexp(1.0, level) + 1e-9));
     const double filled = std::clamp(rows - first_row, 0.0, width);  // the last bucket may be filling
     Folded& f = out[k];
