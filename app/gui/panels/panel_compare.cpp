@@ -106,7 +106,9 @@ int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style) {
   if (!ctx.comparing()) return 0;
   const Comparison& cmp = *ctx.compare;
   const plot::Range r = plot::GetPlotQueryRange(plot::Axis_X);
-  const int budget = std::max(2, plot::GetPlotPointBudget() / 2);  // one point per pixel column, as plot_series
+  // One point per pixel column, as plot_series; past two lines, one per two columns: eight 3 px
+  // lines cannot show finer detail anyway, and each point is vertices a software renderer fills.
+  const int budget = std::max(2, plot::GetPlotPointBudget() / (cmp.lines.size() > 2 ? 4 : 2));
   thread_local LinePoints pts, ref;
   const bool diff = cmp.reference >= 0 && cmp.reference < int(cmp.lines.size());
   if (diff) fetch_line(ctx, cmp.lines[size_t(cmp.reference)], m, r, budget, ref);
