@@ -12,15 +12,21 @@
 //     nn.Module (bench/torch_lm_step.py), 2 threads each
 //   - the window's training speed on the collapse preset with default settings
 //     (threads = 0), against headless training in the same run (when built with the window)
+//   - 4 runs of the collapse preset (seeds 1-4) training at once in a RunSet (one Session
+//     each, default threads), against the same 4 runs trained one after another headless
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "alloc_counter.h"
 #include "commands.h"
 #include "config_io.h"
+#include "run_set.h"
 #include "thread_pool.h"
 
 namespace moe {
@@ -179,6 +185,80 @@ nlohmann::json torch_peer(int steps, int threads, std::string* why, const char* 
   }
 }
 
+// 4 concurrent runs in a RunSet against the same runs one after another headless, in steps/s
+// summed over the runs; each run trains `steps` steps.
+struct ConcurrentRuns {
+  int runs = 4;
+  int64_t steps = 0;
+  double headless_steps_per_s = 0, concurrent_steps_per_s = 0;
+  // The same per CPU-second of this process (every thread): the cost of running at once, apart
+  // from how much of a shared machine each way gets.
+  double headless_steps_per_cpu_s = 0, concurrent_steps_per_cpu_s = 0;
+  std::string error;
+};
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// Waits until a Session took its commands and stands paused at `steps` (or diverged).
+void wait_idle(Session& s, int64_t steps) {
+  for (;;) {
+    const auto snap = s.snapshot();
+    if (snap->commands_done >= s.commands_queued() && !snap->running && (snap->steps_done >= steps || snap->diverged))
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+ConcurrentRuns concurrent_runs(const std::string& preset, double seconds_per_run) {
+  ConcurrentRuns out;
+  Config cfg;
+  if (std::string e = load_preset(preset, cfg); !e.empty()) return out.error = e, out;
+  std::vector<Config> cfgs;
+  for (int i = 0; i < out.runs; ++i) cfgs.push_back(cfg), cfgs.back().seed = cfg.seed + i;
+  std::string err;
+  {  // the step count: about seconds_per_run of headless training per run
+    auto tr = Trainer::create(cfg, &err);
+    if (!tr) return out.error = err, out;
+    for (int i = 0; i < 20; ++i) tr->step();
+    const auto t0 = Clock::now();
+    int64_t n = 0;
+    while (std::chrono::duration<double>(Clock::now() - t0).count() < 0.3) tr->step(), ++n;
+    out.steps = std::max<int64_t>(50, int64_t(double(n) / 0.3 * seconds_per_run));
+  }
+  auto t0 = Clock::now();
+  double cpu0 = process_cpu_seconds();
+  for (const Config& c : cfgs) {
+    auto tr = Trainer::create(c, &err);
+    if (!tr) return out.error = err, out;
+    for (int64_t i = 0; i < out.steps; ++i) tr->step();
+  }
+  const double headless = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double headless_cpu = process_cpu_seconds() - cpu0;
+  RunSet set(cfgs[0], preset);
+  std::vector<int> ids = {set.first()};
+  for (int i = 1; i < out.runs; ++i) {
+    const int id = set.duplicate(set.first(), {{0, "seed", std::to_string(cfgs[size_t(i)].seed)}}, &err);
+    if (id < 0) return out.error = err, out;
+    ids.push_back(id);
+  }
+  for (int id : ids) wait_idle(*set.session(id), 0);
+  t0 = Clock::now();
+  cpu0 = process_cpu_seconds();
+  for (int id : ids) set.session(id)->run_to(out.steps);
+  for (int id : ids) wait_idle(*set.session(id), out.steps);
+  const double concurrent = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double concurrent_cpu = process_cpu_seconds() - cpu0;
+  out.headless_steps_per_cpu_s = double(out.runs * out.steps) / std::max(headless_cpu, 1e-9);
+  out.concurrent_steps_per_cpu_s = double(out.runs * out.steps) / std::max(concurrent_cpu, 1e-9);
+  out.headless_steps_per_s = double(out.runs * out.steps) / headless;
+  out.concurrent_steps_per_s = double(out.runs * out.steps) / concurrent;
+  return out;
+}
+
 }  // namespace
 
 int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpeedProbe window_probe) {
@@ -289,6 +369,32 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
                        {"headless_threads", w.headless_threads},
                        {"renderer", w.renderer},
                        {"window_all_cores_steps_per_s", w.window_all_cores_steps_per_s}};
+    }
+  }
+  {
+    const ConcurrentRuns c = concurrent_runs("collapse", 1.5);
+    if (!c.error.empty()) {
+      std::printf("  4 runs at once (RunSet)  : not measured: %s\n", c.error.c_str());
+    } else {
+      const double share = c.concurrent_steps_per_s / c.headless_steps_per_s;
+      std::printf(
+          "  4 runs at once (RunSet)  : collapse preset, 4 seeds, %lld steps each, default threads: %.0f steps/s "
+          "summed\n"
+          "                             the same 4 one after another headless: %.0f steps/s: at once keeps %.0f%%\n",
+          (long long)c.steps, c.concurrent_steps_per_s, c.headless_steps_per_s, 100 * share);
+      std::printf(
+          "                             per CPU-second (apart from the share of a busy machine): %.0f at once, %.0f "
+          "one after another: %.0f%%\n",
+          c.concurrent_steps_per_cpu_s, c.headless_steps_per_cpu_s,
+          100 * c.concurrent_steps_per_cpu_s / c.headless_steps_per_cpu_s);
+      doc["concurrent_runs"] = {{"preset", "collapse"},
+                                {"runs", c.runs},
+                                {"steps_each", c.steps},
+                                {"concurrent_steps_per_s", c.concurrent_steps_per_s},
+                                {"headless_one_after_another_steps_per_s", c.headless_steps_per_s},
+                                {"share", share},
+                                {"concurrent_steps_per_cpu_s", c.concurrent_steps_per_cpu_s},
+                                {"headless_steps_per_cpu_s", c.headless_steps_per_cpu_s}};
     }
   }
   if (!json_out.empty()) {

@@ -53,6 +53,7 @@ std::string run_summary(const Trainer& tr, double seconds) {
 }
 
 int cmd_run(const RunOptions& opt) {
+  if (!opt.compare.empty() || opt.seeds != 1) return cmd_run_compare(opt);
   Config cfg;
   std::vector<ScheduledChange> scheduled;
   std::string err = resolve_config(opt.source, cfg, &scheduled);

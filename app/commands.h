@@ -15,12 +15,15 @@ namespace moe {
 
 struct RunOptions {
   RunSource source;
-  int64_t steps = -1;  // -1: the config's `steps`
-  std::string out;     // .csv or .json, "" = none
-  int log_every = 1;   // write every Nth step
-  bool quiet = false;  // no summary
+  int64_t steps = -1;                // -1: the config's `steps`
+  std::string out;                   // .csv or .json, "" = none
+  int log_every = 1;                 // write every Nth step
+  bool quiet = false;                // no summary
+  std::vector<std::string> compare;  // --compare SETTINGS: one more run each (run_compare.h)
+  int seeds = 1;                     // --seeds N: every run over seeds seed..seed+N-1
 };
 int cmd_run(const RunOptions& opt);
+int cmd_run_compare(const RunOptions& opt);  // cmd_run with --compare or --seeds > 1
 
 struct TraceOptions {
   RunSource source;

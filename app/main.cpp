@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
                     "end or on Ctrl+C)");
   c_run->add_option("--log-every", run.log_every, "Write every Nth step")->check(CLI::Range(1, 1000000000));
   c_run->add_flag("--quiet", run.quiet, "No summary");
+  c_run->add_option("--compare", run.compare,
+                    "Another run: the first one with these overrides, key=value pairs joined by commas; key=value@STEP "
+                    "changes it at that step (a fork), e.g. --compare alpha=0 --compare top_k=1,alpha=0@500 "
+                    "(repeatable; the CSV gains run and seed columns)");
+  c_run->add_option("--seeds", run.seeds, "Repeat every run over seeds seed..seed+N-1 (the CSV's seed column)");
   c_run->footer(settings_help());
 
   moe::TraceOptions trace;

@@ -34,6 +34,23 @@ void ring_put(std::vector<T>& ring, int64_t k, int capacity, const T& value) {
 
 }  // namespace
 
+History::History(const History& o) {
+  std::lock_guard lk(o.mutex_);
+  opt_ = o.opt_;
+  series_ = o.series_;
+  rows_ = o.rows_;
+  // The rings keep the capacities they had, so the copy grows (and is bounded) exactly as o does.
+  series_.reserve(o.series_.capacity());
+  for (size_t i = 0; i < series_.size(); ++i) {
+    const Series& from = o.series_[i];
+    Series& to = series_[i];
+    to.raw.reserve(from.raw.capacity());
+    to.level.reserve(from.level.capacity());
+    for (size_t j = 0; j < to.level.size(); ++j) to.level[j].reserve(from.level[j].capacity());
+    to.pending.reserve(from.pending.capacity());
+  }
+}
+
 // [SECTION] Partial buckets
 
 void History::Partial::add(float v) {

@@ -55,6 +55,10 @@ struct HistoryOptions {
 class History {
  public:
   explicit History(HistoryOptions opt = {});
+  // A deep copy of o's series and values, taken under o's lock (a forked or pinned run keeps
+  // its past while o's writer goes on appending).
+  History(const History& o);
+  History& operator=(const History&) = delete;
 
   // -- Series (declare all before the first append; assert otherwise) --
   SeriesId add_series(std::string name);  // new series, returns its id

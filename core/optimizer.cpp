@@ -1,6 +1,7 @@
 // optimizer.cpp: see optimizer.h.
 #include "optimizer.h"
 
+#include <cassert>
 #include <cmath>
 
 namespace moe {
@@ -17,6 +18,14 @@ void OptimizerState<S>::init(const ParamLayout& layout) {
       chunks_.push_back({p.offset + off, std::min(kChunk, p.size() - off), p.group});
   sq_.assign(chunks_.size(), 0.0);
   t_ = 0;
+}
+
+template <class S>
+void OptimizerState<S>::copy_state_from(const OptimizerState& o) {
+  assert(m_.size() == o.m_.size() && v_.size() == o.v_.size() && "copy_state_from: layouts differ");
+  m_ = o.m_;
+  v_ = o.v_;
+  t_ = o.t_;
 }
 
 template <class S>

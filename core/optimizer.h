@@ -22,6 +22,8 @@ class OptimizerState {
   double clip(const Config& cfg, ParamBuffer<S>& g, ThreadPool& pool);
   void step(const Config& cfg, ParamBuffer<S>& p, const ParamBuffer<S>& g, ThreadPool& pool);
   int64_t steps() const { return t_; }
+  // Takes o's moments and step count (o was initialised with an identical layout): a forked run.
+  void copy_state_from(const OptimizerState& o);
 
  private:
   const ParamLayout* layout_ = nullptr;

@@ -43,6 +43,27 @@ std::unique_ptr<Trainer> Trainer::create(const Config& cfg, std::string* error) 
 
 Trainer::~Trainer() = default;
 
+std::unique_ptr<Trainer> Trainer::clone(std::string* error) const {
+  // The config in force (live changes included) builds the same structure, the same task and
+  // the same probe batch (all from the seed); then every piece of state a step reads is copied.
+  std::unique_ptr<Trainer> tr = create(cfg_, error);
+  if (!tr) return nullptr;
+  Model<float>& m = *tr->model_;
+  m.params().data = model_->params().data;
+  for (int l = 0; l < m.n_layers(); ++l) m.bias(l) = model_->bias(l);
+  tr->opt_.copy_state_from(opt_);
+  tr->data_rng_ = data_rng_;
+  tr->noise_rng_ = noise_rng_;
+  tr->last_ = last_;
+  tr->last_used_ = last_used_;
+  tr->probe_top1_ = probe_top1_;
+  tr->churn_ = churn_;
+  tr->events_ = events_;
+  tr->scheduled_ = scheduled_;
+  tr->step_ = step_;
+  return tr;
+}
+
 std::string Trainer::apply_live(const Config& next) {
   for (const std::string& key : changed_settings(cfg_, next)) {
     const Property* p = find_property(key);

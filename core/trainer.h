@@ -64,6 +64,11 @@ class Trainer {
   // Builds a run; nullptr and *error (naming the setting and what is allowed) when the config is invalid.
   static std::unique_ptr<Trainer> create(const Config& cfg, std::string* error);
   ~Trainer();
+  // An exact copy of this run's state: the next step() of the copy computes what this one's
+  // would, bit for bit (weights, optimiser moments, aux-free biases, RNG streams, step count,
+  // events, pending schedule, dead-expert and churn state, last metrics). The copy has its own
+  // model and thread pool. nullptr and *error if the task cannot be built again (a text file gone).
+  std::unique_ptr<Trainer> clone(std::string* error) const;
 
   const StepMetrics& step();                    // trains one step, returns its metrics
   int64_t steps_done() const { return step_; }  // completed steps

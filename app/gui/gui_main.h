@@ -38,9 +38,14 @@ struct ShotOptions {
 
   // The sweep view and results files (panel_sweep.cpp, window_sweep.cpp).
   std::vector<std::string> grid;     // --grid key=v1,v2,... (repeatable): a sweep shown in the sweep panel
-  int seeds = 1;                     // --seeds N: with --grid, seeds per grid point (the same option as --compare's)
+  int seeds = 1;                     // --seeds N: every run a group of N seeds; with --grid, seeds per grid point
   std::string metric;                // --metric: the sweep view's final metric ("" = load_entropy)
   std::vector<std::string> results;  // --results FILE (repeatable): run or sweep results opened in the window
+  // The runs side by side (run_list.h): --seeds above is shared with them.
+  std::vector<std::string> compare;  // --compare key=value[,key=value][@STEP]: one more run each, as `run --compare`
+  bool band_std = false;             // --band std: seed bands are mean ± 1 std (else min–max)
+  bool difference = false;           // --difference: plot every run minus the first
+  bool load_ab = false;              // --load-ab: the load panel's steps × experts heatmap, two runs stacked
 };
 
 bool display_available();             // an X11 or Wayland display to open a window on

@@ -5,6 +5,12 @@
 //   moescope shot --preset collapse --steps 1000 --out collapse.png [--size 1600x1000]
 //                 [--scale 1.25] [--theme light] [--panel load] [--layout four] [--controls-strip]
 //                 [--grayscale-safe] [--timing]
+//                 [--compare key=value[,key=value][@STEP] ...] [--seeds N] [--band std] [--difference]
+//                 [--load-ab]
+//
+// Each --compare adds a run: the first run with those settings changed from step 0 (or,
+// with @STEP, changed at that step, as a fork there would be); --seeds makes every run a
+// group of N seeds drawn as mean and band. Every run trains to --steps before the shot.
 //
 // The run is the same as `moescope run` with the same config and seed (the
 // Session trains with the same Trainer), stopped exactly at --steps. --timing
@@ -29,6 +35,7 @@
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
+#include "run_list.h"
 #include "thread_pool.h"
 #include "window.h"
 
@@ -243,9 +250,6 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_option("--grid", opt.grid,
                   "key=v1,v2,... (repeatable, one or two): a sweep of the config, shown by --panel sweep")
       ->take_all();
-  // --seeds N is shared with the runs side by side (--compare): registered once, whoever comes first.
-  if (!cmd->get_option_no_throw("--seeds"))
-    cmd->add_option("--seeds", opt.seeds, "Seeds: per grid point of --grid (1-16)")->check(CLI::Range(1, 16));
   cmd->add_option("--metric", opt.metric, "The sweep view's final metric, e.g. load_entropy, max_vio, loss_task");
   cmd->add_option("--results", opt.results,
                   "A results file to open (repeatable): a `moescope sweep` CSV (shards of one sweep together) in the "
@@ -253,7 +257,43 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_flag("--timing", opt.timing,
                 "Also print median and p95 frame time and training steps/s with the window open");
   add_figure_options(cmd, opt);
+  cmd->add_option("--compare", opt.compare,
+                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable)");
+  cmd->add_option(
+         "--seeds", opt.seeds,
+         "Seeds (1-16): every run as a group of N seeds, drawn as mean and band; with --grid, seeds per grid point")
+      ->check(CLI::Range(1, 16));
+  cmd->add_option_function<std::string>(
+         "--band", [&opt](const std::string& b) { opt.band_std = b == "std"; },
+         "Seed bands: minmax (default) or std (mean \xC2\xB1 1 std)")
+      ->check(CLI::IsMember({"minmax", "std"}));
+  cmd->add_flag("--difference", opt.difference, "Plot every run minus the first run (with --compare)");
+  cmd->add_flag("--load-ab", opt.load_ab,
+                "The load panel as steps \xC3\x97 experts heatmaps of the first two runs, stacked (with --compare)");
 }
+
+namespace {
+
+// Waits until every live run has reached `steps` (or stopped early); false on timeout.
+bool wait_all_idle(gui::MainWindow& win, int64_t steps, double timeout_s) {
+  const auto t0 = Clock::now();
+  for (const RunView& v : win.runs().views()) {
+    Session* s = win.runs().session(v.info.id);
+    if (!s) continue;
+    const double left = timeout_s - std::chrono::duration<double>(Clock::now() - t0).count();
+    if (left <= 0 || !wait_idle(*s, steps, left)) return false;
+  }
+  return true;
+}
+
+int64_t steps_of_all(gui::MainWindow& win) {
+  int64_t n = 0;
+  for (const RunView& v : win.runs().views())
+    if (v.info.kind == RunKind::Live && v.snap) n += v.snap->steps_done;
+  return n;
+}
+
+}  // namespace
 
 namespace {
 int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout);
@@ -286,6 +326,15 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
   if (std::string err = resolve_config(opt.source, cfg, &scheduled); !err.empty()) {
     std::fprintf(stderr, "moescope shot: %s\n", err.c_str());
     return 2;
+  }
+  std::vector<std::vector<ScheduledChange>> compares;
+  for (const std::string& spec : opt.compare) {
+    std::vector<ScheduledChange> changes;
+    if (std::string err = gui::parse_compare_spec(spec, cfg, &changes); !err.empty()) {
+      std::fprintf(stderr, "moescope shot: --compare %s\n", err.c_str());
+      return 2;
+    }
+    compares.push_back(std::move(changes));
   }
   const plot::FigureFormat format = plot::FigureFormatOf(opt.out);
   if (format == plot::FigureFormat_None) {
@@ -382,10 +431,40 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     }
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
-    win.session().set_map_layer(0);
-    win.session().run_to(steps);
+    win.ui().band_std = opt.band_std;
+    win.ui().difference_view = opt.difference;
+    if (opt.load_ab) win.ui().load_view = LoadView_Heatmap, win.ui().load_ab = true;
+    // The runs side by side: one per --compare, then every run over --seeds seeds.
+    RunSet& runs = win.runs();
+    const int first = runs.first();
+    for (size_t i = 0; i < compares.size() && status == 0; ++i)
+      if (runs.duplicate(first, compares[i], &err) < 0) {
+        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", opt.compare[i].c_str(), err.c_str());
+        status = 2;
+      }
+    if (opt.seeds > 1)
+      for (const RunView& v : runs.views())
+        if (v.info.group < 0 && status == 0)
+          if (std::string e = runs.repeat_over_seeds(v.info.id, opt.seeds); !e.empty()) {
+            std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.seeds, e.c_str());
+            status = 2;
+          }
+    // The first run named by what the others change ("α=0" beside "α=1e-2"), not its preset.
+    if (!compares.empty() && status == 0) {
+      Config changed = cfg;
+      for (const auto& list : compares)
+        for (const ScheduledChange& c : list) find_property(c.key)->set_from_text(changed, c.value);
+      if (std::string label = difference_label(changed, cfg, {}); !label.empty()) runs.set_label(first, label);
+    }
+    runs.select(first);
+    win.runs_changed();
+    for (const RunView& v : runs.views())
+      if (Session* s = runs.session(v.info.id)) {
+        s->set_map_layer(0);
+        s->run_to(steps);
+      }
     const auto t0 = Clock::now();
-    if (!wait_idle(win.session(), steps, 3600.0)) {
+    if (status == 0 && !wait_all_idle(win, steps, 3600.0)) {
       std::fprintf(stderr, "moescope shot: training did not reach step %lld within an hour\n",
                    static_cast<long long>(steps));
       status = 1;
@@ -414,22 +493,32 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     }
     if (status == 0 && opt.timing) {
       // Training speed without drawing, then with a frame drawn continuously, on the same run.
-      auto speed = [&](double seconds, bool draw, std::vector<double>* frames) {
-        const int64_t s0 = win.session().snapshot()->steps_done;
+      // Every live run trains (summed steps/s), as they do side by side in the window.
+      // paced: as gui_main's loop draws, a frame when some run has published, at most 60 a second.
+      auto speed = [&](double seconds, bool draw, std::vector<double>* frames, bool paced = false) {
+        const int64_t s0 = steps_of_all(win);
         const auto a = Clock::now();
-        win.session().play();
+        win.runs().play_all();
         double el = 0;
+        auto next_frame = Clock::now();
         while ((el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds) {
-          if (draw) {
+          if (paced) {
+            std::this_thread::sleep_until(next_frame);
+            next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+            if (win.has_new_snapshot()) {
+              const double ms = render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
+              if (frames) frames->push_back(ms);
+            }
+          } else if (draw) {
             const double ms = render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
             if (frames) frames->push_back(ms);
           } else {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
           }
         }
-        win.session().pause();
-        wait_idle(win.session(), 0, 60.0);
-        const int64_t s1 = win.session().snapshot()->steps_done;
+        win.runs().pause_all();
+        wait_all_idle(win, 0, 60.0);
+        const int64_t s1 = steps_of_all(win);
         return double(s1 - s0) / std::chrono::duration<double>(Clock::now() - a).count();
       };
       std::vector<double> idle_frames;  // drawing cost alone: the run paused
@@ -447,9 +536,11 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
       std::vector<double> frames;
       const double headless = speed(3.0, false, nullptr);
       const double windowed = speed(5.0, true, &frames);
+      std::vector<double> paced_frames;
+      const double paced = speed(5.0, true, &paced_frames, true);
       const double med = percentile(frames, 0.5), p95 = percentile(frames, 0.95);
-      std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls\n", frames.size(), opt.width, opt.height,
-                  gl.renderer().c_str(), g_last_vertices, g_last_draw_calls);
+      std::printf("frames: %zu at %dx%d on %s; %d vertices in %d draw calls; %d runs\n", frames.size(), opt.width,
+                  opt.height, gl.renderer().c_str(), g_last_vertices, g_last_draw_calls, win.runs().size());
       if (lowered > 0)
         std::printf("software renderer: %d threads at nice +%d, below the training thread\n", lowered,
                     gui::kRendererNice);
@@ -463,6 +554,10 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
                   med > 0 ? 1000.0 / med : 0.0, p95);
       std::printf("training: %.0f steps/s while drawing, %.0f steps/s without (%.0f%%)\n", windowed, headless,
                   headless > 0 ? 100.0 * windowed / headless : 0.0);
+      std::printf(
+          "training as the window draws (a frame per new snapshot, at most 60/s): %.0f steps/s (%.0f%% of "
+          "%.0f without drawing), %.0f frames/s\n",
+          paced, headless > 0 ? 100.0 * paced / headless : 0.0, headless, double(paced_frames.size()) / 5.0);
       std::printf("history: %.1f MB for %lld steps\n", double(snap->history->memory_bytes()) / 1e6,
                   static_cast<long long>(win.session().snapshot()->steps_done));
     }

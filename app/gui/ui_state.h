@@ -57,7 +57,10 @@ struct UiState {
   plot::Range view_y_range;                // --view y-range=A:B
   std::vector<std::string> hidden_series;  // --view hide=LABEL: series not drawn (any plot)
   std::shared_ptr<SweepView>
-      sweep;  // the sweep view (sweep_view.h): null until a sweep is defined or opened; not saved
+      sweep;                     // the sweep view (sweep_view.h): null until a sweep is defined or opened; not saved
+  bool band_std = false;         // seed groups' band on the time plots: mean ± 1 std (else min–max over seeds)
+  bool difference_view = false;  // time plots show each run minus the reference (the first run)
+  bool load_ab = false;          // load heatmap: the selected run stacked over another run (A/B)
 };
 
 }  // namespace moe

@@ -18,6 +18,7 @@
 #include "heatmap_gl.h"
 #include "palette.h"
 #include "plot.h"
+#include "run_list.h"
 #include "run_source.h"
 
 namespace moe::gui {
@@ -132,7 +133,8 @@ std::string load_fonts(float scale) {
 // [SECTION] MainWindow
 
 MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled)
-    : session_(std::make_unique<Session>(cfg, preset)), edit_(cfg), preset_(preset) {
+    : runs_(std::make_unique<RunSet>(cfg, preset)), edit_(cfg), preset_(preset) {
+  session_ = runs_->session(runs_->first());
   std::vector<std::string> warnings;  // a bad file in the presets folder is skipped and named here
   presets_ = list_presets(&warnings);
   if (!warnings.empty())
@@ -147,10 +149,12 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
     if (std::string err = session_->schedule(scheduled); !err.empty()) set_status(err, true);
   }
   snap_ = session_->snapshot();
+  views_ = runs_->views();
 }
 
 MainWindow::~MainWindow() {
-  session_.reset();  // joins the training thread before the UI state goes
+  session_ = nullptr;
+  runs_.reset();  // joins the training threads before the UI state goes
 }
 
 bool MainWindow::init_gl(std::string* error) {
@@ -170,8 +174,41 @@ void MainWindow::shutdown_gl() {
   gpu_ok_ = false;
 }
 
+void MainWindow::runs_changed() {
+  refresh_runs();
+  stop_sent_ = -1;  // a new run stops where the others do
+}
+
+void MainWindow::refresh_runs() {
+  const size_t before = views_.size();
+  views_ = runs_->views();
+  if (views_.size() != before) stop_sent_ = -1;
+  const int sel = runs_->selected();
+  Session* s = runs_->session(sel);
+  session_ = s ? s : runs_->session(runs_->first());
+  const auto sn = runs_->snapshot(sel);
+  snap_ = sn ? sn : session_->snapshot();
+}
+
+void MainWindow::select_run(int id) {
+  if (runs_->info(id).id < 0) return;
+  runs_->select(id);
+  runs_changed();
+  edit_ = snap_->cfg;
+  if (!snap_->preset.empty()) preset_ = snap_->preset;
+}
+
+bool MainWindow::has_new_snapshot() const {
+  const std::vector<RunView> now = runs_->views();
+  if (now.size() != views_.size()) return true;
+  for (size_t i = 0; i < now.size(); ++i)
+    if (now[i].snap != views_[i].snap) return true;
+  return false;
+}
+
 void MainWindow::take_snapshot() {
-  snap_ = session_->snapshot();
+  refresh_runs();
+  compare_ = build_comparison(views_, runs_->selected(), runs_->first(), ui_);
   sync_edit_config();
 }
 
@@ -187,6 +224,11 @@ void MainWindow::sync_edit_config() {
 void MainWindow::apply_edit(bool structural_ok) {
   if (!structural_ok && structural_change(snap_->cfg, edit_)) return;  // wait for the widget's release
   if (changed_settings(snap_->cfg, edit_).empty()) return;
+  if (!runs_->session(runs_->selected())) {  // a pinned or opened run does not train
+    set_status("the selected run is a reference and does not train: select a live run to change its settings", true);
+    edit_ = snap_->cfg;
+    return;
+  }
   if (std::string err = session_->apply(edit_); !err.empty()) {
     set_status(err, true);
     edit_ = snap_->cfg;  // nothing changes
@@ -362,7 +404,11 @@ void MainWindow::draw() {
   palette::set_scheme(palette::Scheme(ui_.palette));
   // The "stop at" field follows the config's steps whenever a config with other steps loads.
   if (snap_->cfg.steps != stop_for_steps_) stop_for_steps_ = snap_->cfg.steps, stop_at_ = snap_->cfg.steps;
-  if (interactive && stop_at_ != stop_sent_) session_->set_stop_at(stop_at_), stop_sent_ = stop_at_;
+  if (interactive && stop_at_ != stop_sent_) {  // every live run stops at the same step
+    for (const RunView& v : views_)
+      if (Session* s = runs_->session(v.info.id)) s->set_stop_at(stop_at_);
+    stop_sent_ = stop_at_;
+  }
   if (interactive) handle_shortcuts();
   draw_menu_bar();
 
@@ -390,7 +436,10 @@ void MainWindow::draw() {
                    ImGuiWindowFlags_NoBringToFrontOnFocus | kTiledBackground);
   draw_status_strip(right_size.x);
   ImGui::End();
-  draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h), ImVec2(right_size.x, right_size.y - strip_h));
+  const float list_h = run_list_height();  // last frame's: the strip wraps to as many rows as its runs need
+  draw_run_list(ImVec2(right_pos.x, right_pos.y + strip_h), right_size.x);
+  draw_panels(ImVec2(right_pos.x, right_pos.y + strip_h + list_h),
+              ImVec2(right_size.x, right_size.y - strip_h - list_h));
 
   if (interactive) {
     draw_export_popups();
@@ -420,7 +469,7 @@ void MainWindow::draw_single_panel(const PanelInfo& panel) {
   ImGui::Begin(title.c_str(), nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                    ImGuiWindowFlags_NoSavedSettings | kTiledBackground);
-  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
+  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr, &compare_};
   panel.draw(ctx);
   ImGui::End();
 }
@@ -435,6 +484,23 @@ void MainWindow::handle_shortcuts() {
   if (ImGui::IsKeyPressed(kKeyF12, false)) screenshot_requested = true;
   if (ctrl && io.KeyShift && ImGui::IsKeyPressed(kKeyC, false)) copy_command();
   if (ImGui::IsKeyPressed(kKeyF2, false)) ui_.controls_collapsed = !ui_.controls_collapsed;
+  // 1-9: select the n-th run of the run list (a seed group counts once), the quick switch.
+  if (!ctrl)
+    for (int n = 1; n <= 9; ++n) {
+      if (!ImGui::IsKeyPressed('0' + n, false)) continue;
+      int entry = 0;
+      std::vector<int> groups;
+      for (const RunView& v : views_) {
+        if (v.info.group >= 0) {
+          if (std::find(groups.begin(), groups.end(), v.info.group) != groups.end()) continue;
+          groups.push_back(v.info.group);
+        }
+        if (++entry == n) {
+          select_run(v.info.id);
+          break;
+        }
+      }
+    }
   if (ctrl && ImGui::IsKeyPressed(kKeyS, false)) {
     file_mode_ = 2;
     open_file_ = true;
@@ -649,7 +715,16 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
   const float width = (rh * float(rows) > size.y + 0.5f) ? avail_w - ImGui::GetStyle().ScrollbarSize : avail_w;
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
   const bool closable = ui_.layout == PanelLayout_All;  // the × unticks the panel in View, which only "all" reads
-  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr};
+  PanelContext ctx{*snap_, ui_, gpu_ok_ ? gpu_.get() : nullptr, &compare_};
+  // With runs side by side, the per-expert panels name the run they show (the selected one).
+  std::string run_label;
+  if (compare_.lines.size() >= 2)
+    for (const RunView& v : views_)
+      if (v.info.id == runs_->selected()) run_label = v.info.label.empty() ? "first run" : v.info.label;
+  auto overlays = [](const PanelInfo& panel) {  // the time plots that draw every run
+    const std::string_view n = panel.name;
+    return n == "entropy" || n == "collapse" || n == "losses";
+  };
   for (int j = 0; j < count; ++j) {
     const int index = shown[size_t(j)];
     const PanelInfo& p = panels[index];
@@ -672,6 +747,10 @@ void MainWindow::draw_panels(ImVec2 origin, ImVec2 size) {
     ImGui::SetCursorScreenPos(
         ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
     ImGui::TextUnformatted(p.title);
+    if (!run_label.empty() && !overlays(p)) {  // a per-expert view: which run it shows
+      ImGui::SameLine(0, 0);
+      ImGui::TextDisabled(" \u2014 %s", run_label.c_str());
+    }
     if (closable) {
       ImGui::SetCursorScreenPos(ImVec2(wp.x + w - bar, wp.y));
       ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
@@ -825,6 +904,7 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts() {
       {"Right arrow", "one step"},
       {"R", "restart the current settings from step 0"},
       {"F2", "fold / unfold the controls"},
+      {"1 \u2026 9", "select run 1 \u2026 9 of the run list"},
       {"Ctrl+click a slider", "type its value"},
       {"F12", "screenshot (PNG, to the pictures folder)"},
       {"Ctrl+S", "save the config and its changes"},

@@ -1,8 +1,9 @@
 // window.h: the whole moescope window as one object, independent of the platform.
 //
-// MainWindow owns the Session (training thread), the UI state and the GPU
-// heatmaps, and draws one ImGui frame: menu bar, controls (controls.cpp), the
-// status strip with the divergence banner, and every panel, tiled. gui_main.cpp
+// MainWindow owns the RunSet (every run side by side, each live one a Session with
+// its training thread), the UI state and the GPU heatmaps, and draws one ImGui frame:
+// menu bar, controls (controls.cpp, for the selected run), the status strip with the
+// divergence banner, the run list (run_list.cpp), and every panel, tiled. gui_main.cpp
 // drives it from GLFW; shot.cpp drives it offscreen through EGL. Platform
 // requests (screenshot, quit, open file) are left as flags for the driver.
 #pragma once
@@ -19,6 +20,7 @@
 #include "config_io.h"
 #include "export_state.h"
 #include "panels/panels.h"
+#include "run_set.h"
 #include "session.h"
 #include "ui_state.h"
 
@@ -95,10 +97,14 @@ class MainWindow {
   void request_export(int what, const std::string& path, int format = 0, int panel = -1);
   void open_export_all();  // File > Export all panels
 
-  Session& session() { return *session_; }
+  Session& session() { return *session_; }  // the selected run's (the first run's while a pinned one is selected)
+  RunSet& runs() { return *runs_; }         // every run; call runs_changed() after adding or removing one
+  void runs_changed();                      // re-reads the runs (the selected one, the stop-at of new ones)
+  void select_run(int id);                  // the run the controls and per-expert panels show
+  const Comparison& comparison() const { return compare_; }  // the lines the last frame's time plots overlaid
   UiState& ui() { return ui_; }
-  const RunSnapshot& snapshot() const { return *snap_; }                   // the one the last frame drew
-  bool has_new_snapshot() const { return session_->snapshot() != snap_; }  // the training thread published since
+  const RunSnapshot& snapshot() const { return *snap_; }  // the selected run's, as the last frame drew it
+  bool has_new_snapshot() const;                          // some run's training thread published since
   std::string title() const;  // "moescope — collapse (modified: α, k) — step 1200 — running"
   // The settings (short names, table order) in which the run's config differs from
   // the preset or file it was opened from; empty when it is that preset exactly.
@@ -142,6 +148,7 @@ class MainWindow {
 
  private:
   void take_snapshot();
+  void refresh_runs();  // the runs' views, the selected run's session and snapshot
   void handle_shortcuts();
   void draw_menu_bar();
   void draw_status_strip(float width);
@@ -152,6 +159,10 @@ class MainWindow {
   void draw_controls_window(ImVec2 origin, ImVec2 size);
   void draw_controls_strip(ImVec2 origin, ImVec2 size);  // the collapsed controls: expand, play/pause
   void draw_layout_menu();                               // View: layouts, the one-panel picker, panel ticks
+  // run_list.cpp: the strip of runs above the plots and its popups.
+  void draw_run_list(ImVec2 origin, float width);
+  void draw_run_popups();
+  float run_list_height() const;  // last frame's (one row before the first)
   // controls.cpp: the left column, top to bottom.
   void draw_controls();
   void draw_transport();                 // play/pause, step, reset, new seed, training speed
@@ -162,8 +173,18 @@ class MainWindow {
   void sync_edit_config();
   void apply_edit(bool structural_ok);
 
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<RunSet> runs_;
+  Session* session_ = nullptr;  // the selected live run's, else the first run's (owned by runs_)
   std::shared_ptr<const RunSnapshot> snap_;
+  std::vector<RunView> views_;  // every run, as this frame draws them
+  Comparison compare_;          // the visible runs as the time plots overlay them
+  // run list
+  float run_list_h_ = 0;
+  int change_mode_ = 0;  // 1 duplicate, 2 fork
+  bool open_change_ = false, open_seeds_ = false, open_rename_ = false;
+  char change_text_[256] = {};
+  std::string change_error_;
+  int seeds_n_ = 4, rename_id_ = -1;
   UiState ui_;
   std::unique_ptr<PanelGpu> gpu_;
   bool gpu_ok_ = false;

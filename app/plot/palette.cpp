@@ -256,6 +256,17 @@ ImU32 series_colour(Series series, Theme theme) {
   return rgb((theme == Theme::dark ? kDark : kLight)[int(series)]);
 }
 
+ImU32 run_colour(int slot, Theme theme) {
+  // Blue, red, green, yellow, purple, cyan, orange, grey (Tol bright + vibrant orange; the
+  // dark theme's blue and purple lifted so they read on a near-black background).
+  static constexpr uint32_t kDark[kRunColours] = {0x77AADD, 0xEE6677, 0x44BB77, 0xDDCC55,
+                                                  0xCC77BB, 0x66CCEE, 0xEE8844, 0xBBBBBB};
+  static constexpr uint32_t kLight[kRunColours] = {0x3366AA, 0xCC3344, 0x228833, 0xAA8800,
+                                                   0xAA3377, 0x1199BB, 0xDD6611, 0x666666};
+  const int i = ((slot % kRunColours) + kRunColours) % kRunColours;
+  return rgb((theme == Theme::dark ? kDark : kLight)[i]);
+}
+
 // Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation
 // of color vision deficiency", severity 1.0 matrices, on linear sRGB.
 ImU32 simulate(ImU32 colour, Vision vision) {

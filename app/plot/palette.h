@@ -62,6 +62,14 @@ enum class Series {
 };
 ImU32 series_colour(Series series, Theme theme);  // same colour, alpha in [0,1]
 
+// Colours of runs side by side (the run list, every comparison plot): Paul Tol's "bright"
+// qualitative set (light theme) and its lifted twin (dark theme), hues apart from the
+// Okabe-Ito expert and series colours, so a run line is never read as an expert. Run
+// slot 0 is blue, slot 1 red (the usual A/B pair, apart in every dichromacy); indices
+// wrap past kRunColours, where plot::RunLineStyle's dash pattern tells runs apart.
+constexpr int kRunColours = 8;
+ImU32 run_colour(int slot, Theme theme);
+
 ImU32 colormap(float t);         // sequential map at t (clamped to [0,1]; NaN -> transparent)
 const ImU32* colormap_texels();  // 256 RGBA8 texels, texel i = colormap(i / 255)
 constexpr int kColormapTexels = 256;

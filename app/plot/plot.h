@@ -243,6 +243,11 @@ LineStyle SeriesLineStyle(
     int index);  // series `index`'s line style: solid below 8, then a dash pattern by index / 8; with
                  // Style::style_every_series, a distinct dash + marker look for each of the first 25
 
+LineStyle RunLineStyle(
+    int slot);  // run `slot`'s line style (runs side by side): slot 0 (the first run) solid, the others
+                // dashed, dotted, dash-dot, long dash in turn, a marker from slot 8 on: with the colour
+                // (palette::run_colour) no two of the first 16 alike, and runs differ in grey too
+
 // [SECTION] Items (getter forms; typed forms below)
 
 void PlotLineG(const char* label, Getter getter, const void* data, int count,

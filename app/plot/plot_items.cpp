@@ -187,6 +187,12 @@ LineStyle SeriesLineStyle(int index) {
   return LineStyle{1 + (index / 8 - 1) % (Dash_COUNT - 1), Marker_None};
 }
 
+LineStyle RunLineStyle(int slot) {
+  slot = std::max(0, slot);
+  if (slot == 0) return LineStyle{};  // the first run (the reference) is the one solid line
+  return LineStyle{1 + (slot - 1) % (Dash_COUNT - 1), slot < 8 ? Marker_None : 1 + (slot - 8) % (Marker_COUNT - 1)};
+}
+
 // [SECTION] Renderers: polylines, dashes, bands
 
 namespace {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <limits>
 
 namespace moe {
@@ -62,14 +63,17 @@ struct Session::Command {
     ResetWithLr,
     MapLayer,
     Schedule,
-    Restart
+    Restart,
+    Capture
   };
   Kind kind = Play;
-  Config cfg;                            // Rebuild, Apply
-  std::string preset;                    // Rebuild, Apply ("" keeps the current one)
-  double value = 0;                      // ResetWithLr
-  int64_t steps = 0;                     // RunTo
-  std::vector<ScheduledChange> changes;  // Schedule, Restart
+  Config cfg;                                     // Rebuild, Apply
+  std::string preset;                             // Rebuild, Apply ("" keeps the current one)
+  double value = 0;                               // ResetWithLr
+  int64_t steps = 0;                              // RunTo
+  std::vector<ScheduledChange> changes;           // Schedule, Restart
+  bool with_trainer = false;                      // Capture
+  std::promise<SessionCapture>* reply = nullptr;  // Capture: fulfilled by the training thread
 };
 
 // lm: what the "Text by expert", "Samples" and "Attention" panels show (RunSnapshot's lm fields).
@@ -217,6 +221,19 @@ Session::Session(const Config& cfg, std::string preset) : ts_(std::make_unique<T
   thread_ = std::thread([this] { thread_main(); });
 }
 
+Session::Session(SessionStart start) : ts_(std::make_unique<ThreadState>()) {
+  trainer_ = std::move(start.trainer);
+  history_ = std::move(start.history);
+  ids_ = std::move(start.ids);
+  preset_ = std::move(start.preset);
+  run_cfg_ = start_cfg_ = start.run_config;
+  scheduled_ = std::move(start.changes);
+  row_.assign(size_t(history_->series_count()), 0.f);
+  reset_thread_state();
+  publish();  // the first snapshot, made here before the training thread exists
+  thread_ = std::thread([this] { thread_main(); });
+}
+
 Session::~Session() {
   {
     std::lock_guard lk(mu_);
@@ -224,6 +241,9 @@ Session::~Session() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  for (auto& c : queue_)  // a capture asked for from another thread while this one ends: answer it
+    if (c->kind == Command::Capture)
+      c->reply->set_value(SessionCapture{nullptr, nullptr, nullptr, "the run was closed"});
 }
 
 std::shared_ptr<const RunSnapshot> Session::snapshot() const {
@@ -330,6 +350,16 @@ void Session::send(std::unique_ptr<Command> c) {
 }
 
 uint64_t Session::commands_queued() const { return queued_; }
+
+SessionCapture Session::capture(bool with_trainer) {
+  std::promise<SessionCapture> reply;
+  std::future<SessionCapture> done = reply.get_future();
+  auto c = command<Command>(Command::Capture);
+  c->with_trainer = with_trainer;
+  c->reply = &reply;
+  send(std::move(c));
+  return done.get();  // the thread runs every queued command before it stops, so this returns
+}
 
 // [SECTION] Training thread
 
@@ -463,7 +493,35 @@ void Session::run_command(const Command& c) {
       ts.map_now = true;
       ts.probe_now = true;
       break;
+    case Command::Capture: {
+      SessionCapture out;
+      capture_now(c.with_trainer, out);
+      c.reply->set_value(std::move(out));
+      break;
+    }
   }
+}
+
+// A consistent copy at this step boundary: a fresh snapshot (probes refreshed), then the
+// trainer and history copied before anything else happens on this thread.
+void Session::capture_now(bool with_trainer, SessionCapture& out) {
+  if (!trainer_) {
+    out.error = "the run has not started (its config was refused)";
+    return;
+  }
+  ThreadState& ts = *ts_;
+  ts.probe_now = ts.map_now = true;
+  publish();
+  if (with_trainer) {
+    out.trainer = trainer_->clone(&out.error);
+    if (!out.trainer) return;
+  }
+  out.history = std::make_shared<History>(*history_);
+  auto s = std::make_shared<RunSnapshot>(*snapshot());
+  s->history = out.history;
+  s->running = false;
+  s->steps_per_s = 0;
+  out.snap = std::move(s);
 }
 
 // After divergence: the start config with a smaller learning rate, playing at once (the user asked to try again).
@@ -565,12 +623,11 @@ void Session::train_if_due() {
 }
 
 void Session::rebuild(const Config& cfg) {
-  ThreadState& ts = *ts_;
   std::string err;
   std::unique_ptr<Trainer> tr = Trainer::create(cfg, &err);
   if (!tr) {  // e.g. an unreadable text_file: the current run stays as it was
     notice_ = "refused: " + err;
-    ts.dirty = true;
+    ts_->dirty = true;
     return;
   }
   trainer_ = std::move(tr);
@@ -582,6 +639,12 @@ void Session::rebuild(const Config& cfg) {
   }
   history_ = make_history(cfg, ids_);
   row_.assign(size_t(history_->series_count()), 0.f);
+  reset_thread_state();
+  notice_.clear();
+}
+
+void Session::reset_thread_state() {
+  ThreadState& ts = *ts_;
   ts.diverged = false;
   ts.diverged_what.clear();
   ts.probe.clear();
@@ -595,14 +658,13 @@ void Session::rebuild(const Config& cfg) {
   ts.shown_event_time.clear();
   ts.trainer_events_seen = 0;
   ts.speed_t0 = Clock::now();
-  ts.speed_steps0 = 0;
+  ts.speed_steps0 = trainer_->steps_done();
   ts.steps_per_s = 0;
   ts.next_step_due = Clock::now();
   ts.step_requested = false;
   ts.stop_at = -1;
   ts.probe_now = ts.map_now = true;
   ts.dirty = true;
-  notice_.clear();
 }
 
 void Session::publish() {

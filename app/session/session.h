@@ -72,10 +72,30 @@ struct RunSnapshot {
   HistoryIds ids;
 };
 
+// A run that goes on from a given state instead of step 0 (a fork, RunSet::fork).
+struct SessionStart {
+  std::unique_ptr<Trainer> trainer;      // at its current step (Trainer::clone)
+  std::shared_ptr<History> history;      // its past: one row per finite step, laid out as `ids`
+  HistoryIds ids;                        // as the run it was copied from made them
+  std::string preset;                    // preset name it started from, "" if none
+  Config run_config;                     // the config at step 0
+  std::vector<ScheduledChange> changes;  // every change after step 0, done and to come: Reset replays them
+};
+
+// One run copied at one step boundary (Session::capture), every part of it consistent.
+struct SessionCapture {
+  std::unique_ptr<Trainer> trainer;         // Trainer::clone (null when not asked for, or on error)
+  std::shared_ptr<History> history;         // a deep copy of the history
+  std::shared_ptr<const RunSnapshot> snap;  // published at that boundary; its history is the copy, running false
+  std::string error;                        // non-empty: nothing was copied, and why
+};
+
 class Session {
  public:
   // Starts the training thread, paused, on cfg (validated by the caller).
   explicit Session(const Config& cfg, std::string preset = "");
+  // Starts the training thread, paused, on a run that goes on from start.trainer's step.
+  explicit Session(SessionStart start);
   ~Session();  // stops and joins the thread
 
   std::shared_ptr<const RunSnapshot> snapshot() const;  // latest published snapshot
@@ -103,6 +123,10 @@ class Session {
   void set_map_layer(int layer);  // which layer the routing map and probe describe first
   // Commands sent so far; a snapshot with commands_done equal to it reflects every one of them.
   uint64_t commands_queued() const;
+  // Copies the run at the next step boundary (after every command queued before it) and returns
+  // the copy; blocks until the training thread has made it. with_trainer false: history and
+  // snapshot only (a pinned reference).
+  SessionCapture capture(bool with_trainer);
 
  private:
   // Training thread only (session.cpp): the loop and its pieces.
@@ -114,7 +138,9 @@ class Session {
   void apply_now(const Config& next, const std::string& preset);
   void train_if_due();
   void rebuild(const Config& cfg);  // new Trainer + History (training thread only)
-  void publish();                   // builds and swaps a snapshot (training thread only)
+  void reset_thread_state();        // a new run in trainer_: probes, events, speed and pacing start afresh
+  void capture_now(bool with_trainer, SessionCapture& out);
+  void publish();  // builds and swaps a snapshot (training thread only)
 
   void send(std::unique_ptr<Command> c);  // queues it (counted) and wakes the thread
   void start_running();                   // training thread only

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "panel_common.h"
+#include "panel_compare.h"
 #include "panels.h"
 
 namespace moe {
@@ -194,14 +195,16 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   static const char* const kIds[kMetrics] = {"##dead", "##maxvio", "##loadcv", "##dropped"};
   // The y tick labels are ours (y_ticks): the plot layer keeps ticks 30 px apart, which
   // left only "0" on plots this short.
-  const plot::AxisFlags y_flags = (metric == Dead ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) |
+  // The difference view (runs minus a reference) has its own range: no fixed 0..E, no worst case.
+  const bool diff = ctx.comparing() && ctx.compare->reference >= 0;
+  const plot::AxisFlags y_flags = (metric == Dead && !diff ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit) |
                                   plot::AxisFlags_NoTickLabels;
   if (!panel::begin_time_plot(ctx, kIds[metric], size, nullptr, y_flags,
                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
     return;
   // The stack shares the bottom plot's step ticks; no "step" label under them (the panel's plots are all over steps).
   plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | (bottom ? 0 : plot::AxisFlags_NoTickLabels));
-  if (metric == Dead) {
+  if (metric == Dead && !diff) {
     const double pad = 0.04 * E + 0.2;  // keeps 0 and E off the frame
     plot::SetupAxisLimits(plot::Axis_Y, -pad, double(E) + pad, ImGuiCond_Always);
   }
@@ -217,6 +220,13 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   NameLine names[2] = {};
   int n_names = 1;
   int drawn = 0;
+  // One metric: this run's series, or every run's line when runs are side by side.
+  const bool cmp = ctx.comparing();
+  const int layer = panel::layer_of(ctx);
+  auto series = [&](const char* label, int m, const panel::SeriesStyle& style) {
+    if (cmp) return panel::plot_runs(ctx, {layer, m}, {style.scale});
+    return panel::plot_series(ctx, label, L[size_t(m)], style);
+  };
   switch (metric) {
     case Dead:
       names[0] = {"dead experts", st.colour};
@@ -225,8 +235,8 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     "Dashed: total collapse (every token on the same %d), %d dead.",
                     E, ctx.snap.cfg.dead_window, k, E - k);
       st.band = false;  // a count that only steps: its bucket range adds nothing
-      drawn = panel::plot_series(ctx, "dead experts", L[size_t(metric_index("dead_experts"))], st);
-      worst_case_line("total collapse", double(E - k));
+      drawn = series("dead experts", metric_index("dead_experts"), st);
+      if (!diff) worst_case_line("total collapse", double(E - k));
       break;
     case MaxVio:
       names[0] = {"MaxVio", st.colour};
@@ -234,16 +244,16 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                     "MaxVio = max n / mean n \xE2\x88\x92 1 (tokens n per expert): 0 balanced.\n"
                     "Dashed: total collapse, %.3g.",
                     ratio);
-      drawn = panel::plot_series(ctx, "MaxVio", L[size_t(metric_index("max_vio"))], st);
-      worst_case_line("total collapse", ratio);
+      drawn = series("MaxVio", metric_index("max_vio"), st);
+      if (!diff) worst_case_line("total collapse", ratio);
       break;
     case LoadCv:
       names[0] = {"load CV", st.colour};
       std::snprintf(tip, sizeof tip,
                     "load CV = std(f) / mean(f) of the load fractions f: 0 balanced.\nDashed: total collapse, %.2g.",
                     std::sqrt(ratio));
-      drawn = panel::plot_series(ctx, "load CV", L[size_t(metric_index("load_cv"))], st);
-      worst_case_line("total collapse", std::sqrt(ratio));
+      drawn = series("load CV", metric_index("load_cv"), st);
+      if (!diff) worst_case_line("total collapse", std::sqrt(ratio));
       break;
     case Dropped: {
       const bool ec = ctx.snap.cfg.router == RouterKind::expert_choice;
@@ -257,9 +267,13 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                       "Expert choice: each expert takes its top C tokens, so a token no expert picked is\n"
                       "unrouted (it skips the layer); dropped = expert slots left unused, in %% of all.");
         pct.colour = names[0].colour;
-        drawn = panel::plot_series(ctx, "unrouted", L[size_t(metric_index("unrouted"))], pct);
-        pct.colour = names[1].colour;
-        drawn += panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
+        drawn = series("unrouted", metric_index("unrouted"), pct);
+        if (cmp) {
+          n_names = 1;  // runs side by side: the unrouted share only (one line per run)
+        } else {
+          pct.colour = names[1].colour;
+          drawn += series("dropped", metric_index("drop_rate"), pct);
+        }
       } else {
         names[0] = {"dropped", palette::series_colour(palette::Series::drop_rate, panel::theme())};
         std::snprintf(tip, sizeof tip,
@@ -267,7 +281,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
                       "(c = %g), in %% of all assignments; a dropped token skips that expert.",
                       ctx.snap.cfg.capacity_factor);
         pct.colour = names[0].colour;
-        drawn = panel::plot_series(ctx, "dropped", L[size_t(metric_index("drop_rate"))], pct);
+        drawn = series("dropped", metric_index("drop_rate"), pct);
       }
       panel::fit_include(1.0);  // a range of at least 0..1%: two ticks even while nothing is dropped
       break;
@@ -276,8 +290,13 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   }
   if (metric != Dead) panel::fit_include(0.0);  // 0 = balanced, always in view
   if (metric == MaxVio || metric == LoadCv)
-    panel::fit_include(0.1);       // a flat 0 (expert choice) still gets a positive range
-  panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
+    panel::fit_include(0.1);  // a flat 0 (expert choice) still gets a positive range
+  if (cmp)
+    panel::plot_run_marks(ctx, false);
+  else
+    panel::plot_events(ctx, false);  // lines only: the labels are in the strip above the stack
+  if (cmp)                           // the name column's swatch would read as a run: runs have the key row above
+    for (NameLine& nl : names) nl.colour = palette::with_alpha(panel::reference_colour(), 0.0f);
   if (drawn == 0 && metric == MaxVio) panel::no_data_note("No steps yet.");
   const ImVec2 pos = plot::GetPlotPos(), psize = plot::GetPlotSize();
   layout.data_x0 = pos.x;
@@ -372,6 +391,10 @@ void draw_collapse(PanelContext& ctx) {
       banner("Dense baseline: no router, nothing can collapse.", false);
     else
       collapse_banner(ctx, layer);
+  }
+  if (!dense && ctx.comparing()) {  // the legend by run (the banner is the selected run's)
+    ImGui::AlignTextToFramePadding();
+    panel::run_key_row(ctx);
   }
 
   const float w = ImGui::GetContentRegionAvail().x;

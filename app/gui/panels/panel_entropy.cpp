@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "panel_common.h"
+#include "panel_compare.h"
 #include "panels.h"
 
 namespace moe {
@@ -43,6 +44,52 @@ void labelled_hline(const char* item, const char* text, double y, ImU32 colour) 
   plot::AddPlotText(at, colour, text);
 }
 
+// Runs side by side: load entropy (with the alert) over router entropy, a line per run.
+void draw_entropy_compare(PanelContext& ctx, int layer) {
+  const float F = ImGui::GetFontSize();
+  ImGui::AlignTextToFramePadding();
+  panel::run_key_row(ctx);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float avail = std::max(ImGui::GetContentRegionAvail().y, F * 14);
+  const float top_h = std::floor((avail - ImGui::GetStyle().ItemSpacing.y) * 0.5f);
+  const bool diff = ctx.compare->reference >= 0;
+  static panel::ColumnAlign align;
+  constexpr int kLoad = metric_index("load_entropy"), kRouter = metric_index("router_entropy");
+  struct Row {
+    const char* id;
+    const char* y_label;
+    int metric;
+  };
+  // The y labels run along plots half the panel high: "load" and "router" where the full names would not fit.
+  const bool fits = ImGui::CalcTextSize("\xCE\x94 router entropy").x < top_h * 0.85f;
+  const char* load_label = diff ? (fits ? "\xCE\x94 load entropy" : "\xCE\x94 load") : (fits ? "load entropy" : "load");
+  const char* router_label = diff ? (fits ? "\xCE\x94 router entropy" : "\xCE\x94 router")
+                                  : (fits ? "router entropy" : "router");
+  const Row rows[2] = {{"##entropy_load", load_label, kLoad}, {"##entropy_router", router_label, kRouter}};
+  for (int i = 0; i < 2; ++i) {
+    const bool bottom = i == 1;
+    const float width = align.begin(i, bottom ? w : w - panel::x_labels_right_inset(ctx));
+    const ImVec2 size(width, bottom ? std::max(F * 6, ImGui::GetContentRegionAvail().y) : top_h);
+    if (!panel::begin_time_plot(ctx, rows[i].id, size, rows[i].y_label,
+                                diff ? plot::AxisFlags_AutoFit : plot::AxisFlags_Lock,
+                                plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
+      continue;
+    if (!bottom) plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_NoTickLabels);
+    if (!diff) plot::SetupAxisLimits(plot::Axis_Y, -0.03, 1.05, ImGuiCond_Always);
+    align.record(i);
+    const int drawn = panel::plot_runs(ctx, {layer, rows[i].metric});
+    if (!diff && rows[i].metric == kLoad) {
+      char text[64];
+      std::snprintf(text, sizeof text, "collapse alert: < %.2f", double(ctx.ui.collapse_alert));
+      // Neutral, not the alert's red: red is a run's colour here.
+      labelled_hline("collapse alert", text, ctx.ui.collapse_alert, panel::reference_colour());
+    }
+    if (drawn == 0) panel::no_data_note("No steps yet: each run's entropy appears here as it trains.");
+    panel::plot_run_marks(ctx, !bottom);
+    plot::EndPlot();
+  }
+}
+
 }  // namespace
 
 void draw_entropy(PanelContext& ctx) {
@@ -53,6 +100,10 @@ void draw_entropy(PanelContext& ctx) {
   const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size());
   constexpr int kRouter = metric_index("router_entropy"), kLoad = metric_index("load_entropy"),
                 kChurn = metric_index("routing_churn");
+  if (ok && ctx.comparing()) {
+    draw_entropy_compare(ctx, layer);
+    return;
+  }
 
   // Key and the latest values.
   const char* load_label = expert_choice ? "load entropy (expert choice: 1 by construction)"

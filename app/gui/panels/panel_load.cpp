@@ -215,7 +215,8 @@ void draw_stacked(PanelContext& ctx, int layer, int E, int hovered, const ImVec2
   plot::EndPlot();
 }
 
-void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size) {
+void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size, const char* id = "##load_heatmap",
+                  const char* y_label = "expert") {
   const float F = ImGui::GetFontSize();
   const float bar_w = std::round(F * 5.0f);
   const ImVec2 plot_size(std::max(F * 8, size.x - bar_w - ImGui::GetStyle().ItemSpacing.x), size.y);
@@ -225,7 +226,7 @@ void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size) {
   const float saved_spacing = style.y_tick_spacing;
   const float area_h = plot_size.y - 2 * style.padding.y - (F + 5) - (F + 3);
   style.y_tick_spacing = std::max(saved_spacing, 0.95f * area_h / float(E));
-  if (!panel::begin_time_plot(ctx, "##load_heatmap", plot_size, "expert", plot::AxisFlags_Lock | plot::AxisFlags_NoGrid,
+  if (!panel::begin_time_plot(ctx, id, plot_size, y_label, plot::AxisFlags_Lock | plot::AxisFlags_NoGrid,
                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     style.y_tick_spacing = saved_spacing;
     return;
@@ -283,6 +284,31 @@ void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size) {
         "stops there).");
 }
 
+// A/B: the selected run's heatmap over another visible run's (the first line that is not the
+// selected run), each named by its run label on the y axis. The second draws on the CPU (the
+// GPU heatmap has one output texture). False if there is no second run with the same experts.
+bool draw_heatmap_ab(PanelContext& ctx, int layer, int E, const ImVec2& size) {
+  const Comparison& cmp = *ctx.compare;
+  const RunLine *a = nullptr, *b = nullptr;
+  for (const RunLine& l : cmp.lines) {
+    if (l.selected && !a)
+      a = &l;
+    else if (!l.selected && !b)
+      b = &l;
+  }
+  if (!a || !b || b->members.empty() || !b->members[0] || !b->members[0]->history) return false;
+  const RunSnapshot& sb = *b->members[0];
+  if (sb.cfg.routed_experts() != E || layer >= int(sb.ids.layers.size())) return false;
+  const float gap = ImGui::GetStyle().ItemSpacing.y;
+  const float h = std::floor((size.y - gap) * 0.5f);
+  const std::string la = a->label + "  \xC2\xB7  expert", lb = b->label + "  \xC2\xB7  expert";
+  draw_heatmap(ctx, layer, E, ImVec2(size.x, h), "##load_heatmap", la.c_str());
+  PanelContext other{sb, ctx.ui, nullptr, ctx.compare};
+  draw_heatmap(other, layer, E, ImVec2(size.x, std::max(h, ImGui::GetContentRegionAvail().y)), "##load_heatmap_b",
+               lb.c_str());
+  return true;
+}
+
 }  // namespace
 
 // [SECTION] draw_load
@@ -297,6 +323,7 @@ void draw_load(PanelContext& ctx) {
 
   // Controls: the view, the layer shown, the colour key (a figure keeps only the key).
   const bool figure = panel::figure_mode(ctx);
+  const bool can_ab = ctx.comparing() && ctx.compare->lines.size() >= 2;
   if (!figure) {
     ImGui::AlignTextToFramePadding();
     ImGui::RadioButton("lines", &ctx.ui.load_view, LoadView_Lines);
@@ -304,6 +331,12 @@ void draw_load(PanelContext& ctx) {
     ImGui::RadioButton("stacked", &ctx.ui.load_view, LoadView_Stacked);
     ImGui::SameLine();
     ImGui::RadioButton("steps \xC3\x97 experts", &ctx.ui.load_view, LoadView_Heatmap);
+    if (can_ab && ctx.ui.load_view == LoadView_Heatmap) {
+      ImGui::SameLine();
+      ImGui::Checkbox("A/B", &ctx.ui.load_ab);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Stack the selected run's heatmap over the next visible run's, on the same steps");
+    }
     if (snap.cfg.n_layers > 1) {
       ImGui::SameLine();
       ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
@@ -333,7 +366,9 @@ void draw_load(PanelContext& ctx) {
   }
   switch (view) {
     case LoadView_Stacked: draw_stacked(ctx, layer, E, hovered, size); break;
-    case LoadView_Heatmap: draw_heatmap(ctx, layer, E, size); break;
+    case LoadView_Heatmap:
+      if (!(can_ab && ctx.ui.load_ab && draw_heatmap_ab(ctx, layer, E, size))) draw_heatmap(ctx, layer, E, size);
+      break;
     default: draw_lines(ctx, layer, E, hovered, size); break;
   }
 }

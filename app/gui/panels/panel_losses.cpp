@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "panel_common.h"
+#include "panel_compare.h"
 #include "panels.h"
 
 namespace moe {
@@ -42,6 +43,62 @@ void weighted_label(char* buf, size_t n, const char* name, const char* weight_na
     std::snprintf(buf, n, "%s (%s=%g)", name, weight_name, weight);
 }
 
+// Which term the comparison plots (one line per run; five terms per run would be mush).
+int g_compare_term = TermTask;
+
+// Runs side by side: one term of the loss, a line per run, and accuracy underneath.
+void draw_losses_compare(PanelContext& ctx, bool has_acc) {
+  const float F = ImGui::GetFontSize();
+  const bool diff = ctx.compare->reference >= 0;  // differences go negative: no log axis
+  static const char* const kTermNames[kTerms] = {"task loss", "L_bal", "L_z", "L_imp", "total L"};
+  static const int kTermMetric[kTerms] = {metric_index("loss_task"), metric_index("loss_balance"),
+                                          metric_index("loss_z"), metric_index("loss_importance"),
+                                          metric_index("loss_total")};
+  ImGui::AlignTextToFramePadding();
+  if (!diff) {
+    ImGui::Checkbox("log y", &ctx.ui.log_y_losses);
+    ImGui::SameLine(0, F);
+  }
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("total L").x + ImGui::GetFrameHeight() * 2);
+  ImGui::Combo("##term", &g_compare_term, kTermNames, kTerms);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The loss term every run's line shows");
+  ImGui::SameLine(0, F);
+  panel::run_key_row(ctx);
+  const int term = std::clamp(g_compare_term, 0, kTerms - 1);
+  const bool log_y = ctx.ui.log_y_losses && !diff;
+  const float avail_h = std::max(ImGui::GetContentRegionAvail().y, F * 12);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float acc_h = has_acc ? std::max(F * 6, std::round(avail_h * 0.3f)) : 0;
+  const float loss_h = has_acc ? avail_h - acc_h - ImGui::GetStyle().ItemSpacing.y : avail_h;
+  static panel::ColumnAlign align;
+  const float loss_w = has_acc ? align.begin(0, w - panel::x_labels_right_inset(ctx)) : w;
+  char y_label[64];
+  std::snprintf(y_label, sizeof y_label, "%s%s%s", diff ? "\xCE\x94 " : "", kTermNames[term],
+                log_y ? " (log scale)" : "");
+  if (panel::begin_time_plot(ctx, "##losses_cmp", ImVec2(loss_w, loss_h), y_label,
+                             plot::AxisFlags_AutoFit | (log_y ? plot::AxisFlags_Log : plot::AxisFlags_FitZero),
+                             plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+    if (has_acc) plot::SetupAxis(plot::Axis_X, nullptr, plot::AxisFlags_AutoFit | plot::AxisFlags_NoTickLabels);
+    align.record(0);
+    if (panel::plot_runs(ctx, {-1, kTermMetric[term]}) == 0)
+      panel::no_data_note("No steps yet: each run's loss appears here as it trains.");
+    panel::plot_run_marks(ctx);
+    plot::EndPlot();
+  }
+  if (!has_acc) return;
+  const float acc_w = align.begin(1, w);
+  if (panel::begin_time_plot(ctx, "##accuracy_cmp", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)),
+                             diff ? "\xCE\x94 accuracy" : "accuracy",
+                             diff ? plot::AxisFlags_AutoFit : plot::AxisFlags_Lock,
+                             plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+    if (!diff) plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);
+    align.record(1);
+    if (panel::plot_runs(ctx, {-1, metric_index("accuracy")}) == 0) panel::no_data_note("No steps yet.");
+    panel::plot_run_marks(ctx, false);
+    plot::EndPlot();
+  }
+}
+
 }  // namespace
 
 void draw_losses(PanelContext& ctx) {
@@ -51,6 +108,10 @@ void draw_losses(PanelContext& ctx) {
   const bool dense = cfg.router == RouterKind::dense;
   const bool classification = cfg.task != Task::teacher;  // blobs and chars have classes; teacher is regression (MSE)
   const HistoryIds& ids = snap.ids;
+  if (ctx.comparing()) {
+    draw_losses_compare(ctx, classification && ids.of(metric_index("accuracy")) >= 0);
+    return;
+  }
 
   // Labels that say what each term is and whether it trains the router.
   char labels[kTerms][96];

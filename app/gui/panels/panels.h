@@ -6,8 +6,10 @@
 #pragma once
 
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "heatmap_gl.h"
 #include "session.h"
@@ -39,10 +41,31 @@ struct PanelGpu {
   void shutdown();                // frees every heatmap's GL objects
 };
 
+// One line of the comparison plots: a run, or a seed group drawn as its mean and a band.
+struct RunLine {
+  int id = -1;        // the run's id in the window's RunSet (a group: its first member's)
+  std::string label;  // its run-list label ("α=0.01", "k=2 × 8 seeds")
+  int slot = 0;       // run palette slot: palette::run_colour and plot::RunLineStyle
+  std::vector<std::shared_ptr<const RunSnapshot>> members;  // the run; a seed group: every member (mean + band)
+  int64_t fork_step = -1;  // where it parted from the run it was forked from (-1: not a fork), marked on every plot
+  bool selected = false;   // the run the per-expert views show
+};
+
+// Every visible run, as the scalar time plots overlay them (window.cpp builds it each frame).
+struct Comparison {
+  std::vector<RunLine> lines;  // in run-list order
+  int reference = -1;          // index in lines of the difference view's reference (-1: plain values)
+  bool band_std = false;       // seed groups' band: mean ± 1 std (else min–max over the seeds)
+  // Overlay mode: two lines or more, or one seed group (its band). One plain run draws as always.
+  bool active() const { return lines.size() >= 2 || (lines.size() == 1 && lines[0].members.size() > 1); }
+};
+
 struct PanelContext {
-  const RunSnapshot& snap;
+  const RunSnapshot& snap;  // the selected run: per-expert views and the single-run time plots
   UiState& ui;
-  PanelGpu* gpu;  // nullptr: draw heatmaps on the CPU (plot::PlotHeatmap)
+  PanelGpu* gpu;                        // nullptr: draw heatmaps on the CPU (plot::PlotHeatmap)
+  const Comparison* compare = nullptr;  // the runs side by side (nullptr or !active(): one run, as before)
+  bool comparing() const { return compare && compare->active(); }
 };
 
 void draw_load(PanelContext& ctx);            // 1. per-expert load over steps (lines | stacked | heatmap), ideal 1/E
