@@ -195,7 +195,7 @@ TEST_F(CliCompare, APlanInARunSetTrainsTheCommandLinesNumbers) {
   EXPECT_EQ(set->size(), 6);
   EXPECT_EQ(set->entries(), 3);
   const std::vector<RunView> views = set->views();
-  EXPECT_EQ(views[0].info.label, "balanced");
+  EXPECT_EQ(views[0].info.label, "k=2, α=1e-2") << "the first run: its values of what the others change";
   EXPECT_EQ(views[2].info.label, "α=0");
   EXPECT_EQ(views[4].info.label, "k=1, α=0@6");
   EXPECT_EQ(views[5].info.label, "k=1, seed 6, α=0@6");

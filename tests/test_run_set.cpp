@@ -351,7 +351,8 @@ TEST(Session, RunSetRemoveLabelsVisibilityAndLimits) {
   ASSERT_GE(c, 0) << err;
   const std::vector<RunView> views = set.views();
   ASSERT_EQ(views.size(), 3u);
-  EXPECT_EQ(views[0].info.label, "balanced");
+  // Beside others, the first run shows its own values of what they change (as `shot --compare`).
+  EXPECT_EQ(views[0].info.label, "k=2, α=1e-2");
   EXPECT_EQ(views[1].info.label, "α=0");
   EXPECT_EQ(views[2].info.label, "k=1");
   EXPECT_NE(views[0].info.style, views[1].info.style);
@@ -362,6 +363,10 @@ TEST(Session, RunSetRemoveLabelsVisibilityAndLimits) {
   EXPECT_TRUE(set.info(b).label_edited);
   set.set_label(b, "");
   EXPECT_EQ(set.info(b).label, "α=0");
+  // A seed group counts once (by its first member): its seeds are not a change of the first run's.
+  ASSERT_EQ(set.repeat_over_seeds(b, 3), "");
+  EXPECT_EQ(set.info(a).label, "k=2, α=1e-2");
+  ASSERT_EQ(set.repeat_over_seeds(b, 1), "");
   set.set_visible(c, false);
   EXPECT_FALSE(set.info(c).visible);
   set.select(c);
@@ -375,12 +380,14 @@ TEST(Session, RunSetRemoveLabelsVisibilityAndLimits) {
   EXPECT_EQ(set.info(d).style, c_style);  // the freed slot of the palette
   EXPECT_GT(d, c);                        // ids are never reused
   EXPECT_EQ(set.info(d).label, "seed 3");
+  EXPECT_EQ(set.info(a).label, "α=1e-2, seed " + std::to_string(cfg.seed));
   // The first run goes: the next is the reference now.
   set.remove(a);
   EXPECT_EQ(set.first(), b);
-  EXPECT_EQ(set.info(b).label, "balanced");
+  EXPECT_EQ(set.info(b).label, "α=0, seed " + std::to_string(cfg.seed));
   EXPECT_EQ(set.info(d).label, "α=1e-2, seed 3");
   set.remove(d);
+  EXPECT_EQ(set.info(b).label, "balanced") << "alone, the first run is its preset";
   set.remove(b);  // the last run stays
   EXPECT_EQ(set.size(), 1);
   // Full: the run list holds max_runs() entries.

@@ -449,13 +449,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
             std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.seeds, e.c_str());
             status = 2;
           }
-    // The first run named by what the others change ("α=0" beside "α=1e-2"), not its preset.
-    if (!compares.empty() && status == 0) {
-      Config changed = cfg;
-      for (const auto& list : compares)
-        for (const ScheduledChange& c : list) find_property(c.key)->set_from_text(changed, c.value);
-      if (std::string label = difference_label(changed, cfg, {}); !label.empty()) runs.set_label(first, label);
-    }
+    // The first run is named by what the others change ("α=0" beside "α=1e-2"): RunSet's labels.
     runs.select(first);
     win.runs_changed();
     for (const RunView& v : runs.views())

@@ -502,7 +502,7 @@ void MainWindow::handle_shortcuts() {
       }
     }
   if (ctrl && ImGui::IsKeyPressed(kKeyS, false)) {
-    file_mode_ = 2;
+    file_mode_ = io.KeyShift ? 4 : 2;  // Ctrl+Shift+S: the workspace
     open_file_ = true;
   }
   if (ctrl && ImGui::IsKeyPressed(kKeyO, false)) {
@@ -516,12 +516,18 @@ void MainWindow::draw_menu_bar() {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open config...", "Ctrl+O")) file_mode_ = 1, open_file_ = true;
     if (ImGui::MenuItem("Save config and its changes...", "Ctrl+S")) file_mode_ = 2, open_file_ = true;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
     if (ImGui::MenuItem("Open results...")) file_mode_ = 3, open_file_ = true;
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(
           "A `moescope run --out` CSV/JSON as a read-only run, or a `moescope sweep` CSV (or its shards)");
+    if (ImGui::MenuItem("Open workspace...")) file_mode_ = 5, open_file_ = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every run of a saved workspace, trained again, with its layout");
+    if (ImGui::MenuItem("Save workspace...", "Ctrl+Shift+S")) file_mode_ = 4, open_file_ = true;
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("The run's config and every change made during it, as a JSON that replays the run");
+      ImGui::SetTooltip(
+          "Every run (config, seed, changes, label, fork), the layout and the sweep's definition in one JSON");
     if (ImGui::MenuItem("Copy as command", "Ctrl+Shift+C")) copy_command();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The `moescope run` line that reproduces this run, to the clipboard");
     if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
@@ -849,11 +855,19 @@ void MainWindow::draw_layout_menu() {
 // [SECTION] Popups
 
 void MainWindow::draw_file_popup() {
-  const char* id = file_mode_ == 2 ? "Save config" : file_mode_ == 3 ? "Open results" : "Open config";
+  const char* id = file_mode_ == 2   ? "Save config"
+                   : file_mode_ == 3 ? "Open results"
+                   : file_mode_ == 4 ? "Save workspace"
+                   : file_mode_ == 5 ? "Open workspace"
+                                     : "Open config";
+  const bool saving = file_mode_ == 2 || file_mode_ == 4;
   if (open_file_) {
     if (file_path_.empty()) {
       std::error_code ec;
-      file_path_ = (fs::current_path(ec) / (file_mode_ == 2 ? "moescope-config.json" : "")).string();
+      file_path_ = (fs::current_path(ec) / (file_mode_ == 2   ? "moescope-config.json"
+                                            : file_mode_ == 4 ? "moescope-workspace.json"
+                                                              : ""))
+                       .string();
     }
     ImGui::OpenPopup(id);
     open_file_ = false;
@@ -863,6 +877,8 @@ void MainWindow::draw_file_popup() {
   std::snprintf(buf, sizeof buf, "%s", file_path_.c_str());
   ImGui::TextUnformatted(file_mode_ == 2   ? "Save the current config as JSON:"
                          : file_mode_ == 3 ? "Open run or sweep results (CSV, JSON; shard CSVs joined by ;):"
+                         : file_mode_ == 4 ? "Save every run, the layout and the sweep as a workspace JSON:"
+                         : file_mode_ == 5 ? "Open a workspace JSON (its runs replace these):"
                                            : "Open a config or preset JSON:");
   ImGui::SetNextItemWidth(560 * ui_.ui_scale);
   const bool enter = ImGui::InputText("##path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
@@ -882,9 +898,11 @@ void MainWindow::draw_file_popup() {
     if (ImGui::Selectable(f.filename().string().c_str(), f.string() == file_path_)) file_path_ = f.string();
   ImGui::EndChild();
   bool done = false;
-  if (ImGui::Button(file_mode_ == 2 ? "Save" : "Open") || enter) {
+  if (ImGui::Button(saving ? "Save" : "Open") || enter) {
     const std::string err = file_mode_ == 2   ? save_config_file(file_path_)
                             : file_mode_ == 3 ? open_results(split_paths(file_path_))
+                            : file_mode_ == 4 ? save_workspace_file(file_path_)
+                            : file_mode_ == 5 ? open_workspace_file(file_path_)
                                               : open_config_file(file_path_);
     done = err.empty();
   }
@@ -908,11 +926,12 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts() {
       {"Ctrl+click a slider", "type its value"},
       {"F12", "screenshot (PNG, to the pictures folder)"},
       {"Ctrl+S", "save the config and its changes"},
+      {"Ctrl+Shift+S", "save the workspace: every run, the layout, the sweep"},
       {"Ctrl+O", "open a config"},
       {"Ctrl+Shift+C", "copy the run as a command"},
       {"Ctrl+= / Ctrl++", "larger text"},
       {"Ctrl+\u2212", "smaller text"},
-      {"drop a .json", "open it"},
+      {"drop a .json", "open it (a config, a run's results or a workspace)"},
       {"double-click a plot", "fit"},
       {"drag / Ctrl+wheel", "pan / zoom (or click a plot, then the wheel)"},
       {"right-drag", "box zoom"},

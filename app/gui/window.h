@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <string>
 #include <utility>
@@ -22,6 +23,7 @@
 #include "panels/panels.h"
 #include "run_set.h"
 #include "session.h"
+#include "sweep_grid.h"
 #include "ui_state.h"
 
 namespace moe::gui {
@@ -41,6 +43,9 @@ struct TypedValue {
   bool focus = false;  // give the field the keyboard on its first frame
   bool was_active = false;
 };
+
+// Whether a file is a moescope workspace (its "format"), so a drop opens it as one.
+bool is_workspace_file(const std::string& path);
 
 // "a.csv; b.csv" (the Open results field) into paths, blanks trimmed.
 std::vector<std::string> split_paths(const std::string& text);
@@ -130,14 +135,23 @@ class MainWindow {
   // The sweep view (window_sweep.cpp): shown in the layout from now on, its state made if none.
   SweepView& show_sweep();
   // Results files (window_sweep.cpp): sweep CSVs (shards of one sweep together) open in the
-  // sweep view; a run's CSV or JSON becomes a read-only run through add_results_run. "" or
+  // sweep view; a run's CSV or JSON becomes a read-only run (RunSet::add_results). "" or
   // what is wrong (also in the status line).
   std::string open_results(const std::vector<std::string>& paths);
-  // Files dropped on the window together: results as open_results, config JSONs as open_config_file.
+  // window_workspace.cpp: every run, the layout and the sweep's definition in one JSON file
+  // (app/workspace.h), and back: the runs replace the window's, live ones training again to
+  // their saved step. "" or what is wrong (also in the status line; nothing changes then).
+  std::string save_workspace_file(const std::string& path);
+  std::string open_workspace_file(const std::string& path);
+  nlohmann::json workspace_layout() const;  // the workspace's "layout": the UI state but its scale
+  nlohmann::json workspace_sweep() const;   // the workspace's "sweep": the definition, or null
+  // Files dropped on the window together: results as open_results, a workspace as
+  // open_workspace_file, config JSONs as open_config_file.
   void open_dropped(const std::vector<std::string>& paths);
-  // Adds a read-only run to the comparison (RunSet::add_results): set by a window with a run
-  // list; while null, a run results file is refused with a message saying so.
-  std::function<int(std::shared_ptr<const RunSnapshot> snap, std::string label, std::string* error)> add_results_run;
+  // A sweep cell's runs (its seeds, SweepRunner::cell_runs) as live runs of the RunSet, a seed
+  // group when there are several, each trained to `steps` (0: left paused at step 0). "" or
+  // why not (the run list full: nothing opens).
+  std::string open_sweep_cell(const std::vector<SweepRun>& runs, const std::string& label, int64_t steps);
   const std::string& status() const { return status_; }  // the status line's message (errors stay until replaced)
   bool status_is_error() const { return status_error_; }
 
@@ -148,6 +162,7 @@ class MainWindow {
 
  private:
   void take_snapshot();
+  void apply_workspace_layout(const nlohmann::json& layout, const nlohmann::json& sweep);
   void refresh_runs();  // the runs' views, the selected run's session and snapshot
   void handle_shortcuts();
   void draw_menu_bar();

@@ -1,9 +1,10 @@
 // window_sweep.cpp: the window's side of the sweep view (panel_sweep.cpp): making it
 // visible, what a clicked cell does, and results files opened or dropped.
 //
-// open_cell: the window holds one live run here, so a clicked cell's first seed becomes the
-// live run (its config from step 0). A window with a run list (RunSet) replaces this
-// callback by one that opens every seed of the cell side by side (RunSet::duplicate).
+// open_cell: a clicked cell's runs (every seed, the configs the sweep trained) open in the
+// RunSet as live runs, a seed group when the sweep has more than one seed, and train to the
+// sweep's steps: each is the sweep's run exactly, so its final metrics are the cell's.
+// Run results files (`moescope run --out` CSV/JSON) become read-only runs of the RunSet.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -23,16 +24,53 @@ SweepView& MainWindow::show_sweep() {
   SweepView& v = *ui_.sweep;
   if (!v.open_cell)
     v.open_cell = [this](const std::vector<SweepRun>& runs, const std::string& label) -> std::string {
-      if (runs.empty()) return "no runs in that cell";
-      Config cfg = runs.front().cfg;
-      cfg.threads = snap_->cfg.threads;  // the sweep trains one thread per run; the live run as configured
-      if (std::string e = session_->restart(cfg, preset_); !e.empty()) return "cannot open " + label + ": " + e;
-      set_status("opened " + label + ", seed " + std::to_string(runs.front().seed) + " as the live run");
-      return "";
+      const int64_t steps = ui_.sweep ? ui_.sweep->runner.steps() : 0;
+      return open_sweep_cell(runs, label, steps);
     };
   const int sweep = panel_index("sweep");
   if (sweep >= 0) ui_.show_panel[size_t(sweep)] = true;
   return v;
+}
+
+std::string MainWindow::open_sweep_cell(const std::vector<SweepRun>& runs, const std::string& label, int64_t steps) {
+  if (runs.empty()) return "no runs in that cell";
+  const int n = int(runs.size());
+  if (runs_->entries() + 1 > runs_->max_runs())
+    return "cannot open " + label + ": the run list holds at most " + std::to_string(runs_->max_runs()) +
+           " runs; remove one first";
+  if (runs_->size() + n > runs_->max_total_runs())
+    return "cannot open " + label + ": its " + std::to_string(n) + " seeds would pass the " +
+           std::to_string(runs_->max_total_runs()) + " runs this machine's memory allows (" +
+           std::to_string(runs_->size()) + " now); remove some first";
+  // A new seed group (an id no run has) when the cell has several seeds.
+  int group = -1;
+  if (n > 1) {
+    group = 0;
+    for (const RunView& v : runs_->views()) group = std::max(group, v.info.group + 1);
+  }
+  const std::string preset = snap_->preset;
+  std::vector<int> made;
+  for (const SweepRun& r : runs) {
+    Config cfg = r.cfg;
+    cfg.threads = snap_->cfg.threads;  // the sweep trains one thread per run; the numbers do not depend on it
+    RunInfo like;
+    like.group = group;
+    std::string err;
+    const int id = runs_->add_run(cfg, {}, preset, like, &err);
+    if (id < 0) {
+      for (auto it = made.rbegin(); it != made.rend(); ++it) runs_->remove(*it);
+      return "cannot open " + label + ": " + err;
+    }
+    made.push_back(id);
+  }
+  for (int id : made)
+    if (Session* s = runs_->session(id); s && steps > 0) s->run_to(steps);
+  // Called while the panels draw (a click in the sweep view): the frame's snapshot stays as it
+  // is, the next frame reads the new runs (and tells them where to stop).
+  stop_sent_ = -1;
+  set_status("opened " + label + (n > 1 ? " (" + std::to_string(n) + " seeds)" : "") + " beside the runs" +
+             (steps > 0 ? ", training to step " + std::to_string(steps) + " as the sweep did" : ""));
+  return "";
 }
 
 }  // namespace moe::gui
@@ -63,11 +101,14 @@ std::string MainWindow::open_results(const std::vector<std::string>& paths) {
     if (kind == ResultsKind::sweep_csv) {
       sweeps.push_back(path);
     } else if (kind == ResultsKind::run_csv || kind == ResultsKind::run_json) {
-      auto snap = read_run_results(path, &e);
-      if (snap && !add_results_run)
-        e = "'" + path + "' is a run's results: this window shows one live run; read-only runs open in the run list";
-      else if (snap && add_results_run(snap, fs::path(path).stem().string(), &e) >= 0)
+      // A read-only run beside the live ones; its path kept (absolute) so a workspace opens it again.
+      std::error_code ec;
+      const fs::path abs = fs::absolute(path, ec);
+      if (auto snap = read_run_results(path, &e);
+          snap && runs_->add_results(snap, fs::path(path).stem().string(), &e, ec ? path : abs.string()) >= 0) {
+        runs_changed();
         opened += (opened.empty() ? "" : ", ") + fs::path(path).filename().string();
+      }
     }
     if (!e.empty() && err.empty()) err = e;
   }
@@ -115,6 +156,8 @@ void MainWindow::open_dropped(const std::vector<std::string>& paths) {
     std::string e;
     if (ext == ".csv" || (ext == ".json" && results_kind(p, &e) == ResultsKind::run_json))
       results.push_back(p);
+    else if (is_workspace_file(p))
+      open_workspace_file(p);
     else
       open_config_file(p);
   }

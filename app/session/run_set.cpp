@@ -157,9 +157,11 @@ struct RunSet::Run {
   std::vector<ScheduledChange> changes;
   std::shared_ptr<const RunSnapshot> snap() const { return session ? session->snapshot() : frozen; }
   // The run's config at step 0 and its changes, from its latest snapshot once it has one.
+  // (A snapshot published before the run's thread took its schedule does not know it yet.)
   void describe(Config& cfg, std::vector<ScheduledChange>& ch) const {
     const std::shared_ptr<const RunSnapshot> s = snap();
-    if (info.kind == RunKind::Live && s && s->run_config.n_layers > 0) {
+    if (info.kind == RunKind::Live && s && s->run_config.n_layers > 0 &&
+        s->commands_done >= session->commands_queued()) {
       cfg = s->run_config, ch = s->changes;
     } else {
       cfg = run_config, ch = changes;
@@ -215,9 +217,46 @@ int RunSet::next_style() const {
     if (std::none_of(runs_.begin(), runs_.end(), [&](const auto& r) { return r->info.style == style; })) return style;
 }
 
+// The first run's label beside others: its own values of every setting another live run
+// changes ("α=0" beside "α=1e-2"), a seed group counted once (by its first member, whose
+// seed is the group's); "" when no live run changes anything.
+std::string RunSet::first_label() const {
+  const Run& f = *runs_.front();
+  Config fc;
+  std::vector<ScheduledChange> fch;
+  f.describe(fc, fch);
+  std::set<std::string> keys;
+  std::set<int> groups;
+  if (f.info.group >= 0) groups.insert(f.info.group);
+  for (size_t i = 1; i < runs_.size(); ++i) {
+    const Run& r = *runs_[i];
+    if (r.info.kind != RunKind::Live) continue;  // a file's config or a pin's is not a change made here
+    if (r.info.group >= 0 && !groups.insert(r.info.group).second) continue;
+    Config c;
+    std::vector<ScheduledChange> ch;
+    r.describe(c, ch);
+    for (const Property& p : properties())
+      if (std::string_view(p.name) != "threads" && p.get(fc) != p.get(c)) keys.insert(p.name);
+    for (const ScheduledChange& c2 : changes_beyond(ch, fch))
+      if (const Property* p = find_property(c2.key)) keys.insert(p->name);
+  }
+  std::vector<std::string> parts;
+  std::string seed;
+  for (const Property& p : properties()) {
+    if (!keys.count(p.name)) continue;
+    if (p.flags & PropFlags_Seed)
+      seed = "seed " + format_value(p.get(fc));
+    else
+      parts.push_back(std::string(short_name(p.name)) + "=" + short_value(p.get(fc)));
+  }
+  if (!seed.empty()) parts.push_back(seed);
+  return join(parts);
+}
+
 std::string RunSet::auto_label(const Run& r) const {
   if (r.info.label_edited || r.info.kind != RunKind::Live) return r.info.label;
   if (&r == runs_.front().get()) {
+    if (std::string by_others = first_label(); !by_others.empty()) return by_others;
     const auto s = r.snap();
     return s && !s->preset.empty() ? s->preset : "first run";
   }

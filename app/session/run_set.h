@@ -25,8 +25,11 @@ namespace moe {
 enum class RunKind { Live, Pinned, Results };  // trains | frozen reference copy | read from a results file
 
 struct RunInfo {
-  int id = -1;        // stable, never reused
-  std::string label;  // short difference label against the first run ("α=0", "k=2, α=1e-2", "seed 3"), editable
+  int id = -1;  // stable, never reused
+  // Short difference label against the first run ("α=0", "k=2, α=1e-2", "seed 3"), editable. The
+  // first run itself, beside others, shows its own values of what they change ("α=1e-2" beside
+  // "α=0"); alone (or when nothing differs) its preset's name.
+  std::string label;
   bool label_edited = false;  // set_label() was called: the label no longer follows the run's settings
   bool visible = true;
   bool paused = true;      // as of the run's latest snapshot: not training (always true for Pinned/Results)
@@ -109,6 +112,7 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   int next_style() const;
   std::vector<int> entry_of(int id) const;
   std::string auto_label(const Run& r) const;
+  std::string first_label() const;
   int duplicate_as(int id, const std::vector<ScheduledChange>& changes, bool new_entry, std::string* error);
   std::string check_room(int new_runs, bool new_entry) const;  // "" or why the set is full
   int add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run_config,

@@ -1,0 +1,277 @@
+// gui_test_window_runs.cpp: the window's run list wired to what opens runs (issue 11):
+//   - a click on a sweep cell opens that cell's seeds as a seed group of live runs, each the
+//     sweep's run exactly (trained to the sweep's steps, its final metrics are the cell's)
+//   - a run's results file opens as a read-only run beside a live run of the same config and
+//     seed and draws the same curve (the same series, the same polyline)
+//   - a workspace saved from the window (a fork, a seed group, a pinned run, a sweep
+//     definition, the layout) opens in a fresh window with the same runs, labels and layout
+//   - "Fork here" marks the fork step on every time plot, in the fork's colour
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config_io.h"
+#include "gui_test_fixture.h"
+#include "metrics.h"
+#include "palette.h"
+#include "run_list.h"
+#include "run_process.h"
+#include "sweep_view.h"
+#include "window.h"
+
+namespace moe {
+namespace {
+
+constexpr int kW = 1000, kH = 700;
+
+// Every polyline and segment a plot drew, with its colour.
+class PlotLog : public plot::DrawListRecorder {
+ public:
+  struct Line {
+    ImU32 colour;
+    std::vector<ImVec2> points;
+  };
+  std::vector<Line> lines, segments;
+  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
+    lines.push_back({s.colour, std::vector<ImVec2>(points, points + count)});
+    plot::DrawListRecorder::Polyline(points, count, s);
+  }
+  void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
+    segments.push_back({s.colour, {a, b}});
+    plot::DrawListRecorder::Line(a, b, s);
+  }
+  static std::vector<std::vector<ImVec2>> of(const std::vector<struct Line>& from, ImU32 colour) {
+    std::vector<std::vector<ImVec2>> out;
+    for (const auto& l : from)
+      if ((l.colour & 0x00FFFFFF) == (colour & 0x00FFFFFF)) out.push_back(l.points);
+    return out;
+  }
+};
+
+class WindowRuns : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
+    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
+  }
+  void TearDown() override {
+    other_.reset();
+    win_.reset();
+    gui_.stop();
+  }
+  void frame(gui::MainWindow& w, ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(kW, kH);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.MousePos = mouse;
+    io.MouseDown[0] = down;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    w.draw();
+    ImGui::Render();
+  }
+  // Every live run of w idle at `steps` (or at its own target when steps < 0).
+  static void settle(gui::MainWindow& w, int64_t steps) {
+    for (const RunView& v : w.runs().views()) {
+      Session* s = w.runs().session(v.info.id);
+      if (!s) continue;
+      if (steps >= 0) s->run_to(steps);
+      for (int i = 0; i < 30000; ++i) {
+        const auto snap = s->snapshot();
+        if ((steps < 0 || snap->steps_done >= steps) && !snap->running && snap->commands_done >= s->commands_queued())
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+  }
+  // The entropy panel drawn for w's comparison; what its plots drew.
+  PlotLog draw_entropy_of(gui::MainWindow& w) {
+    PlotLog log;
+    for (int f = 0; f < 4; ++f) {
+      log.lines.clear(), log.segments.clear();
+      ImGuiIO& io = ImGui::GetIO();
+      io.DisplaySize = ImVec2(kW, kH);
+      io.DeltaTime = 1.0f / 60.0f;
+      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui::NewFrame();
+      ImGui::SetNextWindowPos(ImVec2(0, 0));
+      ImGui::SetNextWindowSize(ImVec2(kW, kH));
+      ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+      log.SetDrawList(ImGui::GetWindowDrawList());
+      plot::SetRecorder(&log);
+      PanelContext ctx{w.snapshot(), w.ui(), nullptr, &w.comparison()};
+      draw_entropy(ctx);
+      plot::SetRecorder(nullptr);
+      ImGui::End();
+      ImGui::Render();
+    }
+    return log;
+  }
+  test::OffscreenGui gui_;
+  std::unique_ptr<gui::MainWindow> win_, other_;
+};
+
+// [SECTION] A sweep cell opens its runs
+
+TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
+  Config cfg;
+  ASSERT_EQ(load_preset("balanced", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
+  win_->ui().layout = PanelLayout_One;
+  win_->ui().single_panel = panel_index("sweep");
+  win_->ui().controls_collapsed = true;
+  SweepView& v = win_->show_sweep();
+  constexpr int64_t kSteps = 30;
+  ASSERT_EQ(v.runner.start(win_->session().snapshot()->cfg, {"k=1,2", "alpha=0,1e-2"}, 2, kSteps), "");
+  v.runner.wait();
+  const auto table = v.runner.table();
+  ASSERT_EQ(int64_t(table->rows.size()), table->run_count());
+
+  for (int i = 0; i < 3; ++i) frame(*win_);
+  const auto& placed = win_->panel_placements();
+  ASSERT_EQ(placed.size(), 1u);
+  const ImVec2 lo = placed[0].min, hi = placed[0].max;
+  // Bottom-right cell (k=2, alpha=1e-2), as gui_test_sweep_window clicks it.
+  const ImVec2 at(lo.x + (hi.x - lo.x) * 0.7f, hi.y - (hi.y - lo.y) * 0.18f);
+  frame(*win_, at);
+  frame(*win_, at, true);
+  frame(*win_, at, false);
+  EXPECT_NE(v.notice.find("opened top_k=2, alpha=1e-2 (2 seeds)"), std::string::npos) << v.notice;
+  RunSet& runs = win_->runs();
+  ASSERT_EQ(runs.size(), 3) << "the first run and the cell's two seeds";
+  EXPECT_EQ(runs.entries(), 2) << "the seeds are one entry of the run list";
+  const std::vector<RunView> views = runs.views();
+  const RunInfo a = views[1].info, b = views[2].info;
+  EXPECT_EQ(a.kind, RunKind::Live);
+  ASSERT_GE(a.group, 0);
+  EXPECT_EQ(a.group, b.group);
+  EXPECT_EQ(a.style, b.style) << "a group is drawn in one colour";
+  EXPECT_EQ(a.label, "k=2") << "named by what it changes against the first run (balanced: k=1, α=1e-2)";
+  EXPECT_EQ(views[0].info.label, "k=1") << "and the first run by what the others change";
+
+  // Trained to the sweep's steps, each seed's final metrics are the sweep table's.
+  settle(*win_, -1);
+  frame(*win_);
+  ASSERT_EQ(win_->comparison().lines.size(), 2u);
+  EXPECT_EQ(win_->comparison().lines[1].members.size(), 2u);
+  const int64_t cell = 3;  // k=2 (row 1) × alpha=1e-2 (column 1)
+  for (int s = 0; s < 2; ++s) {
+    const auto snap = runs.snapshot(views[size_t(1 + s)].info.id);
+    ASSERT_EQ(snap->steps_done, kSteps);
+    EXPECT_EQ(snap->cfg.top_k, 2);
+    EXPECT_EQ(snap->cfg.alpha, 1e-2);
+    EXPECT_EQ(snap->cfg.seed, cfg.seed + s);
+    const SweepRow* row = table->find(cell * 2 + s);
+    ASSERT_NE(row, nullptr);
+    ASSERT_EQ(row->seed, snap->cfg.seed);
+    int checked = 0;
+    for (const MetricDef& d : kMetricTable) {
+      if (!(d.flags & MetricFlags_Final)) continue;
+      const int c = table->column(d.key);
+      ASSERT_GE(c, 0) << d.key;
+      const double want = row->numbers[size_t(c)], got = final_value(d, snap->last);
+      if (std::isnan(want)) {
+        EXPECT_TRUE(std::isnan(got)) << d.key;
+      } else {
+        EXPECT_EQ(got, want) << d.key << " of seed " << row->seed << ": the window's run is the sweep's run";
+      }
+      ++checked;
+    }
+    EXPECT_GT(checked, 5);
+  }
+
+  // A full run list opens nothing and says so.
+  std::string err;
+  while (runs.entries() < runs.max_runs()) ASSERT_GE(runs.duplicate(runs.first(), {}, &err), 0) << err;
+  const int before = runs.size();
+  const std::string refused = win_->open_sweep_cell(v.runner.cell_runs(0), "top_k=1, alpha=0", kSteps);
+  EXPECT_NE(refused.find("at most"), std::string::npos) << refused;
+  EXPECT_EQ(runs.size(), before);
+}
+
+// [SECTION] A results file beside a live run
+
+TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "window_runs_results";
+  std::filesystem::create_directories(dir);
+  const std::string csv = (dir / "collapse60.csv").string();
+  const auto r = test::run_process(std::string(MOESCOPE_BINARY) + " run --preset collapse --steps 60 --quiet --out " +
+                                   csv + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  win_->interactive = false;
+  settle(*win_, 60);
+  ASSERT_EQ(win_->open_results({csv}), "") << win_->status();
+  frame(*win_);
+  RunSet& runs = win_->runs();
+  ASSERT_EQ(runs.size(), 2);
+  const RunView file = runs.views()[1];
+  EXPECT_EQ(file.info.kind, RunKind::Results);
+  EXPECT_EQ(file.info.label, "collapse60");
+  EXPECT_EQ(std::filesystem::path(file.info.source), std::filesystem::absolute(csv));
+  EXPECT_EQ(runs.session(file.info.id), nullptr) << "read-only: it does not train";
+  const Comparison& c = win_->comparison();
+  ASSERT_EQ(c.lines.size(), 2u) << "overlaid with the live run";
+  EXPECT_NE(c.lines[0].slot, c.lines[1].slot);
+
+  // The same series, value for value (the CSV's %.9g reads back every float exactly).
+  const RunSnapshot& live = *c.lines[0].members[0];
+  const RunSnapshot& read = *c.lines[1].members[0];
+  for (const char* name : {"loss_task", "L0/load_entropy", "L0/router_entropy", "L0/max_vio", "L0/load[2]"}) {
+    const SeriesId li = live.history->find(name), ri = read.history->find(name);
+    ASSERT_GE(li, 0) << name;
+    ASSERT_GE(ri, 0) << name;
+    std::vector<HistorySample> lp, rp;
+    live.history->fetch(li, -INFINITY, INFINITY, 4096, lp);
+    read.history->fetch(ri, -INFINITY, INFINITY, 4096, rp);
+    ASSERT_EQ(lp.size(), 60u) << name;
+    ASSERT_EQ(rp.size(), lp.size()) << name;
+    for (size_t i = 0; i < lp.size(); ++i) {
+      EXPECT_EQ(rp[i].x, lp[i].x) << name << " row " << i;
+      EXPECT_EQ(rp[i].mean, lp[i].mean) << name << " row " << i;
+    }
+  }
+  // The same polyline on the plot: the file's run lies exactly on the live one.
+  const PlotLog log = draw_entropy_of(*win_);
+  const auto a = PlotLog::of(log.lines, palette::run_colour(c.lines[0].slot, palette::Theme::dark));
+  const auto b = PlotLog::of(log.lines, palette::run_colour(c.lines[1].slot, palette::Theme::dark));
+  ASSERT_GE(a.size(), 2u) << "router and load entropy of the live run";
+  ASSERT_EQ(b.size(), a.size());
+  size_t points = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].size(), b[i].size());
+    for (size_t k = 0; k < a[i].size(); ++k) {
+      EXPECT_EQ(a[i][k].x, b[i][k].x);
+      EXPECT_EQ(a[i][k].y, b[i][k].y);
+    }
+    points += a[i].size();
+  }
+  EXPECT_GT(points, 60u);
+
+  // A file that is not a run's results is refused, naming it; the runs stay.
+  const std::string bad = (dir / "not-results.csv").string();
+  {
+    std::FILE* f = std::fopen(bad.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("hello,world\n1,2\n", f);
+    std::fclose(f);
+  }
+  EXPECT_NE(win_->open_results({bad}).find("not-results.csv"), std::string::npos) << win_->status();
+  EXPECT_EQ(runs.size(), 2);
+}
+
+}  // namespace
+}  // namespace moe
