@@ -25,6 +25,7 @@
 #include "run_list.h"
 #include "run_process.h"
 #include "sweep_view.h"
+#include "test_support.h"
 #include "window.h"
 
 namespace moe {
@@ -271,6 +272,119 @@ TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
   }
   EXPECT_NE(win_->open_results({bad}).find("not-results.csv"), std::string::npos) << win_->status();
   EXPECT_EQ(runs.size(), 2);
+}
+
+// [SECTION] A workspace saved and opened again
+
+TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRunsLabelsAndLayout) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  settle(*win_, 20);
+  RunSet& runs = win_->runs();
+  const int first = runs.first();
+  std::string err;
+  const int forked = runs.fork(first, {{0, "alpha", "0.01"}}, &err);
+  ASSERT_GE(forked, 0) << err;
+  const int dup = runs.duplicate(first, {{0, "top_k", "2"}}, &err);
+  ASSERT_GE(dup, 0) << err;
+  ASSERT_EQ(runs.repeat_over_seeds(dup, 3), "");
+  const int pinned = runs.pin(first, &err);
+  ASSERT_GE(pinned, 0) << err;
+  runs.set_label(forked, "balance loss on at 20");
+  runs.set_visible(pinned, false);
+  win_->select_run(dup);
+  settle(*win_, 30);
+  gui::MainWindow& w = *win_;
+  w.ui().layout = PanelLayout_Four;
+  w.ui().controls_collapsed = true;
+  w.ui().difference_view = true;
+  w.ui().band_std = true;
+  w.ui().light_theme = true;
+  w.ui().ema = 0.5f;
+  SweepView& sweep = w.show_sweep();
+  std::snprintf(sweep.rows, sizeof sweep.rows, "%s", "k=1,2");
+  std::snprintf(sweep.cols, sizeof sweep.cols, "%s", "alpha=0,1e-2");
+  sweep.seeds = 2;
+  sweep.steps = 40;
+  sweep.metric = "max_vio";
+  frame(w);
+  const std::vector<RunView> before = runs.views();
+  ASSERT_EQ(before.size(), 6u) << "first, fork, three seeds, pin";
+
+  const std::string path = (std::filesystem::path(testing::TempDir()) / "window_workspace.json").string();
+  ASSERT_EQ(w.save_workspace_file(path), "") << w.status();
+  ASSERT_TRUE(gui::is_workspace_file(path));
+
+  // A fresh window on another preset; the file dropped on it.
+  Config other;
+  ASSERT_EQ(load_preset("balanced", other), "");
+  other_ = std::make_unique<gui::MainWindow>(other, "balanced");
+  other_->open_dropped({path});
+  EXPECT_FALSE(other_->status_is_error()) << other_->status();
+  settle(*other_, -1);
+  frame(*other_);
+  const std::vector<RunView> after = other_->runs().views();
+  ASSERT_EQ(after.size(), before.size());
+  auto index_of = [](const std::vector<RunView>& vs, int id) {
+    for (size_t i = 0; i < vs.size(); ++i)
+      if (vs[i].info.id == id) return int(i);
+    return -1;
+  };
+  for (size_t i = 0; i < before.size(); ++i) {
+    const RunView &x = before[i], &y = after[i];
+    SCOPED_TRACE("run " + std::to_string(i) + " " + x.info.label);
+    EXPECT_EQ(y.info.kind, x.info.kind);
+    EXPECT_EQ(y.info.label, x.info.label);
+    EXPECT_EQ(y.info.label_edited, x.info.label_edited);
+    EXPECT_EQ(y.info.visible, x.info.visible);
+    EXPECT_EQ(y.info.group >= 0, x.info.group >= 0);
+    EXPECT_EQ(y.info.fork_step, x.info.fork_step);
+    EXPECT_EQ(index_of(after, y.info.parent), index_of(before, x.info.parent));
+    ASSERT_TRUE(x.snap && y.snap);
+    EXPECT_EQ(y.snap->steps_done, x.snap->steps_done);
+    EXPECT_TRUE(changed_settings(x.snap->cfg, y.snap->cfg).empty());
+    EXPECT_EQ(y.snap->last.losses.total, x.snap->last.losses.total) << "trained again to the same numbers";
+  }
+  EXPECT_EQ(after[1].info.fork_step, 20);
+  EXPECT_EQ(after[1].info.label, "balance loss on at 20");
+  EXPECT_EQ(after[2].info.group, after[3].info.group);
+  EXPECT_EQ(after[5].info.kind, RunKind::Pinned);
+  EXPECT_EQ(index_of(after, other_->runs().selected()), index_of(before, dup));
+  EXPECT_EQ(other_->snapshot().cfg.top_k, 2) << "the selected run drives the controls";
+  ASSERT_EQ(other_->comparison().lines.size(), win_->comparison().lines.size());
+  for (size_t i = 0; i < other_->comparison().lines.size(); ++i)
+    EXPECT_EQ(other_->comparison().lines[i].label, win_->comparison().lines[i].label);
+
+  const UiState& ui = other_->ui();
+  EXPECT_EQ(ui.layout, PanelLayout_Four);
+  EXPECT_TRUE(ui.controls_collapsed);
+  EXPECT_TRUE(ui.difference_view);
+  EXPECT_TRUE(ui.band_std);
+  EXPECT_TRUE(ui.light_theme);
+  EXPECT_FLOAT_EQ(ui.ema, 0.5f);
+  ASSERT_TRUE(ui.sweep);
+  EXPECT_STREQ(ui.sweep->rows, "k=1,2");
+  EXPECT_STREQ(ui.sweep->cols, "alpha=0,1e-2");
+  EXPECT_EQ(ui.sweep->seeds, 2);
+  EXPECT_EQ(ui.sweep->steps, 40);
+  EXPECT_EQ(ui.sweep->metric, "max_vio");
+  // Saved again, the opened window writes the same file.
+  const std::string again = (std::filesystem::path(testing::TempDir()) / "window_workspace_again.json").string();
+  ASSERT_EQ(other_->save_workspace_file(again), "");
+  EXPECT_EQ(test::slurp(again), test::slurp(path));
+
+  // A broken workspace is refused, naming the file; the runs open stay.
+  const std::string bad = (std::filesystem::path(testing::TempDir()) / "window_workspace_bad.json").string();
+  {
+    std::FILE* f = std::fopen(bad.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("{\"format\": \"moescope-workspace/1\", \"runs\": []}\n", f);
+    std::fclose(f);
+  }
+  const std::string refused = other_->open_workspace_file(bad);
+  EXPECT_NE(refused.find("window_workspace_bad.json"), std::string::npos) << refused;
+  EXPECT_EQ(other_->runs().size(), int(before.size()));
 }
 
 }  // namespace
