@@ -6,6 +6,7 @@
 //   - a workspace saved from the window (a fork, a seed group, a pinned run, a sweep
 //     definition, the layout) opens in a fresh window with the same runs, labels and layout
 //   - "Fork here" marks the fork step on every time plot, in the fork's colour
+#include <epoxy/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
@@ -94,6 +95,17 @@ class WindowRuns : public ::testing::Test {
       }
     }
   }
+  // Renders the last frame and writes it to the test temp dir, for a look.
+  static void save_png(const std::string& name) {
+    glViewport(0, 0, kW, kH);
+    const ImVec4 bg = gui::clear_colour(false);
+    glClearColor(bg.x, bg.y, bg.z, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const std::string path = ::testing::TempDir() + name;
+    EXPECT_EQ(gui::save_framebuffer_png(path, kW, kH), "");
+    std::printf("[ png      ] %s\n", path.c_str());
+  }
   // The entropy panel drawn for w's comparison; what its plots drew.
   PlotLog draw_entropy_of(gui::MainWindow& w) {
     PlotLog log;
@@ -148,6 +160,8 @@ TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
   frame(*win_, at, true);
   frame(*win_, at, false);
   EXPECT_NE(v.notice.find("opened top_k=2, alpha=1e-2 (2 seeds)"), std::string::npos) << v.notice;
+  frame(*win_);
+  save_png("moescope_window_sweep_cell_opened.png");
   RunSet& runs = win_->runs();
   ASSERT_EQ(runs.size(), 3) << "the first run and the cell's two seeds";
   EXPECT_EQ(runs.entries(), 2) << "the seeds are one entry of the run list";
@@ -190,6 +204,10 @@ TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
     }
     EXPECT_GT(checked, 5);
   }
+
+  win_->ui().layout = PanelLayout_Four;
+  for (int i = 0; i < 3; ++i) frame(*win_);
+  save_png("moescope_window_sweep_cell_compared.png");
 
   // A full run list opens nothing and says so.
   std::string err;
@@ -272,6 +290,117 @@ TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
   }
   EXPECT_NE(win_->open_results({bad}).find("not-results.csv"), std::string::npos) << win_->status();
   EXPECT_EQ(runs.size(), 2);
+}
+
+// [SECTION] Forks: `--compare key=v@STEP` and the fork mark
+
+// Waits until every live run of `runs` stands paused at `steps`.
+void train_all(RunSet& runs, int64_t steps) {
+  for (const RunView& v : runs.views())
+    if (Session* s = runs.session(v.info.id)) s->run_to(steps);
+  for (const RunView& v : runs.views()) {
+    Session* s = runs.session(v.info.id);
+    for (int i = 0; s && i < 60000; ++i) {
+      const auto snap = s->snapshot();
+      if (snap->steps_done >= steps && !snap->running && snap->commands_done >= s->commands_queued()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+}
+
+TEST(CompareForks, AnAtStepSpecForksTheFirstRunThereWithTheNumbersOfTheScheduledChange) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  cfg.threads = 1;
+  RunSet runs(cfg, "collapse");
+  std::vector<std::vector<ScheduledChange>> compares(4);
+  ASSERT_EQ(gui::parse_compare_spec("alpha=0.01@15", cfg, &compares[0]), "");
+  ASSERT_EQ(gui::parse_compare_spec("top_k=2", cfg, &compares[1]), "");
+  ASSERT_EQ(gui::parse_compare_spec("alpha=0.01@10", cfg, &compares[2]), "") << "the first run is past 10 by then";
+  ASSERT_EQ(gui::parse_compare_spec("alpha=0.01@15,top_k=2@20", cfg, &compares[3]), "") << "two steps: no fork";
+  ASSERT_EQ(gui::add_compared_runs(runs, compares), "");
+  const std::vector<RunView> v = runs.views();
+  ASSERT_EQ(v.size(), 5u);
+  const int first = runs.first();
+  EXPECT_EQ(v[1].info.parent, first);
+  EXPECT_EQ(v[1].info.fork_step, 15);
+  EXPECT_EQ(v[1].snap->steps_done, 15) << "a true fork: it starts from the first run's state at 15";
+  EXPECT_EQ(v[1].info.label, "α=1e-2@15");
+  EXPECT_EQ(v[2].info.fork_step, -1);
+  EXPECT_EQ(v[2].info.label, "k=2");
+  EXPECT_EQ(v[3].info.parent, first);
+  EXPECT_EQ(v[3].info.fork_step, 10) << "trained from step 0 with the change at 10, marked as the fork it is";
+  EXPECT_EQ(v[4].info.fork_step, -1);
+  // The same runs as the changes scheduled from step 0, bit for bit.
+  std::string err;
+  const int scheduled15 = runs.duplicate(first, {{15, "alpha", "0.01"}}, &err);
+  ASSERT_GE(scheduled15, 0) << err;
+  train_all(runs, 40);
+  auto same_history = [](const RunSnapshot& a, const RunSnapshot& b, const std::string& what) {
+    for (const char* name : {"loss_task", "L0/load_entropy", "L0/max_vio", "L0/load[1]"}) {
+      std::vector<HistorySample> pa, pb;
+      a.history->fetch(a.history->find(name), -INFINITY, INFINITY, 4096, pa);
+      b.history->fetch(b.history->find(name), -INFINITY, INFINITY, 4096, pb);
+      ASSERT_EQ(pa.size(), 40u) << what << " " << name;
+      ASSERT_EQ(pb.size(), pa.size()) << what << " " << name;
+      for (size_t i = 0; i < pa.size(); ++i) EXPECT_EQ(pa[i].mean, pb[i].mean) << what << " " << name << " step " << i;
+    }
+    EXPECT_EQ(a.last.losses.total, b.last.losses.total) << what;
+  };
+  same_history(*runs.snapshot(v[1].info.id), *runs.snapshot(scheduled15), "fork at 15");
+  // Its past is the first run's.
+  std::vector<HistorySample> fork_past, first_past;
+  const auto fs = runs.snapshot(v[1].info.id), ps = runs.snapshot(first);
+  fs->history->fetch(fs->history->find("L0/load_entropy"), -INFINITY, 14.5, 4096, fork_past);
+  ps->history->fetch(ps->history->find("L0/load_entropy"), -INFINITY, 14.5, 4096, first_past);
+  ASSERT_EQ(fork_past.size(), first_past.size());
+  for (size_t i = 0; i < fork_past.size(); ++i) EXPECT_EQ(fork_past[i].mean, first_past[i].mean);
+}
+
+TEST_F(WindowRuns, AForkIsMarkedAtItsStepOnEveryTimePlotInItsColour) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  win_->interactive = false;
+  settle(*win_, 20);
+  RunSet& runs = win_->runs();
+  std::vector<ScheduledChange> changes;
+  ASSERT_EQ(gui::parse_compare_spec("alpha=0.01", cfg, &changes), "");
+  std::string err;
+  const int fork = runs.fork(runs.first(), changes, &err);  // what "Fork here..." does
+  ASSERT_GE(fork, 0) << err;
+  win_->runs_changed();
+  settle(*win_, 60);
+  frame(*win_);
+  const Comparison& c = win_->comparison();
+  ASSERT_EQ(c.lines.size(), 2u);
+  EXPECT_EQ(c.lines[1].fork_step, 20);
+  const PlotLog log = draw_entropy_of(*win_);
+  const ImU32 first_colour = palette::run_colour(c.lines[0].slot, palette::Theme::dark);
+  const ImU32 fork_colour = palette::run_colour(c.lines[1].slot, palette::Theme::dark);
+  // Where step 20 falls: the first run's curve spans steps 0..59 across each plot.
+  const auto curves = PlotLog::of(log.lines, first_colour);
+  ASSERT_GE(curves.size(), 2u);
+  int marks = 0;
+  for (const auto& seg : PlotLog::of(log.segments, fork_colour)) {
+    if (std::fabs(seg[0].x - seg[1].x) > 0.01f || std::fabs(seg[0].y - seg[1].y) < 20) continue;  // vertical lines
+    ++marks;
+    bool in_a_plot = false;
+    for (const auto& curve : curves) {
+      const float x0 = curve.front().x, x1 = curve.back().x;
+      const float want = x0 + (x1 - x0) * (20.0f / 59.0f);
+      if (seg[0].x >= x0 && seg[0].x <= x1) {
+        in_a_plot = true;
+        EXPECT_NEAR(seg[0].x, want, 3.0f) << "the mark stands at step 20";
+      }
+    }
+    EXPECT_TRUE(in_a_plot);
+  }
+  EXPECT_GE(marks, 2) << "the fork step is marked on both entropy plots";
+  int first_marks = 0;
+  for (const auto& seg : PlotLog::of(log.segments, first_colour))
+    first_marks += std::fabs(seg[0].x - seg[1].x) < 0.01f && std::fabs(seg[0].y - seg[1].y) >= 20;
+  EXPECT_EQ(first_marks, 0) << "the first run made no change: no mark in its colour";
 }
 
 // [SECTION] A workspace saved and opened again

@@ -8,9 +8,11 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "palette.h"
 #include "plot.h"
@@ -58,6 +60,67 @@ std::string parse_compare_spec(const std::string& spec, const Config& base, std:
     if (!p) return "'" + key + "' in '" + spec + "' is not a setting (see `moescope presets --settings`)";
     if (std::string err = p->set_from_text(probe, value); !err.empty()) return err;
     changes->push_back(ScheduledChange{step, key, value});
+  }
+  return "";
+}
+
+namespace {
+
+// The one step every change is at, when it is after step 0 (a fork there); else -1.
+int64_t fork_step_of(const std::vector<ScheduledChange>& changes) {
+  if (changes.empty() || changes.front().step <= 0) return -1;
+  for (const ScheduledChange& c : changes)
+    if (c.step != changes.front().step) return -1;
+  return changes.front().step;
+}
+
+// Trains a run to `steps` and waits until it stands paused there (or diverged).
+void train_to(Session& s, int64_t steps) {
+  s.run_to(steps);
+  for (;;) {
+    const auto snap = s.snapshot();
+    if (snap->commands_done >= s.commands_queued() && !snap->running && (snap->steps_done >= steps || snap->diverged))
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+}  // namespace
+
+std::string add_compared_runs(RunSet& runs, const std::vector<std::vector<ScheduledChange>>& compares, int* failed) {
+  const int first = runs.first();
+  for (size_t i = 0; i < compares.size(); ++i) {
+    const std::vector<ScheduledChange>& changes = compares[i];
+    const int64_t at = fork_step_of(changes);
+    std::string err;
+    int made = -1;
+    Session* s = runs.session(first);
+    const bool live = std::all_of(changes.begin(), changes.end(), [](const ScheduledChange& c) {
+      const Property* p = find_property(c.key);
+      return p && p->live();
+    });
+    if (at > 0 && live && s && s->snapshot()->steps_done <= at) {
+      train_to(*s, at);
+      if (s->snapshot()->steps_done == at)
+        made = runs.fork(first, changes, &err);
+      else
+        err = "the first run diverged before step " + std::to_string(at) + ", where it was to fork";
+    } else if (at > 0 && live) {
+      Config cfg;
+      std::vector<ScheduledChange> plan;
+      runs.describe(first, &cfg, &plan);
+      plan.insert(plan.end(), changes.begin(), changes.end());
+      RunInfo like;
+      like.parent = first;
+      like.fork_step = at;
+      made = runs.add_run(cfg, plan, s ? s->snapshot()->preset : "", like, &err);
+    } else {
+      made = runs.duplicate(first, changes, &err);
+    }
+    if (made < 0) {
+      if (failed) *failed = int(i);
+      return err;
+    }
   }
   return "";
 }

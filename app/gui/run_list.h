@@ -21,6 +21,16 @@ namespace moe::gui {
 // "" or what is wrong.
 std::string parse_compare_spec(const std::string& spec, const Config& base, std::vector<ScheduledChange>* changes);
 
+// The runs `--compare` adds beside the first run (shot, in list order): a spec whose every
+// change is at one step S > 0 ("alpha=0@500") is a fork of the first run at S, made when the
+// first run has been trained there (a true fork: it shares the first run's past and is marked
+// at S on every plot; the same numbers as the change scheduled at S); any other spec is a
+// duplicate from step 0. When the first run is already past S (an earlier fork at a later
+// step), the run is the first run's with the changes scheduled at S, marked as its fork at S.
+// "" or the first problem, and *failed its index in `compares`.
+std::string add_compared_runs(RunSet& runs, const std::vector<std::vector<ScheduledChange>>& compares,
+                              int* failed = nullptr);
+
 // Lines for the comparison plots: every visible run in list order, a seed group's members
 // as one line (its first member's label, slot and id). The reference (difference view on
 // and two lines or more) is the line holding the first run, else the first line.

@@ -8,9 +8,11 @@
 //                 [--compare key=value[,key=value][@STEP] ...] [--seeds N] [--band std] [--difference]
 //                 [--load-ab]
 //
-// Each --compare adds a run: the first run with those settings changed from step 0 (or,
-// with @STEP, changed at that step, as a fork there would be); --seeds makes every run a
-// group of N seeds drawn as mean and band. Every run trains to --steps before the shot.
+// Each --compare adds a run: the first run with those settings changed from step 0, or, when
+// every change is at one @STEP, a fork of the first run at that step (the first run trains
+// there, then forks: marked on every plot, the numbers of the change scheduled there);
+// --seeds makes every run a group of N seeds drawn as mean and band. Every run trains to
+// --steps before the shot.
 //
 // The run is the same as `moescope run` with the same config and seed (the
 // Session trains with the same Trainer), stopped exactly at --steps. --timing
@@ -437,11 +439,13 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     // The runs side by side: one per --compare, then every run over --seeds seeds.
     RunSet& runs = win.runs();
     const int first = runs.first();
-    for (size_t i = 0; i < compares.size() && status == 0; ++i)
-      if (runs.duplicate(first, compares[i], &err) < 0) {
-        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", opt.compare[i].c_str(), err.c_str());
+    if (status == 0) {  // `key=v@STEP` forks the first run at STEP (trained there first)
+      int failed = -1;
+      if (std::string e = gui::add_compared_runs(runs, compares, &failed); !e.empty()) {
+        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", opt.compare[size_t(failed)].c_str(), e.c_str());
         status = 2;
       }
+    }
     if (opt.seeds > 1)
       for (const RunView& v : runs.views())
         if (v.info.group < 0 && status == 0)
