@@ -218,6 +218,40 @@ TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
   EXPECT_EQ(runs.size(), before);
 }
 
+TEST_F(WindowRuns, APointOfTheOneSettingLineOpensItsRunAlone) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  win_->ui().layout = PanelLayout_One;
+  win_->ui().single_panel = panel_index("sweep");
+  win_->ui().controls_collapsed = true;
+  SweepView& v = win_->show_sweep();
+  constexpr int64_t kSteps = 25;
+  ASSERT_EQ(v.runner.start(win_->session().snapshot()->cfg, {"alpha=0,1e-2"}, 1, kSteps), "");
+  v.runner.wait();
+  for (int i = 0; i < 3; ++i) frame(*win_);
+  const ImVec2 lo = win_->panel_placements().at(0).min, hi = win_->panel_placements().at(0).max;
+  const ImVec2 at(lo.x + (hi.x - lo.x) * 0.85f, lo.y + (hi.y - lo.y) * 0.6f);  // over alpha=1e-2
+  frame(*win_, at);
+  frame(*win_, at, true);
+  frame(*win_, at, false);
+  EXPECT_NE(v.notice.find("opened alpha=1e-2"), std::string::npos) << v.notice;
+  RunSet& runs = win_->runs();
+  ASSERT_EQ(runs.size(), 2);
+  const RunInfo opened = runs.views()[1].info;
+  EXPECT_EQ(opened.group, -1) << "one seed: a run of its own";
+  EXPECT_EQ(opened.label, "α=1e-2");
+  EXPECT_EQ(runs.views()[0].info.label, "α=0");
+  settle(*win_, -1);
+  const auto snap = runs.snapshot(opened.id);
+  ASSERT_EQ(snap->steps_done, kSteps);
+  const SweepRow* row = v.runner.table()->find(1);
+  ASSERT_NE(row, nullptr);
+  const MetricDef* d = find_metric("load_entropy");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(final_value(*d, snap->last), row->numbers[size_t(v.runner.table()->column("load_entropy"))]);
+}
+
 // [SECTION] A results file beside a live run
 
 TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
