@@ -96,9 +96,9 @@ class WindowRuns : public ::testing::Test {
     }
   }
   // Renders the last frame and writes it to the test temp dir, for a look.
-  static void save_png(const std::string& name) {
+  static void save_png(const std::string& name, bool light = false) {
     glViewport(0, 0, kW, kH);
-    const ImVec4 bg = gui::clear_colour(false);
+    const ImVec4 bg = gui::clear_colour(light);
     glClearColor(bg.x, bg.y, bg.z, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
@@ -475,6 +475,14 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
   const std::vector<RunView> before = runs.views();
   ASSERT_EQ(before.size(), 6u) << "first, fork, three seeds, pin";
 
+  // The File menu offers it (a look: the menu open over the window).
+  frame(w, ImVec2(20, 10));
+  frame(w, ImVec2(20, 10), true);
+  frame(w, ImVec2(20, 10), false);
+  frame(w, ImVec2(60, 200));
+  save_png("moescope_window_file_menu.png", true);
+  frame(w, ImVec2(900, 40), true);  // a click on the status line closes the menu
+  frame(w, ImVec2(900, 40), false);
   const std::string path = (std::filesystem::path(testing::TempDir()) / "window_workspace.json").string();
   ASSERT_EQ(w.save_workspace_file(path), "") << w.status();
   ASSERT_TRUE(gui::is_workspace_file(path));
