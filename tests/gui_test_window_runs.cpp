@@ -398,12 +398,15 @@ TEST_F(WindowRuns, AForkIsMarkedAtItsStepOnEveryTimePlotInItsColour) {
   win_->interactive = false;
   settle(*win_, 20);
   RunSet& runs = win_->runs();
-  std::vector<ScheduledChange> changes;
-  ASSERT_EQ(gui::parse_compare_spec("alpha=0.01", cfg, &changes), "");
-  std::string err;
-  const int fork = runs.fork(runs.first(), changes, &err);  // what "Fork here..." does
-  ASSERT_GE(fork, 0) << err;
-  win_->runs_changed();
+  EXPECT_NE(win_->add_run_with_change(true, "num_experts=4"), "") << "a structural setting cannot fork";
+  EXPECT_NE(win_->add_run_with_change(true, "alpha"), "");
+  ASSERT_EQ(runs.size(), 1);
+  ASSERT_EQ(win_->add_run_with_change(true, "alpha=0.01"), "");  // "Fork here..." with alpha=0.01
+  ASSERT_EQ(runs.size(), 2);
+  const RunInfo fork = runs.views()[1].info;
+  EXPECT_EQ(fork.parent, runs.first()) << "a true fork: its parent";
+  EXPECT_EQ(fork.fork_step, 20) << "and the step it parted at";
+  EXPECT_EQ(runs.snapshot(fork.id)->steps_done, 20) << "it starts from the parent's state there";
   settle(*win_, 60);
   frame(*win_);
   const Comparison& c = win_->comparison();

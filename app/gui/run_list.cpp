@@ -333,6 +333,17 @@ void MainWindow::draw_run_list(ImVec2 origin, float width) {
 
 // [SECTION] Popups
 
+std::string MainWindow::add_run_with_change(bool fork, const std::string& spec) {
+  std::vector<ScheduledChange> changes;
+  std::string err = parse_compare_spec(spec, snap_->cfg, &changes);
+  if (!err.empty()) return err;
+  const int id = runs_->selected();
+  const int made = fork ? runs_->fork(id, changes, &err) : runs_->duplicate(id, changes, &err);
+  if (made < 0) return err;
+  runs_changed();
+  return "";
+}
+
 void MainWindow::draw_run_popups() {
   const float F = ImGui::GetFontSize();
   const char* change_id = change_mode_ == 2 ? "Fork here" : "Duplicate with change";
@@ -357,17 +368,8 @@ void MainWindow::draw_run_popups() {
       ImGui::PopTextWrapPos();
     }
     if (ImGui::Button(change_mode_ == 2 ? "Fork" : "Duplicate") || enter) {
-      std::vector<ScheduledChange> changes;
-      change_error_ = parse_compare_spec(change_text_, snap_->cfg, &changes);
-      if (change_error_.empty()) {
-        const int id = runs_->selected();
-        const int made = change_mode_ == 2 ? runs_->fork(id, changes, &change_error_)
-                                           : runs_->duplicate(id, changes, &change_error_);
-        if (made >= 0) {
-          runs_changed();
-          ImGui::CloseCurrentPopup();
-        }
-      }
+      change_error_ = add_run_with_change(change_mode_ == 2, change_text_);
+      if (change_error_.empty()) ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
     if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();

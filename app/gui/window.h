@@ -106,6 +106,10 @@ class MainWindow {
   RunSet& runs() { return *runs_; }         // every run; call runs_changed() after adding or removing one
   void runs_changed();                      // re-reads the runs (the selected one, the stop-at of new ones)
   void select_run(int id);                  // the run the controls and per-expert panels show
+  // What the run list's "Duplicate with change..." / "Fork here..." popups do with the text typed
+  // ("alpha=0.01, top_k=2"): a new run from the selected one, from step 0 or (fork) from its
+  // exact state now, recorded as its fork (parent, fork step). "" or what is wrong.
+  std::string add_run_with_change(bool fork, const std::string& spec);
   const Comparison& comparison() const { return compare_; }  // the lines the last frame's time plots overlaid
   UiState& ui() { return ui_; }
   const RunSnapshot& snapshot() const { return *snap_; }  // the selected run's, as the last frame drew it
