@@ -446,9 +446,9 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
         status = 2;
       }
     }
-    if (opt.seeds > 1)
+    if (opt.seeds > 1 && opt.grid.empty())  // with --grid, --seeds are the sweep's per grid point
       for (const RunView& v : runs.views())
-        if (v.info.group < 0 && status == 0)
+        if (v.info.group < 0 && v.info.kind == RunKind::Live && status == 0)  // a file's run does not train
           if (std::string e = runs.repeat_over_seeds(v.info.id, opt.seeds); !e.empty()) {
             std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.seeds, e.c_str());
             status = 2;
