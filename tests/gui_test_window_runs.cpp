@@ -173,6 +173,11 @@ TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
   EXPECT_EQ(a.style, b.style) << "a group is drawn in one colour";
   EXPECT_EQ(a.label, "k=2") << "named by what it changes against the first run (balanced: k=1, α=1e-2)";
   EXPECT_EQ(views[0].info.label, "k=1") << "and the first run by what the others change";
+  frame(*win_, at, true);  // a second click: the cell is open already
+  frame(*win_, at, false);
+  EXPECT_EQ(runs.size(), 3) << "not opened twice";
+  EXPECT_NE(v.notice.find("open already"), std::string::npos) << v.notice;
+  EXPECT_EQ(runs.selected(), a.id) << "it is selected instead";
 
   // Trained to the sweep's steps, each seed's final metrics are the sweep table's.
   settle(*win_, -1);

@@ -35,6 +35,21 @@ SweepView& MainWindow::show_sweep() {
 std::string MainWindow::open_sweep_cell(const std::vector<SweepRun>& runs, const std::string& label, int64_t steps) {
   if (runs.empty()) return "no runs in that cell";
   const int n = int(runs.size());
+  // Open already (a second click): selected, not opened twice.
+  for (const RunView& v : runs_->views()) {
+    Config have;
+    std::vector<ScheduledChange> changes;
+    if (v.info.kind != RunKind::Live || !runs_->describe(v.info.id, &have, &changes) || !changes.empty()) continue;
+    const std::vector<std::string> differ = changed_settings(have, runs.front().cfg);
+    if (std::any_of(differ.begin(), differ.end(), [](const std::string& k) { return k != "threads"; })) continue;
+    const int members = v.info.group >= 0 ? int(runs_->group_members(v.info.group).size()) : 1;
+    if (members != n) continue;
+    runs_->select(v.info.id);  // the next frame shows it (this one is being drawn)
+    return label +
+           " is open already ("
+           " + v.info.label + "
+           "): selected it";
+  }
   if (runs_->entries() + 1 > runs_->max_runs())
     return "cannot open " + label + ": the run list holds at most " + std::to_string(runs_->max_runs()) +
            " runs; remove one first";
