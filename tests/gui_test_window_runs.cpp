@@ -1,11 +1,15 @@
 // gui_test_window_runs.cpp: the window's run list wired to what opens runs (issue 11):
 //   - a click on a sweep cell opens that cell's seeds as a seed group of live runs, each the
-//     sweep's run exactly (trained to the sweep's steps, its final metrics are the cell's)
+//     sweep's run exactly (trained to the sweep's steps, its final metrics are the cell's);
+//     a second click selects it; a point of the one-setting line opens its run alone
 //   - a run's results file opens as a read-only run beside a live run of the same config and
 //     seed and draws the same curve (the same series, the same polyline)
+//   - `--compare key=v@STEP` (add_compared_runs) forks the first run at STEP, with the numbers
+//     of the change scheduled there; "Fork here" records parent and fork step, and the fork
+//     step is marked on the time plots in the fork's colour
 //   - a workspace saved from the window (a fork, a seed group, a pinned run, a sweep
-//     definition, the layout) opens in a fresh window with the same runs, labels and layout
-//   - "Fork here" marks the fork step on every time plot, in the fork's colour
+//     definition, the layout) opens in a fresh window with the same runs, labels and layout;
+//     a sweep shown from a CSV opens again from it
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
@@ -564,6 +568,40 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
   const std::string refused = other_->open_workspace_file(bad);
   EXPECT_NE(refused.find("window_workspace_bad.json"), std::string::npos) << refused;
   EXPECT_EQ(other_->runs().size(), int(before.size()));
+}
+
+TEST_F(WindowRuns, AWorkspaceOpensTheSweepCsvItShowedAgainAndSaysWhenItIsGone) {
+  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "window_runs_sweep_ws";
+  std::filesystem::create_directories(dir);
+  const std::string csv = (dir / "k.csv").string();
+  const auto r = test::run_process(std::string(MOESCOPE_BINARY) +
+                                   " sweep --preset balanced --grid k=1,2 --seeds 2 --steps 10 --out " + csv + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  Config cfg;
+  ASSERT_EQ(load_preset("balanced", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
+  ASSERT_EQ(win_->open_results({csv}), "") << win_->status();
+  win_->ui().sweep->metric = "max_vio";
+  const std::string shown = win_->ui().sweep->runner.table()->csv();
+  const std::string path = (dir / "ws.json").string();
+  ASSERT_EQ(win_->save_workspace_file(path), "");
+
+  other_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
+  ASSERT_EQ(other_->open_workspace_file(path), "");
+  EXPECT_FALSE(other_->status_is_error()) << other_->status();
+  ASSERT_TRUE(other_->ui().sweep);
+  ASSERT_TRUE(other_->ui().sweep->runner.table());
+  EXPECT_EQ(other_->ui().sweep->runner.table()->csv(), shown) << "the same table, read again from its file";
+  EXPECT_EQ(other_->ui().sweep->metric, "max_vio");
+  EXPECT_STREQ(other_->ui().sweep->rows, "top_k=1,2");
+
+  std::filesystem::remove(csv);  // gone: the runs open, the status names the file
+  other_.reset();
+  other_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
+  ASSERT_EQ(other_->open_workspace_file(path), "");
+  EXPECT_TRUE(other_->status_is_error());
+  EXPECT_NE(other_->status().find("k.csv"), std::string::npos) << other_->status();
+  EXPECT_EQ(other_->runs().size(), 1);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ struct SweepView {
   std::string metric = "load_entropy";   // final metric shown (a key of the table's columns)
   std::string error;                     // why Run was refused, shown in red
   std::string notice;                    // what the last click did
+  std::vector<std::string> files;        // the sweep CSV(s) last opened (absolute), for a workspace to open again
   // A clicked cell's runs (its seeds, configs as the sweep trains them) and a label such as
   // "k=2, alpha=1e-3": the window opens them in the comparison (RunSet::duplicate). Null: the
   // panel says that this window cannot open runs.

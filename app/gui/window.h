@@ -166,7 +166,8 @@ class MainWindow {
 
  private:
   void take_snapshot();
-  void apply_workspace_layout(const nlohmann::json& layout, const nlohmann::json& sweep);
+  // "" or what could not be restored (a sweep's file gone).
+  std::string apply_workspace_layout(const nlohmann::json& layout, const nlohmann::json& sweep);
   void refresh_runs();  // the runs' views, the selected run's session and snapshot
   void handle_shortcuts();
   void draw_menu_bar();

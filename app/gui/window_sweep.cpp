@@ -151,6 +151,12 @@ std::string MainWindow::open_results(const std::vector<std::string>& paths) {
       std::snprintf(v.cols, sizeof v.cols, "%s", axis_text(1).c_str());
       v.seeds = std::clamp(table.seeds, 1, 16);
       v.runner.show(std::move(table), names, snap_->cfg);
+      v.files.clear();
+      for (const std::string& p : sweeps) {
+        std::error_code ec;
+        const fs::path abs = fs::absolute(p, ec);
+        v.files.push_back(ec ? p : abs.string());
+      }
       if (v.runner.steps() > 0) v.steps = int(std::min<int64_t>(v.runner.steps(), 100000000));
       opened += (opened.empty() ? "" : ", ") + names +
                 (runs < total ? " (" + std::to_string(runs) + " of " + std::to_string(total) + " runs)" : "");

@@ -6,7 +6,8 @@
 //             scale, which belongs to the screen, plus the comparison's view: band, difference
 //             to first, load A/B, the MoE layer shown
 //   "sweep":  {"rows", "cols", "seeds", "steps", "metric"}: the definition as typed (Run trains
-//             it again); null when no sweep is defined
+//             it again), and "files" when the sweep shown was opened from CSV files (opened
+//             again); null when no sweep is defined
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -50,10 +51,13 @@ json MainWindow::workspace_layout() const {
 json MainWindow::workspace_sweep() const {
   if (!ui_.sweep) return nullptr;
   const SweepView& v = *ui_.sweep;
-  return {{"rows", v.rows}, {"cols", v.cols}, {"seeds", v.seeds}, {"steps", v.steps}, {"metric", v.metric}};
+  json j = {{"rows", v.rows}, {"cols", v.cols}, {"seeds", v.seeds}, {"steps", v.steps}, {"metric", v.metric}};
+  if (v.runner.from_file() && !v.files.empty()) j["files"] = v.files;
+  return j;
 }
 
-void MainWindow::apply_workspace_layout(const json& layout, const json& sweep) {
+std::string MainWindow::apply_workspace_layout(const json& layout, const json& sweep) {
+  std::string problem;
   if (layout.is_object()) {
     const float scale = ui_.ui_scale;  // the screen's, not the file's
     ui_from_json(layout, ui_);
@@ -65,6 +69,9 @@ void MainWindow::apply_workspace_layout(const json& layout, const json& sweep) {
     ui_.layer = std::clamp(ui_.layer, 0, std::max(0, snap_->cfg.n_layers - 1));
   }
   if (sweep.is_object()) {
+    std::vector<std::string> files;
+    read_field(sweep, "files", files);
+    if (!files.empty()) problem = open_results(files);  // the table shown again, or what is gone
     SweepView& v = show_sweep();
     std::string rows = v.rows, cols = v.cols;
     read_field(sweep, "rows", rows);
@@ -79,6 +86,7 @@ void MainWindow::apply_workspace_layout(const json& layout, const json& sweep) {
   } else {
     ui_.sweep.reset();  // the workspace has none: the one shown goes (a sweep running is cancelled)
   }
+  return problem.empty() ? "" : "the sweep: " + problem;
 }
 
 std::string MainWindow::save_workspace_file(const std::string& path) {
@@ -106,7 +114,7 @@ std::string MainWindow::open_workspace_file(const std::string& path) {
   edit_ = snap_->cfg;
   preset_ = snap_->preset;
   stop_for_steps_ = -1;  // "stop at" follows the opened run's config
-  apply_workspace_layout(ws.layout, ws.sweep);
+  if (std::string e = apply_workspace_layout(ws.layout, ws.sweep); !e.empty()) ws.warnings.push_back(e);
   std::string note = "opened the workspace " + path + " (" + std::to_string(runs_->size()) + " runs, training again " +
                      "to their steps)";
   if (!ws.warnings.empty())
