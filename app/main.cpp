@@ -10,6 +10,7 @@
 #include "config_io.h"
 #ifdef MOESCOPE_HAVE_GUI
 #include "gui/gui_main.h"
+#include "gui/lesson_player.h"
 #endif
 
 namespace {
@@ -81,7 +82,8 @@ int main(int argc, char** argv) {
   auto* c_presets = app.add_subcommand("presets", "List the presets, one line each");
 
   moe::LessonOptions lesson;
-  auto* c_lesson = app.add_subcommand("lesson", "Lessons: list, check a lesson file, measure its claims, write handouts");
+  auto* c_lesson = app.add_subcommand("lesson",
+                                      "Lessons: list, check a lesson file, measure its claims, write handouts");
   c_lesson->add_option("name", lesson.name, "A lesson's name (`moescope lesson --list`) or a lesson .json file");
   c_lesson->add_flag("--list", lesson.list, "List the lessons, one line each");
   c_lesson->add_option("--check", lesson.check, "Check lesson files and report every problem (no window)")->take_all();
@@ -123,7 +125,7 @@ int main(int argc, char** argv) {
   if (*c_sweep) return moe::cmd_sweep(sweep);
   if (*c_presets) return moe::cmd_presets();
 #ifdef MOESCOPE_HAVE_GUI
-  if (*c_lesson) return moe::cmd_lesson(lesson, &moe::write_lesson_handouts);
+  if (*c_lesson) return moe::cmd_lesson(lesson, &moe::gui::write_lesson_handouts);
 #else
   if (*c_lesson) return moe::cmd_lesson(lesson, nullptr);
 #endif

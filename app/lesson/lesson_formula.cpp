@@ -122,7 +122,7 @@ FormulaLines load_entropy(const RunSnapshot& s, int layer) {
 
 FormulaLines max_vio(const RunSnapshot& s, int layer) {
   FormulaLines f;
-  f.symbolic = "MaxVio = \\frac{max_i n_i}{n\u0304} \u2212 1";
+  f.symbolic = "MaxVio = \\frac{max_i n_i}{mean_j n_j} \u2212 1";
   f.note = "0: perfectly even; E/k \u2212 1 when one expert takes every token.";
   const LayerMetrics* m = layer_of(s, layer);
   if (!m || m->tokens.empty()) return f.live = "(no step trained yet)", f.value = std::nan(""), f;
@@ -160,14 +160,14 @@ FormulaLines z_loss(const RunSnapshot& s, int) {
 
 FormulaLines bias_update(const RunSnapshot& s, int layer) {
   FormulaLines f;
-  f.symbolic = "b_i \u2190 b_i + \u03b3\u00b7sign(n\u0304 \u2212 n_i)";
+  f.symbolic = "b_i \u2190 b_i + \u03b3\u00b7sign(mean_j n_j \u2212 n_i)";
   f.note = "b_i only changes which experts are selected (top-k of p_i + b_i), never a gate value.";
   const LayerMetrics* m = layer_of(s, layer);
   if (!m || m->bias.empty()) return f.live = "(no step trained yet)", f.value = std::nan(""), f;
   const int E = int(m->bias.size());
   const double mean = std::accumulate(m->tokens.begin(), m->tokens.end(), 0.0) / double(E);
   f.value = *std::max_element(m->bias.begin(), m->bias.end()) - *std::min_element(m->bias.begin(), m->bias.end());
-  f.live = "\u03b3 = " + num(s.cfg.aux_free_gamma) + ",  n\u0304 = " + num(mean) + ",  n = (" +
+  f.live = "\u03b3 = " + num(s.cfg.aux_free_gamma) + ",  mean n = " + num(mean) + ",  n = (" +
            terms(E, [&](int i) { return num(m->tokens[size_t(i)]); }) + "),  b = (" +
            terms(E, [&](int i) { return num(m->bias[size_t(i)], 2); }) + ")";
   return f;

@@ -98,6 +98,11 @@ struct KeyItem {
 // returns the item under the mouse (-1: none) so the caller can highlight it.
 // With `shown` ([count]), a click on an entry toggles shown[i]; hidden ones are greyed.
 int key_row(const KeyItem* items, int count, bool* shown = nullptr);
+// Key entries to emphasise when none is hovered (a lesson step's focus): an entry whose label
+// equals one of `labels`, or starts with one longer than 2 characters, is framed and returned
+// by key_row as if hovered. Empty (the default) for none.
+void set_emphasis(std::vector<std::string> labels);
+bool emphasised(const char* label);
 
 palette::Theme theme();    // plot::GetStyle().theme (the colours the plots are using)
 ImU32 reference_colour();  // dashed reference lines (ideal 1/E, thresholds): neutral grey for the theme
