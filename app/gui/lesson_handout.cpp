@@ -99,7 +99,7 @@ int write_lesson_handouts(const lesson::Lesson& l, const std::string& dir, int w
       player->go_to(i);
       if (s.has_predict)
         player->answer(s.predict.correct);
-      else if (!player->settled())
+      else if (player->waiting())
         player->play();  // a pause action: the handout shows the step played
       const auto t0 = std::chrono::steady_clock::now();
       while (!player->settled()) {

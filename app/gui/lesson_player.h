@@ -49,6 +49,7 @@ class LessonPlayer {
   // Both runs have reached the step's play_to (or cannot go on) and took every command.
   bool settled() const;
   int answered() const { return answered_; }  // the predict-first choice, -1 before one
+  bool waiting() const { return waiting_; }   // the step holds for an answer or for Play before training
 
   void handle_keys();                     // the lesson's shortcuts (interactive windows only)
   void draw(ImVec2 origin, ImVec2 size);  // the whole lesson view in that rectangle
