@@ -23,7 +23,7 @@ namespace moe::gui {
 
 namespace {
 
-constexpr int kKeyR = 'R', kKeyB = 'B';
+constexpr int kKeyR = 'R';
 
 // The words a panel's key uses for a metric (panel_entropy, panel_losses), so set_emphasis finds it.
 std::string key_label_of(const std::string& metric) {
@@ -91,7 +91,6 @@ void LessonPlayer::go_to(int index) {
   step_ = index;
   answered_ = -1;
   error_.clear();
-  show_b_ = false;
   lesson::RunPlan plan;
   if (std::string e = lesson::plan_for_step(lesson_, index, plan); !e.empty()) {
     error_ = e;
@@ -128,7 +127,7 @@ void LessonPlayer::answer(int choice) {
   const lesson::Step& s = lesson_.steps[size_t(step_)];
   if (!s.has_predict || choice < 0 || choice >= int(s.predict.answers.size())) return;
   answered_ = choice;
-  play();
+  if (waiting_) play();  // a step whose run is already there (a compare) has nothing more to play
 }
 
 void LessonPlayer::play() {
@@ -162,7 +161,6 @@ void LessonPlayer::handle_keys() {
     previous();
   if (pressed(ImGui::GetKeyIndex(ImGuiKey_Space))) play();
   if (pressed(kKeyR)) restart_step();
-  if (pressed(kKeyB) && b_) show_b_ = !show_b_;
   if (pressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) leave_requested = true;
 }
 
@@ -279,7 +277,7 @@ void LessonPlayer::draw_text_column(float width, float height) {
     const float inner = width - F * 1.2f;
     gui::math_block(f.symbolic, big, std::round(F * 1.6f), std::round(F * 1.0f), inner, text);
     ImGui::Dummy(ImVec2(1, F * 0.2f));
-    gui::math_block(f.live, big, std::round(F * 1.25f), std::round(F * 0.9f), inner, text);
+    gui::math_block(f.live, big, std::round(F * 1.25f), std::round(F * 1.15f), inner, text);
     if (!f.note.empty()) {
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + inner);
       ImGui::TextDisabled("%s", f.note.c_str());
@@ -303,17 +301,12 @@ void LessonPlayer::draw_text_column(float width, float height) {
   const std::string look = look_at(s.focus.highlight, snap, most_loaded(snap, window_.ui().layer));
   if (!look.empty()) wrapped("Look at: " + look, std::round(F * 1.15f), dim);
   if (b_) {
-    ImGui::Dummy(ImVec2(1, F * 0.4f));
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Panels show:");
-    ImGui::SameLine();
-    if (ImGui::RadioButton("A: this lesson's run", !show_b_)) show_b_ = false;
-    ImGui::SameLine();
-    const std::string lb = "B: " + (plan_.label_b.empty() ? std::string("comparison") : plan_.label_b);
-    if (ImGui::RadioButton(lb.c_str(), show_b_)) show_b_ = true;
     const auto sb = b_->snapshot();
-    ImGui::TextDisabled("B (%s) is at step %lld. Key B switches.", plan_.label_b.c_str(),
-                        static_cast<long long>(sb->steps_done));
+    ImGui::Dummy(ImVec2(1, F * 0.3f));
+    wrapped("A: the lesson's run (left).  B: " + plan_.label_b + " (right), at step " + std::to_string(sb->steps_done) +
+                (plan_.fork_step > 0 ? ", parted from A at step " + std::to_string(plan_.fork_step) : ", from step 0") +
+                ".",
+            std::round(F * 1.1f), dim);
   }
   if (waiting_ && !s.has_predict) ImGui::TextDisabled("Press Space (or Play) to run this step.");
   if (snap.diverged) {
@@ -383,9 +376,7 @@ void LessonPlayer::draw_predict(float width, float text_size) {
 // and a threshold to the collapse alert line that entropy and collapse panels draw.
 void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
   const lesson::Step& s = lesson_.steps[size_t(step_)];
-  const bool use_b = showing_b();
-  const std::shared_ptr<const RunSnapshot> snap_b = use_b ? b_->snapshot() : nullptr;
-  const RunSnapshot& snap = use_b ? *snap_b : window_.snapshot();
+  const RunSnapshot& snap = window_.snapshot();
   UiState& ui = window_.ui();
   const lesson::Highlight& h = s.focus.highlight;
   std::vector<std::string> emphasis;
@@ -399,10 +390,26 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
   std::vector<const PanelInfo*> panels;
   for (const std::string& name : s.focus.panels)
     if (const PanelInfo* p = find_panel(name)) panels.push_back(p);
-  const int n = int(panels.size());
+  // With a run B, each panel twice: run A on the left, run B on the right (at most two rows).
+  const bool ab = b_ != nullptr;
+  if (ab && panels.size() > 2) panels.resize(2);
+  struct Tile {
+    const PanelInfo* panel;
+    bool b;
+  };
+  std::vector<Tile> tiles;
+  for (const PanelInfo* p : panels) {
+    tiles.push_back({p, false});
+    if (ab) tiles.push_back({p, true});
+  }
+  const int n = int(tiles.size());
   int cols = 1, rows = 1;
-  if (n == 2) (size.x >= size.y ? cols : rows) = 2;
-  if (n >= 3) cols = rows = 2;
+  if (ab) {
+    cols = 2, rows = int(panels.size());
+  } else {
+    if (n == 2) (size.x >= size.y ? cols : rows) = 2;
+    if (n >= 3) cols = rows = 2;
+  }
   const float w = std::floor(size.x / float(cols)), hgt = std::floor(size.y / float(rows));
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(size);
@@ -411,14 +418,18 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
-  PanelContext ctx{snap, ui, window_.panel_gpu()};
+  const std::shared_ptr<const RunSnapshot> sb = ab ? b_->snapshot() : nullptr;
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
   for (int i = 0; i < n; ++i) {
-    const PanelInfo& p = *panels[size_t(i)];
+    const PanelInfo& p = *tiles[size_t(i)].panel;
+    const bool is_b = tiles[size_t(i)].b;
+    // Run B's copy draws its heatmaps on the CPU: the GPU ones hold run A's texture this frame.
+    PanelContext ctx{is_b ? *sb : snap, ui, is_b ? nullptr : window_.panel_gpu()};
     const int r = i / cols, c = i % cols;
     const int in_row = (r == rows - 1) ? n - r * cols : cols;  // the last row stretches across
     const float tw = std::floor(size.x / float(in_row));
     ImGui::SetCursorPos(ImVec2(tw * float(c), hgt * float(r)));
+    ImGui::PushID(is_b ? "B" : "A");
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImGui::GetStyle().WindowPadding);
     ImGui::BeginChild(p.name, ImVec2(tw, hgt), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
@@ -428,7 +439,7 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
     ImGui::SetCursorScreenPos(
         ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
     std::string title = p.title;
-    if (b_) title += use_b ? "  \u2014  run B: " + plan_.label_b : "  \u2014  run A";
+    if (ab) title += is_b ? "  \u2014  B: " + plan_.label_b : "  \u2014  A: the lesson's run";
     ImGui::TextUnformatted(title.c_str());
     ImGui::SetCursorScreenPos(
         ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
@@ -436,6 +447,7 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
     p.draw(ctx);
     ImGui::EndGroup();
     ImGui::EndChild();
+    ImGui::PopID();
   }
   (void)w;
   ImGui::End();

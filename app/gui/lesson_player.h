@@ -3,11 +3,11 @@
 // with the live values substituted (updating as the run trains), an optional
 // "predict first" question, and the focus layout (only the panels the step names,
 // large, with what to look at highlighted). The lesson's run is the window's own
-// Session (run A); a compare action trains run B in a Session of the player's, shown
-// with an A/B switch. Leaving the lesson gives the full laboratory back with run A kept.
+// Session (run A); a compare action trains run B in a Session of the player's, and the
+// focus shows each panel twice, A beside B. Leaving the lesson gives the full laboratory back with run A kept.
 //
 // Keys (what presentation clickers send): PageDown / → / ↓ next step, PageUp / ← / ↑
-// previous, Space play/pause, R restart the step, B switch A/B, Esc leave the lesson.
+// previous, Space play/pause, R restart the step, Esc leave the lesson.
 #pragma once
 
 #include <imgui.h>
@@ -44,8 +44,6 @@ class LessonPlayer {
   const lesson::RunPlan& plan() const { return plan_; }
   const std::string& error() const { return error_; }  // the step's run could not be built ("" = fine)
   Session* session_b() { return b_.get(); }            // run B of a compare action, nullptr if none
-  bool showing_b() const { return show_b_ && b_; }
-  void show_b(bool on) { show_b_ = on; }
   // Both runs have reached the step's play_to (or cannot go on) and took every command.
   bool settled() const;
   int answered() const { return answered_; }  // the predict-first choice, -1 before one
@@ -68,7 +66,6 @@ class LessonPlayer {
   lesson::RunPlan plan_;
   std::string error_;
   std::unique_ptr<Session> b_;
-  bool show_b_ = false;
   int answered_ = -1;
   bool waiting_ = false;  // the step holds before training (predict first or a pause action)
 };

@@ -24,6 +24,10 @@ std::string num(double v, int digits = 3) {
   else
     std::snprintf(buf, sizeof buf, "%.*f", std::clamp(digits - 1 - int(std::floor(std::log10(a))), 0, 4), v);
   std::string s = buf;
+  if (s.find('.') != std::string::npos && s.find('e') == std::string::npos) {  // 0.0100 -> 0.01, 2.50 -> 2.5
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
   if (s[0] == '-') s = "\u2212" + s.substr(1);
   return s;
 }
