@@ -126,7 +126,9 @@ TEST_F(Lessons, EveryLessonPlaysThroughInTheWindow) {
       const RunSnapshot& a = win_->snapshot();
       EXPECT_EQ(a.steps_done, p->plan().play_to);
       EXPECT_EQ(p->session_b() != nullptr, p->plan().has_b);
-      if (p->session_b()) EXPECT_EQ(p->session_b()->snapshot()->steps_done, p->plan().play_to);
+      if (p->session_b()) {
+        EXPECT_EQ(p->session_b()->snapshot()->steps_done, p->plan().play_to);
+      }
       for (const std::string& panel : s.focus.panels) EXPECT_GT(panel_vertices(panel), 200) << panel;
     }
     win_->leave_lesson();

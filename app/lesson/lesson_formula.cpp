@@ -113,13 +113,13 @@ FormulaLines load_entropy(const RunSnapshot& s, int layer) {
   for (double p : m->load)
     if (p > 0) h -= p * std::log(p);
   f.value = E > 1 ? h / std::log(double(E)) : 1.0;
-  f.live = "= \\frac{\u2212(" +
+  f.live = "= \u2212(" +
            terms(E,
                  [&](int i) {
                    const double p = m->load[size_t(i)];
                    return p > 0 ? num(p, 2) + " log " + num(p, 2) : std::string("0");
                  }) +
-           ")}{log " + std::to_string(E) + "} = \\frac{" + num(h) + "}{" + num(std::log(double(E))) +
+           ") / log " + std::to_string(E) + " = \\frac{" + num(h) + "}{" + num(std::log(double(E))) +
            "} = " + num(f.value);
   return f;
 }

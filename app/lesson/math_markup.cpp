@@ -93,7 +93,7 @@ class Parser {
 };
 
 bool simple(const MathNode& n) {  // one text run without spaces or operators: needs no parentheses
-  if (n.kind == MathNode::Text) return n.text.find_first_of(" +-\u2212\u00b7") == std::string::npos;
+  if (n.kind == MathNode::Text) return n.text.find_first_of(" +-=,\u2212\u00b7") == std::string::npos;
   if (n.kind != MathNode::Row) return false;
   if (n.kids.size() == 1) return simple(n.kids[0]);
   for (const MathNode& k : n.kids)
