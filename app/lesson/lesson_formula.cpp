@@ -244,6 +244,7 @@ FormulaLines mutual_information(const RunSnapshot& s, int layer) {
   f.live = "= \\frac{" + num(mi) + " nats}{min(log " + std::to_string(E) + ", log " + std::to_string(C) +
            ")} = \\frac{" + num(mi) + "}{" + num(norm) + "} = " + num(f.value) + "   (" + std::to_string(int(N)) +
            " probe tokens)";
+  if (const LayerMetrics* m = layer_of(s, layer)) f.live += ";  this step's batch: " + num(m->specialisation);
   return f;
 }
 
