@@ -360,16 +360,27 @@ std::string MainWindow::open_config_file(const std::string& path) {
 
 std::string MainWindow::open_preset(const std::string& name) {
   Config cfg;
-  std::string err = load_preset(name, cfg);
+  Preset preset;
+  std::string err = load_preset(name, cfg, &preset);
   if (err.empty())
     err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
+  // A preset's own comparison (its "compare" list, e.g. lm-top1-vs-top2): one more run beside it per entry.
+  const int base = runs_->session(runs_->selected()) == session_ ? runs_->selected() : runs_->first();
+  for (size_t i = 0; i < preset.compare.size() && err.empty(); ++i) {
+    std::vector<ScheduledChange> changes;
+    err = parse_compare_spec(preset.compare[i], cfg, &changes);
+    if (err.empty() && runs_->duplicate(base, changes, &err) < 0 && err.empty()) err = "the run list is full";
+    if (!err.empty()) err = "preset " + name + ": compare '" + preset.compare[i] + "': " + err;
+  }
+  if (!preset.compare.empty()) runs_changed();
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
   edit_ = cfg;
   preset_ = name;
-  set_status("preset " + name + ", from step 0");
+  set_status("preset " + name + ", from step 0" +
+             (preset.compare.empty() ? "" : ", beside " + std::to_string(preset.compare.size()) + " more run(s)"));
   return "";
 }
 
