@@ -256,7 +256,7 @@ bool have_fortunes() {
 
 TEST(Presets, LmBalancedKeepsEveryLayerBalancedWithNoDeadExpert) {
   if (!have_fortunes()) GTEST_SKIP() << "needs the Debian package fortunes-min (.ci/install-deps)";
-  const auto runs = run_preset("lm-balanced");
+  const auto runs = run_preset("lm-balanced", [](Config& c) { c.steps = 400; });  // the claims' step; it trains to 2000
   for (const Outcome& o : runs) {
     EXPECT_EQ(o.cfg.task, Task::lm);
     for (const LayerMetrics& m : o.last.layers) {
