@@ -64,6 +64,24 @@ using WindowSpeedProbe = WindowSpeed (*)(const std::string& preset, double secon
 // window_probe: nullptr when the binary has no window (MOESCOPE_GUI=OFF).
 int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpeedProbe window_probe = nullptr);
 
+// `moescope lesson` (cmd_lesson.cpp): list, check, measure claims, write handouts.
+namespace lesson {
+struct Lesson;
+}
+struct LessonOptions {
+  std::string name;                // a lesson's name or a .json path
+  bool list = false;               // --list
+  std::vector<std::string> check;  // --check FILE...
+  bool claims = false;             // --claims: measure every claim over `seeds` seeds
+  int seeds = 5;
+  std::string out;  // --out DIR: handouts
+  int width = 1600, height = 1000;
+};
+// Writes a lesson's handouts (one PNG per step and index.md) into dir; the exit status. The
+// window library provides it (app/gui/lesson_handout.cpp); nullptr when built without it.
+using LessonHandoutWriter = int (*)(const lesson::Lesson& l, const std::string& dir, int width, int height);
+int cmd_lesson(const LessonOptions& opt, LessonHandoutWriter handouts);
+
 // A readable multi-line summary of a finished run.
 std::string run_summary(const Trainer& tr, double seconds);
 

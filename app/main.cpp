@@ -10,6 +10,7 @@
 #include "config_io.h"
 #ifdef MOESCOPE_HAVE_GUI
 #include "gui/gui_main.h"
+#include "gui/lesson_player.h"
 #endif
 
 namespace {
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
   c_run->add_option("--compare", run.compare,
                     "Another run: the first one with these overrides, key=value pairs joined by commas; key=value@STEP "
                     "changes it at that step (a fork), e.g. --compare alpha=0 --compare top_k=1,alpha=0@500 "
-                    "(repeatable; the CSV gains run and seed columns)");
+                    "(repeatable; the CSV gains run and seed columns). A preset with its own \"compare\" list "
+                    "(lm-top1-vs-top2) trains those runs unless --compare is given");
   c_run->add_option("--seeds", run.seeds, "Repeat every run over seeds seed..seed+N-1 (the CSV's seed column)");
   c_run->footer(settings_help());
 
@@ -89,6 +91,16 @@ int main(int argc, char** argv) {
       ->take_all();
 
   auto* c_presets = app.add_subcommand("presets", "List the presets, one line each");
+
+  moe::LessonOptions lesson;
+  auto* c_lesson = app.add_subcommand("lesson",
+                                      "Lessons: list, check a lesson file, measure its claims, write handouts");
+  c_lesson->add_option("name", lesson.name, "A lesson's name (`moescope lesson --list`) or a lesson .json file");
+  c_lesson->add_flag("--list", lesson.list, "List the lessons, one line each");
+  c_lesson->add_option("--check", lesson.check, "Check lesson files and report every problem (no window)")->take_all();
+  c_lesson->add_flag("--claims", lesson.claims, "Measure every claim of the lesson over --seeds seeds");
+  c_lesson->add_option("--seeds", lesson.seeds, "Seeds for --claims (1, 2, ...)")->check(CLI::Range(1, 64));
+  c_lesson->add_option("--out", lesson.out, "Write handouts: one PNG per step (light theme) and index.md, into DIR");
 
   int bench_steps = 200;
   bool bench_no_torch = false;
@@ -123,6 +135,11 @@ int main(int argc, char** argv) {
   if (*c_trace) return moe::cmd_trace(trace);
   if (*c_sweep) return moe::cmd_sweep(sweep);
   if (*c_presets) return moe::cmd_presets();
+#ifdef MOESCOPE_HAVE_GUI
+  if (*c_lesson) return moe::cmd_lesson(lesson, &moe::gui::write_lesson_handouts);
+#else
+  if (*c_lesson) return moe::cmd_lesson(lesson, nullptr);
+#endif
 #ifdef MOESCOPE_HAVE_GUI
   if (*c_bench) return moe::cmd_bench(bench_steps, !bench_no_torch, bench_json, &moe::measure_window_speed);
 #else

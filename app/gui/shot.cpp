@@ -37,6 +37,7 @@
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
+#include "run_compare.h"
 #include "run_list.h"
 #include "thread_pool.h"
 #include "window.h"
@@ -260,7 +261,8 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
                 "Also print median and p95 frame time and training steps/s with the window open");
   add_figure_options(cmd, opt);
   cmd->add_option("--compare", opt.compare,
-                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable)");
+                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable; a "
+                  "preset's own \"compare\" list is used when none is given)");
   cmd->add_option(
          "--seeds", opt.seeds,
          "Seeds (1-16): every run as a group of N seeds, drawn as mean and band; with --grid, seeds per grid point")
@@ -330,7 +332,8 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     return 2;
   }
   std::vector<std::vector<ScheduledChange>> compares;
-  for (const std::string& spec : opt.compare) {
+  const std::vector<std::string> compare_specs = compare_or_preset(opt.source, opt.compare);
+  for (const std::string& spec : compare_specs) {
     std::vector<ScheduledChange> changes;
     if (std::string err = gui::parse_compare_spec(spec, cfg, &changes); !err.empty()) {
       std::fprintf(stderr, "moescope shot: --compare %s\n", err.c_str());
@@ -442,7 +445,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     if (status == 0) {  // `key=v@STEP` forks the first run at STEP (trained there first)
       int failed = -1;
       if (std::string e = gui::add_compared_runs(runs, compares, &failed); !e.empty()) {
-        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", opt.compare[size_t(failed)].c_str(), e.c_str());
+        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", compare_specs[size_t(failed)].c_str(), e.c_str());
         status = 2;
       }
     }

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "heatmap_gl.h"
+#include "lesson_player.h"
 #include "palette.h"
 #include "plot.h"
 #include "run_list.h"
@@ -112,8 +113,9 @@ std::string load_fonts(float scale) {
   // Thin lines as geometry, not texture lookups: the atlas is sampled nearest (set_texture_nearest).
   io.Fonts->Flags |= ImFontAtlasFlags_NoBakedLines;
   // Latin-1, Greek (α β γ), general punctuation (— …), arrows (→), maths (− ≤ ≥ ≈ ×), block (▶ ■).
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2044, 0x2190,
-                                   0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  // Ceilings ⌈ ⌉ (C = ⌈c·k·T/E⌉ in the lessons).
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2044, 0x2190, 0x21FF,
+                                   0x2200, 0x22FF, 0x2308, 0x230B, 0x25A0, 0x25FF, 0};
   const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
                               "/usr/share/fonts/dejavu/DejaVuSans.ttf"};
   const float px = std::round(15.0f * scale);
@@ -122,12 +124,19 @@ std::string load_fonts(float scale) {
     if (!fs::exists(path, ec)) continue;
     ImFontConfig fc;
     fc.OversampleH = 2;
-    if (io.Fonts->AddFontFromFileTTF(path, px, &fc, ranges)) return path;
+    if (!io.Fonts->AddFontFromFileTTF(path, px, &fc, ranges)) continue;
+    io.Fonts->AddFontFromFileTTF(path, 2 * px, &fc, ranges);  // display_font(): lessons at projector size
+    return path;
   }
   ImFontConfig fc;
   fc.SizePixels = std::round(13.0f * scale);
   io.Fonts->AddFontDefault(&fc);
   return "";
+}
+
+ImFont* display_font() {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  return atlas->Fonts.Size > 1 ? atlas->Fonts[1] : ImGui::GetFont();
 }
 
 // [SECTION] MainWindow
@@ -137,6 +146,7 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
   session_ = runs_->session(runs_->first());
   std::vector<std::string> warnings;  // a bad file in the presets folder is skipped and named here
   presets_ = list_presets(&warnings);
+  lessons_ = lesson::list_lessons(&warnings);
   if (!warnings.empty())
     set_status(
         warnings.front() + (warnings.size() > 1 ? " (and " + std::to_string(warnings.size() - 1) + " more)" : ""),
@@ -153,6 +163,7 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
 }
 
 MainWindow::~MainWindow() {
+  lesson_.reset();  // its run B trains on a thread of its own
   session_ = nullptr;
   runs_.reset();  // joins the training threads before the UI state goes
 }
@@ -360,16 +371,35 @@ std::string MainWindow::open_config_file(const std::string& path) {
 
 std::string MainWindow::open_preset(const std::string& name) {
   Config cfg;
-  std::string err = load_preset(name, cfg);
+  Preset preset;
+  std::string err = load_preset(name, cfg, &preset);
   if (err.empty())
     err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
+  // A preset's own comparison (its "compare" list, e.g. lm-top1-vs-top2): one more run beside it per entry,
+  // made from the preset's config (the restarted run's snapshot may still show the old one).
+  for (size_t i = 0; i < preset.compare.size() && err.empty(); ++i) {
+    std::vector<ScheduledChange> changes, schedule;
+    Config run = cfg;
+    err = parse_compare_spec(preset.compare[i], cfg, &changes);
+    for (const ScheduledChange& c : changes)
+      if (err.empty() && c.step > 0)
+        schedule.push_back(c);
+      else if (err.empty())
+        err = find_property(c.key)->set_from_text(run, c.value);
+    if (err.empty()) err = validate(run);
+    if (err.empty() && runs_->add_run(run, schedule, name, RunInfo{}, &err) < 0 && err.empty())
+      err = "the run list is full";
+    if (!err.empty()) err = "preset " + name + ": compare '" + preset.compare[i] + "': " + err;
+  }
+  if (!preset.compare.empty()) runs_changed();
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
   edit_ = cfg;
   preset_ = name;
-  set_status("preset " + name + ", from step 0");
+  set_status("preset " + name + ", from step 0" +
+             (preset.compare.empty() ? "" : ", beside " + std::to_string(preset.compare.size()) + " more run(s)"));
   return "";
 }
 
@@ -391,6 +421,31 @@ std::string MainWindow::save_config_file(const std::string& path) {
   return "";
 }
 
+std::string MainWindow::open_lesson(const std::string& name) {
+  for (const lesson::Lesson& l : lessons_)
+    if (l.name == name) {
+      open_lesson(l);
+      return "";
+    }
+  const std::string err = "no lesson '" + name + "' in " + assets_dir() + "/lessons";
+  set_status(err, true);
+  return err;
+}
+
+void MainWindow::open_lesson(const lesson::Lesson& l) {
+  lesson_.reset();
+  lesson_ = std::make_unique<LessonPlayer>(*this, l);
+  lesson_->go_to(0);
+  set_status("lesson: " + l.title + " (PageDown / PageUp to move, Esc to leave)");
+}
+
+void MainWindow::leave_lesson() {
+  if (!lesson_) return;
+  lesson_.reset();
+  stop_sent_ = -1;  // the lesson drove the session; the "stop at" field applies again
+  set_status("left the lesson; its run is kept");
+}
+
 // [SECTION] Frame
 
 void MainWindow::draw() {
@@ -408,6 +463,14 @@ void MainWindow::draw() {
     for (const RunView& v : views_)
       if (Session* s = runs_->session(v.info.id)) s->set_stop_at(stop_at_);
     stop_sent_ = stop_at_;
+  }
+  if (lesson_) {  // a lesson takes the area under the menu bar (lesson_player.h)
+    if (interactive) lesson_->handle_keys();
+    draw_menu_bar();
+    const ImGuiViewport* lv = ImGui::GetMainViewport();
+    if (lesson_) lesson_->draw(lv->WorkPos, lv->WorkSize);
+    if (lesson_ && lesson_->leave_requested) leave_lesson();
+    return;
   }
   if (interactive) handle_shortcuts();
   draw_menu_bar();
@@ -567,6 +630,19 @@ void MainWindow::draw_menu_bar() {
     }
     ImGui::Separator();
     if (ImGui::MenuItem("Revert to preset", nullptr, false, !modified_settings().empty())) revert_to_preset();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Lessons")) {
+    // In teaching order; each opens at its first step in the lesson player.
+    for (size_t i = 0; i < lessons_.size(); ++i) {
+      const lesson::Lesson& l = lessons_[i];
+      const std::string label = std::to_string(i + 1) + ". " + l.title;
+      if (ImGui::MenuItem(label.c_str(), nullptr, lesson_ && lesson_->lesson().name == l.name)) open_lesson(l.name);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%zu steps)", l.summary.c_str(), l.steps.size());
+    }
+    if (lessons_.empty()) ImGui::TextDisabled("no lessons found in %s/lessons", assets_dir().c_str());
+    ImGui::Separator();
+    if (ImGui::MenuItem("Leave lesson", "Esc", false, lesson_ != nullptr)) leave_lesson();
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {

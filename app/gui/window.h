@@ -26,7 +26,13 @@
 #include "sweep_grid.h"
 #include "ui_state.h"
 
+namespace moe::lesson {
+struct Lesson;
+}
+
 namespace moe::gui {
+
+class LessonPlayer;  // lesson_player.h
 
 // The colour to clear the framebuffer to: the theme's window background (tiled windows draw none).
 ImVec4 clear_colour(bool light);
@@ -35,6 +41,9 @@ void apply_theme(bool light, float scale);
 // DejaVu Sans from Debian's fonts (Latin, Greek, arrows, maths) at 15 px × scale;
 // ImGui's own font if it is missing. Returns the font file used ("" = ImGui's).
 std::string load_fonts(float scale);
+// The same face at twice the size (load_fonts adds it), for text drawn large: lessons on a
+// projector. ImGui's current font when there is none.
+ImFont* display_font();
 
 // A slider's value being typed in (Ctrl+click on the slider): which setting, and the text.
 struct TypedValue {
@@ -159,6 +168,14 @@ class MainWindow {
   const std::string& status() const { return status_; }  // the status line's message (errors stay until replaced)
   bool status_is_error() const { return status_error_; }
 
+  // Lessons (issue 13): assets/lessons/ in order, the one being played (nullptr: the laboratory).
+  const std::vector<lesson::Lesson>& lessons() const { return lessons_; }
+  std::string open_lesson(const std::string& name);  // one of lessons(), at its first step; "" or what is wrong
+  void open_lesson(const lesson::Lesson& lesson);    // any lesson (a file, a test's), at its first step
+  void leave_lesson();                               // back to the full laboratory, the lesson's run kept
+  LessonPlayer* lesson_player() { return lesson_.get(); }
+  PanelGpu* panel_gpu() { return gpu_ok_ ? gpu_.get() : nullptr; }  // the GPU heatmaps, nullptr: draw on the CPU
+
   // Requests the driver acts on after the frame.
   bool screenshot_requested = false;  // F12 / File > Screenshot
   bool quit_requested = false;
@@ -231,6 +248,8 @@ class MainWindow {
   int theme_applied_ = -1;  // light_theme the styles were last set for
   float scale_applied_ = 0;
   std::vector<PanelPlacement> placements_;  // where draw_panels put each panel last frame
+  std::vector<lesson::Lesson> lessons_;
+  std::unique_ptr<LessonPlayer> lesson_;
   float controls_w_ = 0;
   void draw_figure_cell(const PanelInfo& panel, ImVec2 size, bool titled);  // window_figure.cpp
   void draw_export_popups();                                                // figure_export.cpp: the dialogs

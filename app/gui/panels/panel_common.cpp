@@ -230,6 +230,19 @@ void key_text(bool dim, const char* fmt, ...) {
   plot::AddPlotText(p, dim ? plot::GetStyle().tick_text : plot::GetStyle().text, buf, ImVec2(0, 0), 0, nullptr, wrap_w);
 }
 
+namespace {
+std::vector<std::string> g_emphasis;  // set_emphasis: key labels a lesson step points at
+}
+
+void set_emphasis(std::vector<std::string> labels) { g_emphasis = std::move(labels); }
+
+bool emphasised(const char* label) {
+  const std::string_view l(label);
+  for (const std::string& e : g_emphasis)
+    if (l == e || (e.size() > 2 && l.substr(0, e.size()) == e)) return true;
+  return false;
+}
+
 int key_row(const KeyItem* items, int count, bool* shown) {
   const float F = ImGui::GetFontSize();
   const float sw = std::round(F * 0.9f), gap = std::round(F * 0.8f);
@@ -279,8 +292,12 @@ int key_row(const KeyItem* items, int count, bool* shown) {
     }
     plot::AddPlotText(ImVec2(p.x + sw_w + 4, std::round(p.y + (line_h - F) * 0.5f)), on ? ps.text : ps.hidden_text,
                       it.label);
+    if (on && emphasised(it.label))  // a lesson points here: a frame round the entry
+      plot::GetWindowRecorder().Rect(ImVec2(p.x - 3, p.y), ImVec2(p.x + w + 3, p.y + line_h), ps.text, 3.0f, 1.5f);
     ImGui::PopID();
   }
+  for (int i = 0; i < count && hovered < 0; ++i)  // nothing hovered: the emphasised entry stands out as if it were
+    if ((!shown || shown[i]) && emphasised(items[i].label)) hovered = i;
   return hovered;
 }
 

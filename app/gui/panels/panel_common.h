@@ -122,6 +122,11 @@ struct RecordedDrawList {
 };
 
 inline bool figure_mode(const PanelContext& ctx) { return ctx.ui.figure; }  // no chrome: a figure (figure.h)
+// Key entries to emphasise when none is hovered (a lesson step's focus): an entry whose label
+// equals one of `labels`, or starts with one longer than 2 characters, is framed and returned
+// by key_row as if hovered. Empty (the default) for none.
+void set_emphasis(std::vector<std::string> labels);
+bool emphasised(const char* label);
 
 palette::Theme theme();    // plot::GetStyle().theme (the colours the plots are using)
 ImU32 reference_colour();  // dashed reference lines (ideal 1/E, thresholds): neutral grey for the theme

@@ -3,10 +3,8 @@
 // wide as all its experts together; and the active share of each model as a bar on a
 // linear 0-100% scale (its magnitudes as text beside it), this model beside published
 // MoE models:
-//   Mixtral 8x7B (Jiang et al. 2024): 46.7B total, 12.9B active
-//   DeepSeek-V3 / R1 (DeepSeek-AI 2024): 671B total, 37B active
-//   GPT-4: never published. Third-party reports: about 1.8T total, about 280B active;
-//   popular articles repeat "about 2% of 1.8T per token". Both shown, both marked unofficial.
+// Mixtral 8x7B, DeepSeek-V3/R1 and GPT-4 (both unofficial figures), from the table in
+// app/published_models.h that the lessons read too.
 // (A log axis made GPT-4's active bar 91% as tall as its total for a share of 16%.)
 #include <imgui.h>
 
@@ -19,6 +17,7 @@
 #include "panel_common.h"
 #include "panels.h"
 #include "plot.h"
+#include "published_models.h"
 
 namespace moe {
 
@@ -132,24 +131,13 @@ void draw_notes(float width) {
 }  // namespace
 
 panel::ShareRow* panel::sparsity_rows(const SparsityFigures& sp, int* count) {
-  static ShareRow rows[5];
+  static ShareRow rows[1 + kPublishedModelCount];
   rows[0] = {"this model", "this model", sp.total_params, sp.active_params, false, "the model training now"};
-  rows[1] = {"Mixtral 8x7B", "Mixtral", 46.7e9, 12.9e9, false, "Jiang et al. 2024: 8 experts, top-2"};
-  rows[2] = {"DeepSeek-V3/R1",
-             "DeepSeek",
-             671e9,
-             37e9,
-             false,
-             "DeepSeek-AI 2024: 256 routed experts, top-8, + 1 shared (R1 shares V3's weights)"};
-  rows[3] = {"GPT-4, reports*",
-             "GPT-4*",
-             1.8e12,
-             280e9,
-             true,
-             "third-party reports (e.g. SemiAnalysis 2023): ~1.8T total, ~280B active; unofficial"};
-  rows[4] = {"GPT-4, popular*", "GPT-4**", 1.8e12,
-             0.02 * 1.8e12,     true,      "the \"about 2% of 1.8T per token\" figure of popular articles; unofficial"};
-  *count = 5;
+  for (int i = 0; i < kPublishedModelCount; ++i) {
+    const PublishedModel& m = kPublishedModels[i];
+    rows[1 + i] = {m.name, m.short_name, m.total, m.active, m.unofficial, m.note};
+  }
+  *count = 1 + kPublishedModelCount;
   return rows;
 }
 

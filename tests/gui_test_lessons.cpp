@@ -1,0 +1,209 @@
+// gui_test_lessons.cpp: every lesson played through in the window (issue 13). Proves: each
+// step's actions run (run A reaches the step's play_to, run B exists exactly when the step
+// compares), its focus layout draws (the named panels' child windows exist and hold
+// content), the predict-first answer buttons hold the run until clicked; PageDown/PageUp
+// and the arrow keys move between steps, Esc leaves the lesson with its run kept; the
+// lessons' focus panel names are the window's panels; handouts of a lesson are written,
+// one PNG per step with real content, and index.md with each step's evaluated formula.
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "config_io.h"
+#include "gui_test_fixture.h"
+#include "gui_test_image.h"
+#include "lesson.h"
+#include "lesson_player.h"
+#include "panels/panels.h"
+#include "window.h"
+
+namespace moe::lesson {
+const std::vector<std::string>& focus_panel_names();  // lesson_parse.cpp
+}
+
+namespace moe {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kW = 1600, kH = 1000;
+constexpr int kKeyPageDown = 267, kKeyPageUp = 266, kKeyRight = 262, kKeyLeft = 263, kKeyEscape = 256;  // GLFW codes
+
+class Lessons : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
+    ASSERT_TRUE(gui_.start([](ImGuiIO& io) {
+      io.KeyMap[ImGuiKey_PageDown] = kKeyPageDown;
+      io.KeyMap[ImGuiKey_PageUp] = kKeyPageUp;
+      io.KeyMap[ImGuiKey_RightArrow] = kKeyRight;
+      io.KeyMap[ImGuiKey_LeftArrow] = kKeyLeft;
+      io.KeyMap[ImGuiKey_Escape] = kKeyEscape;
+      io.KeyMap[ImGuiKey_Space] = ' ';
+      gui::load_fonts(1.0f);
+    }));
+    Config c;
+    ASSERT_EQ(load_preset("balanced", c), "");
+    win_ = std::make_unique<gui::MainWindow>(c, "balanced");
+  }
+  void TearDown() override {
+    win_.reset();
+    gui_.stop();
+  }
+
+  void frame(int key = -1) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(kW, kH);
+    io.DeltaTime = 1.0f / 60.0f;
+    if (key >= 0) io.KeysDown[key] = true;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    win_->draw();
+    ImGui::Render();
+    if (key >= 0) io.KeysDown[key] = false;
+  }
+
+  bool settle(gui::LessonPlayer& p, double seconds = 120) {
+    const auto t0 = Clock::now();
+    while (!p.settled()) {
+      if (std::chrono::duration<double>(Clock::now() - t0).count() > seconds) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+
+  // The child window a focus tile of `panel` draws into, and the vertices it emitted.
+  int panel_vertices(const std::string& panel) {
+    int v = 0;
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    for (ImGuiWindow* w : g.Windows)
+      if (w->Active && std::string(w->Name).find("##lesson_focus/") == 0 &&
+          std::string(w->Name).find(panel) != std::string::npos)
+        v += w->DrawList->VtxBuffer.Size;
+    return v;
+  }
+
+  test::OffscreenGui gui_;
+  std::unique_ptr<gui::MainWindow> win_;
+};
+
+TEST_F(Lessons, FocusPanelNamesAreTheWindowsPanels) {
+  const auto& names = lesson::focus_panel_names();
+  ASSERT_EQ(int(names.size()), kPanelCount);
+  for (int i = 0; i < kPanelCount; ++i) EXPECT_EQ(names[size_t(i)], kPanels[i].name);
+}
+
+TEST_F(Lessons, EveryLessonPlaysThroughInTheWindow) {
+  ASSERT_EQ(win_->lessons().size(), 8u);
+  for (const lesson::Lesson& l : win_->lessons()) {
+    ASSERT_EQ(win_->open_lesson(l.name), "");
+    gui::LessonPlayer* p = win_->lesson_player();
+    ASSERT_NE(p, nullptr);
+    for (int i = 0; i < p->step_count(); ++i) {
+      SCOPED_TRACE(l.name + " step " + std::to_string(i + 1));
+      p->go_to(i);
+      const lesson::Step& s = l.steps[size_t(i)];
+      if (s.has_predict) {
+        frame();
+        EXPECT_EQ(p->answered(), -1);
+        p->answer(s.predict.correct);
+      } else if (p->waiting()) {
+        p->play();
+      }
+      ASSERT_TRUE(settle(*p));
+      EXPECT_EQ(p->error(), "");
+      frame();
+      frame();
+      const RunSnapshot& a = win_->snapshot();
+      EXPECT_EQ(a.steps_done, p->plan().play_to);
+      EXPECT_EQ(p->session_b() != nullptr, p->plan().has_b);
+      if (p->session_b()) {
+        EXPECT_EQ(p->session_b()->snapshot()->steps_done, p->plan().play_to);
+      }
+      for (const std::string& panel : s.focus.panels) EXPECT_GT(panel_vertices(panel), 200) << panel;
+    }
+    win_->leave_lesson();
+    EXPECT_EQ(win_->lesson_player(), nullptr);
+  }
+}
+
+TEST_F(Lessons, PredictFirstHoldsTheRunUntilAnswered) {
+  ASSERT_EQ(win_->open_lesson("collapse"), "");
+  gui::LessonPlayer& p = *win_->lesson_player();
+  p.go_to(1);  // "The rich get richer": predict first, then play to 400
+  ASSERT_TRUE(settle(p));
+  frame();
+  EXPECT_TRUE(p.waiting());
+  EXPECT_EQ(win_->snapshot().steps_done, 50);  // where step 1 left the run
+  p.answer(0);                                 // a wrong answer still plays the run
+  ASSERT_TRUE(settle(p));
+  frame();
+  EXPECT_EQ(win_->snapshot().steps_done, 400);
+  EXPECT_EQ(p.answered(), 0);
+}
+
+TEST_F(Lessons, ClickerKeysMoveBetweenStepsAndEscLeavesWithTheRunKept) {
+  ASSERT_EQ(win_->open_lesson("capacity"), "");
+  gui::LessonPlayer& p = *win_->lesson_player();
+  frame();
+  frame(kKeyPageDown);
+  EXPECT_EQ(p.step(), 1);
+  frame(kKeyRight);
+  EXPECT_EQ(p.step(), 2);
+  frame(kKeyPageUp);
+  EXPECT_EQ(p.step(), 1);
+  frame(kKeyLeft);
+  EXPECT_EQ(p.step(), 0);
+  frame(kKeyLeft);  // nothing before the first step
+  EXPECT_EQ(p.step(), 0);
+  ASSERT_TRUE(settle(p));
+  frame();
+  EXPECT_EQ(win_->snapshot().steps_done, 400);
+  frame(kKeyEscape);
+  EXPECT_EQ(win_->lesson_player(), nullptr);
+  frame();
+  EXPECT_EQ(win_->snapshot().steps_done, 400);  // the lesson's run, kept in the laboratory
+  EXPECT_EQ(win_->snapshot().cfg.capacity_factor, 1.25);
+}
+
+TEST(LessonHandouts, OnePngPerStepAndAnIndexWithEvaluatedFormulas) {
+  lesson::Lesson l;
+  ASSERT_EQ(lesson::load_lesson("balance-loss", l), "");
+  const fs::path dir = fs::path(testing::TempDir()) / "moescope-handouts";
+  fs::remove_all(dir);
+  {
+    gui::OffscreenGL probe;
+    std::string why;
+    if (!probe.create(320, 200, &why)) GTEST_SKIP() << why;
+  }
+  ASSERT_EQ(gui::write_lesson_handouts(l, dir.string(), 1280, 800), 0);
+  for (size_t i = 1; i <= l.steps.size(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "step-%02zu.png", i);
+    const test::Image img = test::load_png((dir / name).string());
+    ASSERT_EQ(img.w, 1280) << name;
+    EXPECT_EQ(img.h, 800);
+    // Light theme: mostly white, with dark text and coloured curves on it.
+    EXPECT_GT(test::count_colour(img, IM_COL32(255, 255, 255, 255), 8), img.w * img.h / 3) << name;
+    EXPECT_GT(test::count_colour(img, IM_COL32(0, 0, 0, 255), 90), 2000) << name;
+  }
+  std::ifstream in(dir / "index.md");
+  std::stringstream md;
+  md << in.rdbuf();
+  EXPECT_NE(md.str().find("## 1. The Switch balance loss"), std::string::npos);
+  EXPECT_NE(md.str().find("L_bal = α·E·Σ_(i=1)^E f_i·P_i"), std::string::npos);
+  EXPECT_NE(md.str().find("= 0.01 · 8 · ("), std::string::npos);
+  EXPECT_NE(md.str().find("![step 5](step-05.png)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace moe
