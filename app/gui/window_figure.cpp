@@ -34,7 +34,8 @@ void MainWindow::draw_figure_cell(const PanelInfo& panel, ImVec2 size, bool titl
                       title.c_str(), ImVec2(0.5f, 0));
     ImGui::Dummy(ImVec2(w, ts.y));
   }
-  PanelContext ctx{*snap_, ui_, nullptr};  // heatmaps on the CPU: a file cannot read a GL texture
+  // Heatmaps on the CPU (a file cannot read a GL texture); the runs side by side as on screen.
+  PanelContext ctx{*snap_, ui_, nullptr, &compare_};
   panel.draw(ctx);
   ImGui::EndChild();
 }
