@@ -45,7 +45,8 @@ bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size
   if (!plot::BeginPlot(title_id, size, flags)) return false;
   plot::SetupAxes("step", y_label, plot::AxisFlags_AutoFit, y_flags);
   plot::SetupAxisLinks(plot::Axis_X, &ctx.ui.steps_link);
-  if (ctx.ui.view_y_set)  // shot --view y-range=A:B
+  plot::SetupDataLabels("step", nullptr);  // the x column of F.csv, also under plots without x labels
+  if (ctx.ui.view_y_set)                   // shot --view y-range=A:B
     plot::SetupAxisLimits(plot::Axis_Y, ctx.ui.view_y_range.min, ctx.ui.view_y_range.max, ImGuiCond_Always);
   g_next_colour = 0;
   return true;
