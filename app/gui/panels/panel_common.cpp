@@ -214,6 +214,15 @@ void recorded_text(const char* text, ImU32 colour) {
   plot::AddPlotText(ImVec2(p.x, std::round(p.y + (h - ts.y) * 0.5f)), colour ? colour : plot::GetStyle().text, text);
 }
 
+void recorded_paragraph(const char* text, bool dim) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float wrap = std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x);
+  const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrap);
+  ImGui::Dummy(ImVec2(wrap, ts.y));
+  plot::GetWindowRecorder();
+  plot::AddPlotText(p, dim ? plot::GetStyle().tick_text : plot::GetStyle().text, text, ImVec2(0, 0), 0, nullptr, wrap);
+}
+
 void key_text(bool dim, const char* fmt, ...) {
   char buf[256];
   va_list args;
