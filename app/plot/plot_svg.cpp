@@ -338,14 +338,22 @@ void SvgRecorder::Image(const ImagePrim& im) {
   auto y_edge = [&](int r) {
     return im.row_edges ? im.row_edges[r] : im.min.y + (im.max.y - im.min.y) * float(r) / float(im.rows);
   };
-  cairo_surface_t* img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, im.cols, im.rows);
+  // Renderers may smooth an image however it asks (librsvg 2.54 ignores image-rendering): a few
+  // big cells would blur into each other. Each cell is then a block of k x k equal pixels, k the
+  // cell's size in layout pixels (at most 32, and 4 M pixels in all), so smoothing only softens
+  // a block's edge; the colours stay exactly the cells'.
+  const float cell_px = std::min((x_edge(im.cols) - x_edge(0)) / float(im.cols),
+                                 (y_edge(im.rows) - y_edge(0)) / float(im.rows));
+  int k = std::clamp(int(cell_px), 1, 32);
+  while (k > 1 && double(im.cols) * im.rows * k * k > 4e6) --k;
+  cairo_surface_t* img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, im.cols * k, im.rows * k);
   cairo_surface_flush(img);
   unsigned char* data = cairo_image_surface_get_data(img);
   const int stride = cairo_image_surface_get_stride(img);
-  for (int r = 0; r < im.rows; ++r) {
+  for (int r = 0; r < im.rows * k; ++r) {
     auto* row = reinterpret_cast<uint32_t*>(data + size_t(r) * size_t(stride));
-    for (int c = 0; c < im.cols; ++c) {
-      const ImU32 p = im.pixels[size_t(r) * size_t(im.cols) + size_t(c)];
+    for (int c = 0; c < im.cols * k; ++c) {
+      const ImU32 p = im.pixels[size_t(r / k) * size_t(im.cols) + size_t(c / k)];
       const uint32_t al = p >> 24;
       auto pm = [al](uint32_t v) { return (v * al + 127) / 255; };
       row[c] = (al << 24) | (pm(p & 0xFF) << 16) | (pm((p >> 8) & 0xFF) << 8) | pm((p >> 16) & 0xFF);
