@@ -165,6 +165,12 @@ TEST(FiguresCompare, SeedGroupsExportMeanMinMaxAndStdBands) {
                              kSmall;
   const std::string text = figure_in_three_formats(common, base);
   EXPECT_NE(text.find("\xCE\xB1=0 (3 seeds)"), std::string::npos) << text;
+  // Each band (two runs x two plots) is one polygon in the SVG, not one per step.
+  const std::string svg = read_file(base + ".svg");
+  int polygons = 0;
+  for (size_t at = svg.find("<polygon"); at != std::string::npos; at = svg.find("<polygon", at + 1)) ++polygons;
+  EXPECT_GE(polygons, 4);
+  EXPECT_LE(polygons, 8) << "a band's pieces are one polygon";
   auto rows = csv_rows(read_file(base + ".csv"));
   ASSERT_GT(rows.size(), 10u);
   for (const char* run_label : {"\xCE\xB1=0", "\xCE\xB1=1e-2"}) {

@@ -157,7 +157,10 @@ int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style) {
                          plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip);
       }
       const plot::LineStyle ls = run_style(line);
-      plot::SetNextLineStyle(colour, style.weight + (line.selected && cmp.lines.size() > 1 ? 1.0f : 0.0f));
+      // A figure: the weight of a single run's lines (2 px at the figure's scale, about 1 pt), every run alike.
+      const float weight = figure_mode(ctx) ? std::min(style.weight, 2.0f)
+                                            : style.weight + (line.selected && cmp.lines.size() > 1 ? 1.0f : 0.0f);
+      plot::SetNextLineStyle(colour, weight);
       plot::SetNextLineDash(ls.dash, ls.marker);
       if (pts.band) plot::SetNextDataNames(" mean");
       plot::PlotLine(label.c_str(), pts.x.data(), pts.y.data(), int(n));
