@@ -213,6 +213,31 @@ TEST(FiguresCompare, DifferenceViewIsAViewKeyToo) {
       << "--view comes after the flags";
 }
 
+// Every panel that overlays runs (and the load panel's A/B heatmaps) is a figure without
+// widgets: the vector files render like the PNG, the key names both runs, the fork's event is text.
+TEST(FiguresCompare, EveryComparedPanelRendersLikeItsPngWithoutWidgets) {
+  for (const char* panel : {"load", "entropy", "collapse", "losses"}) {
+    SCOPED_TRACE(panel);
+    const std::string text = figure_in_three_formats(
+        std::string("--preset collapse --steps 300 --compare alpha=0.01@150 --load-ab --view loss-term=balance ") +
+            kSmall + " --panel " + panel,
+        tmp(std::string("panel_") + panel));
+    EXPECT_NE(text.find("\xCE\xB1=0"), std::string::npos) << text;
+    EXPECT_NE(text.find("\xCE\xB1=1e-2@150"), std::string::npos) << text;
+    for (const char* widget : {"log y", "A/B", "stacked", "alert when"})
+      EXPECT_EQ(text.find(widget), std::string::npos) << "no widget '" << widget << "' in:\n" << text;
+    if (std::string(panel) == "losses") {
+      EXPECT_NE(text.find("L_bal"), std::string::npos) << "--view loss-term";
+    }
+    if (std::string(panel) != "collapse") {  // the collapse stack marks events without labels
+      const std::string change =
+          "\xCE\xB1 0\xE2\x86\x92"
+          "0.01";
+      EXPECT_NE(text.find(change), std::string::npos) << "the fork's change:\n" << text;
+    }
+  }
+}
+
 TEST(FiguresCompare, SweepFigureIsTheHeatmapWithItsNumbers) {
   const std::string base = tmp("sweep");
   const std::string text = figure_in_three_formats(

@@ -101,7 +101,8 @@ std::string view_help() {
          "alert=0..1 (collapse), layer=N, palette=colour-blind-safe|classic, grayscale-safe=on|off, "
          "shares=label|expert (specialisation), x-range=A:B (steps), y-range=A:B, hide=LABEL (a series or a run, "
          "repeatable), band=minmax|std (seed groups), difference=on|off (runs minus the first), load-ab=on|off (load "
-         "heatmaps of two runs stacked), head=N (lm attention)";
+         "heatmaps of two runs stacked), loss-term=task|balance|z|importance|total (losses of runs side by side), "
+         "head=N (lm attention)";
 }
 
 std::string apply_view(const std::string& kv, UiState& ui) {
@@ -178,6 +179,13 @@ std::string apply_view(const std::string& kv, UiState& ui) {
     if (!on_off(v, b)) return bad("on or off");
     ui.load_ab = b;
     if (b) ui.load_view = LoadView_Heatmap;  // A/B is a view of the heatmap
+  } else if (key == "loss-term") {
+    static const char* const kTerms[] = {"task", "balance", "z", "importance", "total"};
+    int t = -1;
+    for (int i = 0; i < 5; ++i)
+      if (v == kTerms[i]) t = i;
+    if (t < 0) return bad("task, balance, z, importance or total");
+    ui.loss_compare_term = t;
   } else if (key == "head") {
     if (!parse_double(v, d) || d < 0 || d != std::floor(d) || d > 1000) return bad("a head number 0, 1, ...");
     ui.attention_head = int(d);
