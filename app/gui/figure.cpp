@@ -99,7 +99,10 @@ std::string figure_layout(const FigureOptions& fo, float scale, FigureLayout& ou
 std::string view_help() {
   return "load=lines|stacked|heatmap, smoothing=0..0.999, log-y=on|off (losses), sort-gates=on|off, "
          "alert=0..1 (collapse), layer=N, palette=colour-blind-safe|classic, grayscale-safe=on|off, "
-         "shares=label|expert (specialisation), x-range=A:B (steps), y-range=A:B, hide=LABEL (a series, repeatable)";
+         "shares=label|expert (specialisation), x-range=A:B (steps), y-range=A:B, hide=LABEL (a series or a run, "
+         "repeatable), band=minmax|std (seed groups), difference=on|off (runs minus the first), load-ab=on|off (load "
+         "heatmaps of two runs stacked), loss-term=task|balance|z|importance|total (losses of runs side by side), "
+         "head=N (lm attention)";
 }
 
 std::string apply_view(const std::string& kv, UiState& ui) {
@@ -162,6 +165,30 @@ std::string apply_view(const std::string& kv, UiState& ui) {
   } else if (key == "hide") {
     if (v.empty()) return bad("a series' label, e.g. hide=expert 3");
     ui.hidden_series.push_back(v);
+  } else if (key == "band") {
+    if (v == "minmax" || v == "min-max")
+      ui.band_std = false;
+    else if (v == "std")
+      ui.band_std = true;
+    else
+      return bad("minmax or std");
+  } else if (key == "difference") {
+    if (!on_off(v, b)) return bad("on or off");
+    ui.difference_view = b;
+  } else if (key == "load-ab") {
+    if (!on_off(v, b)) return bad("on or off");
+    ui.load_ab = b;
+    if (b) ui.load_view = LoadView_Heatmap;  // A/B is a view of the heatmap
+  } else if (key == "loss-term") {
+    static const char* const kTerms[] = {"task", "balance", "z", "importance", "total"};
+    int t = -1;
+    for (int i = 0; i < 5; ++i)
+      if (v == kTerms[i]) t = i;
+    if (t < 0) return bad("task, balance, z, importance or total");
+    ui.loss_compare_term = t;
+  } else if (key == "head") {
+    if (!parse_double(v, d) || d < 0 || d != std::floor(d) || d > 1000) return bad("a head number 0, 1, ...");
+    ui.attention_head = int(d);
   } else {
     return "--view: unknown key '" + key + "'; keys: " + view_help();
   }
@@ -211,6 +238,17 @@ std::string shot_command(const ShotOptions& o) {
   if (o.scale != 1.0f) add("--scale", format_float(o.scale));
   if (o.fig.font_pt > 0) add("--font-pt", format_float(o.fig.font_pt));
   if (o.fig.dpi > 0) add("--dpi", std::to_string(o.fig.dpi));
+  if (o.controls_strip) c += " --controls-strip";
+  // The runs side by side (issue 11): every option that adds a run or changes how runs are drawn.
+  for (const std::string& spec : o.compare) add("--compare", spec);
+  if (o.seeds > 1) add("--seeds", std::to_string(o.seeds));
+  if (o.band_std) add("--band", "std");
+  if (o.difference) c += " --difference";
+  if (o.load_ab) c += " --load-ab";
+  // The sweep view and results files opened with it.
+  for (const std::string& g : o.grid) add("--grid", g);
+  if (!o.metric.empty()) add("--metric", o.metric);
+  for (const std::string& r : o.results) add("--results", r);
   for (const std::string& v : o.fig.views) add("--view", v);
   return c;
 }

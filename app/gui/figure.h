@@ -51,7 +51,8 @@ std::string figure_layout(const FigureOptions& fo, float scale, FigureLayout& ou
 
 // --view key=value into the UI state (load=lines|stacked|heatmap, smoothing=0..0.999,
 // log-y=on|off, sort-gates=on|off, alert=0..1, layer=N, palette=colour-blind-safe|classic,
-// grayscale-safe=on|off, shares=label|expert, x-range=A:B, y-range=A:B, hide=LABEL).
+// grayscale-safe=on|off, shares=label|expert, x-range=A:B, y-range=A:B, hide=LABEL, band=minmax|std,
+// difference=on|off, load-ab=on|off, head=N).
 // "" or what is wrong, naming the key and what it allows.
 std::string apply_view(const std::string& key_value, UiState& ui);
 std::string view_help();  // the keys and values, for --view's help

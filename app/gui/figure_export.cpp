@@ -116,6 +116,13 @@ std::string view_args(const UiState& ui) {
   v += " --view layer=" + std::to_string(ui.layer);
   v += std::string(" --view shares=") + (ui.specialisation_by_expert ? "expert" : "label");
   if (ui.palette == Palette_Classic) v += " --view palette=classic";
+  if (ui.band_std) v += " --view band=std";
+  if (ui.difference_view) v += " --view difference=on";
+  if (ui.load_ab) v += " --view load-ab=on";
+  if (ui.attention_head != 0) v += " --view head=" + std::to_string(ui.attention_head);
+  static const char* const kTerms[] = {"task", "balance", "z", "importance", "total"};
+  if (ui.loss_compare_term > 0 && ui.loss_compare_term < 5)
+    v += std::string(" --view loss-term=") + kTerms[ui.loss_compare_term];
   if (!ui.steps_link.follow && ui.steps_link.set) {
     std::snprintf(buf, sizeof buf, " --view x-range=%.17g:%.17g", ui.steps_link.range.min, ui.steps_link.range.max);
     v += buf;

@@ -418,6 +418,9 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     win.ui().layout = layout_ui.layout;
     win.ui().single_panel = layout_ui.single_panel;
     win.ui().controls_collapsed = opt.controls_strip;
+    win.ui().band_std = opt.band_std;  // before --view, which may set them too (band=, difference=, load-ab=)
+    win.ui().difference_view = opt.difference;
+    if (opt.load_ab) win.ui().load_view = LoadView_Heatmap, win.ui().load_ab = true;
     for (const std::string& v : opt.fig.views)
       if (std::string e = gui::apply_view(v, win.ui()); !e.empty()) {
         std::fprintf(stderr, "moescope shot: %s\n", e.c_str());
@@ -436,9 +439,6 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     }
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
-    win.ui().band_std = opt.band_std;
-    win.ui().difference_view = opt.difference;
-    if (opt.load_ab) win.ui().load_view = LoadView_Heatmap, win.ui().load_ab = true;
     // The runs side by side: one per --compare, then every run over --seeds seeds.
     RunSet& runs = win.runs();
     const int first = runs.first();

@@ -61,6 +61,9 @@ struct UiState {
   bool band_std = false;         // seed groups' band on the time plots: mean ± 1 std (else min–max over seeds)
   bool difference_view = false;  // time plots show each run minus the reference (the first run)
   bool load_ab = false;          // load heatmap: the selected run stacked over another run (A/B)
+  int attention_head = 0;        // lm: the head the attention panel shows (--view head=N)
+  int loss_compare_term = 0;     // losses with runs side by side: the term every run's line shows (task, L_bal,
+                                 // L_z, L_imp, total; --view loss-term=)
 };
 
 }  // namespace moe

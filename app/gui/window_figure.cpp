@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "plot.h"
+#include "ui_state.h"
 #include "window.h"
 
 namespace moe::gui {
@@ -18,6 +19,15 @@ std::string MainWindow::figure_title(const PanelInfo* panel) const {
   t += " \u2014 ";
   t += snap_->preset.empty() ? std::string("custom config") : snap_->preset;
   t += ", step " + std::to_string(snap_->steps_done);
+  // Runs side by side: a per-expert view shows the selected run; its title says which.
+  if (panel && compare_.lines.size() >= 2) {
+    const std::string_view n = panel->name;
+    const bool every_run = n == "entropy" || n == "collapse" || n == "losses" || n == "sweep" ||
+                           (n == "load" && ui_.load_ab && ui_.load_view == LoadView_Heatmap);
+    if (!every_run)
+      for (const RunLine& l : compare_.lines)
+        if (l.selected) t += ", run " + (l.label.empty() ? "run " + std::to_string(l.id) : l.label);
+  }
   return t;
 }
 
@@ -34,7 +44,8 @@ void MainWindow::draw_figure_cell(const PanelInfo& panel, ImVec2 size, bool titl
                       title.c_str(), ImVec2(0.5f, 0));
     ImGui::Dummy(ImVec2(w, ts.y));
   }
-  PanelContext ctx{*snap_, ui_, nullptr};  // heatmaps on the CPU: a file cannot read a GL texture
+  // Heatmaps on the CPU (a file cannot read a GL texture); the runs side by side as on screen.
+  PanelContext ctx{*snap_, ui_, nullptr, &compare_};
   panel.draw(ctx);
   ImGui::EndChild();
 }

@@ -226,6 +226,10 @@ void SetupAxisLimits(Axis axis, double min, double max,
 void SetupAxisLinks(Axis axis, AxisLink* link);         // share this axis' limits with other plots through *link
 void SetupAxisFormat(Axis axis, const char* fmt);       // printf format for tick labels (nullptr: SI, e.g. 10k, 1.5M)
 void SetupFinish();  // lays out, draws axes, handles input; implicit at the first Plot* or utility call
+void SetupDataLabels(const char* x_label,
+                     const char* y_label);  // the axes' names (with units) in the plot's data (F.csv, plot_data.h)
+                                            // where the drawn labels are short or left out; nullptr: as drawn.
+                                            // Any time before the items it names (it changes no layout)
 
 // [SECTION] Item style (applies to the next item only)
 
@@ -236,6 +240,10 @@ void SetNextFillStyle(
     float alpha = -1.0f);  // PlotShaded/Stacked/Bars/Heatmap swatch: colour, alpha (x the colour's own)
 void SetNextLineDash(Dash dash,
                      Marker marker = Marker_None);  // lines: dash pattern and markers (overrides ItemFlags_Dashed)
+void SetNextDataNames(const char* first,
+                      const char* second = nullptr);  // the next item's data columns (F.csv) are its label + these
+                                                      // suffixes: a line's one (default none), a band's lower and
+                                                      // upper (default " lower", " upper"), e.g. " min", " max"
 void SetNextSeries(
     int index);  // the next item is categorical series `index`: palette::categorical(index) unless SetNextLineStyle
                  // gave a colour, and SeriesLineStyle(index) unless SetNextLineDash gave one

@@ -20,6 +20,11 @@ std::string PlotName(const CurrentPlot& p, const char* label) {
   return "";
 }
 
+// An axis as the data names it: SetupDataLabels' name, else the drawn label.
+const std::string& AxisName(const CurrentPlot& p, Axis a) {
+  return p.data_label[a].empty() ? p.axis[a].label : p.data_label[a];
+}
+
 std::string Label(const char* label) {
   const char* end = DisplayEnd(label);
   if (end != label) return std::string(label, end);
@@ -51,8 +56,8 @@ void RecordSeries(const char* label, const char* suffix, Getter getter, const vo
   const CurrentPlot& p = Ctx().cur;
   SeriesData s;
   s.plot = PlotName(p, label);
-  s.x_label = p.axis[Axis_X].label;
-  s.y_label = p.axis[Axis_Y].label;
+  s.x_label = AxisName(p, Axis_X);
+  s.y_label = AxisName(p, Axis_Y);
   s.label = Label(label) + (suffix ? suffix : "");
   s.x.reserve(size_t(count));
   s.y.reserve(size_t(count));
@@ -69,8 +74,8 @@ void RecordStacked(const char* label, StackGetter getter, const void* data, int 
   const CurrentPlot& p = Ctx().cur;
   SeriesData s;
   s.plot = PlotName(p, label);
-  s.x_label = p.axis[Axis_X].label;
-  s.y_label = p.axis[Axis_Y].label;
+  s.x_label = AxisName(p, Axis_X);
+  s.y_label = AxisName(p, Axis_Y);
   s.label = Label(label);
   for (int i = 0; i < count; ++i) {
     const Point pt = getter(data, series, i);
@@ -86,8 +91,8 @@ void RecordHeatmap(const char* label, const float* values, int rows, int cols, P
   HeatmapData h;
   h.plot = PlotName(p, label);
   h.label = Label(label);
-  h.x_label = p.axis[Axis_X].label;
-  h.y_label = p.axis[Axis_Y].label;
+  h.x_label = AxisName(p, Axis_X);
+  h.y_label = AxisName(p, Axis_Y);
   h.rows = rows;
   h.cols = cols;
   h.values.assign(values, values + size_t(rows) * size_t(cols));

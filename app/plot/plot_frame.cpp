@@ -346,6 +346,12 @@ void SetupAxisLinks(Axis axis, AxisLink* link) {
   p.axis[axis].link = link;
 }
 
+void SetupDataLabels(const char* x_label, const char* y_label) {
+  CurrentPlot& p = Cur();
+  if (x_label) p.data_label[Axis_X] = x_label;
+  if (y_label) p.data_label[Axis_Y] = y_label;
+}
+
 void SetupAxisFormat(Axis axis, const char* fmt) {
   CurrentPlot& p = Cur();
   IM_ASSERT(!p.setup_done && "plot::SetupAxisFormat: call Setup* before the first Plot* or utility call");

@@ -85,6 +85,9 @@ struct CurrentPlot {
   int next_series = -1;  // SetNextSeries index, -1: none
   Dash next_dash = -1;   // SetNextLineDash pattern, -1: none
   Marker next_marker = Marker_None;
+  std::string data_label[2];      // SetupDataLabels: the axes' names in the plot's data (F.csv), "" = as drawn
+  std::string next_data[2];       // SetNextDataNames: the next item's column suffixes (line; band lower, upper)
+  bool next_data_set = false;     // SetNextDataNames was called for the next item
   double ext_min[2], ext_max[2];  // data extents this frame (for fitting: y only where x is in view)
   double all_min[2], all_max[2];  // extents of all data given this frame (for the pan/zoom bounds)
   bool complete_data =

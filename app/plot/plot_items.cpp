@@ -33,9 +33,11 @@ struct ItemDraw {
   ImU32 line = 0;   // line colour (dimmed if another item is highlighted)
   ImU32 fill = 0;   // fill colour with alpha
   float weight = 1.5f;
-  bool hover = false;  // compute the value under the mouse
-  LineStyle style;     // dash pattern and markers of a line (ItemFlags_Dashed: Dash_Dashed)
-  int series = 0;      // series index (markers of different series start at different offsets)
+  bool hover = false;     // compute the value under the mouse
+  LineStyle style;        // dash pattern and markers of a line (ItemFlags_Dashed: Dash_Dashed)
+  int series = 0;         // series index (markers of different series start at different offsets)
+  std::string data[2];    // SetNextDataNames: column suffixes in the figure's data
+  bool data_set = false;  // SetNextDataNames was given
 };
 
 // Registers an item; returns false if it is hidden (nothing to draw).
@@ -74,6 +76,12 @@ bool BeginItem(const char* label, ItemFlags flags, bool filled, ItemDraw& d, flo
   p.next_weight = p.next_fill_alpha = -1;
   p.next_series = p.next_dash = -1;
   p.next_marker = Marker_None;
+  if (p.next_data_set) {
+    d.data[0].swap(p.next_data[0]);
+    d.data[1].swap(p.next_data[1]);
+    d.data_set = true;
+    p.next_data_set = false;
+  }
   const ImGuiID hl = p.state->highlighted;
   float dim = 1.0f;
   if (hl != 0 && hl != id) dim = s.highlight_dim;
@@ -169,6 +177,13 @@ void SetNextLineDash(Dash dash, Marker marker) {
   CurrentPlot& p = Cur();
   p.next_dash = std::clamp(dash, 0, Dash_COUNT - 1);
   p.next_marker = std::clamp(marker, 0, Marker_COUNT - 1);
+}
+
+void SetNextDataNames(const char* first, const char* second) {
+  CurrentPlot& p = Cur();
+  p.next_data[0] = first ? first : "";
+  p.next_data[1] = second ? second : "";
+  p.next_data_set = true;
 }
 
 void SetNextSeries(int index) { Cur().next_series = std::max(0, index); }
@@ -534,7 +549,7 @@ class BandBuilder {
 void PlotLineG(const char* label, Getter getter, const void* data, int count, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, false, d, 1.0f)) return;
-  if (d.line & IM_COL32_A_MASK) RecordSeries(label, nullptr, getter, data, count);
+  if (d.line & IM_COL32_A_MASK) RecordSeries(label, d.data_set ? d.data[0].c_str() : nullptr, getter, data, count);
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   const bool fit = !(flags & ItemFlags_NoFit);
@@ -568,8 +583,8 @@ void PlotLineG(const char* label, Getter getter, const void* data, int count, It
 void PlotShadedG(const char* label, Getter lower, Getter upper, const void* data, int count, ItemFlags flags) {
   ItemDraw d;
   if (!BeginItem(label, flags, true, d, Ctx().style.fill_alpha)) return;
-  RecordSeries(label, " lower", lower, data, count);
-  RecordSeries(label, " upper", upper, data, count);
+  RecordSeries(label, d.data_set ? d.data[0].c_str() : " lower", lower, data, count);
+  RecordSeries(label, d.data_set ? d.data[1].c_str() : " upper", upper, data, count);
   CurrentPlot& p = Ctx().cur;
   const Transform& t = p.tf;
   const bool fit = !(flags & ItemFlags_NoFit);

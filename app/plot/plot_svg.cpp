@@ -116,6 +116,7 @@ std::string Base64(const std::string& in) {
 SvgRecorder::SvgRecorder(int width, int height, double unit_pt) : width_(width), height_(height), unit_(unit_pt) {}
 
 void SvgRecorder::PushClip(ImVec2 min, ImVec2 max) {
+  FlushStrip();
   const int id = ++ids_;
   body_ += "<clipPath id=\"c" + std::to_string(id) + "\"><rect x=\"";
   Num(body_, min.x);
@@ -130,12 +131,14 @@ void SvgRecorder::PushClip(ImVec2 min, ImVec2 max) {
 }
 
 void SvgRecorder::PopClip() {
+  FlushStrip();
   if (open_groups_ == 0) return;
   --open_groups_;
   body_ += "</g>\n";
 }
 
 void SvgRecorder::Line(ImVec2 a, ImVec2 b, const Stroke& s) {
+  FlushStrip();
   if (!(s.colour & IM_COL32_A_MASK)) return;
   body_ += "<line x1=\"";
   Num(body_, a.x + 0.5);
@@ -151,6 +154,7 @@ void SvgRecorder::Line(ImVec2 a, ImVec2 b, const Stroke& s) {
 }
 
 void SvgRecorder::Polyline(const ImVec2* p, int n, const Stroke& s) {
+  FlushStrip();
   if (n < 2 || !(s.colour & IM_COL32_A_MASK)) return;
   body_ += "<polyline";
   Points(body_, p, n);
@@ -159,6 +163,7 @@ void SvgRecorder::Polyline(const ImVec2* p, int n, const Stroke& s) {
 }
 
 void SvgRecorder::RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) {
+  FlushStrip();
   if (!(colour & IM_COL32_A_MASK) || max.x <= min.x || max.y <= min.y) return;
   body_ += "<rect x=\"";
   Num(body_, min.x);
@@ -179,6 +184,7 @@ void SvgRecorder::RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float roundin
 }
 
 void SvgRecorder::Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding, float weight) {
+  FlushStrip();
   if (!(colour & IM_COL32_A_MASK)) return;
   body_ += "<rect x=\"";
   Num(body_, min.x + 0.5);
@@ -199,6 +205,7 @@ void SvgRecorder::Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding, flo
 }
 
 void SvgRecorder::RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) {
+  FlushStrip();
   const std::string id = "g" + std::to_string(++ids_);
   body_ += "<linearGradient id=\"" + id + "\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\"><stop offset=\"0\"";
   Paint(body_, "stop-color", top);
@@ -217,13 +224,33 @@ void SvgRecorder::RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) 
 
 void SvgRecorder::Quad(const ImVec2* c, ImU32 colour) {
   if (!(colour & IM_COL32_A_MASK)) return;
+  auto same = [](ImVec2 a, ImVec2 b) { return a.x == b.x && a.y == b.y; };
+  if (!strip_top_.empty() && colour == strip_colour_ && same(c[0], strip_top_.back()) &&
+      same(c[1], strip_bottom_.back())) {
+    strip_top_.push_back(c[3]);
+    strip_bottom_.push_back(c[2]);
+    return;
+  }
+  FlushStrip();
+  strip_colour_ = colour;
+  strip_top_ = {c[0], c[3]};
+  strip_bottom_ = {c[1], c[2]};
+}
+
+void SvgRecorder::FlushStrip() {
+  if (strip_top_.empty()) return;
+  std::vector<ImVec2> ring(strip_top_);
+  ring.insert(ring.end(), strip_bottom_.rbegin(), strip_bottom_.rend());
+  strip_top_.clear();
+  strip_bottom_.clear();
   body_ += "<polygon";
-  Points(body_, c, 4);
-  Paint(body_, "fill", colour);
+  Points(body_, ring.data(), int(ring.size()));
+  Paint(body_, "fill", strip_colour_);
   body_ += "/>\n";
 }
 
 void SvgRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int) {
+  FlushStrip();
   if (!(colour & IM_COL32_A_MASK)) return;
   body_ += "<circle cx=\"";
   Num(body_, centre.x);
@@ -237,6 +264,7 @@ void SvgRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int) {
 }
 
 void SvgRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline, int) {
+  FlushStrip();
   if (!(outline.colour & IM_COL32_A_MASK)) return;
   body_ += "<circle cx=\"";
   Num(body_, centre.x);
@@ -250,6 +278,7 @@ void SvgRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline, int
 }
 
 void SvgRecorder::ConvexPolygon(const ImVec2* p, int n, ImU32 fill, const Stroke& outline) {
+  FlushStrip();
   if (n < 3) return;
   body_ += "<polygon";
   Points(body_, p, n);
@@ -267,6 +296,7 @@ void SvgRecorder::ConvexPolygon(const ImVec2* p, int n, ImU32 fill, const Stroke
 }
 
 void SvgRecorder::Text(const TextPrim& t) {
+  FlushStrip();
   if (!t.text || !(t.colour & IM_COL32_A_MASK)) return;
   const char* end = t.text_end ? t.text_end : t.text + std::strlen(t.text);
   if (end == t.text) return;
@@ -331,6 +361,7 @@ void SvgRecorder::Text(const TextPrim& t) {
 }
 
 void SvgRecorder::Image(const ImagePrim& im) {
+  FlushStrip();
   if (im.texture || !im.pixels || im.rows <= 0 || im.cols <= 0) return;
   auto x_edge = [&](int c) {
     return im.col_edges ? im.col_edges[c] : im.min.x + (im.max.x - im.min.x) * float(c) / float(im.cols);
@@ -338,14 +369,22 @@ void SvgRecorder::Image(const ImagePrim& im) {
   auto y_edge = [&](int r) {
     return im.row_edges ? im.row_edges[r] : im.min.y + (im.max.y - im.min.y) * float(r) / float(im.rows);
   };
-  cairo_surface_t* img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, im.cols, im.rows);
+  // Renderers may smooth an image however it asks (librsvg 2.54 ignores image-rendering): a few
+  // big cells would blur into each other. Each cell is then a block of k x k equal pixels, k the
+  // cell's size in layout pixels (at most 32, and 4 M pixels in all), so smoothing only softens
+  // a block's edge; the colours stay exactly the cells'.
+  const float cell_px = std::min((x_edge(im.cols) - x_edge(0)) / float(im.cols),
+                                 (y_edge(im.rows) - y_edge(0)) / float(im.rows));
+  int k = std::clamp(int(cell_px), 1, 32);
+  while (k > 1 && double(im.cols) * im.rows * k * k > 4e6) --k;
+  cairo_surface_t* img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, im.cols * k, im.rows * k);
   cairo_surface_flush(img);
   unsigned char* data = cairo_image_surface_get_data(img);
   const int stride = cairo_image_surface_get_stride(img);
-  for (int r = 0; r < im.rows; ++r) {
+  for (int r = 0; r < im.rows * k; ++r) {
     auto* row = reinterpret_cast<uint32_t*>(data + size_t(r) * size_t(stride));
-    for (int c = 0; c < im.cols; ++c) {
-      const ImU32 p = im.pixels[size_t(r) * size_t(im.cols) + size_t(c)];
+    for (int c = 0; c < im.cols * k; ++c) {
+      const ImU32 p = im.pixels[size_t(r / k) * size_t(im.cols) + size_t(c / k)];
       const uint32_t al = p >> 24;
       auto pm = [al](uint32_t v) { return (v * al + 127) / 255; };
       row[c] = (al << 24) | (pm(p & 0xFF) << 16) | (pm((p >> 8) & 0xFF) << 8) | pm((p >> 16) & 0xFF);
@@ -372,6 +411,7 @@ void SvgRecorder::Image(const ImagePrim& im) {
 }
 
 std::string SvgRecorder::Finish(const std::string& title, const std::string& provenance) {
+  FlushStrip();
   while (open_groups_ > 0) PopClip();
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out +=

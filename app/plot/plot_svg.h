@@ -2,12 +2,13 @@
 // text into glyph outlines (not selectable, not searchable), so SVG is written
 // directly: lines as <polyline>/<line> paths, text as <text> in DejaVu Sans
 // anchored where the layout aligned it (start, middle or end), clips as nested
-// <g clip-path>, CPU heatmaps as one embedded PNG at their native resolution
-// drawn pixelated (nearest). The output depends only on what was drawn, so the
+// <g clip-path>, a band's quads as one polygon, CPU heatmaps as one embedded PNG (each cell
+// a block of equal pixels). The output depends only on what was drawn, so the
 // same figure gives the same bytes (ids are numbered in drawing order).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "plot.h"
 
@@ -33,7 +34,13 @@ class SvgRecorder : public Recorder {
   std::string Finish(const std::string& title, const std::string& provenance);
 
  private:
+  void FlushStrip();  // writes the pending band strip (Quad) as one polygon
   std::string body_;
+  // Quads that continue each other (a band's pieces: each starts on the last one's right edge)
+  // in one colour are one polygon, the top edge then the bottom edge back: a tenth of the bytes,
+  // and no hairline seams where a renderer anti-aliases each piece's edge.
+  std::vector<ImVec2> strip_top_, strip_bottom_;
+  ImU32 strip_colour_ = 0;
   int width_, height_;
   double unit_;
   int ids_ = 0, open_groups_ = 0;

@@ -45,7 +45,8 @@ bool begin_time_plot(PanelContext& ctx, const char* title_id, const ImVec2& size
   if (!plot::BeginPlot(title_id, size, flags)) return false;
   plot::SetupAxes("step", y_label, plot::AxisFlags_AutoFit, y_flags);
   plot::SetupAxisLinks(plot::Axis_X, &ctx.ui.steps_link);
-  if (ctx.ui.view_y_set)  // shot --view y-range=A:B
+  plot::SetupDataLabels("step", nullptr);  // the x column of F.csv, also under plots without x labels
+  if (ctx.ui.view_y_set)                   // shot --view y-range=A:B
     plot::SetupAxisLimits(plot::Axis_Y, ctx.ui.view_y_range.min, ctx.ui.view_y_range.max, ImGuiCond_Always);
   g_next_colour = 0;
   return true;
@@ -211,6 +212,15 @@ void recorded_text(const char* text, ImU32 colour) {
   ImGui::Dummy(ImVec2(ts.x, h));
   plot::GetWindowRecorder();
   plot::AddPlotText(ImVec2(p.x, std::round(p.y + (h - ts.y) * 0.5f)), colour ? colour : plot::GetStyle().text, text);
+}
+
+void recorded_paragraph(const char* text, bool dim) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float wrap = std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x);
+  const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrap);
+  ImGui::Dummy(ImVec2(wrap, ts.y));
+  plot::GetWindowRecorder();
+  plot::AddPlotText(p, dim ? plot::GetStyle().tick_text : plot::GetStyle().text, text, ImVec2(0, 0), 0, nullptr, wrap);
 }
 
 void key_text(bool dim, const char* fmt, ...) {

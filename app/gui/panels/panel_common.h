@@ -101,6 +101,9 @@ int key_row(const KeyItem* items, int count, bool* shown = nullptr);
 // A line of text as an item on a row of frames, drawn through the plot layer's recorder so a
 // figure file gets it (the key's name, a figure's readout); colour 0: the plot text colour.
 void recorded_text(const char* text, ImU32 colour = 0);
+// A paragraph of any length wrapped at the region's width (and at its '\n'), through the recorder;
+// dim: the tick text colour. Text panels (samples) use it so a figure keeps their text as text.
+void recorded_paragraph(const char* text, bool dim = false);
 // A line of a side key (ImGui::Text's layout), drawn through the recorder; dim: the tick text colour.
 void key_text(bool dim, const char* fmt, ...) IM_FMTARGS(2);
 // The ImDrawList calls panels make outside plots (text, rectangles, lines), through the
@@ -119,6 +122,9 @@ struct RecordedDrawList {
   }
   void AddRectFilled(ImVec2 a, ImVec2 b, ImU32 col, float rounding = 0) { rec.RectFilled(a, b, col, rounding); }
   void AddLine(ImVec2 a, ImVec2 b, ImU32 col, float weight) { rec.Line(a, b, plot::Stroke{col, weight}); }
+  void AddRect(ImVec2 a, ImVec2 b, ImU32 col, float rounding = 0, float weight = 1) {
+    rec.Rect(a, b, col, rounding, weight);
+  }
 };
 
 inline bool figure_mode(const PanelContext& ctx) { return ctx.ui.figure; }  // no chrome: a figure (figure.h)

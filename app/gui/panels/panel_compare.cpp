@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <iterator>
 #include <string>
 
+#include "metrics.h"
 #include "run_stats.h"
 
 namespace moe::panel {
@@ -112,6 +114,15 @@ int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style) {
   thread_local LinePoints pts, ref;
   const bool diff = cmp.reference >= 0 && cmp.reference < int(cmp.lines.size());
   if (diff) fetch_line(ctx, cmp.lines[size_t(cmp.reference)], m, r, budget, ref);
+  // F.csv: one column per run (a seed group: mean, and the band's edges), its unit in the header.
+  if (m.metric >= 0 && m.metric < int(std::size(kMetricTable))) {
+    const MetricDef& d = kMetricTable[m.metric];
+    std::string name = std::string(diff ? "\xCE\x94 " : "") + d.label;
+    const std::string unit = style.scale == 100.0 ? "%" : d.unit;
+    if (!unit.empty()) name += " [" + unit + "]";
+    if (diff) name += ", minus the reference run";
+    plot::SetupDataLabels("step", name.c_str());
+  }
   int drawn = 0;
   // The selected run last, on top of the others.
   for (int pass = 0; pass < 2; ++pass)
@@ -138,12 +149,20 @@ int plot_runs(PanelContext& ctx, MetricRef m, const RunPlotStyle& style) {
       const std::string label = item_label(line);
       if (pts.band) {  // the same label: a legend click or hover on the line also takes its band
         plot::SetNextFillStyle(colour, 0.22f);
+        if (cmp.band_std)
+          plot::SetNextDataNames(" mean - std", " mean + std");
+        else
+          plot::SetNextDataNames(" min", " max");
         plot::PlotShaded(label.c_str(), pts.x.data(), pts.lo.data(), pts.hi.data(), int(n),
                          plot::ItemFlags_NoLegend | plot::ItemFlags_NoTooltip);
       }
       const plot::LineStyle ls = run_style(line);
-      plot::SetNextLineStyle(colour, style.weight + (line.selected && cmp.lines.size() > 1 ? 1.0f : 0.0f));
+      // A figure: the weight of a single run's lines (2 px at the figure's scale, about 1 pt), every run alike.
+      const float weight = figure_mode(ctx) ? std::min(style.weight, 2.0f)
+                                            : style.weight + (line.selected && cmp.lines.size() > 1 ? 1.0f : 0.0f);
+      plot::SetNextLineStyle(colour, weight);
       plot::SetNextLineDash(ls.dash, ls.marker);
+      if (pts.band) plot::SetNextDataNames(" mean");
       plot::PlotLine(label.c_str(), pts.x.data(), pts.y.data(), int(n));
       drawn += int(n);
     }
@@ -201,6 +220,8 @@ int run_key_row(PanelContext& ctx) {
   const float avail = ImGui::GetContentRegionAvail().x, more_w = ImGui::CalcTextSize("+99 more").x + gap;
   float used = 0;
   size_t shown = 0;
+  // A figure names every run: its key wraps to more lines rather than hide some.
+  if (figure_mode(ctx)) shown = cmp.lines.size();
   for (; shown < cmp.lines.size(); ++shown) {
     const float w = (shown ? gap : 0) + swatch + ImGui::CalcTextSize(labels[shown].c_str()).x;
     const bool last = shown + 1 == cmp.lines.size();

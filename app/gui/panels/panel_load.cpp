@@ -277,7 +277,10 @@ void draw_heatmap(PanelContext& ctx, int layer, int E, const ImVec2& size, const
   panel::plot_events(ctx);
   plot::EndPlot();
   ImGui::SameLine();
-  plot::ColorBar("load \xC3\x97 E   (1 = fair share)", 0.0, vmax, ImVec2(bar_w, size.y));
+  // The bar's name runs along it: the short form on a short bar (a half-height A/B heatmap, a small figure).
+  const char* bar_label = "load \xC3\x97 E   (1 = fair share)";
+  if (ImGui::CalcTextSize(bar_label).x > size.y - 2 * style.padding.y - F) bar_label = "load \xC3\x97 E";
+  plot::ColorBar(bar_label, 0.0, vmax, ImVec2(bar_w, size.y));
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
         "Colour = load \xC3\x97 E: 0 = dead, 1 = the fair share 1/E,\n2 = twice the fair share or more (the scale "
@@ -301,7 +304,12 @@ bool draw_heatmap_ab(PanelContext& ctx, int layer, int E, const ImVec2& size) {
   if (sb.cfg.routed_experts() != E || layer >= int(sb.ids.layers.size())) return false;
   const float gap = ImGui::GetStyle().ItemSpacing.y;
   const float h = std::floor((size.y - gap) * 0.5f);
-  const std::string la = a->label + "  \xC2\xB7  expert", lb = b->label + "  \xC2\xB7  expert";
+  // Each y axis names its run ("α=0 · expert"); only the run where that would not fit along the plot.
+  auto y_label = [&](const RunLine& l) {
+    const std::string full = l.label + "  \xC2\xB7  expert";
+    return ImGui::CalcTextSize(full.c_str()).x <= h * 0.8f ? full : l.label;
+  };
+  const std::string la = y_label(*a), lb = y_label(*b);
   draw_heatmap(ctx, layer, E, ImVec2(size.x, h), "##load_heatmap", la.c_str());
   PanelContext other{sb, ctx.ui, nullptr, ctx.compare};
   draw_heatmap(other, layer, E, ImVec2(size.x, std::max(h, ImGui::GetContentRegionAvail().y)), "##load_heatmap_b",

@@ -43,9 +43,6 @@ void weighted_label(char* buf, size_t n, const char* name, const char* weight_na
     std::snprintf(buf, n, "%s (%s=%g)", name, weight_name, weight);
 }
 
-// Which term the comparison plots (one line per run; five terms per run would be mush).
-int g_compare_term = TermTask;
-
 // Runs side by side: one term of the loss, a line per run, and accuracy underneath.
 void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   const float F = ImGui::GetFontSize();
@@ -54,17 +51,22 @@ void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   static const int kTermMetric[kTerms] = {metric_index("loss_task"), metric_index("loss_balance"),
                                           metric_index("loss_z"), metric_index("loss_importance"),
                                           metric_index("loss_total")};
+  // Which term the comparison plots (one line per run; five terms per run would be mush):
+  // UiState, so a figure chooses it too (--view loss-term=).
+  int& compare_term = ctx.ui.loss_compare_term;
   ImGui::AlignTextToFramePadding();
-  if (!diff) {
-    ImGui::Checkbox("log y", &ctx.ui.log_y_losses);
+  if (!panel::figure_mode(ctx)) {  // a figure: the choices show in the y label, no widgets
+    if (!diff) {
+      ImGui::Checkbox("log y", &ctx.ui.log_y_losses);
+      ImGui::SameLine(0, F);
+    }
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("total L").x + ImGui::GetFrameHeight() * 2);
+    ImGui::Combo("##term", &compare_term, kTermNames, kTerms);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The loss term every run's line shows");
     ImGui::SameLine(0, F);
   }
-  ImGui::SetNextItemWidth(ImGui::CalcTextSize("total L").x + ImGui::GetFrameHeight() * 2);
-  ImGui::Combo("##term", &g_compare_term, kTermNames, kTerms);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The loss term every run's line shows");
-  ImGui::SameLine(0, F);
   panel::run_key_row(ctx);
-  const int term = std::clamp(g_compare_term, 0, kTerms - 1);
+  const int term = std::clamp(compare_term, 0, kTerms - 1);
   const bool log_y = ctx.ui.log_y_losses && !diff;
   const float avail_h = std::max(ImGui::GetContentRegionAvail().y, F * 12);
   const float w = ImGui::GetContentRegionAvail().x;

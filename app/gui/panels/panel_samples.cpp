@@ -15,7 +15,23 @@ namespace moe {
 void draw_samples(PanelContext& ctx) {
   const RunSnapshot& s = ctx.snap;
   if (s.sample_prompt.empty() && s.sample.empty()) {
-    ImGui::TextDisabled("Samples appear after the first probe (task = lm).");
+    if (panel::figure_mode(ctx))
+      panel::recorded_paragraph("Samples appear after the first probe (task = lm).", true);
+    else
+      ImGui::TextDisabled("Samples appear after the first probe (task = lm).");
+    return;
+  }
+  if (panel::figure_mode(ctx)) {  // a figure: the same text through the plot layer's recorder, no help line
+    char head[128];
+    std::snprintf(head, sizeof head, "Written by the model at step %lld, temperature %.2f", (long long)s.steps_done,
+                  s.cfg.sample_temperature);
+    panel::recorded_paragraph(head);
+    ImGui::Spacing();
+    panel::recorded_paragraph("Prompt (held-out text):", true);
+    panel::recorded_paragraph(s.sample_prompt.c_str(), true);
+    ImGui::Spacing();
+    panel::recorded_paragraph("The model continues:");
+    panel::recorded_paragraph(s.sample.c_str());
     return;
   }
   ImGui::Text("Written by the model at step %lld, temperature %.2f", (long long)s.steps_done, s.cfg.sample_temperature);

@@ -151,6 +151,31 @@ void draw_definition(PanelContext& ctx, SweepView& v, const SweepProgress& p) {
   if (!v.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", v.error.c_str());
 }
 
+// The final metric's picker (every numeric column but "steps") and the hint beside it.
+void draw_metric_picker(SweepView& v, const SweepTable& t, int col) {
+  const float F = ImGui::GetFontSize();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("final metric");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(F * 12);
+  if (ImGui::BeginCombo("##sweep_metric", metric_label(v.metric).c_str())) {
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      if (t.columns[c] == "steps") continue;
+      if (ImGui::Selectable(metric_label(t.columns[c]).c_str(), int(c) == col)) v.metric = t.columns[c];
+      if (const MetricDef* d = find_metric(t.columns[c]); d && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d->help);
+    }
+    ImGui::EndCombo();
+  }
+  char hint[160];
+  std::snprintf(hint, sizeof hint, "mean over %d seed%s; hover a cell for the spread, click it to compare its runs",
+                t.seeds, t.seeds == 1 ? "" : "s");
+  if (ImGui::CalcTextSize(hint).x > ImGui::GetContentRegionAvail().x)  // a narrow tile: the short form
+    std::snprintf(hint, sizeof hint, "%d seed%s; hover: spread, click: compare", t.seeds, t.seeds == 1 ? "" : "s");
+  same_line_if_fits(ImGui::CalcTextSize(hint).x);
+  ImGui::TextDisabled("%s", hint);
+  if (!v.notice.empty()) ImGui::TextDisabled("%s", v.notice.c_str());
+}
+
 }  // namespace
 
 void draw_sweep(PanelContext& ctx) {
@@ -158,9 +183,24 @@ void draw_sweep(PanelContext& ctx) {
   SweepView& v = *ctx.ui.sweep;
   const SweepProgress p = v.runner.progress();
   const float F = ImGui::GetFontSize();
-  draw_definition(ctx, v, p);
+  // A figure (figure.h) is what the plot layer draws: no definition row, progress bar or picker.
+  const bool figure = panel::figure_mode(ctx);
+  if (!figure) draw_definition(ctx, v, p);
 
   const auto table = v.runner.table();
+  if (!table && figure) {  // nothing to plot: how to make a sweep, centred, through the recorder
+    const char* note =
+        "No sweep yet: `moescope shot --grid k=1,2,4 --grid alpha=0,1e-2 --panel sweep` trains one; "
+        "`--results FILE` opens a sweep's CSV.";
+    const ImVec2 pos = ImGui::GetCursorScreenPos(), avail = ImGui::GetContentRegionAvail();
+    const float wrap = std::max(F * 6, avail.x - 2 * F);
+    const ImVec2 ts = ImGui::CalcTextSize(note, nullptr, false, wrap);
+    plot::GetWindowRecorder();  // aims the screen back end at this window
+    plot::AddPlotText(ImVec2(std::round(pos.x + (avail.x - ts.x) * 0.5f), std::round(pos.y + (avail.y - ts.y) * 0.5f)),
+                      plot::GetStyle().tick_text, note, ImVec2(0.5f, 0.5f), 0, nullptr, wrap);
+    ImGui::Dummy(avail);
+    return;
+  }
   if (!table) {
     ImGui::TextDisabled("Define one or two settings and press Run: every grid point trains for each seed, in the");
     ImGui::TextDisabled(
@@ -181,8 +221,10 @@ void draw_sweep(PanelContext& ctx) {
     std::snprintf(text, sizeof text, "%lld / %lld runs of %lld steps%s in %s", (long long)p.done, (long long)p.total,
                   (long long)v.runner.steps(), p.cancelled ? " (cancelled: what finished stays)" : "",
                   duration(p.elapsed_s).c_str());
-  ImGui::ProgressBar(p.total > 0 ? float(double(p.done) / double(p.total)) : 0.0f, ImVec2(-1, 0), text);
-  if (!p.note.empty() && p.running) ImGui::TextDisabled("%s", p.note.c_str());
+  if (!figure) {
+    ImGui::ProgressBar(p.total > 0 ? float(double(p.done) / double(p.total)) : 0.0f, ImVec2(-1, 0), text);
+    if (!p.note.empty() && p.running) ImGui::TextDisabled("%s", p.note.c_str());
+  }
 
   // The metric picker: every numeric column but "steps".
   int col = t.column(v.metric);
@@ -190,27 +232,8 @@ void draw_sweep(PanelContext& ctx) {
   if (col < 0) col = std::min<int>(1, int(t.columns.size()) - 1);
   if (col < 0) return;
   v.metric = t.columns[size_t(col)];
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("final metric");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(F * 12);
-  if (ImGui::BeginCombo("##sweep_metric", metric_label(v.metric).c_str())) {
-    for (size_t c = 0; c < t.columns.size(); ++c) {
-      if (t.columns[c] == "steps") continue;
-      if (ImGui::Selectable(metric_label(t.columns[c]).c_str(), int(c) == col)) v.metric = t.columns[c];
-      if (const MetricDef* d = find_metric(t.columns[c]); d && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d->help);
-    }
-    ImGui::EndCombo();
-  }
+  if (!figure) draw_metric_picker(v, t, col);
   col = t.column(v.metric);
-  char hint[160];
-  std::snprintf(hint, sizeof hint, "mean over %d seed%s; hover a cell for the spread, click it to compare its runs",
-                t.seeds, t.seeds == 1 ? "" : "s");
-  if (ImGui::CalcTextSize(hint).x > ImGui::GetContentRegionAvail().x)  // a narrow tile: the short form
-    std::snprintf(hint, sizeof hint, "%d seed%s; hover: spread, click: compare", t.seeds, t.seeds == 1 ? "" : "s");
-  same_line_if_fits(ImGui::CalcTextSize(hint).x);
-  ImGui::TextDisabled("%s", hint);
-  if (!v.notice.empty()) ImGui::TextDisabled("%s", v.notice.c_str());
 
   const int64_t cells = t.cell_count();
   std::vector<CellStats> stats(static_cast<size_t>(cells));

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -51,38 +52,52 @@ void draw_text_by_expert(PanelContext& ctx) {
   const RunSnapshot& s = ctx.snap;
   const palette::Theme theme = ctx.ui.light_theme ? palette::Theme::light : palette::Theme::dark;
   const int layer = panel::layer_of(ctx);
+  const bool figure = panel::figure_mode(ctx);  // no separator, child window or hover; all through the recorder
   if (s.probe_text.empty() || size_t(layer) >= s.probe.size() || s.probe[size_t(layer)].tokens == 0) {
-    ImGui::TextDisabled("The held-out passage appears after the first probe (task = lm).");
+    const char* note = "The held-out passage appears after the first probe (task = lm).";
+    if (figure)
+      panel::recorded_paragraph(note, true);
+    else
+      ImGui::TextDisabled("%s", note);
     return;
   }
   const ProbeResult& p = s.probe[size_t(layer)];
-  // Key: one swatch per expert.
-  ImGui::TextWrapped(
-      "Held-out text, each character coloured by its top-1 expert in layer %d (hover: gates in "
-      "every layer)",
-      layer);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+  char head[160];
+  std::snprintf(head, sizeof head,
+                figure ? "Held-out text, each character coloured by its top-1 expert in layer %d"
+                       : "Held-out text, each character coloured by its top-1 expert in layer %d (hover: gates in "
+                         "every layer)",
+                layer);
+  panel::recorded_paragraph(head);
+  // Key: one swatch per expert (through the plot layer's recorder, so a figure file has it as text).
   const float fh = ImGui::GetFontSize();
-  for (int e = 0; e < p.experts; ++e) {
-    if (e > 0) ImGui::SameLine();
-    const ImVec2 c = ImGui::GetCursorScreenPos();
-    const ImU32 col = palette::categorical(e, theme);
-    char label[16];
-    std::snprintf(label, sizeof label, "%d", e);
-    const ImVec2 sz = ImGui::CalcTextSize(label);
-    dl->AddRectFilled(c, ImVec2(c.x + sz.x + 10, c.y + fh + 2), col, 3);
-    dl->AddText(ImVec2(c.x + 5, c.y + 1), text_on(col), label);
-    ImGui::Dummy(ImVec2(sz.x + 10, fh + 2));
+  {
+    panel::RecordedDrawList dl;
+    for (int e = 0; e < p.experts; ++e) {
+      if (e > 0) ImGui::SameLine();
+      const ImVec2 c = ImGui::GetCursorScreenPos();
+      const ImU32 col = palette::categorical(e, theme);
+      char label[16];
+      std::snprintf(label, sizeof label, "%d", e);
+      const ImVec2 sz = ImGui::CalcTextSize(label);
+      dl.AddRectFilled(c, ImVec2(c.x + sz.x + 10, c.y + fh + 2), col, 3);
+      dl.AddText(ImVec2(c.x + 5, c.y + 1), text_on(col), label);
+      ImGui::Dummy(ImVec2(sz.x + 10, fh + 2));
+    }
   }
   ImGui::SameLine();
-  ImGui::TextDisabled("experts   (grey: no expert)");
-  ImGui::Separator();
+  panel::recorded_paragraph("experts   (grey: no expert)", true);
+  if (figure)
+    ImGui::Spacing();
+  else
+    ImGui::Separator();
 
-  // The passage, wrapped at the panel's width: one box per character.
-  ImGui::BeginChild("##passage", ImVec2(0, 0), false);
-  dl = ImGui::GetWindowDrawList();
+  // The passage, wrapped at the panel's width: one box per character, each character as text.
+  if (!figure) ImGui::BeginChild("##passage", ImVec2(0, 0), false);
+  panel::RecordedDrawList dl;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x, line_h = fh + 6, cell_pad = 1;
+  const float bottom = figure ? origin.y + ImGui::GetContentRegionAvail().y : INFINITY;
   float x = 0, y = 0;
   int hovered = -1;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -94,20 +109,22 @@ void draw_text_by_expert(PanelContext& ctx) {
     const float w = std::max(ImGui::CalcTextSize(shown).x, fh * 0.35f) + 2 * cell_pad;
     if (x + w > width) x = 0, y += line_h;
     const ImVec2 a(origin.x + x, origin.y + y), b(a.x + w, a.y + fh + 4);
+    if (b.y > bottom) break;  // a figure stops at its edge rather than cut a line in half
     const int e = p.top1[size_t(t)];
     const ImU32 col = e >= 0 ? palette::categorical(e, theme) : IM_COL32(128, 128, 128, 255);
-    dl->AddRectFilled(a, b, col, 2);
-    dl->AddText(ImVec2(a.x + cell_pad, a.y + 2), text_on(col), shown);
-    if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y && ImGui::IsWindowHovered()) {
+    dl.AddRectFilled(a, b, col, 2);
+    dl.AddText(ImVec2(a.x + cell_pad, a.y + 2), text_on(col), shown);
+    if (!figure && mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y && ImGui::IsWindowHovered()) {
       hovered = t;
-      dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), ImGui::GetColorU32(ImGuiCol_Text), 2, 0, 2);
+      ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1),
+                                          ImGui::GetColorU32(ImGuiCol_Text), 2, 0, 2);
     }
     x += w + 1;
     if (newline) x = 0, y += line_h;
   }
-  ImGui::Dummy(ImVec2(width, y + line_h));
+  ImGui::Dummy(ImVec2(width, std::min(y + line_h, bottom - origin.y)));
   if (hovered >= 0) gate_tooltip(s, hovered, theme);
-  ImGui::EndChild();
+  if (!figure) ImGui::EndChild();
 }
 
 }  // namespace moe
