@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "gui_test_image.h"
 #include "lesson.h"
 #include "lesson_player.h"
+#include "palette.h"
 #include "panels/panels.h"
 #include "window.h"
 
@@ -92,9 +94,41 @@ class Lessons : public ::testing::Test {
     return v;
   }
 
+  // Vertices the focus tiles of `panel` drew in colour c: opaque (a line) or translucent (a band).
+  int panel_vertices_in(const std::string& panel, ImU32 c, bool translucent) {
+    int v = 0;
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    for (ImGuiWindow* w : g.Windows) {
+      if (!w->Active || std::string(w->Name).find("##lesson_focus/") != 0 ||
+          std::string(w->Name).find(panel) == std::string::npos)
+        continue;
+      for (const ImDrawVert& d : w->DrawList->VtxBuffer) {
+        const ImU32 a = d.col >> IM_COL32_A_SHIFT;
+        v += (d.col & 0x00FFFFFF) == (c & 0x00FFFFFF) && (translucent ? a > 0 && a < 255 : a == 255);
+      }
+    }
+    return v;
+  }
+  ImU32 run_colour(int id) {
+    return palette::run_colour(win_->runs().info(id).style,
+                               win_->ui().light_theme ? palette::Theme::light : palette::Theme::dark);
+  }
+
   test::OffscreenGui gui_;
   std::unique_ptr<gui::MainWindow> win_;
 };
+
+// A lesson of one step, written here: a preset, the step's actions, the focus panels.
+lesson::Lesson one_step_lesson(const std::string& actions, const std::string& panels) {
+  const std::string text = R"({"title": "Test", "summary": "a test", "order": 99, "steps": [{"title": "One",
+    "prose": "A step.", "actions": [{"do": "preset", "name": "collapse"}, )" +
+                           actions + R"(], "focus": {"panels": [)" + panels + "]}}]}";
+  lesson::Lesson l;
+  std::vector<lesson::Problem> problems;
+  EXPECT_TRUE(lesson::parse_lesson(text, "/x/test.json", l, &problems))
+      << (problems.empty() ? text : problems[0].text());
+  return l;
+}
 
 TEST_F(Lessons, FocusPanelNamesAreTheWindowsPanels) {
   const auto& names = lesson::focus_panel_names();
@@ -127,7 +161,14 @@ TEST_F(Lessons, EveryLessonPlaysThroughInTheWindow) {
       EXPECT_EQ(a.steps_done, p->plan().play_to);
       EXPECT_EQ(p->session_b() != nullptr, p->plan().has_b);
       if (p->session_b()) {
+        // Run B is a run of the window's RunSet, made from A with the step's change: its config
+        // at step 0 is the plan's, and it has a colour of its own.
         EXPECT_EQ(p->session_b()->snapshot()->steps_done, p->plan().play_to);
+        EXPECT_TRUE(changed_settings(p->session_b()->snapshot()->run_config, p->plan().cfg_b).empty());
+        EXPECT_NE(win_->runs().info(p->run_b()).style, win_->runs().info(p->run_a()).style);
+        EXPECT_EQ(p->runs().size(), 2u);
+      } else {
+        EXPECT_EQ(p->runs().size(), 1u);
       }
       for (const std::string& panel : s.focus.panels) EXPECT_GT(panel_vertices(panel), 200) << panel;
     }
@@ -173,6 +214,110 @@ TEST_F(Lessons, ClickerKeysMoveBetweenStepsAndEscLeavesWithTheRunKept) {
   frame();
   EXPECT_EQ(win_->snapshot().steps_done, 400);  // the lesson's run, kept in the laboratory
   EXPECT_EQ(win_->snapshot().cfg.capacity_factor, 1.25);
+}
+
+TEST_F(Lessons, AnABStepOverlaysTwoRunsOfTheRunSetInTwoColoursAndRestartGivesTheSameRuns) {
+  ASSERT_EQ(win_->open_lesson("balance-loss"), "");
+  gui::LessonPlayer& p = *win_->lesson_player();
+  p.go_to(3);  // "α = 0 against α = 0.01": run B from the same start, entropy and load
+  p.answer(p.lesson().steps[3].predict.correct);
+  ASSERT_TRUE(settle(p));
+  frame();
+  frame();
+  const int a = p.run_a(), b = p.run_b();
+  ASSERT_GE(b, 0);
+  EXPECT_EQ(win_->runs().selected(), a);
+  EXPECT_EQ(win_->runs().info(b).label, "B: \u03b1 = 0");
+  EXPECT_EQ(win_->runs().info(a).label, "A: \u03b1 = 0.01");
+  EXPECT_EQ(win_->runs().snapshot(b)->run_config.alpha, 0.0);
+  EXPECT_EQ(win_->runs().snapshot(a)->run_config.alpha, 0.01);
+  const Comparison cmp = p.comparison();
+  ASSERT_EQ(cmp.lines.size(), 2u);
+  // The entropy plot draws both runs, each in its own run colour (lines, opaque).
+  ASSERT_NE(run_colour(a) & 0xFFFFFF, run_colour(b) & 0xFFFFFF);
+  EXPECT_GT(panel_vertices_in("entropy", run_colour(a), false), 200);
+  EXPECT_GT(panel_vertices_in("entropy", run_colour(b), false), 200);
+  // Going back and coming again, or restarting the step, gives the same two runs.
+  const double ea = win_->runs().snapshot(a)->last.layers[0].load_entropy;
+  const double eb = win_->runs().snapshot(b)->last.layers[0].load_entropy;
+  EXPECT_GT(ea, eb + 0.3) << "alpha = 0 collapses, alpha = 0.01 does not";
+  p.go_to(0);  // the lesson's first step has no run B
+  ASSERT_TRUE(settle(p));
+  EXPECT_EQ(p.run_b(), -1);
+  EXPECT_EQ(win_->runs().size(), 1) << "the step before has no run B";
+  p.go_to(3);
+  p.answer(0);
+  ASSERT_TRUE(settle(p));
+  p.restart_step();
+  ASSERT_TRUE(settle(p));
+  frame();
+  EXPECT_EQ(win_->runs().size(), 2);
+  EXPECT_EQ(win_->runs().snapshot(p.run_a())->last.layers[0].load_entropy, ea);
+  EXPECT_EQ(win_->runs().snapshot(p.run_b())->last.layers[0].load_entropy, eb);
+  // Leaving the lesson keeps both runs in the run list.
+  const int b_now = p.run_b();
+  win_->leave_lesson();
+  frame();
+  EXPECT_EQ(win_->runs().size(), 2);
+  EXPECT_EQ(win_->runs().info(b_now).label, "B: \u03b1 = 0");
+  EXPECT_EQ(win_->runs().snapshot(b_now)->steps_done, 400);
+  EXPECT_EQ(win_->comparison().lines.size(), 2u) << "the laboratory overlays them too";
+}
+
+TEST_F(Lessons, ACompareAtAStepForksRunAThere) {
+  win_->open_lesson(one_step_lesson(R"({"do": "play_to", "step": 120},
+      {"do": "compare", "at": 60, "settings": {"alpha": 0.05}, "label": "alpha on"})",
+                                    R"("entropy", "this-step")"));
+  gui::LessonPlayer& p = *win_->lesson_player();
+  for (int i = 0; i < 4 && !p.settled(); ++i) frame();
+  ASSERT_TRUE(settle(p));
+  frame();
+  frame();
+  EXPECT_EQ(p.error(), "");
+  const RunInfo bi = win_->runs().info(p.run_b());
+  ASSERT_GE(bi.id, 0);
+  EXPECT_EQ(bi.parent, p.run_a());
+  EXPECT_EQ(bi.fork_step, 60);
+  const auto sb = win_->runs().snapshot(p.run_b());
+  EXPECT_EQ(sb->steps_done, 120);
+  EXPECT_EQ(win_->snapshot().steps_done, 120);
+  EXPECT_EQ(sb->run_config.alpha, win_->snapshot().run_config.alpha) << "the same start";
+  ASSERT_FALSE(sb->changes.empty());
+  EXPECT_EQ(sb->changes.back().step, 60);
+  EXPECT_EQ(sb->changes.back().key, "alpha");
+  EXPECT_EQ(sb->cfg.alpha, 0.05);
+  // this-step is drawn once per run (A beside B), entropy once with both runs.
+  EXPECT_GT(panel_vertices("this-step"), 400);
+  EXPECT_GT(panel_vertices_in("entropy", run_colour(p.run_b()), false), 100);
+  const double eb = sb->last.layers[0].load_entropy;
+  p.restart_step();
+  ASSERT_TRUE(settle(p));
+  EXPECT_EQ(win_->runs().snapshot(p.run_b())->last.layers[0].load_entropy, eb) << "the fork again, the same run";
+}
+
+TEST_F(Lessons, ASeedsStepDrawsTheGroupAsAMeanAndABand) {
+  win_->open_lesson(
+      one_step_lesson(R"({"do": "seeds", "count": 3}, {"do": "play_to", "step": 80})", R"("entropy", "collapse")"));
+  gui::LessonPlayer& p = *win_->lesson_player();
+  ASSERT_TRUE(settle(p));
+  frame();
+  frame();
+  EXPECT_EQ(p.error(), "");
+  ASSERT_EQ(p.runs().size(), 3u);
+  const std::vector<int> members = win_->runs().group_members(win_->runs().info(p.run_a()).group);
+  EXPECT_EQ(members.size(), 3u);
+  std::set<int64_t> seeds;
+  for (int m : members) {
+    seeds.insert(win_->runs().snapshot(m)->cfg.seed);
+    EXPECT_EQ(win_->runs().snapshot(m)->steps_done, 80);
+  }
+  EXPECT_EQ(seeds.size(), 3u);
+  const Comparison cmp = p.comparison();
+  ASSERT_EQ(cmp.lines.size(), 1u);
+  EXPECT_EQ(cmp.lines[0].members.size(), 3u);
+  EXPECT_TRUE(cmp.active());
+  EXPECT_GT(panel_vertices_in("entropy", run_colour(p.run_a()), true), 100) << "the band";
+  EXPECT_GT(panel_vertices_in("entropy", run_colour(p.run_a()), false), 100) << "the mean";
 }
 
 TEST(LessonHandouts, OnePngPerStepAndAnIndexWithEvaluatedFormulas) {

@@ -52,8 +52,9 @@ std::string Problem::text() const {
 
 const std::vector<std::string>& focus_panel_names() {
   // The panels of app/gui/panels/panels.h (kPanels) by name; a GUI test checks the two lists agree.
-  static const std::vector<std::string> names = {"load",  "entropy",        "collapse",    "losses",  "this-step",
-                                                 "gates", "specialisation", "routing-map", "sparsity"};
+  static const std::vector<std::string> names = {
+      "load",        "entropy",  "collapse",       "losses",  "this-step", "gates", "specialisation",
+      "routing-map", "sparsity", "text-by-expert", "samples", "attention", "sweep"};
   return names;
 }
 
