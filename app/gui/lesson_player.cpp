@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <string_view>
 
 #include "lesson_formula.h"
@@ -635,6 +636,11 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
     rows = {{singles[0], singles[1]}, {singles.begin() + 2, singles.end()}};
   }
   if (ab) ui.load_view = LoadView_Heatmap, ui.load_ab = true;  // A's load over B's, on the same steps
+  // The losses panel overlays one term per run: the one the step points at.
+  static constexpr const char* kLossTerms[] = {"loss_task", "loss_balance", "loss_z", "loss_importance", "loss_total"};
+  bool term_set = false;
+  for (int t = 0; t < int(std::size(kLossTerms)); ++t)
+    if (h.series == kLossTerms[t]) ui.compare_loss_term = t, term_set = true;
 
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(size);
@@ -688,6 +694,7 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
   // except what the user changed in a panel (a radio button) that the lesson did not set.
   ui.collapse_alert = saved.collapse_alert;
   if (ab) ui.load_view = saved.load_view, ui.load_ab = saved.load_ab;
+  if (term_set) ui.compare_loss_term = saved.compare_loss_term;
   panel::set_emphasis({});
 }
 

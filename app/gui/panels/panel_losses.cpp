@@ -43,10 +43,8 @@ void weighted_label(char* buf, size_t n, const char* name, const char* weight_na
     std::snprintf(buf, n, "%s (%s=%g)", name, weight_name, weight);
 }
 
-// Which term the comparison plots (one line per run; five terms per run would be mush).
-int g_compare_term = TermTask;
-
-// Runs side by side: one term of the loss, a line per run, and accuracy underneath.
+// Runs side by side: one term of the loss (ui.compare_loss_term; five terms per run would be
+// mush), a line per run, and accuracy underneath.
 void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   const float F = ImGui::GetFontSize();
   const bool diff = ctx.compare->reference >= 0;  // differences go negative: no log axis
@@ -60,11 +58,11 @@ void draw_losses_compare(PanelContext& ctx, bool has_acc) {
     ImGui::SameLine(0, F);
   }
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("total L").x + ImGui::GetFrameHeight() * 2);
-  ImGui::Combo("##term", &g_compare_term, kTermNames, kTerms);
+  ImGui::Combo("##term", &ctx.ui.compare_loss_term, kTermNames, kTerms);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("The loss term every run's line shows");
   ImGui::SameLine(0, F);
   panel::run_key_row(ctx);
-  const int term = std::clamp(g_compare_term, 0, kTerms - 1);
+  const int term = std::clamp(ctx.ui.compare_loss_term, 0, kTerms - 1);
   const bool log_y = ctx.ui.log_y_losses && !diff;
   const float avail_h = std::max(ImGui::GetContentRegionAvail().y, F * 12);
   const float w = ImGui::GetContentRegionAvail().x;
