@@ -10,6 +10,8 @@
 #include <imgui_internal.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -320,34 +322,70 @@ TEST_F(Lessons, ASeedsStepDrawsTheGroupAsAMeanAndABand) {
   EXPECT_GT(panel_vertices_in("entropy", run_colour(p.run_a()), false), 100) << "the mean";
 }
 
-TEST(LessonHandouts, OnePngPerStepAndAnIndexWithEvaluatedFormulas) {
-  lesson::Lesson l;
-  ASSERT_EQ(lesson::load_lesson("balance-loss", l), "");
-  const fs::path dir = fs::path(testing::TempDir()) / "moescope-handouts";
-  fs::remove_all(dir);
+// Pixels of the light theme's blend of colour c at `alpha` over white (a seed group's band).
+ImU32 over_white(ImU32 c, float alpha) {
+  auto ch = [&](int shift) { return int(std::lround(((c >> shift) & 255) * alpha + 255 * (1 - alpha))); };
+  return IM_COL32(ch(0), ch(8), ch(16), 255);
+}
+
+// Every lesson's handouts, as `moescope lesson NAME --out DIR` writes them: one PNG per step
+// with real content (text and curves on the light background), run A's and run B's colours
+// where the step compares, a seed group's band where it repeats over seeds; index.md.
+TEST(LessonHandouts, EveryLessonOnePngPerStepWithContentRunColoursAndBands) {
   {
     gui::OffscreenGL probe;
     std::string why;
     if (!probe.create(320, 200, &why)) GTEST_SKIP() << why;
   }
-  ASSERT_EQ(gui::write_lesson_handouts(l, dir.string(), 1280, 800), 0);
-  for (size_t i = 1; i <= l.steps.size(); ++i) {
-    char name[32];
-    std::snprintf(name, sizeof name, "step-%02zu.png", i);
-    const test::Image img = test::load_png((dir / name).string());
-    ASSERT_EQ(img.w, 1280) << name;
-    EXPECT_EQ(img.h, 800);
-    // Light theme: mostly white, with dark text and coloured curves on it.
-    EXPECT_GT(test::count_colour(img, IM_COL32(255, 255, 255, 255), 8), img.w * img.h / 3) << name;
-    EXPECT_GT(test::count_colour(img, IM_COL32(0, 0, 0, 255), 90), 2000) << name;
+  const std::vector<lesson::Lesson> lessons = lesson::list_lessons();
+  ASSERT_EQ(lessons.size(), 8u);
+  const auto t0 = Clock::now();
+  const ImU32 run_a = palette::run_colour(0, palette::Theme::light),
+              run_b = palette::run_colour(1, palette::Theme::light);
+  int ab_steps = 0, seed_steps = 0;
+  for (const lesson::Lesson& l : lessons) {
+    const fs::path dir = fs::path(testing::TempDir()) / ("moescope-handouts-" + l.name);
+    fs::remove_all(dir);
+    ASSERT_EQ(gui::write_lesson_handouts(l, dir.string(), 1280, 800), 0) << l.name;
+    for (size_t i = 1; i <= l.steps.size(); ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "step-%02zu.png", i);
+      SCOPED_TRACE(l.name + "/" + name);
+      const test::Image img = test::load_png((dir / name).string());
+      ASSERT_EQ(img.w, 1280);
+      EXPECT_EQ(img.h, 800);
+      // Light theme: mostly white, with dark text and curves on it, not a blank page.
+      const int white = test::count_colour(img, IM_COL32(255, 255, 255, 255), 8);
+      EXPECT_GT(white, img.w * img.h / 3);
+      EXPECT_LT(white, img.w * img.h * 19 / 20) << "something drawn besides the background";
+      EXPECT_GT(test::count_colour(img, IM_COL32(0, 0, 0, 255), 90), 2000) << "text";
+      lesson::RunPlan plan;
+      ASSERT_EQ(lesson::plan_for_step(l, int(i) - 1, plan), "");
+      if (plan.has_b) {  // run A's and run B's lines (and swatches) in their run colours
+        ++ab_steps;
+        EXPECT_GT(test::count_colour(img, run_a, 24), 150) << "run A's colour";
+        EXPECT_GT(test::count_colour(img, run_b, 24), 150) << "run B's colour";
+      }
+      if (plan.seeds > 1) {  // the group's band: run A's colour at the band's opacity over white
+        ++seed_steps;
+        EXPECT_GT(test::count_colour(img, over_white(run_a, 0.22f), 6), 5000) << "the band";
+      }
+    }
+    std::ifstream in(dir / "index.md");
+    std::stringstream md;
+    md << in.rdbuf();
+    EXPECT_NE(md.str().find("## 1. " + l.steps[0].title), std::string::npos) << l.name;
+    EXPECT_NE(md.str().find("(step-01.png)"), std::string::npos) << l.name;
+    if (l.name == "balance-loss") {
+      EXPECT_NE(md.str().find("L_bal = α·E·Σ_(i=1)^E f_i·P_i"), std::string::npos);
+      EXPECT_NE(md.str().find("= 0.01 · 8 · ("), std::string::npos);
+      EXPECT_NE(md.str().find("![step 5](step-05.png)"), std::string::npos);
+    }
   }
-  std::ifstream in(dir / "index.md");
-  std::stringstream md;
-  md << in.rdbuf();
-  EXPECT_NE(md.str().find("## 1. The Switch balance loss"), std::string::npos);
-  EXPECT_NE(md.str().find("L_bal = α·E·Σ_(i=1)^E f_i·P_i"), std::string::npos);
-  EXPECT_NE(md.str().find("= 0.01 · 8 · ("), std::string::npos);
-  EXPECT_NE(md.str().find("![step 5](step-05.png)"), std::string::npos);
+  EXPECT_GE(ab_steps, 10);
+  EXPECT_GE(seed_steps, 1);
+  std::printf("handouts of %zu lessons in %.1f s\n", lessons.size(),
+              std::chrono::duration<double>(Clock::now() - t0).count());
 }
 
 }  // namespace

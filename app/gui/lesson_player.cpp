@@ -650,6 +650,7 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
+  const palette::Theme theme = ui.light_theme ? palette::Theme::light : palette::Theme::dark;
   const float hgt = std::floor(size.y / float(std::max<size_t>(1, rows.size())));
   for (size_t r = 0; r < rows.size(); ++r) {
     const float tw = std::floor(size.x / float(rows[r].size()));
@@ -671,9 +672,21 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
       ImGui::SetCursorScreenPos(
           ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
       std::string title = p.title;
-      if (t.who != Who::both && ab) {
-        const RunLine& line = cmp.lines[t.who == Who::a ? 0 : 1];
-        title += "  \u2014  " + line.label;
+      const RunLine* line = nullptr;  // the run a per-run tile draws: its colour underlines the title bar
+      if (t.who != Who::both && ab)
+        for (const RunLine& l : cmp.lines)
+          if (l.id == (t.who == Who::a ? a_id_ : b_id_)) line = &l;
+      if (line) {
+        const ImU32 colour = palette::run_colour(line->slot, theme);
+        const float F = ImGui::GetFontSize(), sw = std::round(F * 2.0f);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(ImVec2(wp.x, wp.y + bar - 3), ImVec2(wp.x + tw, wp.y + bar), colour);
+        const ImVec2 c = ImGui::GetCursorScreenPos();
+        plot::DrawListRecorder rec(dl);
+        plot::DrawLineSwatch(rec, ImVec2(c.x, c.y + F * 0.1f), ImVec2(c.x + sw, c.y + F * 0.9f), colour,
+                             plot::RunLineStyle(line->slot), 3.0f);
+        ImGui::SetCursorScreenPos(ImVec2(c.x + sw + F * 0.4f, c.y));
+        title += "  \u2014  " + line->label;
       } else if (t.who == Who::both) {
         title += "  \u2014  A and B";
       }
