@@ -348,6 +348,7 @@ void LessonPlayer::handle_keys() {
 // [SECTION] Drawing
 
 void LessonPlayer::draw(ImVec2 origin, ImVec2 size) {
+  poll();  // run B and the seed groups are made, and the runs set going, once run A is ready
   const float F = ImGui::GetFontSize();
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(ImVec2(size.x, 0));
