@@ -637,6 +637,17 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
     rows = {{singles[0], singles[1]}, {singles.begin() + 2, singles.end()}};
   }
   if (ab) ui.load_view = LoadView_Heatmap, ui.load_ab = true;  // A's load over B's, on the same steps
+  // A's bars beside B's on one scale: the larger of the two runs' loads and importances.
+  if (ab) {
+    double top = 0;
+    for (const RunSnapshot* r : {&snap, sb.get()}) {
+      if (r->last.layers.empty()) continue;
+      const LayerMetrics& m = r->last.layers[size_t(std::clamp(ui.layer, 0, int(r->last.layers.size()) - 1))];
+      for (double v : m.load) top = std::max(top, v);
+      for (double v : m.importance) top = std::max(top, v);
+    }
+    if (top > 0) ui.this_step_y_max = top * 1.08;
+  }
   // The losses panel overlays one term per run: the one the step points at.
   static constexpr const char* kLossTerms[] = {"loss_task", "loss_balance", "loss_z", "loss_importance", "loss_total"};
   bool term_set = false;
@@ -707,7 +718,7 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
   // What the lesson changed for this frame goes back (the laboratory's choices stay as they were),
   // except what the user changed in a panel (a radio button) that the lesson did not set.
   ui.collapse_alert = saved.collapse_alert;
-  if (ab) ui.load_view = saved.load_view, ui.load_ab = saved.load_ab;
+  if (ab) ui.load_view = saved.load_view, ui.load_ab = saved.load_ab, ui.this_step_y_max = saved.this_step_y_max;
   if (term_set) ui.compare_loss_term = saved.compare_loss_term;
   panel::set_emphasis({});
 }

@@ -61,6 +61,8 @@ struct UiState {
   bool band_std = false;         // seed groups' band on the time plots: mean ± 1 std (else min–max over seeds)
   bool difference_view = false;  // time plots show each run minus the reference (the first run)
   bool load_ab = false;          // load heatmap: the selected run stacked over another run (A/B)
+  double this_step_y_max = 0;    // this step's load/importance bars: y axis 0..this when > 0 (a lesson's A beside B
+                                 // share one scale), else fitted to the run's own bars
   int compare_loss_term = 0;     // losses, runs side by side: the term each run's line shows (0 task, 1 L_bal,
                                  // 2 L_z, 3 L_imp, 4 total L)
 };
