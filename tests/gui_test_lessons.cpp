@@ -1,10 +1,15 @@
 // gui_test_lessons.cpp: every lesson played through in the window (issue 13). Proves: each
-// step's actions run (run A reaches the step's play_to, run B exists exactly when the step
-// compares), its focus layout draws (the named panels' child windows exist and hold
-// content), the predict-first answer buttons hold the run until clicked; PageDown/PageUp
-// and the arrow keys move between steps, Esc leaves the lesson with its run kept; the
-// lessons' focus panel names are the window's panels; handouts of a lesson are written,
-// one PNG per step with real content, and index.md with each step's evaluated formula.
+// step's actions run (every run of the step reaches its play_to; run B and the seed groups
+// are runs of the window's RunSet exactly when the step compares or repeats over seeds), its
+// focus layout draws (the named panels' child windows exist and hold content), the
+// predict-first answer buttons hold the run until clicked; PageDown/PageUp and the arrow keys
+// move between steps, Esc leaves the lesson with its runs kept; an A/B step overlays A and B
+// in two run colours in the entropy plot, and going back or restarting gives the same runs; a
+// compare at a step forks A there; a seeds step draws the group's mean and band; a new user
+// opens lesson 3 from the Lessons menu with the mouse and sees the collapse alert within a
+// minute; the lessons' focus panel names are the window's panels; the handouts of all eight
+// lessons are written, one PNG per step with real content (run colours on A/B steps, the band
+// on a seeds step), and index.md with each step's evaluated formula.
 #include <epoxy/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
