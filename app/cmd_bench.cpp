@@ -9,7 +9,8 @@
 //   - the PyTorch peer (bench/torch_step.py on Debian's python3-torch) on the same step
 //   - determinism: parameters after 30 steps with 1 and 2 threads, bit for bit
 //   - lm: tokens/s of the tiny MoE transformer's step against the same model as a PyTorch
-//     nn.Module (bench/torch_lm_step.py), 2 threads each
+//     nn.Module (bench/torch_lm_step.py), on 1 and on 2 threads each (JSON: "lm" for 2 threads,
+//     "lm"."threads_1" for 1)
 //   - the window's training speed on the collapse preset with default settings
 //     (threads = 0), against headless training in the same run (when built with the window)
 //   - 4 runs of the collapse preset (seeds 1-4) training at once in a RunSet (one Session
@@ -317,30 +318,36 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
       doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
     }
   }
-  {  // lm: the tiny MoE transformer against the same model as a PyTorch nn.Module (bench/torch_lm_step.py)
-    const Config l2 = lm_bench_config(2);
+  {  // lm: the tiny MoE transformer against the same model as a PyTorch nn.Module (bench/torch_lm_step.py),
+     // on 1 and on 2 threads, each pair measured one right after the other
     const int lm_steps = std::max(10, steps / 4);
-    const StepTiming lt = time_steps(l2, lm_steps);
     std::printf(
         "moescope bench: lm, d_model 64, 4 heads, context 64, 2 blocks, E 8, k 2, h 128, 512 positions, Adam\n");
-    std::printf("  moescope lm step, 2 threads: %8.2f ms  %10.0f tokens/s (%llu heap allocations in %d steps)\n",
-                lt.step_ms, lt.tokens_per_s, (unsigned long long)lt.allocations, lm_steps);
-    doc["lm"] = {{"step_ms", lt.step_ms}, {"tokens_per_s", lt.tokens_per_s}, {"heap_allocations", lt.allocations}};
-    if (with_torch) {
+    doc["lm"] = nlohmann::json::object();
+    for (const int threads : {1, 2}) {
+      const StepTiming lt = time_steps(lm_bench_config(threads), lm_steps);
+      const char* plural = threads == 1 ? " " : "s";
+      std::printf("  moescope lm step, %d thread%s: %8.2f ms  %10.0f tokens/s (%llu heap allocations in %d steps)\n",
+                  threads, plural, lt.step_ms, lt.tokens_per_s, (unsigned long long)lt.allocations, lm_steps);
+      nlohmann::json& out = threads == 2 ? doc["lm"] : doc["lm"]["threads_1"];
+      out["step_ms"] = lt.step_ms;
+      out["tokens_per_s"] = lt.tokens_per_s;
+      out["heap_allocations"] = lt.allocations;
+      if (!with_torch) continue;
       std::string why;
-      const nlohmann::json torch = torch_peer(lm_steps, 2, &why, "torch_lm_step.py",
+      const nlohmann::json torch = torch_peer(lm_steps, threads, &why, "torch_lm_step.py",
                                               " --batch 512 --context 64 --d-model 64 --heads 4 --layers 2 --experts 8 "
                                               "--top-k 2 --hidden 128");
       if (torch.is_null()) {
         std::printf("  PyTorch lm peer        : not measured: %s\n", why.c_str());
-      } else {
-        const double tps = torch.value("tokens_per_s", 0.0);
-        std::printf("  PyTorch %s lm, 2 threads: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
-                    torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps,
-                    lt.tokens_per_s / tps);
-        doc["lm"]["torch"] = torch;
-        doc["lm"]["speedup_vs_torch"] = lt.tokens_per_s / tps;
+        continue;
       }
+      const double tps = torch.value("tokens_per_s", 0.0);
+      std::printf("  PyTorch %s lm, %d thread%s: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
+                  torch.value("torch", std::string("?")).c_str(), threads, plural, torch.value("step_ms", 0.0), tps,
+                  lt.tokens_per_s / tps);
+      out["torch"] = torch;
+      out["speedup_vs_torch"] = lt.tokens_per_s / tps;
     }
   }
   if (window_probe) {

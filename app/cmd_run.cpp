@@ -12,6 +12,7 @@
 #include "config_io.h"
 #include "interrupt.h"
 #include "results_io.h"
+#include "run_compare.h"
 #include "run_stream.h"
 
 namespace moe {
@@ -52,7 +53,9 @@ std::string run_summary(const Trainer& tr, double seconds) {
   return s;
 }
 
-int cmd_run(const RunOptions& opt) {
+int cmd_run(const RunOptions& given) {
+  RunOptions opt = given;
+  opt.compare = compare_or_preset(given.source, given.compare);  // a preset's own comparison (lm-top1-vs-top2)
   if (!opt.compare.empty() || opt.seeds != 1) return cmd_run_compare(opt);
   Config cfg;
   std::vector<ScheduledChange> scheduled;

@@ -124,8 +124,55 @@ std::string preset_from_text(const std::string& text, const fs::path& path, Pres
   out.description = j.value("description", "");
   out.settings = j.value("config", json::object());
   if (j.contains("order") && j["order"].is_number_integer()) out.order = j["order"].get<int>();
+  out.compare.clear();
+  if (j.contains("compare")) {
+    const std::string allowed =
+        where +
+        ": \"compare\": expected a list of runs as `run --compare` takes them, each key=value pairs joined by "
+        "commas, e.g. [\"top_k=2\"] or [\"alpha=0\", \"top_k=1,alpha=0@500\"]";
+    if (!j["compare"].is_array() || j["compare"].empty()) return allowed;
+    for (const json& item : j["compare"]) {
+      if (!item.is_string() || item.get<std::string>().empty()) return allowed;
+      out.compare.push_back(item.get<std::string>());
+    }
+  }
   return "";
 }
+
+namespace {
+
+// Each "compare" entry of a preset on its config: key=value[@STEP] items joined by commas, every
+// key a setting, every value allowed, the config with the step-0 items valid. "" or the problem.
+std::string check_preset_compare(const Preset& p, const Config& cfg) {
+  for (size_t i = 0; i < p.compare.size(); ++i) {
+    const std::string& spec = p.compare[i];
+    const std::string where = "preset '" + p.name + "': \"compare\" entry " + std::to_string(i + 1) + " '" + spec + "'";
+    Config probe = cfg;
+    size_t from = 0;
+    while (from <= spec.size()) {
+      const size_t comma = spec.find(',', from);
+      std::string item = spec.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+      from = comma == std::string::npos ? spec.size() + 1 : comma + 1;
+      bool at_step_zero = true;
+      if (const size_t at = item.rfind('@'); at != std::string::npos) {
+        const std::string step = item.substr(at + 1);
+        if (step.empty() || step.size() > 12 || step.find_first_not_of("0123456789") != std::string::npos)
+          return where + ": '" + item + "': the step after @ must be a whole number >= 0, e.g. alpha=0@500";
+        at_step_zero = std::stoll(step) == 0;
+        item = item.substr(0, at);
+      }
+      Config scratch = probe;
+      if (std::string err = apply_set(item, at_step_zero ? probe : scratch); !err.empty()) {
+        if (err.rfind("--set: ", 0) == 0) err.erase(0, 7);
+        return where + ": " + err;
+      }
+    }
+    if (std::string err = validate(probe); !err.empty()) return where + ": " + err;
+  }
+  return "";
+}
+
+}  // namespace
 
 std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
   std::vector<Preset> out;
@@ -165,6 +212,7 @@ std::string load_preset(const std::string& name, Config& cfg, Preset* out) {
     if (p.name == name) {
       cfg = default_config();
       std::string err = apply_json(p.settings, "preset '" + name + "'", cfg);
+      if (err.empty()) err = check_preset_compare(p, cfg);
       if (!err.empty()) return err;
       if (out) *out = p;
       return "";

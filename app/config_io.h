@@ -22,6 +22,10 @@ struct Preset {
   std::string description;  // what it shows and the numbers measured over 5 seeds
   int order = 1000;         // place in teaching order ("order" in the file; menus and `moescope presets` list by it)
   nlohmann::json settings;  // the "config" object
+  // Optional "compare": more runs beside the preset's own, each a string as `run --compare` takes
+  // ("top_k=2", "alpha=0,top_k=1@500"). `run` and `shot --preset` train them unless given their
+  // own --compare; the window opens them as runs side by side.
+  std::vector<std::string> compare;
 };
 
 // Applies a JSON object of settings onto cfg. Returns "" or "<where>: <error>".
@@ -44,7 +48,8 @@ std::string preset_from_text(const std::string& text, const std::filesystem::pat
 // assets/presets/*.json in teaching order (each file's "order"), then by name. A file that cannot be read or parsed is
 // skipped, and a warning naming it goes to *warnings (stderr when null).
 std::vector<Preset> list_presets(std::vector<std::string>* warnings = nullptr);
-// Finds a preset by name and applies it onto the defaults. "" or an error listing the presets.
+// Finds a preset by name and applies it onto the defaults. "" or an error listing the presets, or
+// naming a "compare" entry whose settings are not allowed on the preset's config.
 std::string load_preset(const std::string& name, Config& cfg, Preset* out = nullptr);
 // Applies "key=value" (value text) onto cfg; "" or an error naming the key.
 std::string apply_set(const std::string& assignment, Config& cfg);

@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   c_run->add_option("--compare", run.compare,
                     "Another run: the first one with these overrides, key=value pairs joined by commas; key=value@STEP "
                     "changes it at that step (a fork), e.g. --compare alpha=0 --compare top_k=1,alpha=0@500 "
-                    "(repeatable; the CSV gains run and seed columns)");
+                    "(repeatable; the CSV gains run and seed columns). A preset with its own \"compare\" list "
+                    "(lm-top1-vs-top2) trains those runs unless --compare is given");
   c_run->add_option("--seeds", run.seeds, "Repeat every run over seeds seed..seed+N-1 (the CSV's seed column)");
   c_run->footer(settings_help());
 

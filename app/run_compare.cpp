@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "config_io.h"
+
 namespace moe {
 
 namespace {
@@ -26,6 +28,14 @@ std::string split_settings(const std::string& text, std::vector<std::string>& ou
 }
 
 }  // namespace
+
+std::vector<std::string> compare_or_preset(const RunSource& src, const std::vector<std::string>& given) {
+  if (!given.empty() || src.preset.empty()) return given;
+  Config cfg;
+  Preset p;
+  if (!load_preset(src.preset, cfg, &p).empty()) return given;
+  return p.compare;
+}
 
 std::string plan_compared_runs(const RunSource& src, const std::vector<std::string>& compare, int seeds,
                                std::vector<ComparedRun>& out) {

@@ -141,15 +141,12 @@ void Model<S>::lm_attention_forward(int l, int T) {
   pool_->parallel_for((T / n) * H, [&](int item) {
     const int b = item / H, hd = item % H, r0 = b * n, c0 = hd * dh;
     auto P = B.P.middleRows(item * n, n);
-    P.noalias() = B.Q.block(r0, c0, n, dh) * B.K.block(r0, c0, n, dh).transpose();
-    for (int i = 0; i < n; ++i) {
-      S m = P(i, 0) * scale;
-      for (int j = 1; j <= i; ++j) m = std::max(m, P(i, j) * scale);
-      S sum = 0;
-      for (int j = 0; j <= i; ++j) sum += (P(i, j) = std::exp(P(i, j) * scale - m));
-      const S inv = S(1) / sum;
-      for (int j = 0; j <= i; ++j) P(i, j) *= inv;
-      for (int j = i + 1; j < n; ++j) P(i, j) = S(0);
+    P.noalias() = (scale * B.Q.block(r0, c0, n, dh)) * B.K.block(r0, c0, n, dh).transpose();  // scale: GEMM's alpha
+    for (int i = 0; i < n; ++i) {  // causal softmax of row i over j <= i, as vectorised array expressions
+      auto row = P.row(i).head(i + 1).array();
+      row = (row - row.maxCoeff()).exp();
+      row *= S(1) / row.sum();
+      P.row(i).tail(n - i - 1).setZero();
     }
     B.C.block(r0, c0, n, dh).noalias() = P * B.V.block(r0, c0, n, dh);
   });
@@ -221,11 +218,12 @@ void Model<S>::lm_attention_backward(int l, int T) {
     const auto dCh = dC_.block(r0, c0, n, dh);
     dP.noalias() = dCh * B.V.block(r0, c0, n, dh).transpose();
     dV_.block(r0, c0, n, dh).noalias() = P.transpose() * dCh;
-    for (int i = 0; i < n; ++i) {
-      S s = 0;
-      for (int j = 0; j <= i; ++j) s += dP(i, j) * P(i, j);
-      for (int j = 0; j <= i; ++j) dP(i, j) = P(i, j) * (dP(i, j) - s) * scale;
-      for (int j = i + 1; j < n; ++j) dP(i, j) = S(0);
+    for (int i = 0; i < n; ++i) {  // row i over j <= i, vectorised
+      const auto p = P.row(i).head(i + 1).array();
+      auto g = dP.row(i).head(i + 1).array();
+      const S s = (g * p).sum();
+      g = p * (g - s) * scale;
+      dP.row(i).tail(n - i - 1).setZero();
     }
     dQ_.block(r0, c0, n, dh).noalias() = dP * B.K.block(r0, c0, n, dh);
     dK_.block(r0, c0, n, dh).noalias() = dP.transpose() * B.Q.block(r0, c0, n, dh);

@@ -363,6 +363,29 @@ TEST_F(CompareWindow, DuplicatedRunsAreOverlaidTheSelectedOneDrivesTheControlsAn
   EXPECT_EQ(&win_->session(), runs.session(first)) << "the selection falls back to a remaining run";
 }
 
+// A preset with its own "compare" list opens as runs side by side: lm-top1-vs-top2 is the
+// top-1 run and, beside it, the same run with top_k=2.
+TEST_F(CompareWindow, APresetsCompareListOpensAsRunsSideBySide) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  win_->interactive = false;
+  frame();
+  ASSERT_EQ(win_->open_preset("lm-top1-vs-top2"), "");
+  settle(3);
+  const std::vector<RunView> views = win_->runs().views();
+  ASSERT_EQ(views.size(), 2u);
+  EXPECT_EQ(views[0].snap->cfg.task, Task::lm);
+  EXPECT_EQ(views[0].snap->cfg.top_k, 1);
+  EXPECT_EQ(views[1].snap->cfg.top_k, 2);
+  EXPECT_TRUE(changed_settings(views[0].snap->cfg, views[1].snap->cfg) == std::vector<std::string>{"top_k"});
+  EXPECT_EQ(views[1].info.label, "k=2");
+  EXPECT_EQ(win_->comparison().lines.size(), 2u);
+  // A preset without one leaves the run list as it is.
+  ASSERT_EQ(win_->open_preset("lm-balanced"), "");
+  EXPECT_EQ(win_->runs().views().size(), 2u);
+}
+
 // [SECTION] Shots
 
 using test::count_colour;

@@ -341,10 +341,10 @@ TEST(ControlsLists, ShortcutsNameTextSizeAndPresetsComeInTeachingOrder) {
   EXPECT_TRUE(larger);
   EXPECT_TRUE(smaller);
   const std::vector<Preset> presets = list_presets();
-  ASSERT_EQ(presets.size(), 14u);
+  ASSERT_EQ(presets.size(), 15u);
   const char* order[] = {"collapse",      "balanced",         "aux-free",      "zloss",           "capacity-drops",
                          "switch-top1",   "mixtral-top2",     "expert-choice", "deepseek-shared", "dense-baseline",
-                         "blobs-regions", "chars-specialise", "lm-balanced",   "lm-collapse"};
+                         "blobs-regions", "chars-specialise", "lm-balanced",   "lm-collapse",     "lm-top1-vs-top2"};
   for (size_t i = 0; i < presets.size(); ++i) {
     EXPECT_EQ(presets[i].name, order[i]);
     EXPECT_EQ(presets[i].order, int(i) + 1) << presets[i].name;

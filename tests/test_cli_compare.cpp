@@ -221,5 +221,27 @@ TEST_F(CliCompare, APlanInARunSetTrainsTheCommandLinesNumbers) {
   }
 }
 
+// A preset's own "compare" list (lm-top1-vs-top2: ["top_k=2"]) is what `run --preset` trains
+// unless --compare is given: run 1 equals the preset run with --set top_k=2, row for row.
+TEST_F(CliCompare, APresetsOwnCompareListRunsUnlessTheCommandLineGivesOne) {
+  const std::string small =
+      "run --preset lm-top1-vs-top2 --set lm_text=generated text_length=4000 d_model=16 lm_heads=2 lm_context=8 "
+      "batch_size=32 expert_hidden=16 seed=3 --steps 6 --quiet ";
+  const auto r = run(small + "--out c.csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The same two runs the other way round: top_k=2 first, then its own --compare back to top_k=1.
+  ASSERT_EQ(run(small + "--set top_k=2 --compare top_k=1 --out top2.csv").status, 0);
+  const std::string c = file("c.csv");
+  EXPECT_EQ(lines(c).size(), 1 + 2 * 6 * 2u) << "two runs of 6 steps, 2 layers each";
+  EXPECT_EQ(rows_of(c, 1, 3), rows_of(file("top2.csv"), 0, 3)) << "run 1 is the preset with top_k=2";
+  EXPECT_EQ(rows_of(c, 0, 3), rows_of(file("top2.csv"), 1, 3)) << "run 0 is the preset itself (top_k=1)";
+  // The user's own --compare replaces the preset's.
+  ASSERT_EQ(run(small + "--compare alpha=0 --out a.csv").status, 0);
+  const std::string a = file("a.csv");
+  EXPECT_EQ(rows_of(a, 0, 3), rows_of(c, 0, 3));
+  EXPECT_NE(rows_of(a, 1, 3), rows_of(c, 1, 3));
+  EXPECT_FALSE(contains(a, "\n2,3,")) << "one compare run, the user's";
+}
+
 }  // namespace
 }  // namespace moe

@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
@@ -352,6 +355,57 @@ TEST(ConfigJson, ApplySetNamesTheKey) {
   EXPECT_CONTAINS(apply_set("nonsense=1", c), "nonsense");
   EXPECT_CONTAINS(apply_set("top_k", c), "key=value");
   EXPECT_CONTAINS(apply_set("=3", c), "key=value");
+}
+
+// A preset's optional "compare" list: strings as `run --compare` takes, each checked against the
+// preset's config when it is loaded; a wrong shape or setting is an error naming the entry.
+TEST(ConfigJson, PresetCompareListIsReadAndCheckedNamingTheBadEntry) {
+  Preset p;
+  ASSERT_EQ(preset_from_text(R"({"title": "t", "description": "d", "config": {"top_k": 1},
+                                 "compare": ["top_k=2", "alpha=0,top_k=2@50"]})",
+                             "x.json", p),
+            "");
+  EXPECT_EQ(p.compare, (std::vector<std::string>{"top_k=2", "alpha=0,top_k=2@50"}));
+  for (const char* bad : {R"("compare": "top_k=2")", R"("compare": [2])", R"("compare": [])", R"("compare": [""])"}) {
+    const std::string err = preset_from_text(
+        std::string(R"({"title": "t", "description": "d", "config": {}, )") + bad + "}", "x.json", p);
+    EXPECT_NE(err.find("\"compare\": expected a list of runs"), std::string::npos) << bad << ": " << err;
+  }
+
+  // Settings are checked on load, against the preset's own config.
+  const std::filesystem::path dir = test::make_temp_folder("moescope_preset_compare_");
+  ASSERT_FALSE(dir.empty());
+  std::filesystem::create_directories(dir / "presets");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"(["top_k=2", "no_such=1"])", "\"compare\" entry 2 'no_such=1'"},
+      {R"(["top_k=9"])", "top_k"},
+      {R"(["alpha=-1"])", "alpha"},
+      {R"(["alpha=0@x"])", "the step after @"},
+      {R"(["top_k"])", "key=value"},
+  };
+  const char* before = std::getenv("MOESCOPE_ASSETS");
+  const std::string saved = before ? before : "";
+  setenv("MOESCOPE_ASSETS", dir.c_str(), 1);
+  for (const auto& [list, what] : cases) {
+    std::ofstream(dir / "presets" / "p.json")
+        << R"({"title": "t", "description": "d", "config": {"num_experts": 8, "top_k": 1}, "compare": )" << list << "}";
+    Config cfg;
+    const std::string err = load_preset("p", cfg);
+    EXPECT_NE(err.find("preset 'p'"), std::string::npos) << list << ": " << err;
+    EXPECT_NE(err.find(what), std::string::npos) << list << ": " << err;
+  }
+  std::ofstream(dir / "presets" / "p.json")
+      << R"({"title": "t", "description": "d", "config": {"top_k": 1}, "compare": ["top_k=2,alpha=0@5"]})";
+  Config cfg;
+  Preset loaded;
+  EXPECT_EQ(load_preset("p", cfg, &loaded), "");
+  EXPECT_EQ(loaded.compare.size(), 1u);
+  if (before)
+    setenv("MOESCOPE_ASSETS", saved.c_str(), 1);
+  else
+    unsetenv("MOESCOPE_ASSETS");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace

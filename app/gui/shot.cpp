@@ -35,6 +35,7 @@
 #include "gl_context.h"
 #include "gui_main.h"
 #include "plot.h"
+#include "run_compare.h"
 #include "run_list.h"
 #include "thread_pool.h"
 #include "window.h"
@@ -258,7 +259,8 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
                 "Also print median and p95 frame time and training steps/s with the window open");
   add_figure_options(cmd, opt);
   cmd->add_option("--compare", opt.compare,
-                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable)");
+                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable; a "
+                  "preset's own \"compare\" list is used when none is given)");
   cmd->add_option(
          "--seeds", opt.seeds,
          "Seeds (1-16): every run as a group of N seeds, drawn as mean and band; with --grid, seeds per grid point")
@@ -328,7 +330,8 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     return 2;
   }
   std::vector<std::vector<ScheduledChange>> compares;
-  for (const std::string& spec : opt.compare) {
+  const std::vector<std::string> compare_specs = compare_or_preset(opt.source, opt.compare);
+  for (const std::string& spec : compare_specs) {
     std::vector<ScheduledChange> changes;
     if (std::string err = gui::parse_compare_spec(spec, cfg, &changes); !err.empty()) {
       std::fprintf(stderr, "moescope shot: --compare %s\n", err.c_str());
@@ -439,7 +442,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     const int first = runs.first();
     for (size_t i = 0; i < compares.size() && status == 0; ++i)
       if (runs.duplicate(first, compares[i], &err) < 0) {
-        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", opt.compare[i].c_str(), err.c_str());
+        std::fprintf(stderr, "moescope shot: --compare %s: %s\n", compare_specs[i].c_str(), err.c_str());
         status = 2;
       }
     if (opt.seeds > 1)

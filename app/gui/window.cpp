@@ -371,16 +371,35 @@ std::string MainWindow::open_config_file(const std::string& path) {
 
 std::string MainWindow::open_preset(const std::string& name) {
   Config cfg;
-  std::string err = load_preset(name, cfg);
+  Preset preset;
+  std::string err = load_preset(name, cfg, &preset);
   if (err.empty())
     err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
+  // A preset's own comparison (its "compare" list, e.g. lm-top1-vs-top2): one more run beside it per entry,
+  // made from the preset's config (the restarted run's snapshot may still show the old one).
+  for (size_t i = 0; i < preset.compare.size() && err.empty(); ++i) {
+    std::vector<ScheduledChange> changes, schedule;
+    Config run = cfg;
+    err = parse_compare_spec(preset.compare[i], cfg, &changes);
+    for (const ScheduledChange& c : changes)
+      if (err.empty() && c.step > 0)
+        schedule.push_back(c);
+      else if (err.empty())
+        err = find_property(c.key)->set_from_text(run, c.value);
+    if (err.empty()) err = validate(run);
+    if (err.empty() && runs_->add_run(run, schedule, name, RunInfo{}, &err) < 0 && err.empty())
+      err = "the run list is full";
+    if (!err.empty()) err = "preset " + name + ": compare '" + preset.compare[i] + "': " + err;
+  }
+  if (!preset.compare.empty()) runs_changed();
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
   edit_ = cfg;
   preset_ = name;
-  set_status("preset " + name + ", from step 0");
+  set_status("preset " + name + ", from step 0" +
+             (preset.compare.empty() ? "" : ", beside " + std::to_string(preset.compare.size()) + " more run(s)"));
   return "";
 }
 
