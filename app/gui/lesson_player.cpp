@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <string_view>
 
 #include "lesson_formula.h"
 #include "math_text.h"
@@ -17,6 +19,8 @@
 #include "palette.h"
 #include "panels/panel_common.h"
 #include "panels/panels.h"
+#include "plot.h"
+#include "run_list.h"
 #include "window.h"
 
 namespace moe::gui {
@@ -72,6 +76,12 @@ int most_loaded(const RunSnapshot& s, int layer) {
   return int(std::max_element(load.begin(), load.end()) - load.begin());
 }
 
+// Panels that overlay the runs in one plot (they read PanelContext::compare): the time plots,
+// and the load panel (A's steps × experts heatmap over B's). The others are drawn per run.
+bool overlays_runs(std::string_view panel) {
+  return panel == "entropy" || panel == "collapse" || panel == "losses" || panel == "load";
+}
+
 bool run_settled(const Session& s, int64_t target) {
   const auto snap = s.snapshot();
   return snap->commands_done >= s.commands_queued() && !snap->running &&
@@ -82,19 +92,55 @@ bool run_settled(const Session& s, int64_t target) {
 
 // [SECTION] Steps
 
-LessonPlayer::LessonPlayer(MainWindow& window, lesson::Lesson lesson) : window_(window), lesson_(std::move(lesson)) {}
+LessonPlayer::LessonPlayer(MainWindow& window, lesson::Lesson lesson) : window_(window), lesson_(std::move(lesson)) {
+  RunSet& rs = window_.runs();
+  // Run A: the selected run, unless it cannot be restarted on its own (a reference, a seed
+  // group's member); then a run of the lesson's own, made at its first step.
+  if (const int sel = rs.selected(); rs.session(sel) && rs.info(sel).group < 0) a_id_ = sel;
+  // The laboratory's other runs wait while the class watches the lesson's.
+  for (const RunView& v : rs.views())
+    if (v.info.id != a_id_ && v.info.kind == RunKind::Live && v.snap && v.snap->running) rs.set_paused(v.info.id, true);
+}
 
-LessonPlayer::~LessonPlayer() { panel::set_emphasis({}); }
+LessonPlayer::~LessonPlayer() {
+  panel::set_emphasis({});
+  window_.runs().set_label(a_id_, "");  // A's label follows its settings again in the laboratory
+}
+
+Session* LessonPlayer::session_b() { return b_id_ >= 0 ? window_.runs().session(b_id_) : nullptr; }
+
+std::vector<int> LessonPlayer::runs() const {
+  std::vector<int> ids;
+  if (a_id_ >= 0) ids.push_back(a_id_);
+  if (b_id_ >= 0) ids.push_back(b_id_);
+  for (int id : made_)
+    if (id != b_id_) ids.push_back(id);
+  return ids;
+}
+
+Comparison LessonPlayer::comparison() const {
+  const std::vector<int> ids = runs();
+  std::vector<RunView> views;
+  for (RunView& v : window_.runs().views())
+    if (std::find(ids.begin(), ids.end(), v.info.id) != ids.end()) {
+      v.info.visible = true;
+      views.push_back(std::move(v));
+    }
+  UiState plain = window_.ui();
+  plain.difference_view = false;  // a lesson shows the runs' values, not their differences
+  return build_comparison(views, a_id_, a_id_, plain);
+}
 
 void LessonPlayer::go_to(int index) {
   if (index < 0 || index >= step_count()) return;
   step_ = index;
   answered_ = -1;
   error_.clear();
+  drop_made_runs();
+  phase_ = Phase::ready;
   lesson::RunPlan plan;
   if (std::string e = lesson::plan_for_step(lesson_, index, plan); !e.empty()) {
     error_ = e;
-    b_.reset();
     return;
   }
   plan_ = std::move(plan);
@@ -103,24 +149,150 @@ void LessonPlayer::go_to(int index) {
   start_runs(!waiting_);
 }
 
-// Run A in the window's Session, run B (a compare action) in the player's, both from step 0;
-// trained to the step's play_to, or, while the step waits for the class, to where the previous
-// step left the run.
+void LessonPlayer::drop_made_runs() {
+  RunSet& rs = window_.runs();
+  for (int id : made_) rs.remove(id);
+  made_.clear();
+  b_id_ = -1;
+  if (a_id_ >= 0) rs.set_label(a_id_, "");
+  window_.runs_changed();
+}
+
+// Run A restarts from step 0 on the step's plan; B and the seed groups are made from it once
+// it has taken the restart (poll), so every run of the step is the plan's, from step 0.
 void LessonPlayer::start_runs(bool train) {
-  const int64_t target = train ? plan_.play_to : plan_.start_from;
-  Session& a = window_.session();
-  if (std::string e = a.restart(plan_.cfg, plan_.preset, plan_.schedule); !e.empty()) {
+  target_ = train ? plan_.play_to : plan_.start_from;
+  RunSet& rs = window_.runs();
+  std::string e;
+  if (!rs.session(a_id_)) a_id_ = rs.add_run(plan_.cfg, plan_.schedule, plan_.preset, RunInfo{}, &e);
+  Session* a = rs.session(a_id_);
+  if (!a) {
+    error_ = "run A: " + e;
+    return;
+  }
+  if (e = a->restart(plan_.cfg, plan_.preset, plan_.schedule); !e.empty()) {
     error_ = e;
     return;
   }
-  a.set_stop_at(0);
-  if (target > 0) a.run_to(target);
-  b_.reset();
-  if (plan_.has_b) {
-    b_ = std::make_unique<Session>(plan_.cfg_b, plan_.label_b.empty() ? std::string("B") : plan_.label_b);
-    if (std::string e = b_->schedule(plan_.schedule_b); !e.empty()) error_ = "run B: " + e;
-    if (target > 0) b_->run_to(target);
+  a->set_stop_at(0);
+  if (rs.selected() != a_id_) window_.select_run(a_id_);
+  phase_ = Phase::restarting;
+  poll();
+}
+
+namespace {
+
+// The settings in which `to` differs from `from`, as step-0 changes (exact values).
+std::vector<ScheduledChange> settings_between(const Config& from, const Config& to) {
+  std::vector<ScheduledChange> out;
+  for (const Property& p : properties())
+    if (p.get(from) != p.get(to)) out.push_back({0, p.name, format_value_exact(p.get(to))});
+  return out;
+}
+
+// The changes of `run` that `base` does not make too.
+std::vector<ScheduledChange> changes_beyond(const std::vector<ScheduledChange>& run,
+                                            const std::vector<ScheduledChange>& base) {
+  std::vector<ScheduledChange> out;
+  for (const ScheduledChange& c : run)
+    if (std::none_of(base.begin(), base.end(), [&](const ScheduledChange& b) {
+          return b.step == c.step && b.key == c.key && b.value == c.value;
+        }))
+      out.push_back(c);
+  return out;
+}
+
+// "α = 0.01": run A's values of the settings in which B differs from it.
+std::string label_of_a(const Config& a, const Config& b, const std::vector<ScheduledChange>& b_changes) {
+  std::string label;
+  auto add = [&](const Property& p) {
+    const std::string part = std::string(short_name(p.name)) + " = " + format_value(p.get(a));
+    if (label.find(part) == std::string::npos) label += (label.empty() ? "" : ", ") + part;
+  };
+  for (const Property& p : properties())
+    if (p.get(a) != p.get(b)) add(p);
+  for (const ScheduledChange& c : b_changes)
+    if (const Property* p = find_property(c.key)) add(*p);
+  return label.empty() ? "the lesson's run" : label;
+}
+
+}  // namespace
+
+std::string LessonPlayer::make_b() {
+  RunSet& rs = window_.runs();
+  std::string e;
+  const std::vector<ScheduledChange> extra = changes_beyond(plan_.schedule_b, plan_.schedule);
+  if (plan_.fork_step == 0) {
+    std::vector<ScheduledChange> changes = settings_between(plan_.cfg, plan_.cfg_b);
+    changes.insert(changes.end(), extra.begin(), extra.end());
+    b_id_ = rs.duplicate(a_id_, changes, &e);
+  } else {
+    std::vector<ScheduledChange> at_fork;
+    for (const ScheduledChange& c : extra)
+      if (c.step == plan_.fork_step) at_fork.push_back(c);
+    b_id_ = rs.fork(a_id_, at_fork, &e);
   }
+  if (b_id_ < 0) return "run B: " + e;
+  made_.push_back(b_id_);
+  rs.set_label(b_id_, "B: " + (plan_.label_b.empty() ? std::string("the comparison") : plan_.label_b));
+  rs.set_label(a_id_, "A: " + label_of_a(plan_.cfg, plan_.cfg_b, extra));
+  return "";
+}
+
+std::string LessonPlayer::make_group(int id) {
+  RunSet& rs = window_.runs();
+  if (std::string e = rs.repeat_over_seeds(id, plan_.seeds); !e.empty()) return e;
+  for (int m : rs.group_members(rs.info(id).group))
+    if (m != id) made_.push_back(m);
+  return "";
+}
+
+void LessonPlayer::poll() {
+  if (!error_.empty()) {
+    phase_ = Phase::ready;
+    return;
+  }
+  RunSet& rs = window_.runs();
+  Session* a = rs.session(a_id_);
+  if (!a) return;
+  if (phase_ == Phase::restarting) {
+    if (a->snapshot()->commands_done < a->commands_queued()) return;  // A is not the plan's run yet
+    const bool fork = plan_.has_b && plan_.fork_step > 0;
+    std::string e;
+    if (plan_.has_b && !fork) e = make_b();
+    if (e.empty() && plan_.seeds > 1) e = make_group(a_id_);
+    if (e.empty() && b_id_ >= 0 && plan_.seeds > 1) e = make_group(b_id_);
+    error_ = e;
+    phase_ = fork && e.empty() ? Phase::to_fork : Phase::ready;
+    window_.runs_changed();
+    drive();
+  }
+  if (phase_ == Phase::to_fork) {
+    const auto s = a->snapshot();
+    if (s->commands_done < a->commands_queued() || s->running) return;
+    if (s->steps_done != plan_.fork_step) {
+      if (s->diverged)
+        error_ = "run A diverged before step " + std::to_string(plan_.fork_step) + ", where B parts from it";
+      if (s->diverged || s->steps_done > plan_.fork_step) phase_ = Phase::ready;
+      return;
+    }
+    std::string e = make_b();
+    if (e.empty() && plan_.seeds > 1) e = make_group(b_id_);
+    error_ = e;
+    phase_ = Phase::ready;
+    window_.runs_changed();
+    drive();
+  }
+}
+
+void LessonPlayer::drive() {
+  RunSet& rs = window_.runs();
+  for (int id : runs())
+    if (Session* s = rs.session(id)) {
+      s->set_stop_at(0);
+      const bool a_before_fork = id == a_id_ && phase_ == Phase::to_fork;
+      if (target_ > 0) s->run_to(a_before_fork ? std::min(target_, plan_.fork_step) : target_);
+    }
 }
 
 void LessonPlayer::answer(int choice) {
@@ -133,18 +305,27 @@ void LessonPlayer::answer(int choice) {
 void LessonPlayer::play() {
   if (waiting_) {
     waiting_ = false;
-    window_.session().run_to(plan_.play_to);
-    if (b_) b_->run_to(plan_.play_to);
+    target_ = plan_.play_to;
+    if (phase_ != Phase::restarting) drive();  // else poll drives them once they are made
     return;
   }
-  window_.session().toggle();
-  if (b_) b_->toggle();
+  if (phase_ != Phase::ready) return;
+  RunSet& rs = window_.runs();
+  bool any_running = false;
+  for (int id : runs())
+    if (const auto s = rs.snapshot(id)) any_running = any_running || s->running;
+  for (int id : runs())
+    if (Session* s = rs.session(id)) any_running ? s->pause() : s->play();
 }
 
-bool LessonPlayer::settled() const {
+bool LessonPlayer::settled() {
+  poll();
   if (!error_.empty()) return true;
-  const int64_t target = waiting_ ? plan_.start_from : plan_.play_to;
-  return run_settled(window_.session(), target) && (!b_ || run_settled(*b_, target));
+  if (phase_ != Phase::ready) return false;
+  RunSet& rs = window_.runs();
+  for (int id : runs())
+    if (const Session* s = rs.session(id); s && !run_settled(*s, target_)) return false;
+  return true;
 }
 
 // [SECTION] Keys
@@ -167,6 +348,7 @@ void LessonPlayer::handle_keys() {
 // [SECTION] Drawing
 
 void LessonPlayer::draw(ImVec2 origin, ImVec2 size) {
+  poll();  // run B and the seed groups are made, and the runs set going, once run A is ready
   const float F = ImGui::GetFontSize();
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(ImVec2(size.x, 0));
@@ -300,19 +482,55 @@ void LessonPlayer::draw_text_column(float width, float height) {
   ImGui::Dummy(ImVec2(1, F * 0.6f));
   const std::string look = look_at(s.focus.highlight, snap, most_loaded(snap, window_.ui().layer));
   if (!look.empty()) wrapped("Look at: " + look, std::round(F * 1.15f), dim);
-  if (b_) {
-    const auto sb = b_->snapshot();
-    ImGui::Dummy(ImVec2(1, F * 0.3f));
-    wrapped("A: the lesson's run (left).  B: " + plan_.label_b + " (right), at step " + std::to_string(sb->steps_done) +
-                (plan_.fork_step > 0 ? ", parted from A at step " + std::to_string(plan_.fork_step) : ", from step 0") +
-                ".",
-            std::round(F * 1.1f), dim);
-  }
+  draw_run_key(width);
   if (waiting_ && !s.has_predict) ImGui::TextDisabled("Press Space (or Play) to run this step.");
   if (snap.diverged) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(220, 60, 60, 255));
     ImGui::TextWrapped("The run diverged: %s", snap.diverged_what.c_str());
     ImGui::PopStyleColor();
+  }
+}
+
+// The step's runs as the plots draw them: a swatch in each run's colour and dash, its label,
+// and where it comes from; a seed group says what its line and band are.
+void LessonPlayer::draw_run_key(float width) {
+  const Comparison cmp = comparison();
+  if (!cmp.active()) return;
+  const float F = ImGui::GetFontSize();
+  ImFont* big = display_font();
+  const float ts = std::round(F * 1.1f);
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const palette::Theme theme = window_.ui().light_theme ? palette::Theme::light : palette::Theme::dark;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::Dummy(ImVec2(1, F * 0.3f));
+  const float sw = std::round(F * 2.2f), gap = std::round(F * 0.5f);
+  for (const RunLine& line : cmp.lines) {
+    std::string t = line.label;
+    if (line.id == b_id_)
+      t += plan_.fork_step > 0 ? ", parted from A at step " + std::to_string(plan_.fork_step) : ", from the same start";
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const ImVec2 size = big->CalcTextSizeA(ts, FLT_MAX, width - sw - gap, t.c_str());
+    plot::DrawListRecorder rec(dl);
+    const float mid = p.y + ts * 0.55f;
+    plot::DrawLineSwatch(rec, ImVec2(p.x, mid - F * 0.4f), ImVec2(p.x + sw, mid + F * 0.4f),
+                         palette::run_colour(line.slot, theme), plot::RunLineStyle(line.slot), 3.0f);
+    dl->AddText(big, ts, ImVec2(p.x + sw + gap, p.y), text, t.c_str(), nullptr, width - sw - gap);
+    ImGui::Dummy(ImVec2(width, size.y + F * 0.15f));
+  }
+  std::string note;
+  if (plan_.seeds > 1) {
+    const int64_t seed = plan_.cfg.seed;
+    note = std::to_string(plan_.seeds) + " seeds each (" + std::to_string(seed) + "\u2013" +
+           std::to_string(seed + plan_.seeds - 1) + "): the line is their mean, the band " +
+           (cmp.band_std ? "\u00b1 1 standard deviation." : "their lowest to highest value.");
+  }
+  const auto& panels = lesson_.steps[size_t(step_)].focus.panels;
+  if (b_id_ >= 0 && std::any_of(panels.begin(), panels.end(), [](const std::string& p) { return !overlays_runs(p); }))
+    note += std::string(note.empty() ? "" : " ") + "Panels of one run: A left, B right.";
+  if (!note.empty()) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    dl->AddText(big, std::round(F * 1.0f), p, dim, note.c_str(), nullptr, width);
+    ImGui::Dummy(ImVec2(width, big->CalcTextSizeA(std::round(F * 1.0f), FLT_MAX, width, note.c_str()).y));
   }
 }
 
@@ -373,7 +591,9 @@ void LessonPlayer::draw_predict(float width, float text_size) {
 
 // The step's panels, large: one fills the area, two side by side (stacked when the area is
 // tall), three or four in a 2 × 2 grid. The highlight goes to the panels' keys (set_emphasis)
-// and a threshold to the collapse alert line that entropy and collapse panels draw.
+// and a threshold to the collapse alert line that entropy and collapse panels draw. With a run
+// B or a seed group the time plots overlay the runs (comparison()), the load panel stacks A's
+// steps × experts heatmap over B's, and each other per-expert panel is drawn for A beside B.
 void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
   const lesson::Step& s = lesson_.steps[size_t(step_)];
   const RunSnapshot& snap = window_.snapshot();
@@ -384,33 +604,56 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
   if (expert >= 0) emphasis.push_back(std::to_string(expert));
   if (!h.series.empty()) emphasis.push_back(key_label_of(h.series));
   panel::set_emphasis(emphasis);
-  const float saved_alert = ui.collapse_alert;
+  const UiState saved = ui;
   if (!std::isnan(h.threshold) && h.threshold >= 0 && h.threshold <= 1) ui.collapse_alert = float(h.threshold);
 
-  std::vector<const PanelInfo*> panels;
-  for (const std::string& name : s.focus.panels)
-    if (const PanelInfo* p = find_panel(name)) panels.push_back(p);
-  // With a run B, each panel twice: run A on the left, run B on the right (at most two rows).
-  const bool ab = b_ != nullptr;
-  if (ab && panels.size() > 2) panels.resize(2);
+  const Comparison cmp = comparison();
+  const std::shared_ptr<const RunSnapshot> sb = b_id_ >= 0 ? window_.runs().snapshot(b_id_) : nullptr;
+  const bool ab = sb != nullptr && cmp.lines.size() >= 2;
+  enum class Who { a, b, both };
   struct Tile {
     const PanelInfo* panel;
-    bool b;
+    Who who;
   };
-  std::vector<Tile> tiles;
-  for (const PanelInfo* p : panels) {
-    tiles.push_back({p, false});
-    if (ab) tiles.push_back({p, true});
+  std::vector<std::vector<Tile>> rows;
+  std::vector<Tile> singles;
+  bool split = false;
+  for (const std::string& name : s.focus.panels) {
+    const PanelInfo* p = find_panel(name);
+    if (!p) continue;
+    if (ab && !overlays_runs(name)) {
+      split = true;
+      rows.push_back({{p, Who::a}, {p, Who::b}});
+    } else {
+      rows.push_back({{p, ab ? Who::both : Who::a}});
+      singles.push_back(rows.back().front());
+    }
   }
-  const int n = int(tiles.size());
-  int cols = 1, rows = 1;
+  if (split) {
+    if (rows.size() > 2) rows.resize(2);  // A beside B: at most two rows
+  } else if (singles.size() == 2 && size.x >= size.y) {
+    rows = {singles};
+  } else if (singles.size() >= 3) {
+    rows = {{singles[0], singles[1]}, {singles.begin() + 2, singles.end()}};
+  }
+  if (ab) ui.load_view = LoadView_Heatmap, ui.load_ab = true;  // A's load over B's, on the same steps
+  // A's bars beside B's on one scale: the larger of the two runs' loads and importances.
   if (ab) {
-    cols = 2, rows = int(panels.size());
-  } else {
-    if (n == 2) (size.x >= size.y ? cols : rows) = 2;
-    if (n >= 3) cols = rows = 2;
+    double top = 0;
+    for (const RunSnapshot* r : {&snap, sb.get()}) {
+      if (r->last.layers.empty()) continue;
+      const LayerMetrics& m = r->last.layers[size_t(std::clamp(ui.layer, 0, int(r->last.layers.size()) - 1))];
+      for (double v : m.load) top = std::max(top, v);
+      for (double v : m.importance) top = std::max(top, v);
+    }
+    if (top > 0) ui.this_step_y_max = top * 1.08;
   }
-  const float w = std::floor(size.x / float(cols)), hgt = std::floor(size.y / float(rows));
+  // The losses panel overlays one term per run: the one the step points at.
+  static constexpr const char* kLossTerms[] = {"loss_task", "loss_balance", "loss_z", "loss_importance", "loss_total"};
+  bool term_set = false;
+  for (int t = 0; t < int(std::size(kLossTerms)); ++t)
+    if (h.series == kLossTerms[t]) ui.loss_compare_term = t, term_set = true;
+
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(size);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
@@ -418,40 +661,65 @@ void LessonPlayer::draw_focus(ImVec2 origin, ImVec2 size) {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
-  const std::shared_ptr<const RunSnapshot> sb = ab ? b_->snapshot() : nullptr;
   const ImU32 title_bg = ImGui::GetColorU32(ImGuiCol_TitleBgActive);
-  for (int i = 0; i < n; ++i) {
-    const PanelInfo& p = *tiles[size_t(i)].panel;
-    const bool is_b = tiles[size_t(i)].b;
-    // Run B's copy draws its heatmaps on the CPU: the GPU ones hold run A's texture this frame.
-    PanelContext ctx{is_b ? *sb : snap, ui, is_b ? nullptr : window_.panel_gpu()};
-    const int r = i / cols, c = i % cols;
-    const int in_row = (r == rows - 1) ? n - r * cols : cols;  // the last row stretches across
-    const float tw = std::floor(size.x / float(in_row));
-    ImGui::SetCursorPos(ImVec2(tw * float(c), hgt * float(r)));
-    ImGui::PushID(is_b ? "B" : "A");
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImGui::GetStyle().WindowPadding);
-    ImGui::BeginChild(p.name, ImVec2(tw, hgt), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    ImGui::PopStyleVar();
-    const ImVec2 wp = ImGui::GetWindowPos();
-    const float bar = ImGui::GetFrameHeight();
-    ImGui::GetWindowDrawList()->AddRectFilled(wp, ImVec2(wp.x + tw, wp.y + bar), title_bg);
-    ImGui::SetCursorScreenPos(
-        ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
-    std::string title = p.title;
-    if (ab) title += is_b ? "  \u2014  B: " + plan_.label_b : "  \u2014  A: the lesson's run";
-    ImGui::TextUnformatted(title.c_str());
-    ImGui::SetCursorScreenPos(
-        ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
-    ImGui::BeginGroup();
-    p.draw(ctx);
-    ImGui::EndGroup();
-    ImGui::EndChild();
-    ImGui::PopID();
+  const palette::Theme theme = ui.light_theme ? palette::Theme::light : palette::Theme::dark;
+  const float hgt = std::floor(size.y / float(std::max<size_t>(1, rows.size())));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const float tw = std::floor(size.x / float(rows[r].size()));
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      const Tile& t = rows[r][c];
+      const PanelInfo& p = *t.panel;
+      // Run B's copy draws its heatmaps on the CPU: the GPU ones hold run A's texture this frame.
+      PanelContext ctx{t.who == Who::b ? *sb : snap, ui, t.who == Who::b ? nullptr : window_.panel_gpu(),
+                       t.who == Who::b ? nullptr : &cmp};
+      ImGui::SetCursorPos(ImVec2(tw * float(c), hgt * float(r)));
+      ImGui::PushID(t.who == Who::b ? "B" : "A");
+      ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImGui::GetStyle().WindowPadding);
+      ImGui::BeginChild(p.name, ImVec2(tw, hgt), true,
+                        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      ImGui::PopStyleVar();
+      const ImVec2 wp = ImGui::GetWindowPos();
+      const float bar = ImGui::GetFrameHeight();
+      ImGui::GetWindowDrawList()->AddRectFilled(wp, ImVec2(wp.x + tw, wp.y + bar), title_bg);
+      ImGui::SetCursorScreenPos(
+          ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + ImGui::GetStyle().FramePadding.y));
+      std::string title = p.title;
+      const RunLine* line = nullptr;  // the run a per-run tile draws: its colour underlines the title bar
+      if (t.who != Who::both && ab)
+        for (const RunLine& l : cmp.lines)
+          if (l.id == (t.who == Who::a ? a_id_ : b_id_)) line = &l;
+      if (line) {
+        const ImU32 colour = palette::run_colour(line->slot, theme);
+        const float F = ImGui::GetFontSize(), sw = std::round(F * 2.0f);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(ImVec2(wp.x, wp.y + bar - 3), ImVec2(wp.x + tw, wp.y + bar), colour);
+        const ImVec2 c = ImGui::GetCursorScreenPos();
+        plot::DrawListRecorder rec(dl);
+        plot::DrawLineSwatch(rec, ImVec2(c.x, c.y + F * 0.1f), ImVec2(c.x + sw, c.y + F * 0.9f), colour,
+                             plot::RunLineStyle(line->slot), 3.0f);
+        ImGui::SetCursorScreenPos(ImVec2(c.x + sw + F * 0.4f, c.y));
+        title += "  \u2014  " + line->label;
+      } else if (t.who == Who::both) {
+        title += "  \u2014  A and B";
+      }
+      if (plan_.seeds > 1 && t.who != Who::b && overlays_runs(p.name))
+        title += "  (mean of " + std::to_string(plan_.seeds) + " seeds, band)";
+      ImGui::TextUnformatted(title.c_str());
+      ImGui::SetCursorScreenPos(
+          ImVec2(wp.x + ImGui::GetStyle().WindowPadding.x, wp.y + bar + ImGui::GetStyle().ItemSpacing.y));
+      ImGui::BeginGroup();
+      p.draw(ctx);
+      ImGui::EndGroup();
+      ImGui::EndChild();
+      ImGui::PopID();
+    }
   }
-  (void)w;
   ImGui::End();
-  ui.collapse_alert = saved_alert;
+  // What the lesson changed for this frame goes back (the laboratory's choices stay as they were),
+  // except what the user changed in a panel (a radio button) that the lesson did not set.
+  ui.collapse_alert = saved.collapse_alert;
+  if (ab) ui.load_view = saved.load_view, ui.load_ab = saved.load_ab, ui.this_step_y_max = saved.this_step_y_max;
+  if (term_set) ui.loss_compare_term = saved.loss_compare_term;
   panel::set_emphasis({});
 }
 

@@ -64,6 +64,8 @@ struct UiState {
   int attention_head = 0;        // lm: the head the attention panel shows (--view head=N)
   int loss_compare_term = 0;     // losses with runs side by side: the term every run's line shows (task, L_bal,
                                  // L_z, L_imp, total; --view loss-term=)
+  double this_step_y_max = 0;    // this step's load/importance bars: y axis 0..this when > 0 (a lesson's A beside B
+                                 // share one scale), else fitted to the run's own bars
 };
 
 }  // namespace moe

@@ -163,7 +163,7 @@ MainWindow::MainWindow(const Config& cfg, const std::string& preset, const std::
 }
 
 MainWindow::~MainWindow() {
-  lesson_.reset();  // its run B trains on a thread of its own
+  lesson_.reset();  // before the runs it names
   session_ = nullptr;
   runs_.reset();  // joins the training threads before the UI state goes
 }
@@ -443,7 +443,7 @@ void MainWindow::leave_lesson() {
   if (!lesson_) return;
   lesson_.reset();
   stop_sent_ = -1;  // the lesson drove the session; the "stop at" field applies again
-  set_status("left the lesson; its run is kept");
+  set_status("left the lesson; its runs are kept in the run list");
 }
 
 // [SECTION] Frame
@@ -459,7 +459,8 @@ void MainWindow::draw() {
   palette::set_scheme(palette::Scheme(ui_.palette));
   // The "stop at" field follows the config's steps whenever a config with other steps loads.
   if (snap_->cfg.steps != stop_for_steps_) stop_for_steps_ = snap_->cfg.steps, stop_at_ = snap_->cfg.steps;
-  if (interactive && stop_at_ != stop_sent_) {  // every live run stops at the same step
+  if (interactive && !lesson_ &&
+      stop_at_ != stop_sent_) {  // every live run stops at the same step (a lesson's at its steps)
     for (const RunView& v : views_)
       if (Session* s = runs_->session(v.info.id)) s->set_stop_at(stop_at_);
     stop_sent_ = stop_at_;

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "panel_common.h"
 #include "panel_compare.h"
@@ -67,12 +68,30 @@ void banner(const char* text, bool alarm) {
 // The banner for the latest step: the shown layer first, other collapsed layers named after it.
 void collapse_banner(const PanelContext& ctx, int layer) {
   const RunSnapshot& snap = ctx.snap;
+  // Runs side by side: the banner names the run it is about (the selected one): its label, or
+  // where that does not fit, a short name before its colon ("A" of "A: α = 0.01"), else nothing.
+  std::vector<std::string> names;
+  if (ctx.comparing() && ctx.compare->lines.size() >= 2)
+    for (const RunLine& l : ctx.compare->lines)
+      if (l.selected) {
+        names.push_back(l.label + (l.members.size() > 1 ? ", seed " + std::to_string(snap.cfg.seed) : ""));
+        if (const size_t colon = l.label.find(':'); colon != std::string::npos && colon <= 3)
+          names.push_back(l.label.substr(0, colon));
+      }
+  auto show = [&](const char* text, bool alarm) {
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize();
+    for (const std::string& n : names) {
+      const std::string t = n + "  \xE2\x80\x94  " + text;
+      if (ImGui::CalcTextSize(t.c_str()).x <= room) return banner(t.c_str(), alarm);
+    }
+    banner(text, alarm);
+  };
   const int E = snap.cfg.routed_experts();
   const int n = int(snap.last.layers.size());
   char text[256];
   if (snap.steps_done <= 0 || layer >= n) {
     std::snprintf(text, sizeof text, "No steps yet: the alarm watches the load entropy of each layer.");
-    banner(text, false);
+    show(text, false);
     return;
   }
   const double threshold = ctx.ui.collapse_alert;
@@ -91,13 +110,13 @@ void collapse_banner(const PanelContext& ctx, int layer) {
     if (!others.empty() && len > 0 && len < int(sizeof text))
       std::snprintf(text + len, sizeof text - size_t(len), " (also layer%s %s)",
                     others.find(',') != std::string::npos ? "s" : "", others.c_str());
-    banner(text, true);
+    show(text, true);
   } else if (worst >= 0) {
     const LayerMetrics& w = snap.last.layers[size_t(worst)];
     std::snprintf(text, sizeof text,
                   "Collapse in layer %d: load entropy %.2f < %.2f \xE2\x80\x94 %d of %d experts dead (shown: layer %d)",
                   worst, w.load_entropy, threshold, w.dead_experts, E, layer);
-    banner(text, true);
+    show(text, true);
   } else {
     // Tokens lost to a capacity lead the line, so a narrow panel still shows them.
     const bool ec = snap.cfg.router == RouterKind::expert_choice;
@@ -108,7 +127,7 @@ void collapse_banner(const PanelContext& ctx, int layer) {
                     ec ? "of tokens unrouted" : "of assignments dropped");
     std::snprintf(text, sizeof text, "No collapse%s: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead",
                   lost_text, m.load_entropy, threshold, m.dead_experts, E);
-    banner(text, false);
+    show(text, false);
   }
 }
 

@@ -50,7 +50,10 @@ void draw_load_importance(PanelContext& ctx, const LayerMetrics* m, int E, ImVec
                               "Load (solid), importance (outlined)###step_load", size.x);
   if (!plot::BeginPlot(title, size, plot::PlotFlags_NoLegend | plot::PlotFlags_NoBoxZoom)) return;
   panel::setup_expert_axis("expert");
-  plot::SetupAxis(plot::Axis_Y, "fraction of tokens", plot::AxisFlags_AutoFit | plot::AxisFlags_FitZero);
+  const double y_max = ctx.ui.this_step_y_max;  // > 0: a scale shared with another run's panel
+  plot::SetupAxis(plot::Axis_Y, "fraction of tokens",
+                  y_max > 0 ? plot::AxisFlags_Lock : plot::AxisFlags_AutoFit | plot::AxisFlags_FitZero);
+  if (y_max > 0) plot::SetupAxisLimits(plot::Axis_Y, 0.0, y_max, ImGuiCond_Always);
   plot::SetupAxisLimits(plot::Axis_X, -0.6, E - 0.4, ImGuiCond_Always);
   panel::draw_expert_ticks(E);
   if (!m || int(m->load.size()) < E) {
