@@ -10,6 +10,7 @@
 // [SECTION] Figure files
 // [SECTION] PNG text chunks
 #include "plot_cairo.h"
+#include "plot_internal.h"
 
 #include "plot_svg.h"
 
@@ -224,22 +225,7 @@ void CairoRecorder::Text(const TextPrim& t) {
   // Lines as ImGui breaks them ('\n', and word wrap when wrap_width > 0).
   std::vector<std::pair<const char*, const char*>> lines;
   const float scale = t.size / font->FontSize;
-  for (const char* s = t.text; s < end;) {
-    const char* nl = static_cast<const char*>(std::memchr(s, '\n', size_t(end - s)));
-    const char* line_end = nl ? nl : end;
-    if (t.wrap_width > 0) {
-      while (s < line_end) {
-        const char* w = font->CalcWordWrapPositionA(scale, s, line_end, t.wrap_width);
-        if (w <= s) w = line_end;
-        lines.emplace_back(s, w);
-        s = w;
-        while (s < line_end && (*s == ' ' || *s == '\t')) ++s;
-      }
-    } else {
-      lines.emplace_back(s, line_end);
-    }
-    s = nl ? nl + 1 : end;
-  }
+  SplitTextLines(font, scale, t.text, end, t.wrap_width, lines);
   Source(t.colour);
   std::string buf;
   auto widths = [&](const char* a, const char* b, double* imgui_w, double* cairo_w) {

@@ -16,8 +16,10 @@
 #include <imgui_internal.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "plot.h"
@@ -151,5 +153,27 @@ void DrawMarker(Recorder& rec, Marker marker, ImVec2 centre, float weight,
 void RecordSeries(const char* label, const char* suffix, Getter getter, const void* data, int count);
 void RecordStacked(const char* label, StackGetter getter, const void* data, int series, int count);
 void RecordHeatmap(const char* label, const float* values, int rows, int cols, Point bmin, Point bmax);
+
+// The lines of text[..end) as ImGui breaks them: at '\n', and by word wrap at wrap_width (> 0)
+// with the font at `scale`; the vector back ends (plot_cairo.cpp, plot_svg.cpp) lay text out so.
+inline void SplitTextLines(ImFont* font, float scale, const char* text, const char* end, float wrap_width,
+                           std::vector<std::pair<const char*, const char*>>& lines) {
+  for (const char* s = text; s < end;) {
+    const char* nl = static_cast<const char*>(std::memchr(s, '\n', size_t(end - s)));
+    const char* line_end = nl ? nl : end;
+    if (wrap_width > 0) {
+      while (s < line_end) {
+        const char* w = font->CalcWordWrapPositionA(scale, s, line_end, wrap_width);
+        if (w <= s) w = line_end;
+        lines.emplace_back(s, w);
+        s = w;
+        while (s < line_end && (*s == ' ' || *s == '\t')) ++s;
+      }
+    } else {
+      lines.emplace_back(s, line_end);
+    }
+    s = nl ? nl + 1 : end;
+  }
+}
 
 }  // namespace moe::plot

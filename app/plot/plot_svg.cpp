@@ -1,5 +1,6 @@
 // plot_svg.cpp: SvgRecorder (plot_svg.h).
 #include "plot_svg.h"
+#include "plot_internal.h"
 
 #include <cairo.h>
 #include <imgui_internal.h>
@@ -307,22 +308,7 @@ void SvgRecorder::Text(const TextPrim& t) {
   const double baseline = std::floor(double(t.size) * 1901.0 / 2384.0 + 1.0);
   const float scale = t.size / font->FontSize;
   std::vector<std::pair<const char*, const char*>> lines;
-  for (const char* s = t.text; s < end;) {
-    const char* nl = static_cast<const char*>(std::memchr(s, '\n', size_t(end - s)));
-    const char* line_end = nl ? nl : end;
-    if (t.wrap_width > 0) {
-      while (s < line_end) {
-        const char* w = font->CalcWordWrapPositionA(scale, s, line_end, t.wrap_width);
-        if (w <= s) w = line_end;
-        lines.emplace_back(s, w);
-        s = w;
-        while (s < line_end && (*s == ' ' || *s == '\t')) ++s;
-      }
-    } else {
-      lines.emplace_back(s, line_end);
-    }
-    s = nl ? nl + 1 : end;
-  }
+  SplitTextLines(font, scale, t.text, end, t.wrap_width, lines);
   const float ax = t.flags & TextFlags_Vertical ? 0.5f : t.anchor.x;
   const char* anchor = ax < 0.25f ? "start" : ax > 0.75f ? "end" : "middle";
   const float a = ax < 0.25f ? 0.0f : ax > 0.75f ? 1.0f : 0.5f;
