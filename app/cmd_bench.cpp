@@ -186,6 +186,24 @@ nlohmann::json torch_peer(int steps, int threads, std::string* why, const char* 
   }
 }
 
+// The PyTorch peer of one of our figures, measured and printed on one line ("  PyTorch 2.x<what>,
+// N threads: ... -> moescope is R x PyTorch", or why it was not measured). The peer's JSON with
+// JSON, or null.
+nlohmann::json measure_and_print_peer(const char* what, double our_tokens_per_s, int steps, int threads,
+                                      const char* script_name = "torch_step.py", const std::string& extra = "") {
+  std::string why;
+  const nlohmann::json torch = torch_peer(steps, threads, &why, script_name, extra);
+  if (torch.is_null()) {
+    std::printf("  PyTorch%s peer%s: not measured: %s\n", what, *what ? "        " : "            ", why.c_str());
+    return torch;
+  }
+  const double tps = torch.value("tokens_per_s", 0.0);
+  std::printf("  PyTorch %s%s, %d thread%s: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
+              torch.value("torch", std::string("?")).c_str(), what, threads, threads == 1 ? " " : "s",
+              torch.value("step_ms", 0.0), tps, our_tokens_per_s / tps);
+  return torch;
+}
+
 // 4 concurrent runs in a RunSet against the same runs one after another headless, in steps/s
 // summed over the runs; each run trains `steps` steps.
 struct ConcurrentRuns {
@@ -300,22 +318,16 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
                         {"deterministic_across_threads", same},
                         {"sample_ms", t2.sample_ms}};
   if (with_torch) {
-    std::string why;
-    const nlohmann::json torch = torch_peer(std::max(50, steps), 2, &why);
-    if (torch.is_null()) {
-      std::printf("  PyTorch peer            : not measured: %s\n", why.c_str());
-    } else {
+    const nlohmann::json torch = measure_and_print_peer("", t2.tokens_per_s, std::max(50, steps), 2);
+    if (!torch.is_null()) {
       const double tps = torch.value("tokens_per_s", 0.0);
-      std::printf("  PyTorch %s, 2 threads: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
-                  torch.value("torch", std::string("?")).c_str(), torch.value("step_ms", 0.0), tps,
-                  t2.tokens_per_s / tps);
       std::printf(
           "    like for like (PyTorch's batches are drawn before its timing): moescope without drawing its batch is "
           "%.2fx\n",
           model_tokens_per_s / tps);
       doc["speedup_vs_torch_without_batch_drawing"] = model_tokens_per_s / tps;
-      doc["torch"] = torch;
       doc["speedup_vs_torch"] = t2.tokens_per_s / tps;
+      doc["torch"] = torch;
     }
   }
   {  // lm: the tiny MoE transformer against the same model as a PyTorch nn.Module (bench/torch_lm_step.py),
@@ -334,20 +346,12 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
       out["tokens_per_s"] = lt.tokens_per_s;
       out["heap_allocations"] = lt.allocations;
       if (!with_torch) continue;
-      std::string why;
-      const nlohmann::json torch = torch_peer(lm_steps, threads, &why, "torch_lm_step.py",
-                                              " --batch 512 --context 64 --d-model 64 --heads 4 --layers 2 --experts 8 "
-                                              "--top-k 2 --hidden 128");
-      if (torch.is_null()) {
-        std::printf("  PyTorch lm peer        : not measured: %s\n", why.c_str());
-        continue;
-      }
-      const double tps = torch.value("tokens_per_s", 0.0);
-      std::printf("  PyTorch %s lm, %d thread%s: %8.2f ms  %10.0f tokens/s  -> moescope is %.2fx PyTorch\n",
-                  torch.value("torch", std::string("?")).c_str(), threads, plural, torch.value("step_ms", 0.0), tps,
-                  lt.tokens_per_s / tps);
+      const nlohmann::json torch = measure_and_print_peer(" lm", lt.tokens_per_s, lm_steps, threads, "torch_lm_step.py",
+                                                          " --batch 512 --context 64 --d-model 64 --heads 4 --layers 2 "
+                                                          "--experts 8 --top-k 2 --hidden 128");
+      if (torch.is_null()) continue;
+      out["speedup_vs_torch"] = lt.tokens_per_s / torch.value("tokens_per_s", 0.0);
       out["torch"] = torch;
-      out["speedup_vs_torch"] = lt.tokens_per_s / tps;
     }
   }
   if (window_probe) {
@@ -366,6 +370,19 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
       if (w.window_all_cores_steps_per_s > 0)
         std::printf("                             (the window training on every core instead: %.0f steps/s, %.0f%%)\n",
                     w.window_all_cores_steps_per_s, 100 * w.window_all_cores_steps_per_s / w.headless_steps_per_s);
+      if (w.runs > 0) {
+        const double runs_share = w.runs_window_steps_per_s / w.runs_headless_steps_per_s;
+        std::printf(
+            "  %d runs in the window     : collapse preset, seeds %llu-%llu side by side: %.0f steps/s summed while it "
+            "draws (%.0f frames/s, median frame %.1f ms)\n"
+            "                             the same runs headless, one after another: %.0f steps/s: the window keeps "
+            "%.0f%%\n"
+            "                             (the same runs in the window with no frame drawn: %.0f steps/s, %.0f%%)\n",
+            w.runs, (unsigned long long)w.seed, (unsigned long long)(w.seed + uint64_t(w.runs) - 1),
+            w.runs_window_steps_per_s, w.runs_frames_per_s, w.runs_frame_ms, w.runs_headless_steps_per_s,
+            100 * runs_share, w.runs_undrawn_steps_per_s,
+            100 * w.runs_undrawn_steps_per_s / w.runs_headless_steps_per_s);
+      }
       doc["window"] = {{"preset", "collapse"},
                        {"window_steps_per_s", w.window_steps_per_s},
                        {"headless_steps_per_s", w.headless_steps_per_s},
@@ -376,6 +393,14 @@ int cmd_bench(int steps, bool with_torch, const std::string& json_out, WindowSpe
                        {"headless_threads", w.headless_threads},
                        {"renderer", w.renderer},
                        {"window_all_cores_steps_per_s", w.window_all_cores_steps_per_s}};
+      if (w.runs > 0)
+        doc["window"]["side_by_side"] = {{"runs", w.runs},
+                                         {"window_steps_per_s", w.runs_window_steps_per_s},
+                                         {"headless_one_after_another_steps_per_s", w.runs_headless_steps_per_s},
+                                         {"share", w.runs_window_steps_per_s / w.runs_headless_steps_per_s},
+                                         {"undrawn_steps_per_s", w.runs_undrawn_steps_per_s},
+                                         {"frames_per_s", w.runs_frames_per_s},
+                                         {"frame_ms", w.runs_frame_ms}};
     }
   }
   {

@@ -56,8 +56,15 @@ struct WindowSpeed {
   double frame_ms = 0;                      // median frame time
   double window_all_cores_steps_per_s = 0;  // the same with threads = every core (0: not measured, the default is that)
   int headless_threads = 0, window_threads = 0;  // what threads = 0 became in each
-  std::string renderer;                          // GL_RENDERER
-  std::string error;                             // non-empty: not measured, and why
+  // Several runs side by side (seeds seed..seed+runs-1 of the preset, a RunSet in the window):
+  int runs = 0;                          // 0: not measured
+  uint64_t seed = 0;                     // the first run's seed
+  double runs_headless_steps_per_s = 0;  // the same runs headless, one after another, summed steps/s
+  double runs_window_steps_per_s = 0;    // all of them training at once while the window draws
+  double runs_undrawn_steps_per_s = 0;   // all of them at once in the window, with no frame drawn
+  double runs_frames_per_s = 0, runs_frame_ms = 0;
+  std::string renderer;  // GL_RENDERER
+  std::string error;     // non-empty: not measured, and why
 };
 using WindowSpeedProbe = WindowSpeed (*)(const std::string& preset, double seconds);
 

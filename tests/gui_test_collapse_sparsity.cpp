@@ -171,6 +171,14 @@ TEST(WindowSpeed, BenchReportsTheWindowKeepingMostOfItsHeadlessTrainingSpeed) {
   std::printf("[ window   ] %s", r.out.substr(r.out.find("window, collapse preset")).c_str());
   EXPECT_GT(w["frames_per_s"].get<double>(), 0.0) << "the window drew while it trained";
   EXPECT_GT(w["headless_steps_per_s"].get<double>(), 0.0);
+  // Issue 11: four runs side by side in the window, against the same four headless.
+  ASSERT_TRUE(w.contains("side_by_side")) << r.out;
+  const nlohmann::json& sbs = w["side_by_side"];
+  EXPECT_EQ(sbs["runs"].get<int>(), 4);
+  EXPECT_GT(sbs["frames_per_s"].get<double>(), 0.0) << "the window drew while its four runs trained";
+  EXPECT_GT(sbs["window_steps_per_s"].get<double>(), 0.0);
+  EXPECT_GT(sbs["headless_one_after_another_steps_per_s"].get<double>(), 0.0);
+  EXPECT_NE(r.out.find("4 runs in the window"), std::string::npos) << r.out;
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   if (w["renderer"].get<std::string>().rfind("llvmpipe", 0) == 0 && cores >= 2) {
     EXPECT_EQ(w["window_threads"].get<int>(), cores - 1) << "a software renderer gets a core of its own";
@@ -183,6 +191,7 @@ TEST(WindowSpeed, BenchReportsTheWindowKeepingMostOfItsHeadlessTrainingSpeed) {
   if (getloadavg(&load, 1) == 1 && load > double(cores))
     GTEST_SKIP() << "load average " << load << " on " << cores << " cores: too busy to compare speeds";
   EXPECT_GE(w["share"].get<double>(), 0.5) << r.out;
+  EXPECT_GE(sbs["share"].get<double>(), 0.5) << r.out;
 }
 
 }  // namespace

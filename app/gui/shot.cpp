@@ -93,6 +93,9 @@ double render_frame(gui::MainWindow& win, const PanelInfo* panel, int w, int h, 
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+bool wait_all_idle(gui::MainWindow& win, int64_t steps, double timeout_s);  // below
+int64_t steps_of_all(gui::MainWindow& win);
+
 double process_cpu_ms() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -168,6 +171,29 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
     r.headless_steps_per_s = double(n) / std::chrono::duration<double>(Clock::now() - a).count();
     r.headless_threads = tr->model().pool().size();
   }
+  // The side-by-side peer: each of the runs alone, headless, one after another (summed steps/s).
+  constexpr int kRuns = 4;
+  {
+    int64_t n = 0;
+    double el = 0;
+    for (int i = 0; i < kRuns; ++i) {
+      Config c = cfg;
+      c.seed = cfg.seed + uint64_t(i);
+      std::string err;
+      auto tr = Trainer::create(c, &err);
+      if (!tr) {
+        r.error = err;
+        return r;
+      }
+      for (int j = 0; j < 50; ++j) tr->step();
+      const auto a = Clock::now();
+      double run_el = 0;
+      while ((run_el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds / kRuns)
+        for (int j = 0; j < 20; ++j, ++n) tr->step();
+      el += run_el;
+    }
+    r.runs_headless_steps_per_s = double(n) / el;
+  }
   const int w = 1600, h = 1000;
   gui::OffscreenGL gl;
   std::string err;
@@ -216,6 +242,42 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
   };
   r.window_steps_per_s = window_run(cfg, &r.frames_per_s, &r.frame_ms);
   r.window_threads = auto_threads();
+  {  // kRuns seeds side by side in the window's RunSet: training while it draws, then without drawing
+    gui::MainWindow win(cfg, preset);
+    win.interactive = false;
+    if (!win.init_gl(&err)) std::fprintf(stderr, "moescope bench: GPU heatmaps off (%s)\n", err.c_str());
+    for (int i = 1; i < kRuns && r.error.empty(); ++i)
+      if (win.runs().duplicate(win.runs().first(), {{0, "seed", std::to_string(cfg.seed + uint64_t(i))}}, &err) < 0)
+        r.error = "a run side by side: " + err;
+    if (r.error.empty()) {
+      r.runs = kRuns;
+      r.seed = cfg.seed;
+      for (const RunView& v : win.runs().views()) win.runs().session(v.info.id)->run_to(50);  // warm-up
+      wait_all_idle(win, 50, 60.0);
+      render_frame(win, nullptr, w, h, false);
+      auto measure = [&](bool draw, double* fps, double* frame_ms) {
+        const int64_t s0 = steps_of_all(win);
+        std::vector<double> frames;
+        const auto a = Clock::now();
+        win.runs().play_all();
+        auto next_frame = Clock::now();
+        while (std::chrono::duration<double>(Clock::now() - a).count() < seconds) {
+          std::this_thread::sleep_until(next_frame);
+          next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+          if (draw && win.has_new_snapshot()) frames.push_back(render_frame(win, nullptr, w, h, false));
+        }
+        win.runs().pause_all();
+        wait_all_idle(win, 0, 60.0);
+        const double el = std::chrono::duration<double>(Clock::now() - a).count();
+        if (fps) *fps = double(frames.size()) / el;
+        if (frame_ms) *frame_ms = percentile(frames, 0.5);
+        return double(steps_of_all(win) - s0) / el;
+      };
+      r.runs_window_steps_per_s = measure(true, &r.runs_frames_per_s, &r.runs_frame_ms);
+      r.runs_undrawn_steps_per_s = measure(false, nullptr, nullptr);
+    }
+    win.shutdown_gl();
+  }
   if (hardware_threads() > 1 &&
       r.window_threads < hardware_threads()) {  // what the window did before: every core training
     Config all = cfg;
