@@ -78,13 +78,19 @@ void Escape(std::string& out, const char* a, const char* b) {
   }
 }
 
-// ` x="X" y="Y" width="W" height="H"`: the box of a <rect>, <image> or clip rectangle.
-void BoxAttrs(std::string& out, double x, double y, double w, double h) {
+// ` x="X" y="Y"`: where a <text> stands, or a box's corner.
+void XYAttrs(std::string& out, double x, double y) {
   out += " x=\"";
   Num(out, x);
   out += "\" y=\"";
   Num(out, y);
-  out += "\" width=\"";
+  out += '"';
+}
+
+// ` x="X" y="Y" width="W" height="H"`: the box of a <rect>, <image> or clip rectangle.
+void BoxAttrs(std::string& out, double x, double y, double w, double h) {
+  XYAttrs(out, x, y);
+  out += " width=\"";
   Num(out, w);
   out += "\" height=\"";
   Num(out, h);
@@ -318,11 +324,8 @@ void SvgRecorder::Text(const TextPrim& t) {
       x = double(t.pos.x) + double(a) * w;
       y = double(t.pos.y) + double(i) * t.size + baseline;
     }
-    body_ += " x=\"";
-    Num(body_, x);
-    body_ += "\" y=\"";
-    Num(body_, y);
-    body_ += "\" font-size=\"";
+    XYAttrs(body_, x, y);
+    body_ += " font-size=\"";
     Num(body_, em);
     body_ += "\"";
     if (a != 0.0f) body_ += std::string(" text-anchor=\"") + anchor + "\"";
