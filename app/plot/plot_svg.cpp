@@ -97,6 +97,17 @@ void BoxAttrs(std::string& out, double x, double y, double w, double h) {
   out += '"';
 }
 
+// ` cx="X" cy="Y" r="R"`: a <circle>'s centre and radius.
+void CircleAttrs(std::string& out, ImVec2 centre, float radius) {
+  out += " cx=\"";
+  Num(out, centre.x);
+  out += "\" cy=\"";
+  Num(out, centre.y);
+  out += "\" r=\"";
+  Num(out, radius);
+  out += '"';
+}
+
 // ` rx="R"` when the corners are rounded by more than half a pixel.
 void RoundingAttr(std::string& out, float rounding) {
   if (!(rounding > 0.5f)) return;
@@ -246,13 +257,8 @@ void SvgRecorder::FlushStrip() {
 void SvgRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int) {
   FlushStrip();
   if (!(colour & IM_COL32_A_MASK)) return;
-  body_ += "<circle cx=\"";
-  Num(body_, centre.x);
-  body_ += "\" cy=\"";
-  Num(body_, centre.y);
-  body_ += "\" r=\"";
-  Num(body_, radius);
-  body_ += '"';
+  body_ += "<circle";
+  CircleAttrs(body_, centre, radius);
   Paint(body_, "fill", colour);
   body_ += "/>\n";
 }
@@ -260,13 +266,8 @@ void SvgRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int) {
 void SvgRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline, int) {
   FlushStrip();
   if (!(outline.colour & IM_COL32_A_MASK)) return;
-  body_ += "<circle cx=\"";
-  Num(body_, centre.x);
-  body_ += "\" cy=\"";
-  Num(body_, centre.y);
-  body_ += "\" r=\"";
-  Num(body_, radius);
-  body_ += '"';
+  body_ += "<circle";
+  CircleAttrs(body_, centre, radius);
   StrokeAttrs(body_, Stroke{outline.colour, outline.weight});
   body_ += "/>\n";
 }
