@@ -14,17 +14,14 @@
 # with OPENBLAS_NUM_THREADS=1; the intra-op thread count is --threads. Prints
 # one JSON line: {"tokens_per_s": ..., "step_ms": ..., "threads": ..., "torch": "..."}
 import argparse
-import json
 import sys
-import time
 
-try:
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-except Exception as exc:
-    print(json.dumps({"error": f"cannot import torch with {sys.executable}: {exc!r}"}))
-    sys.exit(77)
+import torch_bench_common as bench  # first: exits 77 with a JSON error line when torch is missing
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+WARMUP = 10  # untimed steps before the timed ones
 
 
 class RMSNorm(nn.Module):
@@ -121,8 +118,7 @@ class TinyMoELM(nn.Module):
 
 def main():
     ap = argparse.ArgumentParser(description="PyTorch tiny MoE transformer step, the peer of moescope's lm bench.")
-    ap.add_argument("--steps", type=int, default=100, help="timed steps (after 10 warm-up steps)")
-    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    bench.add_harness_args(ap, steps=100, warmup=WARMUP)
     ap.add_argument("--batch", type=int, default=512, help="positions per step (a multiple of --context)")
     ap.add_argument("--context", type=int, default=64)
     ap.add_argument("--vocab", type=int, default=90)
@@ -134,10 +130,8 @@ def main():
     ap.add_argument("--hidden", type=int, default=128)
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
-    gen = torch.Generator().manual_seed(2)
-    alpha, warmup, n = 0.01, 10, args.context
+    gen = bench.seeded(args)
+    alpha, n = 0.01, args.context
     B = args.batch // n
     model = TinyMoELM(args.vocab, n, args.d_model, args.heads, args.layers, args.experts, args.top_k, args.hidden)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
@@ -157,22 +151,7 @@ def main():
         opt.zero_grad(set_to_none=True)
         return loss
 
-    for i in range(warmup):
-        step(i)
-    start = time.perf_counter()
-    for i in range(args.steps):
-        loss = step(i)
-    elapsed = time.perf_counter() - start
-    if not torch.isfinite(loss):
-        print(json.dumps({"error": "loss is not finite"}))
-        return 1
-    print(json.dumps({
-        "tokens_per_s": B * n * args.steps / elapsed,
-        "step_ms": 1000.0 * elapsed / args.steps,
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
-    return 0
+    return bench.time_steps(step, args.steps, WARMUP, tokens_per_step=B * n)
 
 
 if __name__ == "__main__":

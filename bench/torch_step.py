@@ -16,17 +16,14 @@
 # intra-op thread count is --threads. Prints one JSON line:
 #   {"tokens_per_s": ..., "step_ms": ..., "threads": ..., "torch": "..."}
 import argparse
-import json
 import sys
-import time
 
-try:
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-except Exception as exc:
-    print(json.dumps({"error": f"cannot import torch with {sys.executable}: {exc!r}"}))
-    sys.exit(77)
+import torch_bench_common as bench  # first: exits 77 with a JSON error line when torch is missing
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+WARMUP = 20  # untimed steps before the timed ones
 
 
 class Expert(nn.Module):
@@ -96,8 +93,7 @@ def teacher_batches(n, T, d_in, d_out, gen):
 
 def main():
     ap = argparse.ArgumentParser(description="PyTorch MoE training step, the peer of moescope's benchmark.")
-    ap.add_argument("--steps", type=int, default=200, help="timed steps (after 20 warm-up steps)")
-    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    bench.add_harness_args(ap, steps=200, warmup=WARMUP)
     ap.add_argument("--batch", type=int, default=1024, help="tokens per step")
     ap.add_argument("--d-model", type=int, default=64)
     ap.add_argument("--experts", type=int, default=16)
@@ -105,10 +101,8 @@ def main():
     ap.add_argument("--hidden", type=int, default=256)
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
-    gen = torch.Generator().manual_seed(2)
-    d_in, d_out, alpha, warmup = 16, 4, 0.01, 20
+    gen = bench.seeded(args)
+    d_in, d_out, alpha = 16, 4, 0.01
     model = Model(d_in, d_out, args.d_model, args.experts, args.top_k, args.hidden)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = teacher_batches(8, args.batch, d_in, d_out, gen)
@@ -122,22 +116,7 @@ def main():
         opt.zero_grad(set_to_none=True)
         return loss
 
-    for i in range(warmup):
-        step(i)
-    start = time.perf_counter()
-    for i in range(args.steps):
-        loss = step(i)
-    elapsed = time.perf_counter() - start
-    if not torch.isfinite(loss):
-        print(json.dumps({"error": "loss is not finite"}))
-        return 1
-    print(json.dumps({
-        "tokens_per_s": args.batch * args.steps / elapsed,
-        "step_ms": 1000.0 * elapsed / args.steps,
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
-    return 0
+    return bench.time_steps(step, args.steps, WARMUP, tokens_per_step=args.batch)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,16 @@ struct ShotOptions {
   FigureOptions fig;                // --figure --font-pt --dpi --view --from --no-csv (figure.h); --out .svg/.pdf
 
   // The sweep view and results files (panel_sweep.cpp, window_sweep.cpp).
-  std::vector<std::string> grid;     // --grid key=v1,v2,... (repeatable): a sweep shown in the sweep panel
-  int seeds = 1;                     // --seeds N: every run a group of N seeds; with --grid, seeds per grid point
+  std::vector<std::string> grid;  // --grid key=v1,v2,... (repeatable): a sweep shown in the sweep panel
+  // --seeds N: how many seeds (seed, seed+1, ...) each thing the shot trains is repeated over.
+  // Without --grid that is each run side by side (a seed group drawn as mean and band: group_seeds);
+  // with --grid, each grid point of the sweep (sweep_seeds), the runs side by side staying single.
+  int seeds = 1;
+  int group_seeds() const { return grid.empty() ? seeds : 1; }  // seeds in each run's seed group
+  int sweep_seeds() const { return seeds; }                     // seeds per grid point of --grid
   std::string metric;                // --metric: the sweep view's final metric ("" = load_entropy)
   std::vector<std::string> results;  // --results FILE (repeatable): run or sweep results opened in the window
-  // The runs side by side (run_list.h): --seeds above is shared with them.
+  // The runs side by side (run_list.h), each a seed group of group_seeds() above.
   std::vector<std::string> compare;  // --compare key=value[,key=value][@STEP]: one more run each, as `run --compare`
   bool band_std = false;             // --band std: seed bands are mean ± 1 std (else min–max)
   bool difference = false;           // --difference: plot every run minus the first

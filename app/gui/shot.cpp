@@ -11,8 +11,8 @@
 // Each --compare adds a run: the first run with those settings changed from step 0, or, when
 // every change is at one @STEP, a fork of the first run at that step (the first run trains
 // there, then forks: marked on every plot, the numbers of the change scheduled there);
-// --seeds makes every run a group of N seeds drawn as mean and band. Every run trains to
-// --steps before the shot.
+// --seeds N makes every run a group of N seeds drawn as mean and band, or, with --grid, trains
+// every grid point of the sweep over N seeds. Every run trains to --steps before the shot.
 //
 // The run is the same as `moescope run` with the same config and seed (the
 // Session trains with the same Trainer), stopped exactly at --steps. --timing
@@ -313,7 +313,8 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_flag("--controls-strip", opt.controls_strip,
                 "The controls folded to a strip (F2), the panels taking the width");
   cmd->add_option("--grid", opt.grid,
-                  "key=v1,v2,... (repeatable, one or two): a sweep of the config, shown by --panel sweep")
+                  "key=v1,v2,... (repeatable, one or two): a sweep of the config, shown by --panel sweep; every grid "
+                  "point over --seeds seeds")
       ->take_all();
   cmd->add_option("--metric", opt.metric, "The sweep view's final metric, e.g. load_entropy, max_vio, loss_task");
   cmd->add_option("--results", opt.results,
@@ -322,12 +323,14 @@ void add_shot_options(CLI::App* cmd, ShotOptions& opt) {
   cmd->add_flag("--timing", opt.timing,
                 "Also print median and p95 frame time and training steps/s with the window open");
   add_figure_options(cmd, opt);
-  cmd->add_option("--compare", opt.compare,
-                  "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable; a "
-                  "preset's own \"compare\" list is used when none is given)");
+  cmd->add_option(
+      "--compare", opt.compare,
+      "Another run side by side: key=value[,key=value][@STEP] changed from the first run (repeatable; a "
+      "preset's own \"compare\" list is used when none is given); each a group of --seeds seeds (without --grid)");
   cmd->add_option(
          "--seeds", opt.seeds,
-         "Seeds (1-16): every run as a group of N seeds, drawn as mean and band; with --grid, seeds per grid point")
+         "Seeds (1-16), seed, seed+1, ...: every run side by side as a group of N seeds, drawn as mean and band; with "
+         "--grid, every grid point of the sweep over N seeds instead (the runs side by side then stay single)")
       ->check(CLI::Range(1, 16));
   cmd->add_option_function<std::string>(
          "--band", [&opt](const std::string& b) { opt.band_std = b == "std"; },
@@ -441,11 +444,12 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
       sweep->metric = opt.metric;
     }
     if (!opt.grid.empty()) {
-      if (std::string e = sweep->runner.start(cfg, opt.grid, opt.seeds, std::max<int64_t>(1, steps)); !e.empty()) {
+      if (std::string e = sweep->runner.start(cfg, opt.grid, opt.sweep_seeds(), std::max<int64_t>(1, steps));
+          !e.empty()) {
         std::fprintf(stderr, "moescope shot: --grid: %s\n", e.c_str());
         return 2;
       }
-      sweep->seeds = opt.seeds;
+      sweep->seeds = opt.sweep_seeds();
       sweep->steps = int(std::max<int64_t>(1, steps));
       std::snprintf(sweep->rows, sizeof sweep->rows, "%s", opt.grid[0].c_str());
       std::snprintf(sweep->cols, sizeof sweep->cols, "%s", opt.grid.size() > 1 ? opt.grid[1].c_str() : "");
@@ -501,7 +505,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
     }
     if (!win.init_gl(&err))
       std::fprintf(stderr, "moescope shot: GPU heatmaps off (%s); drawing them on the CPU\n", err.c_str());
-    // The runs side by side: one per --compare, then every run over --seeds seeds.
+    // The runs side by side: one per --compare, then every run a group of --seeds seeds (not with --grid).
     RunSet& runs = win.runs();
     const int first = runs.first();
     if (status == 0) {  // `key=v@STEP` forks the first run at STEP (trained there first)
@@ -511,11 +515,11 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
         status = 2;
       }
     }
-    if (opt.seeds > 1 && opt.grid.empty())  // with --grid, --seeds are the sweep's per grid point
+    if (opt.group_seeds() > 1)
       for (const RunView& v : runs.views())
         if (v.info.group < 0 && v.info.kind == RunKind::Live && status == 0)  // a file's run does not train
-          if (std::string e = runs.repeat_over_seeds(v.info.id, opt.seeds); !e.empty()) {
-            std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.seeds, e.c_str());
+          if (std::string e = runs.repeat_over_seeds(v.info.id, opt.group_seeds()); !e.empty()) {
+            std::fprintf(stderr, "moescope shot: --seeds %d: %s\n", opt.group_seeds(), e.c_str());
             status = 2;
           }
     // The first run is named by what the others change ("α=0" beside "α=1e-2"): RunSet's labels.

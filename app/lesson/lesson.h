@@ -54,7 +54,7 @@ struct Highlight {
 inline constexpr int kMostLoaded = -2;
 
 struct Focus {
-  std::vector<std::string> panels;  // panel names (app/gui/panels/panels.h), 1..4
+  std::vector<std::string> panels;  // panel names (app/panel_names.h), 1..4
   Highlight highlight;
 };
 

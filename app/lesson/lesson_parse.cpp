@@ -11,6 +11,7 @@
 #include "lesson.h"
 #include "lesson_claims.h"
 #include "lesson_formula.h"
+#include "panel_names.h"
 
 namespace moe::lesson {
 
@@ -50,15 +51,13 @@ std::string Problem::text() const {
   return s + message;
 }
 
+namespace {
+
+// The panels a step's focus may name: the window's (panel_names.h), in its order.
 const std::vector<std::string>& focus_panel_names() {
-  // The panels of app/gui/panels/panels.h (kPanels) by name; a GUI test checks the two lists agree.
-  static const std::vector<std::string> names = {
-      "load",        "entropy",  "collapse",       "losses",  "this-step", "gates", "specialisation",
-      "routing-map", "sparsity", "text-by-expert", "samples", "attention", "sweep"};
+  static const std::vector<std::string> names(std::begin(kPanelNames), std::end(kPanelNames));
   return names;
 }
-
-namespace {
 
 constexpr size_t kMaxTitle = 80, kMaxSummary = 160, kMaxProse = 420, kMaxQuestion = 200, kMaxAnswer = 120,
                  kMaxWhy = 320, kMaxClaimText = 200;

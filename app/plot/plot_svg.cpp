@@ -78,6 +78,44 @@ void Escape(std::string& out, const char* a, const char* b) {
   }
 }
 
+// ` x="X" y="Y"`: where a <text> stands, or a box's corner.
+void XYAttrs(std::string& out, double x, double y) {
+  out += " x=\"";
+  Num(out, x);
+  out += "\" y=\"";
+  Num(out, y);
+  out += '"';
+}
+
+// ` x="X" y="Y" width="W" height="H"`: the box of a <rect>, <image> or clip rectangle.
+void BoxAttrs(std::string& out, double x, double y, double w, double h) {
+  XYAttrs(out, x, y);
+  out += " width=\"";
+  Num(out, w);
+  out += "\" height=\"";
+  Num(out, h);
+  out += '"';
+}
+
+// ` cx="X" cy="Y" r="R"`: a <circle>'s centre and radius.
+void CircleAttrs(std::string& out, ImVec2 centre, float radius) {
+  out += " cx=\"";
+  Num(out, centre.x);
+  out += "\" cy=\"";
+  Num(out, centre.y);
+  out += "\" r=\"";
+  Num(out, radius);
+  out += '"';
+}
+
+// ` rx="R"` when the corners are rounded by more than half a pixel.
+void RoundingAttr(std::string& out, float rounding) {
+  if (!(rounding > 0.5f)) return;
+  out += " rx=\"";
+  Num(out, rounding);
+  out += '"';
+}
+
 void Points(std::string& out, const ImVec2* p, int n) {
   out += " points=\"";
   for (int i = 0; i < n; ++i) {
@@ -119,15 +157,9 @@ SvgRecorder::SvgRecorder(int width, int height, double unit_pt) : width_(width),
 void SvgRecorder::PushClip(ImVec2 min, ImVec2 max) {
   FlushStrip();
   const int id = ++ids_;
-  body_ += "<clipPath id=\"c" + std::to_string(id) + "\"><rect x=\"";
-  Num(body_, min.x);
-  body_ += "\" y=\"";
-  Num(body_, min.y);
-  body_ += "\" width=\"";
-  Num(body_, std::max(0.0f, max.x - min.x));
-  body_ += "\" height=\"";
-  Num(body_, std::max(0.0f, max.y - min.y));
-  body_ += "\"/></clipPath>\n<g clip-path=\"url(#c" + std::to_string(id) + ")\">\n";
+  body_ += "<clipPath id=\"c" + std::to_string(id) + "\"><rect";
+  BoxAttrs(body_, min.x, min.y, std::max(0.0f, max.x - min.x), std::max(0.0f, max.y - min.y));
+  body_ += "/></clipPath>\n<g clip-path=\"url(#c" + std::to_string(id) + ")\">\n";
   ++open_groups_;
 }
 
@@ -166,20 +198,9 @@ void SvgRecorder::Polyline(const ImVec2* p, int n, const Stroke& s) {
 void SvgRecorder::RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) {
   FlushStrip();
   if (!(colour & IM_COL32_A_MASK) || max.x <= min.x || max.y <= min.y) return;
-  body_ += "<rect x=\"";
-  Num(body_, min.x);
-  body_ += "\" y=\"";
-  Num(body_, min.y);
-  body_ += "\" width=\"";
-  Num(body_, max.x - min.x);
-  body_ += "\" height=\"";
-  Num(body_, max.y - min.y);
-  body_ += '"';
-  if (rounding > 0.5f) {
-    body_ += " rx=\"";
-    Num(body_, rounding);
-    body_ += '"';
-  }
+  body_ += "<rect";
+  BoxAttrs(body_, min.x, min.y, max.x - min.x, max.y - min.y);
+  RoundingAttr(body_, rounding);
   Paint(body_, "fill", colour);
   body_ += "/>\n";
 }
@@ -187,20 +208,9 @@ void SvgRecorder::RectFilled(ImVec2 min, ImVec2 max, ImU32 colour, float roundin
 void SvgRecorder::Rect(ImVec2 min, ImVec2 max, ImU32 colour, float rounding, float weight) {
   FlushStrip();
   if (!(colour & IM_COL32_A_MASK)) return;
-  body_ += "<rect x=\"";
-  Num(body_, min.x + 0.5);
-  body_ += "\" y=\"";
-  Num(body_, min.y + 0.5);
-  body_ += "\" width=\"";
-  Num(body_, std::max(0.0f, max.x - min.x - 1));
-  body_ += "\" height=\"";
-  Num(body_, std::max(0.0f, max.y - min.y - 1));
-  body_ += '"';
-  if (rounding > 0.5f) {
-    body_ += " rx=\"";
-    Num(body_, rounding);
-    body_ += '"';
-  }
+  body_ += "<rect";  // the stroke centred on the pixel edge, as ImGui draws it
+  BoxAttrs(body_, min.x + 0.5, min.y + 0.5, std::max(0.0f, max.x - min.x - 1), std::max(0.0f, max.y - min.y - 1));
+  RoundingAttr(body_, rounding);
   StrokeAttrs(body_, Stroke{colour, weight});
   body_ += "/>\n";
 }
@@ -212,15 +222,9 @@ void SvgRecorder::RectGradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) 
   Paint(body_, "stop-color", top);
   body_ += "/><stop offset=\"1\"";
   Paint(body_, "stop-color", bottom);
-  body_ += "/></linearGradient>\n<rect x=\"";
-  Num(body_, min.x);
-  body_ += "\" y=\"";
-  Num(body_, min.y);
-  body_ += "\" width=\"";
-  Num(body_, max.x - min.x);
-  body_ += "\" height=\"";
-  Num(body_, max.y - min.y);
-  body_ += "\" fill=\"url(#" + id + ")\"/>\n";
+  body_ += "/></linearGradient>\n<rect";
+  BoxAttrs(body_, min.x, min.y, max.x - min.x, max.y - min.y);
+  body_ += " fill=\"url(#" + id + ")\"/>\n";
 }
 
 void SvgRecorder::Quad(const ImVec2* c, ImU32 colour) {
@@ -253,13 +257,8 @@ void SvgRecorder::FlushStrip() {
 void SvgRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int) {
   FlushStrip();
   if (!(colour & IM_COL32_A_MASK)) return;
-  body_ += "<circle cx=\"";
-  Num(body_, centre.x);
-  body_ += "\" cy=\"";
-  Num(body_, centre.y);
-  body_ += "\" r=\"";
-  Num(body_, radius);
-  body_ += '"';
+  body_ += "<circle";
+  CircleAttrs(body_, centre, radius);
   Paint(body_, "fill", colour);
   body_ += "/>\n";
 }
@@ -267,13 +266,8 @@ void SvgRecorder::Dot(ImVec2 centre, float radius, ImU32 colour, int) {
 void SvgRecorder::Circle(ImVec2 centre, float radius, const Stroke& outline, int) {
   FlushStrip();
   if (!(outline.colour & IM_COL32_A_MASK)) return;
-  body_ += "<circle cx=\"";
-  Num(body_, centre.x);
-  body_ += "\" cy=\"";
-  Num(body_, centre.y);
-  body_ += "\" r=\"";
-  Num(body_, radius);
-  body_ += '"';
+  body_ += "<circle";
+  CircleAttrs(body_, centre, radius);
   StrokeAttrs(body_, Stroke{outline.colour, outline.weight});
   body_ += "/>\n";
 }
@@ -331,11 +325,8 @@ void SvgRecorder::Text(const TextPrim& t) {
       x = double(t.pos.x) + double(a) * w;
       y = double(t.pos.y) + double(i) * t.size + baseline;
     }
-    body_ += " x=\"";
-    Num(body_, x);
-    body_ += "\" y=\"";
-    Num(body_, y);
-    body_ += "\" font-size=\"";
+    XYAttrs(body_, x, y);
+    body_ += " font-size=\"";
     Num(body_, em);
     body_ += "\"";
     if (a != 0.0f) body_ += std::string(" text-anchor=\"") + anchor + "\"";
@@ -381,16 +372,10 @@ void SvgRecorder::Image(const ImagePrim& im) {
   cairo_surface_write_to_png_stream(img, &AppendBytes, &png);
   cairo_surface_destroy(img);
   const double x0 = x_edge(0), y0 = y_edge(0), w = x_edge(im.cols) - x0, h = y_edge(im.rows) - y0;
-  body_ += "<image x=\"";
-  Num(body_, x0);
-  body_ += "\" y=\"";
-  Num(body_, y0);
-  body_ += "\" width=\"";
-  Num(body_, w);
-  body_ += "\" height=\"";
-  Num(body_, h);
+  body_ += "<image";
+  BoxAttrs(body_, x0, y0, w, h);
   body_ +=
-      "\" preserveAspectRatio=\"none\" image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\" "
+      " preserveAspectRatio=\"none\" image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\" "
       "xlink:href=\"data:image/png;base64,";
   body_ += Base64(png);
   body_ += "\"/>\n";

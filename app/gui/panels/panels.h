@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "heatmap_gl.h"
+#include "panel_names.h"
 #include "session.h"
 
 namespace moe {
@@ -96,26 +97,36 @@ struct PanelInfo {
   const char* needs;                   // what applies() asks for, shown beside the greyed View entry ("" if always)
 };
 
-// All panels in display order (the layer selector, item 9, lives in the controls).
+// All panels in display order (the layer selector, item 9, lives in the controls); entry i is
+// called kPanelNames[i] (panel_names.h: "load", "entropy", ...).
 inline constexpr PanelInfo kPanels[] = {
-    {"load", "Per-expert load", &draw_load, PanelGpu_Load, &panel_applies_always, ""},
-    {"entropy", "Routing entropy", &draw_entropy, PanelGpu_None, &panel_applies_always, ""},
-    {"collapse", "Collapse", &draw_collapse, PanelGpu_None, &panel_applies_always, ""},
-    {"losses", "Losses and accuracy", &draw_losses, PanelGpu_None, &panel_applies_always, ""},
-    {"this-step", "This step", &draw_this_step, PanelGpu_None, &panel_applies_always, ""},
-    {"gates", "Gate probabilities", &draw_gates, PanelGpu_Gates, &panel_applies_always, ""},
-    {"specialisation", "Specialisation", &draw_specialisation, PanelGpu_Specialisation, &specialisation_applies,
+    {kPanelNames[0], "Per-expert load", &draw_load, PanelGpu_Load, &panel_applies_always, ""},
+    {kPanelNames[1], "Routing entropy", &draw_entropy, PanelGpu_None, &panel_applies_always, ""},
+    {kPanelNames[2], "Collapse", &draw_collapse, PanelGpu_None, &panel_applies_always, ""},
+    {kPanelNames[3], "Losses and accuracy", &draw_losses, PanelGpu_None, &panel_applies_always, ""},
+    {kPanelNames[4], "This step", &draw_this_step, PanelGpu_None, &panel_applies_always, ""},
+    {kPanelNames[5], "Gate probabilities", &draw_gates, PanelGpu_Gates, &panel_applies_always, ""},
+    {kPanelNames[6], "Specialisation", &draw_specialisation, PanelGpu_Specialisation, &specialisation_applies,
      "needs 2+ task labels"},
-    {"routing-map", "Routing map", &draw_routing_map, PanelGpu_Routing, &panel_applies_always, ""},
-    {"sparsity", "Sparsity", &draw_sparsity, PanelGpu_None, &panel_applies_always, ""},
-    {"text-by-expert", "Text by expert", &draw_text_by_expert, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
-    {"samples", "Samples", &draw_samples, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
-    {"attention", "Attention", &draw_attention, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
-    {"sweep", "Sweep", &draw_sweep, PanelGpu_None, &panel_applies_always, ""},  // tiled once a sweep exists
+    {kPanelNames[7], "Routing map", &draw_routing_map, PanelGpu_Routing, &panel_applies_always, ""},
+    {kPanelNames[8], "Sparsity", &draw_sparsity, PanelGpu_None, &panel_applies_always, ""},
+    {kPanelNames[9], "Text by expert", &draw_text_by_expert, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
+    {kPanelNames[10], "Samples", &draw_samples, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
+    {kPanelNames[11], "Attention", &draw_attention, PanelGpu_None, &lm_panel_applies, "needs task = lm"},
+    {kPanelNames[12], "Sweep", &draw_sweep, PanelGpu_None, &panel_applies_always, ""},  // tiled once a sweep exists
 };
 // The "four that matter" layout (PanelLayout_Four): how the routing balances and what it costs.
 inline constexpr const char* kFourPanels[] = {"load", "entropy", "collapse", "losses"};
 inline constexpr int kPanelCount = int(std::size(kPanels));  // sizes per-panel state (UiState::show_panel)
+// Entry i of kPanels is named kPanelNames[i], one entry per name: an index written twice or
+// a name left out does not compile.
+constexpr bool panels_named_in_order() {
+  if (kPanelCount != kPanelNameCount) return false;
+  for (int i = 0; i < kPanelCount; ++i)
+    if (std::string_view(kPanels[i].name) != kPanelNames[i]) return false;
+  return true;
+}
+static_assert(panels_named_in_order(), "kPanels: entry i must be named kPanelNames[i] (panel_names.h)");
 
 const PanelInfo* panel_list(int* count);                // kPanels; *count = kPanelCount (count may be nullptr)
 const PanelInfo* find_panel(std::string_view name);     // the panel called `name` (--panel), nullptr if none
