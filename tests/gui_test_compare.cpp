@@ -7,9 +7,7 @@
 //   - `moescope shot --compare` draws two runs in two colours with a legend; `--seeds` a band
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
-#include <thread>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -267,43 +265,15 @@ TEST_F(CompareRender, ARunsLineReadsOnlyItsOwnHistoryAndAGroupOfItTwiceDrawsTheS
 
 // [SECTION] The window
 
-class CompareWindow : public ::testing::Test {
+class CompareWindow : public test::WindowTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    if (!gui_.create_gl(1600, 1000, &why)) GTEST_SKIP() << why;
-    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
-  }
-  void TearDown() override {
-    win_.reset();
-    gui_.stop();
-  }
-  void frame() {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1600, 1000);
-    io.DeltaTime = 1.0f / 60.0f;
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui::NewFrame();
-    win_->draw();
-    ImGui::Render();
-  }
-  // Every live run at `steps`, idle.
+  CompareWindow() : WindowTest(1600, 1000) {}
+  // Every live run at `steps`, idle; then two frames so the window shows it.
   void settle(int64_t steps) {
-    for (const RunView& v : win_->runs().views())
-      if (Session* s = win_->runs().session(v.info.id)) s->run_to(steps);
-    for (const RunView& v : win_->runs().views()) {
-      Session* s = win_->runs().session(v.info.id);
-      for (int i = 0; s && i < 20000; ++i) {
-        const auto snap = s->snapshot();
-        if (snap->steps_done >= steps && !snap->running && snap->commands_done >= s->commands_queued()) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    }
+    WindowTest::settle(*win_, steps);
     frame();
     frame();
   }
-  test::OffscreenGui gui_;
-  std::unique_ptr<gui::MainWindow> win_;
 };
 
 TEST_F(CompareWindow, DuplicatedRunsAreOverlaidTheSelectedOneDrivesTheControlsAndRemovingOneEndsTheOverlay) {

@@ -1,16 +1,23 @@
 // gui_test_fixture.h: what an in-process GUI test stands on. OffscreenGui makes an
 // offscreen OpenGL context (EGL, no display), then the ImGui context, the OpenGL3
-// backend and the plot context; stop() ends them in reverse order.
+// backend and the plot context; stop() ends them in reverse order. WindowTest is the fixture
+// of the tests that drive the whole window (gui::MainWindow) in process.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <cfloat>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "gl_context.h"
 #include "plot.h"
+#include "session_test_support.h"
+#include "window.h"
 
 namespace moe::test {
 
@@ -56,6 +63,42 @@ class OffscreenGui {
  private:
   gui::OffscreenGL gl_;
   bool context_ = false, backend_ = false, plot_ = false;
+};
+
+// A width×height offscreen window with the window's fonts (skipped where no GL context can be
+// made). A test opens its window in win_; frame() draws one frame of it, the mouse at `mouse`
+// with its left button down or up; settle() waits for a window's live runs. A fixture of a
+// size of its own derives and passes the size: `Mine() : WindowTest(1600, 1000) {}`.
+class WindowTest : public ::testing::Test {
+ protected:
+  explicit WindowTest(int width = 1000, int height = 700) : width_(width), height_(height) {}
+  void SetUp() override {
+    std::string why;
+    if (!gui_.create_gl(width_, height_, &why)) GTEST_SKIP() << why;
+    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
+  }
+  void TearDown() override {
+    win_.reset();
+    gui_.stop();
+  }
+  void frame(gui::MainWindow& w, ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(float(width_), float(height_));
+    io.DeltaTime = 1.0f / 60.0f;
+    io.MousePos = mouse;
+    io.MouseDown[0] = down;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    w.draw();
+    ImGui::Render();
+  }
+  void frame(ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) { frame(*win_, mouse, down); }
+  // Every live run of w trained to `steps` and idle there (each at its own target when steps < 0).
+  static void settle(gui::MainWindow& w, int64_t steps) { train_all(w.runs(), steps); }
+
+  OffscreenGui gui_;
+  std::unique_ptr<gui::MainWindow> win_;
+  const int width_, height_;
 };
 
 }  // namespace moe::test

@@ -18,33 +18,7 @@
 namespace moe {
 namespace {
 
-constexpr int kW = 1000, kH = 700;
-
-class SweepWindow : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string why;
-    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
-    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
-  }
-  void TearDown() override {
-    win_.reset();
-    gui_.stop();
-  }
-  void frame(ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(kW, kH);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui::NewFrame();
-    win_->draw();
-    ImGui::Render();
-  }
-  test::OffscreenGui gui_;
-  std::unique_ptr<gui::MainWindow> win_;
-};
+using SweepWindow = test::WindowTest;  // 1000 x 700
 
 TEST_F(SweepWindow, ItsCellsAreTheCommandLinesAndAClickOpensACellsRuns) {
   Config cfg;

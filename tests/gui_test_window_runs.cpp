@@ -15,12 +15,10 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "config_io.h"
@@ -62,42 +60,12 @@ class PlotLog : public plot::DrawListRecorder {
   }
 };
 
-class WindowRuns : public ::testing::Test {
+class WindowRuns : public test::WindowTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
-    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
-  }
+  WindowRuns() : WindowTest(kW, kH) {}
   void TearDown() override {
     other_.reset();
-    win_.reset();
-    gui_.stop();
-  }
-  void frame(gui::MainWindow& w, ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(kW, kH);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui::NewFrame();
-    w.draw();
-    ImGui::Render();
-  }
-  // Every live run of w idle at `steps` (or at its own target when steps < 0).
-  static void settle(gui::MainWindow& w, int64_t steps) {
-    for (const RunView& v : w.runs().views()) {
-      Session* s = w.runs().session(v.info.id);
-      if (!s) continue;
-      if (steps >= 0) s->run_to(steps);
-      for (int i = 0; i < 30000; ++i) {
-        const auto snap = s->snapshot();
-        if ((steps < 0 || snap->steps_done >= steps) && !snap->running && snap->commands_done >= s->commands_queued())
-          break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    }
+    WindowTest::TearDown();
   }
   // Renders the last frame and writes it to the test temp dir, for a look.
   static void save_png(const std::string& name, bool light = false) {
@@ -134,8 +102,7 @@ class WindowRuns : public ::testing::Test {
     }
     return log;
   }
-  test::OffscreenGui gui_;
-  std::unique_ptr<gui::MainWindow> win_, other_;
+  std::unique_ptr<gui::MainWindow> other_;  // a second window (win_ is the first)
 };
 
 // [SECTION] A sweep cell opens its runs
@@ -337,19 +304,7 @@ TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
 
 // [SECTION] Forks: `--compare key=v@STEP` and the fork mark
 
-// Waits until every live run of `runs` stands paused at `steps`.
-void train_all(RunSet& runs, int64_t steps) {
-  for (const RunView& v : runs.views())
-    if (Session* s = runs.session(v.info.id)) s->run_to(steps);
-  for (const RunView& v : runs.views()) {
-    Session* s = runs.session(v.info.id);
-    for (int i = 0; s && i < 60000; ++i) {
-      const auto snap = s->snapshot();
-      if (snap->steps_done >= steps && !snap->running && snap->commands_done >= s->commands_queued()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-}
+using test::train_all;
 
 TEST(CompareForks, AnAtStepSpecForksTheFirstRunThereWithTheNumbersOfTheScheduledChange) {
   Config cfg;

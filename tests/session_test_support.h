@@ -1,5 +1,5 @@
 // session_test_support.h: waiting for a training thread (app/session/session.*) to stand
-// still, for the tests that drive a Session or a RunSet's runs. Apart from test_support.h
+// still, for the tests that drive a Session or a RunSet's runs (in process or in a window). Apart from test_support.h
 // so that the text and file helpers there stay free of the session layer.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "run_set.h"
 #include "session.h"
 
 namespace moe::test {
@@ -45,6 +46,18 @@ inline std::shared_ptr<const RunSnapshot> wait_for(Session& s, int64_t steps) {
 inline std::shared_ptr<const RunSnapshot> wait_at_least(Session& s, int64_t steps) {
   return wait_until_idle(
       s, [steps](const RunSnapshot& snap) { return snap.steps_done >= steps; }, std::to_string(steps) + " or later");
+}
+
+// Every live run of `runs` told to train to `steps` (all at once), then each awaited until it
+// stands idle at `steps` or later; when steps < 0, each idle wherever its own target is.
+inline void train_all(RunSet& runs, int64_t steps) {
+  for (const RunView& v : runs.views())
+    if (Session* s = runs.session(v.info.id); s && steps >= 0) s->run_to(steps);
+  for (const RunView& v : runs.views())
+    if (Session* s = runs.session(v.info.id))
+      wait_until_idle(
+          *s, [steps](const RunSnapshot& snap) { return steps < 0 || snap.steps_done >= steps; },
+          "run " + std::to_string(v.info.id) + " at step " + std::to_string(steps));
 }
 
 }  // namespace moe::test
