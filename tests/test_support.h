@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -63,6 +64,41 @@ inline std::filesystem::path make_temp_folder(const std::string& prefix) {
   std::string tmpl = testing::TempDir() + prefix + "XXXXXX";
   if (!mkdtemp(tmpl.data())) return {};
   return tmpl;
+}
+
+// This test process's own folder in the test temp dir, made on first use, so that test
+// processes running at once (ctest -j, two checkouts, two people) never write the same file.
+// Removed with what is in it when the process ends, unless MOESCOPE_KEEP_TEST_FILES is set
+// (then its path is printed, for a look at what the tests wrote).
+inline const std::filesystem::path& process_temp_folder() {
+  struct Folder {
+    std::filesystem::path path = make_temp_folder("moescope_test_");
+    Folder() {
+      if (!path.empty() && std::getenv("MOESCOPE_KEEP_TEST_FILES"))
+        std::printf("[ files    ] kept in %s\n", path.c_str());
+    }
+    ~Folder() {
+      std::error_code ec;
+      if (!path.empty() && !std::getenv("MOESCOPE_KEEP_TEST_FILES")) std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const Folder folder;
+  return folder.path;
+}
+
+// A path for a file (or folder) called `name` of the running test: in process_temp_folder(),
+// after the test's suite and name ("Suite.Test_name"), so no other test or test process
+// writes it.
+inline std::string temp_path(const std::string& name) {
+  const std::filesystem::path& dir = process_temp_folder();
+  EXPECT_FALSE(dir.empty()) << "no folder could be made in " << testing::TempDir();
+  std::string prefix;
+  if (const testing::TestInfo* t = testing::UnitTest::GetInstance()->current_test_info()) {
+    prefix = std::string(t->test_suite_name()) + "." + t->name() + "_";
+    for (char& c : prefix)
+      if (c == '/') c = '_';  // parameterised tests: "Prefix/Suite.Test/0"
+  }
+  return (dir / (prefix + name)).string();
 }
 
 // Runs `program ARGS` in `dir` through the shell (ARGS is shell text; `env` holds
