@@ -22,6 +22,7 @@
 #include "panels/panel_common.h"
 #include "gui_test_image.h"
 #include "run_process.h"
+#include "test_support.h"
 
 namespace moe {
 namespace {
@@ -31,7 +32,7 @@ using test::Image;
 using test::load_png;
 
 Image shot(const std::string& args, const std::string& name) {
-  const std::string png = ::testing::TempDir() + name;
+  const std::string png = test::temp_path(name);
   const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png +
                                                   " 2>&1");
   EXPECT_EQ(r.status, 0) << r.out;
@@ -159,7 +160,7 @@ namespace moe {
 namespace {
 
 TEST(WindowSpeed, BenchReportsTheWindowKeepingMostOfItsHeadlessTrainingSpeed) {
-  const std::string json_path = ::testing::TempDir() + "moescope_bench_window.json";
+  const std::string json_path = test::temp_path("moescope_bench_window.json");
   const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) +
                                                   " bench --no-torch --steps 10 --json " + json_path + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;

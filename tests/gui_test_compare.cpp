@@ -20,6 +20,7 @@
 #include "panels/panel_compare.h"
 #include "run_list.h"
 #include "run_process.h"
+#include "test_support.h"
 #include "ui_state.h"
 #include "window.h"
 
@@ -363,7 +364,7 @@ using test::Image;
 using test::load_png;
 
 Image shot(const std::string& args, const std::string& name) {
-  const std::string png = ::testing::TempDir() + name;
+  const std::string png = test::temp_path(name);
   const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png +
                                                   " 2>&1");
   EXPECT_EQ(r.status, 0) << r.out;
@@ -396,7 +397,7 @@ TEST(CompareShots, TwoRunsInTwoColoursWithALegendByRun) {
 TEST(CompareShots, ABadCompareSpecExitsTwoNamingIt) {
   const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) +
                                                   " shot --preset collapse --compare nosuch=1 --steps 10 --out " +
-                                                  ::testing::TempDir() + "never.png 2>&1");
+                                                  test::temp_path("never.png") + " 2>&1");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
 }

@@ -13,6 +13,7 @@
 #include "gui_test_fixture.h"
 #include "run_process.h"
 #include "sweep_view.h"
+#include "test_support.h"
 #include "window.h"
 
 namespace moe {
@@ -39,7 +40,7 @@ TEST_F(SweepWindow, ItsCellsAreTheCommandLinesAndAClickOpensACellsRuns) {
   v.runner.wait();
 
   // The same grid from the command line: every row equal, byte for byte.
-  const std::string csv = (std::filesystem::path(testing::TempDir()) / "sweep_window.csv").string();
+  const std::string csv = test::temp_path("sweep_window.csv");
   const auto r = test::run_process(std::string(MOESCOPE_BINARY) +
                                    " sweep --preset balanced --grid k=1,2 --grid alpha=0,1e-2 --seeds 2 --steps 20 "
                                    "--out " +

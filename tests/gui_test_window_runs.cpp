@@ -74,7 +74,7 @@ class WindowRuns : public test::WindowTest {
     glClearColor(bg.x, bg.y, bg.z, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    const std::string path = ::testing::TempDir() + name;
+    const std::string path = test::temp_path(name);
     EXPECT_EQ(gui::save_framebuffer_png(path, kW, kH), "");
     std::printf("[ png      ] %s\n", path.c_str());
   }
@@ -231,7 +231,7 @@ TEST_F(WindowRuns, APointOfTheOneSettingLineOpensItsRunAlone) {
 // [SECTION] A results file beside a live run
 
 TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
-  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "window_runs_results";
+  const std::filesystem::path dir = std::filesystem::path(test::temp_path("window_runs_results"));
   std::filesystem::create_directories(dir);
   const std::string csv = (dir / "collapse60.csv").string();
   const auto r = test::run_process(std::string(MOESCOPE_BINARY) + " run --preset collapse --steps 60 --quiet --out " +
@@ -450,7 +450,7 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
   save_png("moescope_window_file_menu.png", true);
   frame(w, ImVec2(900, 40), true);  // a click on the status line closes the menu
   frame(w, ImVec2(900, 40), false);
-  const std::string path = (std::filesystem::path(testing::TempDir()) / "window_workspace.json").string();
+  const std::string path = test::temp_path("window_workspace.json");
   ASSERT_EQ(w.save_workspace_file(path), "") << w.status();
   ASSERT_TRUE(gui::is_workspace_file(path));
 
@@ -508,12 +508,12 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
   EXPECT_EQ(ui.sweep->steps, 40);
   EXPECT_EQ(ui.sweep->metric, "max_vio");
   // Saved again, the opened window writes the same file.
-  const std::string again = (std::filesystem::path(testing::TempDir()) / "window_workspace_again.json").string();
+  const std::string again = test::temp_path("window_workspace_again.json");
   ASSERT_EQ(other_->save_workspace_file(again), "");
   EXPECT_EQ(test::slurp(again), test::slurp(path));
 
   // A broken workspace is refused, naming the file; the runs open stay.
-  const std::string bad = (std::filesystem::path(testing::TempDir()) / "window_workspace_bad.json").string();
+  const std::string bad = test::temp_path("window_workspace_bad.json");
   {
     std::FILE* f = std::fopen(bad.c_str(), "w");
     ASSERT_NE(f, nullptr);
@@ -526,7 +526,7 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
 }
 
 TEST_F(WindowRuns, AWorkspaceOpensTheSweepCsvItShowedAgainAndSaysWhenItIsGone) {
-  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "window_runs_sweep_ws";
+  const std::filesystem::path dir = std::filesystem::path(test::temp_path("window_runs_sweep_ws"));
   std::filesystem::create_directories(dir);
   const std::string csv = (dir / "k.csv").string();
   const auto r = test::run_process(std::string(MOESCOPE_BINARY) +
