@@ -163,25 +163,7 @@ TEST(CompareGroups, AGroupLineIsTheMeanOfItsMembersWithTheirRangeAndSpread) {
 
 // [SECTION] Overlay drawing
 
-// Every polyline a plot drew, with its colour.
-class PolylineLog : public plot::DrawListRecorder {
- public:
-  struct Line {
-    ImU32 colour;
-    std::vector<ImVec2> points;
-  };
-  std::vector<Line> lines;
-  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
-    lines.push_back({s.colour, std::vector<ImVec2>(points, points + count)});
-    plot::DrawListRecorder::Polyline(points, count, s);
-  }
-  std::vector<std::vector<ImVec2>> of(ImU32 colour) const {
-    std::vector<std::vector<ImVec2>> out;
-    for (const Line& l : lines)
-      if ((l.colour & 0x00FFFFFF) == (colour & 0x00FFFFFF)) out.push_back(l.points);
-    return out;
-  }
-};
+using test::PlotLog;
 
 class CompareRender : public ::testing::Test {
  protected:
@@ -199,25 +181,12 @@ class CompareRender : public ::testing::Test {
   void TearDown() override { gui_.stop(); }
 
   // Draws the entropy panel for `cmp` a few frames (fits and alignment settle); the last frame's polylines.
-  PolylineLog draw(const Comparison& cmp) {
-    PolylineLog log;
+  PlotLog draw(const Comparison& cmp) {
     UiState ui;
-    for (int f = 0; f < 4; ++f) {
-      log.lines.clear();
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui::NewFrame();
-      ImGui::SetNextWindowPos(ImVec2(0, 0));
-      ImGui::SetNextWindowSize(ImVec2(kW, kH));
-      ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-      log.SetDrawList(ImGui::GetWindowDrawList());
-      plot::SetRecorder(&log);
+    return test::record_panel(ImVec2(kW, kH), [&] {
       PanelContext ctx{*cmp.lines[0].members[0], ui, nullptr, &cmp};
       draw_entropy(ctx);
-      plot::SetRecorder(nullptr);
-      ImGui::End();
-      ImGui::Render();
-    }
-    return log;
+    });
   }
 
   test::OffscreenGui gui_;
@@ -240,8 +209,9 @@ TEST_F(CompareRender, ARunsLineReadsOnlyItsOwnHistoryAndAGroupOfItTwiceDrawsTheS
   ab.lines = {line(0, 0, {a}), line(1, 1, {b})};
   ac.lines = {line(0, 0, {a}), line(2, 1, {c})};
   aa_group.lines = {line(0, 0, {a, a}), line(1, 1, {b})};
-  const PolylineLog with_b = draw(ab), with_c = draw(ac), group = draw(aa_group);
-  const auto lines_b = with_b.of(colour_a), lines_c = with_c.of(colour_a), lines_g = group.of(colour_a);
+  const PlotLog with_b = draw(ab), with_c = draw(ac), group = draw(aa_group);
+  const auto lines_b = PlotLog::of(with_b.lines, colour_a), lines_c = PlotLog::of(with_c.lines, colour_a),
+             lines_g = PlotLog::of(group.lines, colour_a);
   ASSERT_GE(lines_b.size(), 2u) << "run A in both plots (load and router entropy)";
   size_t points = 0;
   for (const auto& l : lines_b) points += l.size();
@@ -261,7 +231,7 @@ TEST_F(CompareRender, ARunsLineReadsOnlyItsOwnHistoryAndAGroupOfItTwiceDrawsTheS
       EXPECT_NEAR(lines_g[i][k].y, lines_b[i][k].y, 1e-3) << "the mean of A and A is A";
   }
   // B's line is there too, in the second run colour.
-  EXPECT_GE(with_b.of(palette::run_colour(1, palette::Theme::dark)).size(), 2u);
+  EXPECT_GE(PlotLog::of(with_b.lines, palette::run_colour(1, palette::Theme::dark)).size(), 2u);
 }
 
 // [SECTION] The window

@@ -1,7 +1,8 @@
 // gui_test_fixture.h: what an in-process GUI test stands on. OffscreenGui makes an
 // offscreen OpenGL context (EGL, no display), then the ImGui context, the OpenGL3
 // backend and the plot context; stop() ends them in reverse order. WindowTest is the fixture
-// of the tests that drive the whole window (gui::MainWindow) in process.
+// of the tests that drive the whole window (gui::MainWindow) in process; PlotLog and
+// record_panel catch what a panel's plots draw.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,10 +14,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gl_context.h"
 #include "plot.h"
 #include "session_test_support.h"
+#include "sweep_view.h"
 #include "window.h"
 
 namespace moe::test {
@@ -95,10 +98,70 @@ class WindowTest : public ::testing::Test {
   void frame(ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) { frame(*win_, mouse, down); }
   // Every live run of w trained to `steps` and idle there (each at its own target when steps < 0).
   static void settle(gui::MainWindow& w, int64_t steps) { train_all(w.runs(), steps); }
+  // A window of cfg (from `preset`) in win_ showing the sweep panel alone, the controls
+  // folded; its sweep view.
+  SweepView& open_on_sweep(const Config& cfg, const std::string& preset) {
+    win_ = std::make_unique<gui::MainWindow>(cfg, preset);
+    win_->ui().layout = PanelLayout_One;
+    win_->ui().single_panel = panel_index("sweep");
+    win_->ui().controls_collapsed = true;
+    return win_->show_sweep();
+  }
 
   OffscreenGui gui_;
   std::unique_ptr<gui::MainWindow> win_;
   const int width_, height_;
 };
+
+// Every polyline and line segment the plots drew while it was the plot recorder, with its
+// colour; it draws them too.
+class PlotLog : public plot::DrawListRecorder {
+ public:
+  struct Line {
+    ImU32 colour;
+    std::vector<ImVec2> points;
+  };
+  std::vector<Line> lines, segments;
+  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
+    lines.push_back({s.colour, std::vector<ImVec2>(points, points + count)});
+    plot::DrawListRecorder::Polyline(points, count, s);
+  }
+  void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
+    segments.push_back({s.colour, {a, b}});
+    plot::DrawListRecorder::Line(a, b, s);
+  }
+  // The points of those of `from` (lines or segments) in colour c (alpha aside).
+  static std::vector<std::vector<ImVec2>> of(const std::vector<struct Line>& from, ImU32 colour) {
+    std::vector<std::vector<ImVec2>> out;
+    for (const auto& l : from)
+      if ((l.colour & 0x00FFFFFF) == (colour & 0x00FFFFFF)) out.push_back(l.points);
+    return out;
+  }
+};
+
+// `frames` frames (fits and alignment settle over a few) of a size-filling ImGui window in
+// which `draw_panel` draws, the mouse away; what its plots drew in the last frame.
+inline PlotLog record_panel(ImVec2 size, const std::function<void()>& draw_panel, int frames = 4) {
+  PlotLog log;
+  for (int f = 0; f < frames; ++f) {
+    log.lines.clear(), log.segments.clear();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = size;
+    io.DeltaTime = 1.0f / 60.0f;
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(size);
+    ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    log.SetDrawList(ImGui::GetWindowDrawList());
+    plot::SetRecorder(&log);
+    draw_panel();
+    plot::SetRecorder(nullptr);
+    ImGui::End();
+    ImGui::Render();
+  }
+  return log;
+}
 
 }  // namespace moe::test

@@ -24,11 +24,7 @@ using SweepWindow = test::WindowTest;  // 1000 x 700
 TEST_F(SweepWindow, ItsCellsAreTheCommandLinesAndAClickOpensACellsRuns) {
   Config cfg;
   ASSERT_EQ(load_preset("balanced", cfg), "");
-  win_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
-  win_->ui().layout = PanelLayout_One;
-  win_->ui().single_panel = panel_index("sweep");
-  win_->ui().controls_collapsed = true;
-  SweepView& v = win_->show_sweep();
+  SweepView& v = open_on_sweep(cfg, "balanced");
   std::vector<SweepRun> opened;
   std::string opened_label;
   v.open_cell = [&](const std::vector<SweepRun>& runs, const std::string& label) {

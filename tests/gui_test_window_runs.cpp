@@ -36,29 +36,7 @@ namespace {
 
 constexpr int kW = 1000, kH = 700;
 
-// Every polyline and segment a plot drew, with its colour.
-class PlotLog : public plot::DrawListRecorder {
- public:
-  struct Line {
-    ImU32 colour;
-    std::vector<ImVec2> points;
-  };
-  std::vector<Line> lines, segments;
-  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
-    lines.push_back({s.colour, std::vector<ImVec2>(points, points + count)});
-    plot::DrawListRecorder::Polyline(points, count, s);
-  }
-  void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
-    segments.push_back({s.colour, {a, b}});
-    plot::DrawListRecorder::Line(a, b, s);
-  }
-  static std::vector<std::vector<ImVec2>> of(const std::vector<struct Line>& from, ImU32 colour) {
-    std::vector<std::vector<ImVec2>> out;
-    for (const auto& l : from)
-      if ((l.colour & 0x00FFFFFF) == (colour & 0x00FFFFFF)) out.push_back(l.points);
-    return out;
-  }
-};
+using test::PlotLog;
 
 class WindowRuns : public test::WindowTest {
  protected:
@@ -79,28 +57,11 @@ class WindowRuns : public test::WindowTest {
     std::printf("[ png      ] %s\n", path.c_str());
   }
   // The entropy panel drawn for w's comparison; what its plots drew.
-  PlotLog draw_entropy_of(gui::MainWindow& w) {
-    PlotLog log;
-    for (int f = 0; f < 4; ++f) {
-      log.lines.clear(), log.segments.clear();
-      ImGuiIO& io = ImGui::GetIO();
-      io.DisplaySize = ImVec2(kW, kH);
-      io.DeltaTime = 1.0f / 60.0f;
-      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui::NewFrame();
-      ImGui::SetNextWindowPos(ImVec2(0, 0));
-      ImGui::SetNextWindowSize(ImVec2(kW, kH));
-      ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-      log.SetDrawList(ImGui::GetWindowDrawList());
-      plot::SetRecorder(&log);
+  static PlotLog draw_entropy_of(gui::MainWindow& w) {
+    return test::record_panel(ImVec2(kW, kH), [&w] {
       PanelContext ctx{w.snapshot(), w.ui(), nullptr, &w.comparison()};
       draw_entropy(ctx);
-      plot::SetRecorder(nullptr);
-      ImGui::End();
-      ImGui::Render();
-    }
-    return log;
+    });
   }
   std::unique_ptr<gui::MainWindow> other_;  // a second window (win_ is the first)
 };
@@ -110,11 +71,7 @@ class WindowRuns : public test::WindowTest {
 TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
   Config cfg;
   ASSERT_EQ(load_preset("balanced", cfg), "");
-  win_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
-  win_->ui().layout = PanelLayout_One;
-  win_->ui().single_panel = panel_index("sweep");
-  win_->ui().controls_collapsed = true;
-  SweepView& v = win_->show_sweep();
+  SweepView& v = open_on_sweep(cfg, "balanced");
   constexpr int64_t kSteps = 30;
   ASSERT_EQ(v.runner.start(win_->session().snapshot()->cfg, {"k=1,2", "alpha=0,1e-2"}, 2, kSteps), "");
   v.runner.wait();
