@@ -331,16 +331,7 @@ TEST_F(CompareWindow, APresetsCompareListOpensAsRunsSideBySide) {
 
 using test::count_colour;
 using test::Image;
-using test::load_png;
-
-Image shot(const std::string& args, const std::string& name) {
-  const std::string png = test::temp_path(name);
-  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png +
-                                                  " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out;
-  std::printf("[ png      ] %s\n", png.c_str());
-  return load_png(png);
-}
+using test::shot_png;
 
 // Pixels of colour c (within tol) in rows y0..y1 of the image.
 int count_rows(const Image& im, ImU32 c, int tol, int y0, int y1) {
@@ -351,8 +342,8 @@ int count_rows(const Image& im, ImU32 c, int tol, int y0, int y1) {
 }
 
 TEST(CompareShots, TwoRunsInTwoColoursWithALegendByRun) {
-  const Image im = shot("--preset collapse --compare alpha=0.01 --steps 300 --panel entropy --size 900x600",
-                        "moescope_compare_entropy.png");
+  const Image im = shot_png("--preset collapse --compare alpha=0.01 --steps 300 --panel entropy --size 900x600",
+                            "moescope_compare_entropy.png");
   ASSERT_EQ(im.w, 900);
   const ImU32 a = palette::run_colour(0, palette::Theme::dark), b = palette::run_colour(1, palette::Theme::dark);
   EXPECT_GT(count_colour(im, a, 24), 400) << "the first run's lines";
@@ -373,8 +364,8 @@ TEST(CompareShots, ABadCompareSpecExitsTwoNamingIt) {
 }
 
 TEST(CompareShots, ASeedGroupDrawsItsMeanWithABand) {
-  const Image im = shot("--preset collapse --seeds 4 --steps 300 --panel entropy --size 900x600",
-                        "moescope_compare_seeds.png");
+  const Image im = shot_png("--preset collapse --seeds 4 --steps 300 --panel entropy --size 900x600",
+                            "moescope_compare_seeds.png");
   ASSERT_EQ(im.w, 900);
   const ImU32 c = palette::run_colour(0, palette::Theme::dark);
   // The band: the run colour at 22% over the background (the cleared window colour).

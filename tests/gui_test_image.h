@@ -7,9 +7,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "run_process.h"
+#include "test_support.h"
 
 namespace moe::test {
 
@@ -69,5 +73,17 @@ inline int count_colour(const Image& im, ImU32 c, int tol) {
     for (int x = 0; x < im.w; ++x) n += colour_distance(im.at(x, y), c) <= tol;
   return n;
 }
+
+#ifdef MOESCOPE_BINARY
+// `moescope shot ARGS --out temp_path(name)`, a test failure unless it exits 0; the PNG it
+// wrote (its path printed, for a look).
+inline Image shot_png(const std::string& args, const std::string& name) {
+  const std::string png = temp_path(name);
+  const ProcessResult r = run_moescope("shot " + args + " --out " + png);
+  EXPECT_EQ(r.status, 0) << r.out;
+  std::printf("[ png      ] %s\n", png.c_str());
+  return load_png(png);
+}
+#endif
 
 }  // namespace moe::test
