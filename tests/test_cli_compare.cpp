@@ -29,19 +29,9 @@ using test::lines;
 using test::slurp;
 using test::split;
 
-class CliCompare : public testing::Test {
+class CliCompare : public test::FolderTest {
  protected:
-  void SetUp() override {
-    dir_ = test::make_temp_folder("moescope_compare_");
-    ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  test::RunResult run(const std::string& args) { return test::run_in_folder(dir_, MOESCOPE_BINARY, args); }
-  std::string file(const std::string& name) const { return slurp(dir_ / name); }
-  fs::path dir_;
+  CliCompare() : FolderTest("moescope_compare_") {}
 };
 
 // A fast run, every setting a test reads pinned.

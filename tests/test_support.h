@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace moe::test {
@@ -126,6 +127,44 @@ inline std::string expect_bad_input(const RunResult& r, const std::string& args)
   EXPECT_EQ(lines(r.err).size(), 1u) << "one clear message, got:\n" << r.err;
   return r.err;
 }
+
+#ifdef MOESCOPE_BINARY
+// A test that runs `moescope` in a fresh folder of its own (named `prefix` + 6 random
+// characters), removed after the test once it checked that no temporary file (".tmp") was
+// left anywhere in it: moescope writes its outputs atomically.
+class FolderTest : public testing::Test {
+ protected:
+  explicit FolderTest(std::string prefix) : prefix_(std::move(prefix)) {}
+  void SetUp() override {
+    dir_ = make_temp_folder(prefix_);
+    ASSERT_FALSE(dir_.empty());
+  }
+  void TearDown() override {
+    if (dir_.empty()) return;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_))
+      EXPECT_FALSE(contains(entry.path().filename().string(), ".tmp")) << "leftover " << entry.path();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Runs `moescope ARGS` in the folder; ARGS is shell text, `env` VAR=value assignments.
+  RunResult run(const std::string& args, const std::string& env = "") {
+    return run_in_folder(dir_, MOESCOPE_BINARY, args, env);
+  }
+  // Bad input: status 2 and exactly one line on stderr; that line.
+  std::string expect_bad_input(const std::string& args) { return test::expect_bad_input(run(args), args); }
+  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+  std::string file(const std::string& name) const { return slurp(dir_ / name); }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+
+  std::filesystem::path dir_;
+
+ private:
+  std::string prefix_;
+};
+#endif
 
 }  // namespace moe::test
 
