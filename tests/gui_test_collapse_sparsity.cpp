@@ -22,21 +22,14 @@
 #include "panels/panel_common.h"
 #include "gui_test_image.h"
 #include "run_process.h"
+#include "test_support.h"
 
 namespace moe {
 namespace {
 
 using test::count_colour;
 using test::Image;
-using test::load_png;
-
-Image shot(const std::string& args, const std::string& name) {
-  const std::string png = ::testing::TempDir() + name;
-  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png +
-                                                  " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out;
-  return load_png(png);
-}
+using test::shot_png;
 
 TEST(CollapsePanel, EveryShortPlotGetsAtLeastTwoLabelledTicks) {
   std::vector<double> t;
@@ -76,9 +69,9 @@ TEST(CollapsePanel, PlotsTheDropRateWhenACapacityDropsTokensAndOnlyThen) {
   const ImU32 drop = palette::series_colour(palette::Series::drop_rate, palette::Theme::light);
   const ImU32 unrouted = palette::series_colour(palette::Series::unrouted, palette::Theme::light);
   const std::string common = " --steps 400 --panel collapse --theme light --size 800x500";
-  const Image cap = shot("--preset capacity-drops" + common, "moescope_collapse_capacity.png");
-  const Image none = shot("--preset collapse" + common, "moescope_collapse_none.png");
-  const Image ec = shot("--preset expert-choice" + common, "moescope_collapse_ec.png");
+  const Image cap = shot_png("--preset capacity-drops" + common, "moescope_collapse_capacity.png");
+  const Image none = shot_png("--preset collapse" + common, "moescope_collapse_none.png");
+  const Image ec = shot_png("--preset expert-choice" + common, "moescope_collapse_ec.png");
   ASSERT_EQ(cap.w, 800);
   const int with = count_colour(cap, drop, 24), without = count_colour(none, drop, 24);
   std::printf("[ collapse ] drop-rate colour: %d pixels with a capacity, %d without\n", with, without);
@@ -137,8 +130,8 @@ std::vector<int> bar_lengths(const Image& im, ImU32 c, int x_min) {
 }
 
 TEST(SparsityPanel, ActiveBarsAreLinearInTheShareNotLogInTheCount) {
-  const Image im = shot("--preset balanced --steps 50 --panel sparsity --theme light --size 800x500",
-                        "moescope_sparsity_linear.png");
+  const Image im = shot_png("--preset balanced --steps 50 --panel sparsity --theme light --size 800x500",
+                            "moescope_sparsity_linear.png");
   ASSERT_EQ(im.w, 800);
   const std::vector<int> bars = bar_lengths(im, palette::categorical(0, palette::Theme::light), im.w / 3);
   ASSERT_EQ(bars.size(), 5u) << "this model, Mixtral, DeepSeek, GPT-4 reports, GPT-4 popular";
@@ -159,7 +152,7 @@ namespace moe {
 namespace {
 
 TEST(WindowSpeed, BenchReportsTheWindowKeepingMostOfItsHeadlessTrainingSpeed) {
-  const std::string json_path = ::testing::TempDir() + "moescope_bench_window.json";
+  const std::string json_path = test::temp_path("moescope_bench_window.json");
   const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) +
                                                   " bench --no-torch --steps 10 --json " + json_path + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;

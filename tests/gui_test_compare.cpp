@@ -7,9 +7,7 @@
 //   - `moescope shot --compare` draws two runs in two colours with a legend; `--seeds` a band
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
-#include <thread>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -22,6 +20,7 @@
 #include "panels/panel_compare.h"
 #include "run_list.h"
 #include "run_process.h"
+#include "test_support.h"
 #include "ui_state.h"
 #include "window.h"
 
@@ -164,25 +163,7 @@ TEST(CompareGroups, AGroupLineIsTheMeanOfItsMembersWithTheirRangeAndSpread) {
 
 // [SECTION] Overlay drawing
 
-// Every polyline a plot drew, with its colour.
-class PolylineLog : public plot::DrawListRecorder {
- public:
-  struct Line {
-    ImU32 colour;
-    std::vector<ImVec2> points;
-  };
-  std::vector<Line> lines;
-  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
-    lines.push_back({s.colour, std::vector<ImVec2>(points, points + count)});
-    plot::DrawListRecorder::Polyline(points, count, s);
-  }
-  std::vector<std::vector<ImVec2>> of(ImU32 colour) const {
-    std::vector<std::vector<ImVec2>> out;
-    for (const Line& l : lines)
-      if ((l.colour & 0x00FFFFFF) == (colour & 0x00FFFFFF)) out.push_back(l.points);
-    return out;
-  }
-};
+using test::PlotLog;
 
 class CompareRender : public ::testing::Test {
  protected:
@@ -200,25 +181,12 @@ class CompareRender : public ::testing::Test {
   void TearDown() override { gui_.stop(); }
 
   // Draws the entropy panel for `cmp` a few frames (fits and alignment settle); the last frame's polylines.
-  PolylineLog draw(const Comparison& cmp) {
-    PolylineLog log;
+  PlotLog draw(const Comparison& cmp) {
     UiState ui;
-    for (int f = 0; f < 4; ++f) {
-      log.lines.clear();
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui::NewFrame();
-      ImGui::SetNextWindowPos(ImVec2(0, 0));
-      ImGui::SetNextWindowSize(ImVec2(kW, kH));
-      ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-      log.SetDrawList(ImGui::GetWindowDrawList());
-      plot::SetRecorder(&log);
+    return test::record_panel(ImVec2(kW, kH), [&] {
       PanelContext ctx{*cmp.lines[0].members[0], ui, nullptr, &cmp};
       draw_entropy(ctx);
-      plot::SetRecorder(nullptr);
-      ImGui::End();
-      ImGui::Render();
-    }
-    return log;
+    });
   }
 
   test::OffscreenGui gui_;
@@ -241,8 +209,9 @@ TEST_F(CompareRender, ARunsLineReadsOnlyItsOwnHistoryAndAGroupOfItTwiceDrawsTheS
   ab.lines = {line(0, 0, {a}), line(1, 1, {b})};
   ac.lines = {line(0, 0, {a}), line(2, 1, {c})};
   aa_group.lines = {line(0, 0, {a, a}), line(1, 1, {b})};
-  const PolylineLog with_b = draw(ab), with_c = draw(ac), group = draw(aa_group);
-  const auto lines_b = with_b.of(colour_a), lines_c = with_c.of(colour_a), lines_g = group.of(colour_a);
+  const PlotLog with_b = draw(ab), with_c = draw(ac), group = draw(aa_group);
+  const auto lines_b = PlotLog::of(with_b.lines, colour_a), lines_c = PlotLog::of(with_c.lines, colour_a),
+             lines_g = PlotLog::of(group.lines, colour_a);
   ASSERT_GE(lines_b.size(), 2u) << "run A in both plots (load and router entropy)";
   size_t points = 0;
   for (const auto& l : lines_b) points += l.size();
@@ -262,48 +231,20 @@ TEST_F(CompareRender, ARunsLineReadsOnlyItsOwnHistoryAndAGroupOfItTwiceDrawsTheS
       EXPECT_NEAR(lines_g[i][k].y, lines_b[i][k].y, 1e-3) << "the mean of A and A is A";
   }
   // B's line is there too, in the second run colour.
-  EXPECT_GE(with_b.of(palette::run_colour(1, palette::Theme::dark)).size(), 2u);
+  EXPECT_GE(PlotLog::of(with_b.lines, palette::run_colour(1, palette::Theme::dark)).size(), 2u);
 }
 
 // [SECTION] The window
 
-class CompareWindow : public ::testing::Test {
+class CompareWindow : public test::WindowTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    if (!gui_.create_gl(1600, 1000, &why)) GTEST_SKIP() << why;
-    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
-  }
-  void TearDown() override {
-    win_.reset();
-    gui_.stop();
-  }
-  void frame() {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1600, 1000);
-    io.DeltaTime = 1.0f / 60.0f;
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui::NewFrame();
-    win_->draw();
-    ImGui::Render();
-  }
-  // Every live run at `steps`, idle.
+  CompareWindow() : WindowTest(1600, 1000) {}
+  // Every live run at `steps`, idle; then two frames so the window shows it.
   void settle(int64_t steps) {
-    for (const RunView& v : win_->runs().views())
-      if (Session* s = win_->runs().session(v.info.id)) s->run_to(steps);
-    for (const RunView& v : win_->runs().views()) {
-      Session* s = win_->runs().session(v.info.id);
-      for (int i = 0; s && i < 20000; ++i) {
-        const auto snap = s->snapshot();
-        if (snap->steps_done >= steps && !snap->running && snap->commands_done >= s->commands_queued()) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    }
+    WindowTest::settle(*win_, steps);
     frame();
     frame();
   }
-  test::OffscreenGui gui_;
-  std::unique_ptr<gui::MainWindow> win_;
 };
 
 TEST_F(CompareWindow, DuplicatedRunsAreOverlaidTheSelectedOneDrivesTheControlsAndRemovingOneEndsTheOverlay) {
@@ -390,16 +331,7 @@ TEST_F(CompareWindow, APresetsCompareListOpensAsRunsSideBySide) {
 
 using test::count_colour;
 using test::Image;
-using test::load_png;
-
-Image shot(const std::string& args, const std::string& name) {
-  const std::string png = ::testing::TempDir() + name;
-  const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " --out " + png +
-                                                  " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.out;
-  std::printf("[ png      ] %s\n", png.c_str());
-  return load_png(png);
-}
+using test::shot_png;
 
 // Pixels of colour c (within tol) in rows y0..y1 of the image.
 int count_rows(const Image& im, ImU32 c, int tol, int y0, int y1) {
@@ -410,8 +342,8 @@ int count_rows(const Image& im, ImU32 c, int tol, int y0, int y1) {
 }
 
 TEST(CompareShots, TwoRunsInTwoColoursWithALegendByRun) {
-  const Image im = shot("--preset collapse --compare alpha=0.01 --steps 300 --panel entropy --size 900x600",
-                        "moescope_compare_entropy.png");
+  const Image im = shot_png("--preset collapse --compare alpha=0.01 --steps 300 --panel entropy --size 900x600",
+                            "moescope_compare_entropy.png");
   ASSERT_EQ(im.w, 900);
   const ImU32 a = palette::run_colour(0, palette::Theme::dark), b = palette::run_colour(1, palette::Theme::dark);
   EXPECT_GT(count_colour(im, a, 24), 400) << "the first run's lines";
@@ -426,14 +358,14 @@ TEST(CompareShots, TwoRunsInTwoColoursWithALegendByRun) {
 TEST(CompareShots, ABadCompareSpecExitsTwoNamingIt) {
   const test::ProcessResult r = test::run_process(std::string(MOESCOPE_BINARY) +
                                                   " shot --preset collapse --compare nosuch=1 --steps 10 --out " +
-                                                  ::testing::TempDir() + "never.png 2>&1");
+                                                  test::temp_path("never.png") + " 2>&1");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
 }
 
 TEST(CompareShots, ASeedGroupDrawsItsMeanWithABand) {
-  const Image im = shot("--preset collapse --seeds 4 --steps 300 --panel entropy --size 900x600",
-                        "moescope_compare_seeds.png");
+  const Image im = shot_png("--preset collapse --seeds 4 --steps 300 --panel entropy --size 900x600",
+                            "moescope_compare_seeds.png");
   ASSERT_EQ(im.w, 900);
   const ImU32 c = palette::run_colour(0, palette::Theme::dark);
   // The band: the run colour at 22% over the background (the cleared window colour).

@@ -26,6 +26,7 @@
 #include "gui_test_fixture.h"
 #include "plot.h"
 #include "run_process.h"
+#include "test_support.h"
 #include "user_dirs.h"
 #include "window.h"
 
@@ -83,7 +84,7 @@ class Controls : public ::testing::Test {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     const std::vector<uint8_t> px = gui::read_pixels_rgba(0, kH - h, w, h);
-    const std::string path = ::testing::TempDir() + name;
+    const std::string path = test::temp_path(name);
     EXPECT_EQ(gui::write_png(path, px.data(), w, h), "");
     std::printf("[ png      ] %s\n", path.c_str());
   }
@@ -264,7 +265,7 @@ TEST_F(Controls, CopyAsCommandAndTheSavedScheduleReproduceTheWindowsRun) {
   frame();
   save_png("moescope_controls_command.png", 1600, 2400);
 
-  const fs::path dir = fs::path(::testing::TempDir()) / "moescope_controls_command";
+  const fs::path dir = fs::path(test::temp_path("moescope_controls_command"));
   fs::create_directories(dir);
   const std::string csv = (dir / "cmd.csv").string();
   auto r = test::run_process(std::string(MOESCOPE_BINARY) + cmd.substr(std::string("moescope").size()) +
@@ -373,7 +374,7 @@ struct ScopedEnv {
 };
 
 TEST(ControlsLists, ScreenshotsGoToTheXdgPicturesFolderCreatedWhenMissing) {
-  const fs::path home = fs::path(::testing::TempDir()) / "moescope_pictures_home";
+  const fs::path home = fs::path(test::temp_path("moescope_pictures_home"));
   fs::remove_all(home);
   fs::create_directories(home / ".config");
   ScopedEnv h("HOME", home.c_str());

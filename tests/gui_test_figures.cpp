@@ -4,7 +4,8 @@
 // axis labels and key entries (text stays text); F.csv holds the plotted numbers (the
 // load panel's equal `moescope run`'s per-step loads); the provenance command in a
 // figure makes a byte-identical SVG again; a load plot after 100k steps stays small.
-// Files stay in the test temp dir (moescope_fig_*) for a look.
+// Files go to the test process's temp folder (test::temp_path); MOESCOPE_KEEP_TEST_FILES=1
+// keeps them for a look.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,82 +26,56 @@
 #include "gui_test_image.h"
 #include "panels/panels.h"
 #include "run_process.h"
+#include "test_support.h"
 #include "window.h"
 
 namespace moe {
 namespace {
 
 using Result = test::ProcessResult;
-
-Result run(const std::string& args) { return test::run_process(std::string(MOESCOPE_BINARY) + " " + args + " 2>&1"); }
-Result sh(const std::string& command) { return test::run_process(command + " 2>&1"); }
-
-std::string tmp(const std::string& name) { return ::testing::TempDir() + "moescope_fig_" + name; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-// Mean over R, G, B of |a - b| (0..255) after averaging each image over k x k blocks; -1 if
-// the sizes differ or an image is empty. Blocks of 4 px take out what anti-aliasing and font
-// hinting do to single pixels (ImGui's atlas against FreeType outlines) and keep what a
-// reader sees: a label, a line or a key entry missing or moved changes whole blocks.
-double mean_abs_difference(const test::Image& a, const test::Image& b, int k = 1) {
-  if (a.w == 0 || a.w != b.w || a.h != b.h) return -1;
-  double sum = 0;
-  int blocks = 0;
-  for (int by = 0; by + k <= a.h; by += k)
-    for (int bx = 0; bx + k <= a.w; bx += k, ++blocks)
-      for (int c = 0; c < 3; ++c) {
-        int sa = 0, sb = 0;
-        for (int y = by; y < by + k; ++y)
-          for (int x = bx; x < bx + k; ++x) sa += a.at(x, y)[c], sb += b.at(x, y)[c];
-        sum += std::abs(sa - sb) / double(k * k);
-      }
-  return sum / (3.0 * blocks);
-}
+using test::kMaxFigureDifference;
+using test::mean_abs_difference;
+using test::run_moescope;
+using test::run_shell;
+using test::slurp;
+using test::temp_path;
 
 // Small figures keep the test quick: 3.5 x 2.4 in at 100 dpi is 350 x 240 pixels, 8 pt text.
 const char* kFigure = "--preset collapse --steps 300 --theme light --size 3.5x2.4in --dpi 100";
 
-// Bound on the 4x4-block mean difference between the GL PNG and a renderer's drawing of
-// the vector file. Measured on these nine figures: 0.4..3.2 (librsvg) and 1.1..3.9
-// (poppler) of 255. The control below (the load figure without expert 2's line, the one
-// that collapses to load 1, so its y axis refits too) measures 9.5.
-constexpr double kMaxMeanDifference = 5.0;
+// kMaxFigureDifference (gui_test_image.h) bounds the 4x4-block mean difference between the GL
+// PNG and a renderer's drawing of the vector file; the control below (the load figure without
+// expert 2's line, the one that collapses to load 1, so its y axis refits too) measures 9.5.
 
 TEST(Figures, VectorRenderingBoundCatchesAMissingLine) {
-  const std::string base = tmp("control");
+  const std::string base = temp_path("control");
   const std::string common = std::string(kFigure) + " --panel load";
-  ASSERT_EQ(run("shot " + common + " --figure --out " + base + ".png").status, 0);
-  ASSERT_EQ(run("shot " + common + " --view 'hide=expert 2' --out " + base + ".svg").status, 0);
-  ASSERT_EQ(sh("rsvg-convert -w 350 -h 240 " + base + ".svg -o " + base + "_rsvg.png").status, 0);
+  ASSERT_EQ(run_moescope("shot " + common + " --figure --out " + base + ".png").status, 0);
+  ASSERT_EQ(run_moescope("shot " + common + " --view 'hide=expert 2' --out " + base + ".svg").status, 0);
+  ASSERT_EQ(run_shell("rsvg-convert -w 350 -h 240 " + base + ".svg -o " + base + "_rsvg.png").status, 0);
   const double d = mean_abs_difference(test::load_png(base + ".png"), test::load_png(base + "_rsvg.png"), 4);
   std::printf("control, one line missing: %.2f (of 255)\n", d);
-  EXPECT_GT(d, kMaxMeanDifference);
+  EXPECT_GT(d, kMaxFigureDifference);
 }
 
 TEST(Figures, EveryPanelExportsSvgAndPdfThatRenderLikeItsPng) {
   for (const PanelInfo& p : kPanels) {
     SCOPED_TRACE(p.name);
-    const std::string base = tmp(p.name);
+    const std::string base = temp_path(p.name);
     const std::string common = std::string(kFigure) + " --panel " + p.name;
-    ASSERT_EQ(run("shot " + common + " --figure --out " + base + ".png").status, 0);
-    Result r = run("shot " + common + " --out " + base + ".svg");
+    ASSERT_EQ(run_moescope("shot " + common + " --figure --out " + base + ".png").status, 0);
+    Result r = run_moescope("shot " + common + " --out " + base + ".svg");
     ASSERT_EQ(r.status, 0) << r.out;
-    r = run("shot " + common + " --out " + base + ".pdf");
+    r = run_moescope("shot " + common + " --out " + base + ".pdf");
     ASSERT_EQ(r.status, 0) << r.out;
     const test::Image png = test::load_png(base + ".png");
     ASSERT_EQ(png.w, 350);
     ASSERT_EQ(png.h, 240);
-    EXPECT_NE(read_file(base + ".svg").find("width=\"252pt\" height=\"172.8pt\""), std::string::npos) << "3.5 x 2.4 in";
+    EXPECT_NE(slurp(base + ".svg").find("width=\"252pt\" height=\"172.8pt\""), std::string::npos) << "3.5 x 2.4 in";
     // At the size the document says (rsvg rounds 172.8 pt at 100 dpi, 240.00000000000003 px, up to 241).
-    r = sh("rsvg-convert -w 350 -h 240 " + base + ".svg -o " + base + "_rsvg.png");
+    r = run_shell("rsvg-convert -w 350 -h 240 " + base + ".svg -o " + base + "_rsvg.png");
     ASSERT_EQ(r.status, 0) << r.out;
-    r = sh("pdftoppm -r 100 -png -singlefile " + base + ".pdf " + base + "_poppler");
+    r = run_shell("pdftoppm -r 100 -png -singlefile " + base + ".pdf " + base + "_poppler");
     ASSERT_EQ(r.status, 0) << r.out;
     const test::Image svg_im = test::load_png(base + "_rsvg.png"), pdf_im = test::load_png(base + "_poppler.png");
     const double d_svg = mean_abs_difference(png, svg_im, 4), d_pdf = mean_abs_difference(png, pdf_im, 4);
@@ -109,33 +84,33 @@ TEST(Figures, EveryPanelExportsSvgAndPdfThatRenderLikeItsPng) {
     std::printf("4x4 blocks: %.2f, %.2f (of 255)\n", d_svg, d_pdf);
     EXPECT_GE(d_svg, 0) << "the SVG renders at the PNG's size";
     EXPECT_GE(d_pdf, 0) << "the PDF renders at the PNG's size";
-    EXPECT_LT(d_svg, kMaxMeanDifference);
-    EXPECT_LT(d_pdf, kMaxMeanDifference);
-    EXPECT_FALSE(read_file(base + ".csv").empty()) << "F.csv beside the figure";
+    EXPECT_LT(d_svg, kMaxFigureDifference);
+    EXPECT_LT(d_pdf, kMaxFigureDifference);
+    EXPECT_FALSE(slurp(base + ".csv").empty()) << "F.csv beside the figure";
   }
 }
 
 TEST(Figures, PdfAndSvgKeepAxisLabelsAndKeyEntriesAsText) {
-  const std::string base = tmp("text_load");
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel load --out " + base + ".pdf").status, 0);
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel load --out " + base + ".svg").status, 0);
-  const Result t = sh("pdftotext " + base + ".pdf -");
+  const std::string base = temp_path("text_load");
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel load --out " + base + ".pdf").status, 0);
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel load --out " + base + ".svg").status, 0);
+  const Result t = run_shell("pdftotext " + base + ".pdf -");
   ASSERT_EQ(t.status, 0) << t.out;
-  const std::string svg = read_file(base + ".svg");
+  const std::string svg = slurp(base + ".svg");
   for (const char* s : {"load fraction", "step", "expert", "ideal 1/E", "Per-expert load"}) {
     EXPECT_NE(t.out.find(s), std::string::npos) << "pdftotext finds '" << s << "' in:\n" << t.out;
     EXPECT_NE(svg.find(std::string(">") + s), std::string::npos) << "an SVG <text> starts with '" << s << "'";
   }
-  const std::string losses = tmp("text_losses");
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel losses --out " + losses + ".pdf").status, 0);
-  const Result u = sh("pdftotext " + losses + ".pdf -");
+  const std::string losses = temp_path("text_losses");
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel losses --out " + losses + ".pdf").status, 0);
+  const Result u = run_shell("pdftotext " + losses + ".pdf -");
   for (const char* s : {"loss (log scale)", "task (MSE)", "total L (weighted)"})
     EXPECT_NE(u.out.find(s), std::string::npos) << "pdftotext finds '" << s << "' in:\n" << u.out;
   EXPECT_EQ(u.out.find("log y"), std::string::npos) << "no checkbox in a figure";
   // The collapse panel draws its names, y ticks and events outside plots: through the recorder too.
-  const std::string collapse = tmp("text_collapse");
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel collapse --out " + collapse + ".pdf").status, 0);
-  const Result v = sh("pdftotext " + collapse + ".pdf -");
+  const std::string collapse = temp_path("text_collapse");
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel collapse --out " + collapse + ".pdf").status, 0);
+  const Result v = run_shell("pdftotext " + collapse + ".pdf -");
   for (const char* s : {"dead experts", "MaxVio", "load CV"})
     EXPECT_NE(v.out.find(s), std::string::npos) << "pdftotext finds '" << s << "' in:\n" << v.out;
   EXPECT_EQ(v.out.find("alert when"), std::string::npos) << "no slider row in a figure";
@@ -161,11 +136,11 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
 TEST(Figures, LoadCsvHoldsThePlottedLoadsOfEveryStep) {
   // 120 steps on a 1600 px plot: one point per step (no bucketing), so the figure's numbers
   // are the run's own per-step loads.
-  const std::string base = tmp("csv_load");
-  ASSERT_EQ(run("shot --preset collapse --steps 120 --panel load --figure --out " + base + ".png").status, 0);
-  ASSERT_EQ(run("run --preset collapse --steps 120 --quiet --out " + base + "_run.csv").status, 0);
-  const auto fig = csv_rows(read_file(base + ".csv"));
-  const auto ref = csv_rows(read_file(base + "_run.csv"));
+  const std::string base = temp_path("csv_load");
+  ASSERT_EQ(run_moescope("shot --preset collapse --steps 120 --panel load --figure --out " + base + ".png").status, 0);
+  ASSERT_EQ(run_moescope("run --preset collapse --steps 120 --quiet --out " + base + "_run.csv").status, 0);
+  const auto fig = csv_rows(slurp(base + ".csv"));
+  const auto ref = csv_rows(slurp(base + "_run.csv"));
   ASSERT_GT(fig.size(), 100u);
   ASSERT_EQ(fig[0][0], "step");
   ASSERT_EQ(fig[0].size(), 9u) << "step and 8 experts";
@@ -195,50 +170,51 @@ TEST(Figures, LoadCsvHoldsThePlottedLoadsOfEveryStep) {
 }
 
 TEST(Figures, ProvenanceRemakesAByteIdenticalSvg) {
-  const std::string a = tmp("prov_a.svg"), b = tmp("prov_b.svg");
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel entropy --view smoothing=0.6 --out " + a).status, 0);
-  const std::string first = read_file(a);
+  const std::string a = temp_path("prov_a.svg"), b = temp_path("prov_b.svg");
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel entropy --view smoothing=0.6 --out " + a).status,
+            0);
+  const std::string first = slurp(a);
   EXPECT_NE(first.find("moescope shot --preset collapse --steps 300"), std::string::npos) << "the command is in it";
   EXPECT_NE(first.find("--view smoothing=0.6"), std::string::npos);
-  const Result r = run("shot --from " + a + " --out " + b);
+  const Result r = run_moescope("shot --from " + a + " --out " + b);
   ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_TRUE(first == read_file(b)) << "shot --from remakes the same bytes";
+  EXPECT_TRUE(first == slurp(b)) << "shot --from remakes the same bytes";
   // PDF and PNG carry it too.
-  const std::string pdf = tmp("prov.pdf"), png = tmp("prov.png"), png2 = tmp("prov2.png");
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel entropy --out " + pdf).status, 0);
-  EXPECT_NE(sh("pdfinfo " + pdf).out.find("moescope shot --preset collapse"), std::string::npos);
-  ASSERT_EQ(run(std::string("shot ") + kFigure + " --panel entropy --figure --out " + png).status, 0);
-  ASSERT_EQ(run("shot --from " + png + " --out " + png2).status, 0);
+  const std::string pdf = temp_path("prov.pdf"), png = temp_path("prov.png"), png2 = temp_path("prov2.png");
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel entropy --out " + pdf).status, 0);
+  EXPECT_NE(run_shell("pdfinfo " + pdf).out.find("moescope shot --preset collapse"), std::string::npos);
+  ASSERT_EQ(run_moescope(std::string("shot ") + kFigure + " --panel entropy --figure --out " + png).status, 0);
+  ASSERT_EQ(run_moescope("shot --from " + png + " --out " + png2).status, 0);
   EXPECT_EQ(mean_abs_difference(test::load_png(png), test::load_png(png2)), 0.0) << "a PNG remade from its tEXt";
-  EXPECT_EQ(run("shot --from " + tmp("prov.csv")).status, 2) << "not a figure";
+  EXPECT_EQ(run_moescope("shot --from " + temp_path("prov.csv")).status, 2) << "not a figure";
 }
 
 TEST(Figures, LoadSvgAfter100kStepsStaysUnderOneMegabyte) {
   // A small model so 100k steps train in seconds; the plot still gets 100k steps of 8 loads.
-  const std::string svg = tmp("load_100k.svg");
-  const Result r = run(
+  const std::string svg = temp_path("load_100k.svg");
+  const Result r = run_moescope(
       "shot --preset collapse --set batch_size=8 --set d_model=4 --set expert_hidden=4 --set probe_size=8 "
       "--steps 100000 --panel load --theme light --size 3.5x2.4in --out " +
       svg);
   ASSERT_EQ(r.status, 0) << r.out;
-  const size_t bytes = read_file(svg).size();
+  const size_t bytes = slurp(svg).size();
   std::printf("load SVG after 100k steps: %zu bytes\n", bytes);
   EXPECT_GT(bytes, 10000u);
   EXPECT_LT(bytes, 1000000u);
 }
 
 TEST(Figures, BadFigureOptionsExitTwoNamingWhatIsWrong) {
-  const std::string out = tmp("bad.svg");
-  Result r = run("shot --preset collapse --steps 5 --size 3.5x2.4ft --out " + out);
+  const std::string out = temp_path("bad.svg");
+  Result r = run_moescope("shot --preset collapse --steps 5 --size 3.5x2.4ft --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("millimetres"), std::string::npos) << r.out;
-  r = run("shot --preset collapse --steps 5 --view load=pie --out " + out);
+  r = run_moescope("shot --preset collapse --steps 5 --view load=pie --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("lines, stacked or heatmap"), std::string::npos) << r.out;
-  r = run("shot --preset collapse --steps 5 --view nosuch=1 --out " + out);
+  r = run_moescope("shot --preset collapse --steps 5 --view nosuch=1 --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("unknown key 'nosuch'"), std::string::npos) << r.out;
-  r = run("shot --preset collapse --steps 5 --size 40x30in --out " + out);
+  r = run_moescope("shot --preset collapse --steps 5 --size 40x30in --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("8192"), std::string::npos) << r.out;
 }
@@ -273,7 +249,7 @@ TEST(Figures, WindowExportsEveryPanelAndItsDataIntoAFolder) {
       ImGui::Render();
     };
     frame();
-    const std::string folder = tmp("window_all");
+    const std::string folder = temp_path("window_all");
     std::filesystem::remove_all(folder);
     win.request_export(3, folder, 1);  // PDF
     win.run_pending_exports();
@@ -281,13 +257,13 @@ TEST(Figures, WindowExportsEveryPanelAndItsDataIntoAFolder) {
     for (const char* name : kFourPanels) {
       const std::string pdf = folder + "/" + name + ".pdf";
       EXPECT_TRUE(std::filesystem::file_size(pdf) > 1000) << pdf;
-      EXPECT_FALSE(read_file(folder + "/" + name + ".csv").empty()) << name;
-      EXPECT_NE(sh("pdfinfo " + pdf).out.find("moescope shot --preset collapse"), std::string::npos) << name;
+      EXPECT_FALSE(slurp(folder + "/" + name + ".csv").empty()) << name;
+      EXPECT_NE(run_shell("pdfinfo " + pdf).out.find("moescope shot --preset collapse"), std::string::npos) << name;
     }
-    const std::string one = tmp("window_one.svg");
+    const std::string one = temp_path("window_one.svg");
     win.request_export(1, one, 0, panel_index("entropy"));
     win.run_pending_exports();
-    const std::string svg = read_file(one);
+    const std::string svg = slurp(one);
     EXPECT_NE(svg.find(">normalised entropy</text>"), std::string::npos) << "the y axis label as text";
     const size_t at = svg.find("<moescope:command");
     ASSERT_NE(at, std::string::npos);

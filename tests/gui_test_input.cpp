@@ -30,7 +30,7 @@ using test::contains;
 using test::slurp;
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / name;
+  const fs::path dir = fs::path(test::temp_path(name));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

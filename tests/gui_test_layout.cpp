@@ -222,7 +222,7 @@ test::ProcessResult shot(const std::string& args) {
 }
 
 TEST(LayoutShots, RoutingMapOfTheCollapsePresetShowsTokensColouredByTopOneExpert) {
-  const std::string png = ::testing::TempDir() + "moescope_layout_map_collapse.png";
+  const std::string png = test::temp_path("moescope_layout_map_collapse.png");
   // Step 60: the router still spreads tokens over several experts before it collapses.
   const auto r = shot("--preset collapse --steps 60 --panel routing-map --size 900x560 --out " + png);
   ASSERT_EQ(r.status, 0) << r.out;
@@ -241,7 +241,7 @@ TEST(LayoutShots, RoutingMapOfTheCollapsePresetShowsTokensColouredByTopOneExpert
 TEST(LayoutShots, FourOneAndTheStripRenderAtProjectorSizes) {
   for (const std::string args : {"--layout four --size 1280x720", "--layout one:load --size 1024x768",
                                  "--controls-strip --size 1024x768", "--size 1280x720"}) {
-    const std::string png = ::testing::TempDir() + "moescope_layout.png";
+    const std::string png = test::temp_path("moescope_layout.png");
     const auto r = shot("--preset balanced --steps 100 " + args + " --out " + png);
     ASSERT_EQ(r.status, 0) << args << ": " << r.out;
     const Image im = load_png(png);
@@ -250,7 +250,7 @@ TEST(LayoutShots, FourOneAndTheStripRenderAtProjectorSizes) {
     for (int e = 0; e < 8; ++e) colours += count_colour(im, palette::categorical(e), 12) >= 12;
     EXPECT_GE(colours, 6) << args << ": the load curves in their expert colours";
   }
-  const auto bad = shot("--preset balanced --steps 5 --layout one:nosuch --out " + ::testing::TempDir() + "x.png");
+  const auto bad = shot("--preset balanced --steps 5 --layout one:nosuch --out " + test::temp_path("x.png"));
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.out.find("--layout"), std::string::npos) << bad.out;
 }
@@ -262,7 +262,7 @@ using test::slurp;
 TEST(LayoutWindow, OpensAtTheScreenSizeKeepsARememberedSizeOnlyIfItFitsAndKeepsTheLayout) {
   if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
     GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
-  const fs::path dir = fs::path(::testing::TempDir()) / "moescope_layout_window";
+  const fs::path dir = fs::path(test::temp_path("moescope_layout_window"));
   fs::remove_all(dir);
   fs::create_directories(dir / "moescope");
   const fs::path settings = dir / "moescope" / "settings.json";

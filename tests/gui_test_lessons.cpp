@@ -33,6 +33,7 @@
 #include "lesson_player.h"
 #include "palette.h"
 #include "panels/panels.h"
+#include "test_support.h"
 #include "window.h"
 
 namespace moe {
@@ -440,7 +441,7 @@ TEST(LessonHandouts, EveryLessonOnePngPerStepWithContentRunColoursAndBands) {
               run_b = palette::run_colour(1, palette::Theme::light);
   int ab_steps = 0, seed_steps = 0;
   for (const lesson::Lesson& l : lessons) {
-    const fs::path dir = fs::path(testing::TempDir()) / ("moescope-handouts-" + l.name);
+    const fs::path dir = fs::path(test::temp_path("moescope-handouts-" + l.name));
     fs::remove_all(dir);
     ASSERT_EQ(gui::write_lesson_handouts(l, dir.string(), 1280, 800), 0) << l.name;
     for (size_t i = 1; i <= l.steps.size(); ++i) {

@@ -40,6 +40,7 @@
 #include "history.h"
 #include "palette.h"
 #include "plot.h"
+#include "test_support.h"
 
 namespace {
 
@@ -126,7 +127,7 @@ class PlotRender : public ::testing::Test {
   std::vector<uint8_t> pixels() { return moe::gui::read_pixels_rgba(0, 0, kW, kH); }
 
   std::string save(const std::string& name, const std::vector<uint8_t>& rgba) {
-    const std::string path = ::testing::TempDir() + name;
+    const std::string path = moe::test::temp_path(name);
     const std::string error = moe::gui::write_png(path, rgba.data(), kW, kH);
     EXPECT_EQ(error, "");
     std::printf("[ png      ] %s\n", path.c_str());

@@ -17,6 +17,7 @@
 #include "palette.h"
 #include "panels/panels.h"
 #include "run_process.h"
+#include "test_support.h"
 #include "ui_state.h"
 
 namespace moe {
@@ -171,7 +172,7 @@ TEST(Shots, ThePanelListCarriesNamesGpuHeatmapsHelpAndWhereEachApplies) {
 
 TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
   const PanelCase c = cases()[size_t(GetParam())];
-  const std::string png = ::testing::TempDir() + "moescope_shot_" + c.panel + ".png";
+  const std::string png = test::temp_path(std::string("moescope_shot_") + c.panel + ".png");
   const Result r = run(std::string("shot ") + c.source + " --panel " + c.panel + " --size 900x560 --out " + png);
   ASSERT_EQ(r.status, 0) << r.out;
   const Image im = load_png(png);
@@ -185,14 +186,15 @@ TEST_P(Shots, PanelHasRealContentInItsOwnColours) {
   EXPECT_GE(colours_present(im, c.colours), c.need) << c.panel << ": its data colours are missing";
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, kPanelCount), [](const ::testing::TestParamInfo<int>& info) {
-  std::string n = cases()[size_t(info.param)].panel;
-  std::replace(n.begin(), n.end(), '-', '_');
-  return n;
-});
+INSTANTIATE_TEST_SUITE_P(EveryPanel, Shots, ::testing::Range(0, kPanelCount),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           std::string n = cases()[size_t(info.param)].panel;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
 
 TEST(Shots, WholeWindowInTheLightThemeShowsEveryExpertColourOnALightBackground) {
-  const std::string png = ::testing::TempDir() + "moescope_shot_window_light.png";
+  const std::string png = test::temp_path("moescope_shot_window_light.png");
   const Result r = run("shot --preset balanced --steps 300 --theme light --out " + png);
   ASSERT_EQ(r.status, 0) << r.out;
   const Image im = load_png(png);
@@ -206,7 +208,7 @@ TEST(Shots, WholeWindowInTheLightThemeShowsEveryExpertColourOnALightBackground) 
 }
 
 TEST(Shots, TimingPrintsFrameTimesAndTrainingSpeed) {
-  const std::string png = ::testing::TempDir() + "moescope_shot_timing.png";
+  const std::string png = test::temp_path("moescope_shot_timing.png");
   const Result r = run("shot --preset balanced --steps 50 --size 800x500 --timing --out " + png);
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("frame time: median"), std::string::npos) << r.out;
@@ -214,7 +216,7 @@ TEST(Shots, TimingPrintsFrameTimesAndTrainingSpeed) {
 }
 
 TEST(Shots, ADivergingRunStillWritesItsShotWithTheBannerAndExitsOne) {
-  const std::string png = ::testing::TempDir() + "moescope_shot_diverged.png";
+  const std::string png = test::temp_path("moescope_shot_diverged.png");
   const Result r = run("shot --preset balanced --set optimizer=sgd --set lr=10 --set grad_clip=0 --steps 300 --out " +
                        png);
   EXPECT_EQ(r.status, 1) << r.out;
@@ -225,7 +227,7 @@ TEST(Shots, ADivergingRunStillWritesItsShotWithTheBannerAndExitsOne) {
 }
 
 TEST(Shots, BadInputExitsTwoNamingWhatIsWrong) {
-  const std::string png = ::testing::TempDir() + "moescope_shot_bad.png";
+  const std::string png = test::temp_path("moescope_shot_bad.png");
   Result r = run("shot --preset balanced --steps 5 --panel nosuch --out " + png);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("unknown panel 'nosuch'"), std::string::npos) << r.out;
@@ -233,7 +235,7 @@ TEST(Shots, BadInputExitsTwoNamingWhatIsWrong) {
   r = run("shot --preset balanced --steps 5 --size 10x10 --out " + png);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("--size"), std::string::npos) << r.out;
-  r = run("shot --preset balanced --steps 5 --out " + ::testing::TempDir() + "x.txt");
+  r = run("shot --preset balanced --steps 5 --out " + test::temp_path("x.txt"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find(".png"), std::string::npos) << r.out;
   r = run("shot --preset balanced --set top_k=99 --steps 5 --out " + png);

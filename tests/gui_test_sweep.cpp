@@ -11,6 +11,7 @@
 #include "gui_test_image.h"
 #include "palette.h"
 #include "run_process.h"
+#include "test_support.h"
 
 namespace moe {
 namespace {
@@ -18,8 +19,6 @@ namespace {
 test::ProcessResult shot(const std::string& args) {
   return test::run_process(std::string(MOESCOPE_BINARY) + " shot " + args + " 2>&1");
 }
-
-std::string temp_png(const char* name) { return (std::filesystem::path(testing::TempDir()) / name).string(); }
 
 // Distinct colours (5 bits per channel) among the pixels of rectangle [x0,x1)×[y0,y1).
 int distinct_colours(const test::Image& im, int x0, int y0, int x1, int y1) {
@@ -33,7 +32,7 @@ int distinct_colours(const test::Image& im, int x0, int y0, int x1, int y1) {
 }
 
 TEST(SweepView, HeatmapIsFilledWithAReadableNumberInEachCell) {
-  const std::string out = temp_png("sweep_heat.png");
+  const std::string out = test::temp_path("sweep_heat.png");
   const auto r = shot(
       "--preset balanced --grid k=1,2,4 --grid alpha=0,1e-3,1e-2 --seeds 2 --steps 60 "
       "--metric load_entropy --panel sweep --size 900x600 --out " +
@@ -52,7 +51,7 @@ TEST(SweepView, HeatmapIsFilledWithAReadableNumberInEachCell) {
 }
 
 TEST(SweepView, OneSettingDrawsALineWithASeedBand) {
-  const std::string out = temp_png("sweep_line.png");
+  const std::string out = test::temp_path("sweep_line.png");
   const auto r = shot(
       "--preset balanced --grid k=1,2,4 --seeds 3 --steps 60 --metric max_vio --panel sweep "
       "--size 900x600 --out " +
@@ -64,10 +63,10 @@ TEST(SweepView, OneSettingDrawsALineWithASeedBand) {
 }
 
 TEST(SweepView, BadGridAndMetricAreRefused) {
-  auto r = shot("--preset balanced --grid k=1,0 --panel sweep --out " + temp_png("x.png"));
+  auto r = shot("--preset balanced --grid k=1,0 --panel sweep --out " + test::temp_path("x.png"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("setting 'top_k'"), std::string::npos) << r.out;
-  r = shot("--preset balanced --grid k=1,2 --metric load --panel sweep --out " + temp_png("x.png"));
+  r = shot("--preset balanced --grid k=1,2 --metric load --panel sweep --out " + test::temp_path("x.png"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("--metric 'load' is not a final metric; allowed: loss_total"), std::string::npos) << r.out;
 }
@@ -79,14 +78,15 @@ namespace moe {
 namespace {
 
 TEST(SweepView, ShardCsvsOpenTogetherAndAMissingShardIsNamed) {
-  const std::string dir = testing::TempDir();
+  const std::string dir = test::temp_path("shards");
+  std::filesystem::create_directories(dir);
   const std::string grid = "--preset balanced --grid k=1,2 --grid alpha=0,1e-2 --steps 20 --seeds 2";
   for (int i = 0; i < 2; ++i) {
     const auto r = test::run_process(std::string(MOESCOPE_BINARY) + " sweep " + grid + " --shard " + std::to_string(i) +
                                      "/2 --out " + dir + "/sv_shard" + std::to_string(i) + ".csv 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
   }
-  const std::string out = temp_png("sweep_opened.png");
+  const std::string out = test::temp_path("sweep_opened.png");
   auto r = shot("--preset balanced --steps 1 --results " + dir + "/sv_shard0.csv --results " + dir +
                 "/sv_shard1.csv --panel sweep --size 900x600 --out " + out);
   ASSERT_EQ(r.status, 0) << r.out;

@@ -13,47 +13,18 @@
 #include "gui_test_fixture.h"
 #include "run_process.h"
 #include "sweep_view.h"
+#include "test_support.h"
 #include "window.h"
 
 namespace moe {
 namespace {
 
-constexpr int kW = 1000, kH = 700;
-
-class SweepWindow : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string why;
-    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
-    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
-  }
-  void TearDown() override {
-    win_.reset();
-    gui_.stop();
-  }
-  void frame(ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(kW, kH);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui::NewFrame();
-    win_->draw();
-    ImGui::Render();
-  }
-  test::OffscreenGui gui_;
-  std::unique_ptr<gui::MainWindow> win_;
-};
+using SweepWindow = test::WindowTest;  // 1000 x 700
 
 TEST_F(SweepWindow, ItsCellsAreTheCommandLinesAndAClickOpensACellsRuns) {
   Config cfg;
   ASSERT_EQ(load_preset("balanced", cfg), "");
-  win_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
-  win_->ui().layout = PanelLayout_One;
-  win_->ui().single_panel = panel_index("sweep");
-  win_->ui().controls_collapsed = true;
-  SweepView& v = win_->show_sweep();
+  SweepView& v = open_on_sweep(cfg, "balanced");
   std::vector<SweepRun> opened;
   std::string opened_label;
   v.open_cell = [&](const std::vector<SweepRun>& runs, const std::string& label) {
@@ -65,7 +36,7 @@ TEST_F(SweepWindow, ItsCellsAreTheCommandLinesAndAClickOpensACellsRuns) {
   v.runner.wait();
 
   // The same grid from the command line: every row equal, byte for byte.
-  const std::string csv = (std::filesystem::path(testing::TempDir()) / "sweep_window.csv").string();
+  const std::string csv = test::temp_path("sweep_window.csv");
   const auto r = test::run_process(std::string(MOESCOPE_BINARY) +
                                    " sweep --preset balanced --grid k=1,2 --grid alpha=0,1e-2 --seeds 2 --steps 20 "
                                    "--out " +

@@ -31,7 +31,7 @@ using moe::test::slurp;
 TEST(Window, OpensTrainsDrawsAndRemembersTheConfigUnderXvfb) {
   if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
     GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
-  const fs::path dir = fs::path(::testing::TempDir()) / "moescope_window_test";
+  const fs::path dir = fs::path(moe::test::temp_path("moescope_window_test"));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string png = (dir / "window.png").string();
@@ -70,7 +70,7 @@ TEST(Window, OpensTrainsDrawsAndRemembersTheConfigUnderXvfb) {
 TEST(Window, ABadConfigFileOnTheCommandLineExitsTwoNamingIt) {
   if (std::system("command -v xvfb-run > /dev/null 2>&1") != 0)
     GTEST_SKIP() << "xvfb-run is not installed (package xvfb)";
-  const fs::path dir = fs::path(::testing::TempDir()) / "moescope_window_bad";
+  const fs::path dir = fs::path(moe::test::temp_path("moescope_window_bad"));
   fs::create_directories(dir);
   std::ofstream(dir / "bad.json") << "{\"top_k\": \"two\"}";
   const Result r = run_in_xvfb(dir.string(), "--config " + (dir / "bad.json").string() + " --frames 3");

@@ -15,12 +15,10 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "config_io.h"
@@ -38,66 +36,14 @@ namespace {
 
 constexpr int kW = 1000, kH = 700;
 
-// Every polyline and segment a plot drew, with its colour.
-class PlotLog : public plot::DrawListRecorder {
- public:
-  struct Line {
-    ImU32 colour;
-    std::vector<ImVec2> points;
-  };
-  std::vector<Line> lines, segments;
-  void Polyline(const ImVec2* points, int count, const plot::Stroke& s) override {
-    lines.push_back({s.colour, std::vector<ImVec2>(points, points + count)});
-    plot::DrawListRecorder::Polyline(points, count, s);
-  }
-  void Line(ImVec2 a, ImVec2 b, const plot::Stroke& s) override {
-    segments.push_back({s.colour, {a, b}});
-    plot::DrawListRecorder::Line(a, b, s);
-  }
-  static std::vector<std::vector<ImVec2>> of(const std::vector<struct Line>& from, ImU32 colour) {
-    std::vector<std::vector<ImVec2>> out;
-    for (const auto& l : from)
-      if ((l.colour & 0x00FFFFFF) == (colour & 0x00FFFFFF)) out.push_back(l.points);
-    return out;
-  }
-};
+using test::PlotLog;
 
-class WindowRuns : public ::testing::Test {
+class WindowRuns : public test::WindowTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    if (!gui_.create_gl(kW, kH, &why)) GTEST_SKIP() << why;
-    ASSERT_TRUE(gui_.start([](ImGuiIO&) { gui::load_fonts(1.0f); }));
-  }
+  WindowRuns() : WindowTest(kW, kH) {}
   void TearDown() override {
     other_.reset();
-    win_.reset();
-    gui_.stop();
-  }
-  void frame(gui::MainWindow& w, ImVec2 mouse = ImVec2(-FLT_MAX, -FLT_MAX), bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(kW, kH);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui::NewFrame();
-    w.draw();
-    ImGui::Render();
-  }
-  // Every live run of w idle at `steps` (or at its own target when steps < 0).
-  static void settle(gui::MainWindow& w, int64_t steps) {
-    for (const RunView& v : w.runs().views()) {
-      Session* s = w.runs().session(v.info.id);
-      if (!s) continue;
-      if (steps >= 0) s->run_to(steps);
-      for (int i = 0; i < 30000; ++i) {
-        const auto snap = s->snapshot();
-        if ((steps < 0 || snap->steps_done >= steps) && !snap->running && snap->commands_done >= s->commands_queued())
-          break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    }
+    WindowTest::TearDown();
   }
   // Renders the last frame and writes it to the test temp dir, for a look.
   static void save_png(const std::string& name, bool light = false) {
@@ -106,36 +52,18 @@ class WindowRuns : public ::testing::Test {
     glClearColor(bg.x, bg.y, bg.z, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    const std::string path = ::testing::TempDir() + name;
+    const std::string path = test::temp_path(name);
     EXPECT_EQ(gui::save_framebuffer_png(path, kW, kH), "");
     std::printf("[ png      ] %s\n", path.c_str());
   }
   // The entropy panel drawn for w's comparison; what its plots drew.
-  PlotLog draw_entropy_of(gui::MainWindow& w) {
-    PlotLog log;
-    for (int f = 0; f < 4; ++f) {
-      log.lines.clear(), log.segments.clear();
-      ImGuiIO& io = ImGui::GetIO();
-      io.DisplaySize = ImVec2(kW, kH);
-      io.DeltaTime = 1.0f / 60.0f;
-      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui::NewFrame();
-      ImGui::SetNextWindowPos(ImVec2(0, 0));
-      ImGui::SetNextWindowSize(ImVec2(kW, kH));
-      ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-      log.SetDrawList(ImGui::GetWindowDrawList());
-      plot::SetRecorder(&log);
+  static PlotLog draw_entropy_of(gui::MainWindow& w) {
+    return test::record_panel(ImVec2(kW, kH), [&w] {
       PanelContext ctx{w.snapshot(), w.ui(), nullptr, &w.comparison()};
       draw_entropy(ctx);
-      plot::SetRecorder(nullptr);
-      ImGui::End();
-      ImGui::Render();
-    }
-    return log;
+    });
   }
-  test::OffscreenGui gui_;
-  std::unique_ptr<gui::MainWindow> win_, other_;
+  std::unique_ptr<gui::MainWindow> other_;  // a second window (win_ is the first)
 };
 
 // [SECTION] A sweep cell opens its runs
@@ -143,11 +71,7 @@ class WindowRuns : public ::testing::Test {
 TEST_F(WindowRuns, ASweepCellOpensItsSeedsAsAGroupEqualToTheSweepsRuns) {
   Config cfg;
   ASSERT_EQ(load_preset("balanced", cfg), "");
-  win_ = std::make_unique<gui::MainWindow>(cfg, "balanced");
-  win_->ui().layout = PanelLayout_One;
-  win_->ui().single_panel = panel_index("sweep");
-  win_->ui().controls_collapsed = true;
-  SweepView& v = win_->show_sweep();
+  SweepView& v = open_on_sweep(cfg, "balanced");
   constexpr int64_t kSteps = 30;
   ASSERT_EQ(v.runner.start(win_->session().snapshot()->cfg, {"k=1,2", "alpha=0,1e-2"}, 2, kSteps), "");
   v.runner.wait();
@@ -264,7 +188,7 @@ TEST_F(WindowRuns, APointOfTheOneSettingLineOpensItsRunAlone) {
 // [SECTION] A results file beside a live run
 
 TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
-  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "window_runs_results";
+  const std::filesystem::path dir = std::filesystem::path(test::temp_path("window_runs_results"));
   std::filesystem::create_directories(dir);
   const std::string csv = (dir / "collapse60.csv").string();
   const auto r = test::run_process(std::string(MOESCOPE_BINARY) + " run --preset collapse --steps 60 --quiet --out " +
@@ -337,19 +261,7 @@ TEST_F(WindowRuns, AResultsFileOpensAsAReadOnlyRunDrawingTheLiveRunsCurve) {
 
 // [SECTION] Forks: `--compare key=v@STEP` and the fork mark
 
-// Waits until every live run of `runs` stands paused at `steps`.
-void train_all(RunSet& runs, int64_t steps) {
-  for (const RunView& v : runs.views())
-    if (Session* s = runs.session(v.info.id)) s->run_to(steps);
-  for (const RunView& v : runs.views()) {
-    Session* s = runs.session(v.info.id);
-    for (int i = 0; s && i < 60000; ++i) {
-      const auto snap = s->snapshot();
-      if (snap->steps_done >= steps && !snap->running && snap->commands_done >= s->commands_queued()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-}
+using test::train_all;
 
 TEST(CompareForks, AnAtStepSpecForksTheFirstRunThereWithTheNumbersOfTheScheduledChange) {
   Config cfg;
@@ -495,7 +407,7 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
   save_png("moescope_window_file_menu.png", true);
   frame(w, ImVec2(900, 40), true);  // a click on the status line closes the menu
   frame(w, ImVec2(900, 40), false);
-  const std::string path = (std::filesystem::path(testing::TempDir()) / "window_workspace.json").string();
+  const std::string path = test::temp_path("window_workspace.json");
   ASSERT_EQ(w.save_workspace_file(path), "") << w.status();
   ASSERT_TRUE(gui::is_workspace_file(path));
 
@@ -553,12 +465,12 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
   EXPECT_EQ(ui.sweep->steps, 40);
   EXPECT_EQ(ui.sweep->metric, "max_vio");
   // Saved again, the opened window writes the same file.
-  const std::string again = (std::filesystem::path(testing::TempDir()) / "window_workspace_again.json").string();
+  const std::string again = test::temp_path("window_workspace_again.json");
   ASSERT_EQ(other_->save_workspace_file(again), "");
   EXPECT_EQ(test::slurp(again), test::slurp(path));
 
   // A broken workspace is refused, naming the file; the runs open stay.
-  const std::string bad = (std::filesystem::path(testing::TempDir()) / "window_workspace_bad.json").string();
+  const std::string bad = test::temp_path("window_workspace_bad.json");
   {
     std::FILE* f = std::fopen(bad.c_str(), "w");
     ASSERT_NE(f, nullptr);
@@ -571,7 +483,7 @@ TEST_F(WindowRuns, AWorkspaceSavedFromTheWindowOpensInAFreshWindowWithTheSameRun
 }
 
 TEST_F(WindowRuns, AWorkspaceOpensTheSweepCsvItShowedAgainAndSaysWhenItIsGone) {
-  const std::filesystem::path dir = std::filesystem::path(testing::TempDir()) / "window_runs_sweep_ws";
+  const std::filesystem::path dir = std::filesystem::path(test::temp_path("window_runs_sweep_ws"));
   std::filesystem::create_directories(dir);
   const std::string csv = (dir / "k.csv").string();
   const auto r = test::run_process(std::string(MOESCOPE_BINARY) +

@@ -27,4 +27,14 @@ inline ProcessResult run_process(const std::string& command) {
   return r;
 }
 
+// A shell command with its stderr captured too.
+inline ProcessResult run_shell(const std::string& command) { return run_process(command + " 2>&1"); }
+
+#ifdef MOESCOPE_BINARY
+// `moescope ARGS` (the binary this build made; ARGS is shell text), stdout and stderr.
+inline ProcessResult run_moescope(const std::string& args) {
+  return run_shell(std::string(MOESCOPE_BINARY) + " " + args);
+}
+#endif
+
 }  // namespace moe::test

@@ -60,29 +60,10 @@ Csv parse_csv(const std::string& text) {
   return csv;
 }
 
-class Cli : public testing::Test {
+// Each test in a fresh folder; outputs are written atomically: never a temporary file left in it.
+class Cli : public test::FolderTest {
  protected:
-  void SetUp() override {
-    dir_ = test::make_temp_folder("moescope_cli_");
-    ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    // outputs are written atomically: never a temporary file left in the folder
-    for (const auto& entry : fs::directory_iterator(dir_))
-      EXPECT_FALSE(contains(entry.path().filename().string(), ".tmp")) << "leftover " << entry.path();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  // Runs `moescope ARGS` in the test's folder; ARGS is shell text.
-  Result run(const std::string& args) { return test::run_in_folder(dir_, MOESCOPE_BINARY, args); }
-  // Bad input: status 2 and exactly one line on stderr.
-  std::string expect_bad_input(const std::string& args) { return test::expect_bad_input(run(args), args); }
-  std::string file(const std::string& name) const { return slurp(dir_ / name); }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-  fs::path dir_;
+  Cli() : FolderTest("moescope_cli_") {}
 };
 
 // A fast run of the balanced preset (E = 8, k = 2), and its source alone.

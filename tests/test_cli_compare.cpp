@@ -9,15 +9,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
-#include <thread>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "results_io.h"
 #include "run_compare.h"
+#include "session_test_support.h"
 #include "test_support.h"
 
 namespace moe {
@@ -30,19 +29,9 @@ using test::lines;
 using test::slurp;
 using test::split;
 
-class CliCompare : public testing::Test {
+class CliCompare : public test::FolderTest {
  protected:
-  void SetUp() override {
-    dir_ = test::make_temp_folder("moescope_compare_");
-    ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  test::RunResult run(const std::string& args) { return test::run_in_folder(dir_, MOESCOPE_BINARY, args); }
-  std::string file(const std::string& name) const { return slurp(dir_ / name); }
-  fs::path dir_;
+  CliCompare() : FolderTest("moescope_compare_") {}
 };
 
 // A fast run, every setting a test reads pinned.
@@ -209,12 +198,8 @@ TEST_F(CliCompare, APlanInARunSetTrainsTheCommandLinesNumbers) {
   const size_t loss = size_t(std::find(header.begin(), header.end(), "loss_total") - header.begin()) - 2;
   for (size_t i = 0; i < views.size(); ++i) {
     Session& s = *set->session(views[i].info.id);
-    std::shared_ptr<const RunSnapshot> snap;
-    for (;;) {
-      snap = s.snapshot();
-      if (snap->commands_done >= s.commands_queued() && !snap->running && snap->steps_done == 14) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    const auto snap = test::wait_until_idle(
+        s, [](const RunSnapshot& sn) { return sn.steps_done == 14; }, "step 14");
     const std::vector<std::string> rows = rows_of(csv, plan[i].run, int(plan[i].cfg.seed));
     ASSERT_EQ(rows.size(), 14u);
     EXPECT_EQ(split(rows.back(), ',').at(loss), fmt(snap->last.losses.total)) << "run " << i;

@@ -44,30 +44,15 @@ using test::contains;
 using test::lines;
 using test::slurp;
 
-class Folder : public testing::Test {
+class Folder : public test::FolderTest {
  protected:
-  void SetUp() override {
-    dir_ = test::make_temp_folder("moescope_safety_");
-    ASSERT_FALSE(dir_.empty());
-  }
+  Folder() : FolderTest("moescope_safety_") {}
   void TearDown() override {
     if (!mount_.empty()) ::umount(mount_.c_str());
-    for (const auto& entry : fs::recursive_directory_iterator(dir_))
-      EXPECT_FALSE(contains(entry.path().filename().string(), ".tmp")) << "leftover " << entry.path();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path path(const std::string& name) const { return dir_ / name; }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
+    FolderTest::TearDown();
   }
 
   using Result = test::RunResult;
-  // Runs `moescope ARGS` (shell text) in the folder.
-  Result run(const std::string& args, const std::string& env = "") {
-    return test::run_in_folder(dir_, MOESCOPE_BINARY, args, env);
-  }
-  std::string expect_bad_input(const std::string& args) { return test::expect_bad_input(run(args), args); }
   // Starts `moescope ARGS...` in the folder; stderr goes to stderr.txt. Returns its pid.
   pid_t start(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {MOESCOPE_BINARY};
@@ -114,7 +99,6 @@ class Folder : public testing::Test {
     return true;
   }
 
-  fs::path dir_;
   std::string mount_;
 };
 

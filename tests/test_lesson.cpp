@@ -6,9 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <thread>
 #include <string>
 #include <vector>
 
@@ -18,6 +16,7 @@
 #include "lesson_formula.h"
 #include "math_markup.h"
 #include "session.h"
+#include "session_test_support.h"
 
 namespace moe::lesson {
 namespace {
@@ -241,15 +240,9 @@ std::shared_ptr<const RunSnapshot> snapshot_after(const std::string& preset, int
   EXPECT_EQ(load_preset(preset, cfg), "");
   Session s(cfg, preset);
   s.run_to(steps);
-  for (int i = 0; i < 20000; ++i) {
-    auto snap = s.snapshot();
-    if (snap->commands_done >= s.commands_queued() && !snap->running && snap->steps_done >= steps &&
-        !snap->probe.empty())
-      return snap;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ADD_FAILURE() << "the session did not reach step " << steps;
-  return s.snapshot();
+  return test::wait_until_idle(
+      s, [steps](const RunSnapshot& snap) { return snap.steps_done >= steps && !snap.probe.empty(); },
+      "step " + std::to_string(steps) + " with a probe");
 }
 
 TEST(LessonFormula, LiveValuesEqualTheMetricsTheyExplain) {

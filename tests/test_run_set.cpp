@@ -17,12 +17,14 @@
 #include "config_io.h"
 #include "run_set.h"
 #include "run_stats.h"
+#include "session_test_support.h"
 #include "trainer.h"
 
 namespace moe {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using test::wait_for;
 
 // Every piece of state a step reads, exercised: Adam moments, noisy gating (noise stream),
 // aux-free biases, the balance loss.
@@ -40,21 +42,6 @@ Config small_config() {
   cfg.aux_free_gamma = 1e-3;
   cfg.threads = 1;
   return cfg;
-}
-
-// Waits until the run took every command and stopped at `steps`.
-std::shared_ptr<const RunSnapshot> wait_for(Session& s, int64_t steps) {
-  const auto t0 = Clock::now();
-  for (;;) {
-    auto snap = s.snapshot();
-    if (snap->commands_done >= s.commands_queued() && !snap->running && (snap->steps_done == steps || snap->diverged))
-      return snap;
-    if (Clock::now() - t0 > std::chrono::seconds(120)) {
-      ADD_FAILURE() << "timed out at step " << snap->steps_done << " waiting for " << steps;
-      return snap;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
 }
 
 // Every value of every series (runs here are shorter than the raw ring, so these are raw).
@@ -180,16 +167,10 @@ TEST(Session, RunSetForkEqualsTheChangeScheduledAtTheForkStep) {
 // Pauses a run and waits until it stands still; its step.
 int64_t pause_and_wait(Session& s) {
   s.pause();
-  const auto t0 = Clock::now();
-  for (;;) {
-    const auto snap = s.snapshot();
-    if (snap->commands_done >= s.commands_queued() && !snap->running) return snap->steps_done;
-    if (Clock::now() - t0 > std::chrono::seconds(60)) {
-      ADD_FAILURE() << "the run did not pause";
-      return snap->steps_done;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  return test::wait_until_idle(
+             s, [](const RunSnapshot&) { return true; }, "the run to pause", std::chrono::seconds(60),
+             std::chrono::milliseconds(1))
+      ->steps_done;
 }
 
 TEST(Session, RunSetForkOfARunningRunPartsAtTheStepItWasTakenAt) {

@@ -9,18 +9,17 @@
 // history has one series per metric-table row (per layer, bin and expert as scoped).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
-#include <thread>
 
 #include "config_io.h"
 #include "session.h"
+#include "session_test_support.h"
 #include "trainer.h"
 
 namespace moe {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using test::wait_for;
 
 Config small_config() {
   Config cfg;
@@ -32,21 +31,6 @@ Config small_config() {
   cfg.top_k = 2;
   cfg.threads = 1;
   return cfg;
-}
-
-// Waits until every command was taken and the run stopped at `steps` (or diverged).
-std::shared_ptr<const RunSnapshot> wait_for(Session& s, int64_t steps) {
-  const auto t0 = Clock::now();
-  for (;;) {
-    auto snap = s.snapshot();
-    if (snap->commands_done >= s.commands_queued() && !snap->running && (snap->steps_done == steps || snap->diverged))
-      return snap;
-    if (Clock::now() - t0 > std::chrono::seconds(120)) {
-      ADD_FAILURE() << "timed out at step " << snap->steps_done << " waiting for " << steps;
-      return snap;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
 }
 
 TEST(Session, TrainsBitForBitTheSameNumbersAsAHeadlessTrainer) {

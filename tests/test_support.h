@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace moe::test {
@@ -65,6 +67,41 @@ inline std::filesystem::path make_temp_folder(const std::string& prefix) {
   return tmpl;
 }
 
+// This test process's own folder in the test temp dir, made on first use, so that test
+// processes running at once (ctest -j, two checkouts, two people) never write the same file.
+// Removed with what is in it when the process ends, unless MOESCOPE_KEEP_TEST_FILES is set
+// (then its path is printed, for a look at what the tests wrote).
+inline const std::filesystem::path& process_temp_folder() {
+  struct Folder {
+    std::filesystem::path path = make_temp_folder("moescope_test_");
+    Folder() {
+      if (!path.empty() && std::getenv("MOESCOPE_KEEP_TEST_FILES"))
+        std::printf("[ files    ] kept in %s\n", path.c_str());
+    }
+    ~Folder() {
+      std::error_code ec;
+      if (!path.empty() && !std::getenv("MOESCOPE_KEEP_TEST_FILES")) std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const Folder folder;
+  return folder.path;
+}
+
+// A path for a file (or folder) called `name` of the running test: in process_temp_folder(),
+// after the test's suite and name ("Suite.Test_name"), so no other test or test process
+// writes it.
+inline std::string temp_path(const std::string& name) {
+  const std::filesystem::path& dir = process_temp_folder();
+  EXPECT_FALSE(dir.empty()) << "no folder could be made in " << testing::TempDir();
+  std::string prefix;
+  if (const testing::TestInfo* t = testing::UnitTest::GetInstance()->current_test_info()) {
+    prefix = std::string(t->test_suite_name()) + "." + t->name() + "_";
+    for (char& c : prefix)
+      if (c == '/') c = '_';  // parameterised tests: "Prefix/Suite.Test/0"
+  }
+  return (dir / (prefix + name)).string();
+}
+
 // Runs `program ARGS` in `dir` through the shell (ARGS is shell text; `env` holds
 // VAR=value assignments put before the program), stdin from /dev/null. stdout and
 // stderr go through files in `dir` that are removed again.
@@ -90,6 +127,44 @@ inline std::string expect_bad_input(const RunResult& r, const std::string& args)
   EXPECT_EQ(lines(r.err).size(), 1u) << "one clear message, got:\n" << r.err;
   return r.err;
 }
+
+#ifdef MOESCOPE_BINARY
+// A test that runs `moescope` in a fresh folder of its own (named `prefix` + 6 random
+// characters), removed after the test once it checked that no temporary file (".tmp") was
+// left anywhere in it: moescope writes its outputs atomically.
+class FolderTest : public testing::Test {
+ protected:
+  explicit FolderTest(std::string prefix) : prefix_(std::move(prefix)) {}
+  void SetUp() override {
+    dir_ = make_temp_folder(prefix_);
+    ASSERT_FALSE(dir_.empty());
+  }
+  void TearDown() override {
+    if (dir_.empty()) return;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_))
+      EXPECT_FALSE(contains(entry.path().filename().string(), ".tmp")) << "leftover " << entry.path();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Runs `moescope ARGS` in the folder; ARGS is shell text, `env` VAR=value assignments.
+  RunResult run(const std::string& args, const std::string& env = "") {
+    return run_in_folder(dir_, MOESCOPE_BINARY, args, env);
+  }
+  // Bad input: status 2 and exactly one line on stderr; that line.
+  std::string expect_bad_input(const std::string& args) { return test::expect_bad_input(run(args), args); }
+  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+  std::string file(const std::string& name) const { return slurp(dir_ / name); }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+
+  std::filesystem::path dir_;
+
+ private:
+  std::string prefix_;
+};
+#endif
 
 }  // namespace moe::test
 

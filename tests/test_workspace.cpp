@@ -7,18 +7,16 @@
 // what is wrong.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cmath>
-#include <thread>
 
 #include "config_io.h"
+#include "session_test_support.h"
 #include "workspace.h"
 
 namespace moe {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 Config small_config() {
@@ -34,14 +32,10 @@ Config small_config() {
   return cfg;
 }
 
+// Waits until `s` took every command and stopped at exactly `steps`.
 void wait_for(Session& s, int64_t steps) {
-  const auto t0 = Clock::now();
-  for (;;) {
-    auto snap = s.snapshot();
-    if (snap->commands_done >= s.commands_queued() && !snap->running && snap->steps_done == steps) return;
-    ASSERT_LT(Clock::now() - t0, std::chrono::seconds(120)) << "at step " << snap->steps_done << " of " << steps;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  test::wait_until_idle(
+      s, [steps](const RunSnapshot& snap) { return snap.steps_done == steps; }, std::to_string(steps));
 }
 
 // Every value of every series, NaN as NaN (the runs here fit in the raw ring).
