@@ -201,6 +201,11 @@ class MainWindow {
 
  private:
   void take_snapshot();
+  // One more live run per "compare" entry (`run --compare` text) on cfg with the first run's
+  // schedule, from step 0 (a preset's or a config file's list). "" or what is wrong (`where`: its source).
+  std::string add_listed_runs(const std::vector<std::string>& compare, const Config& cfg,
+                              const std::vector<ScheduledChange>& schedule, const std::string& name,
+                              const std::string& where);
   // "" or what could not be restored (a sweep's file gone).
   std::string apply_workspace_layout(const nlohmann::json& layout, const nlohmann::json& sweep);
   void refresh_runs();  // the runs' views, the selected run's session and snapshot
