@@ -472,17 +472,35 @@ std::string MainWindow::open_lesson(const std::string& name) {
 }
 
 void MainWindow::open_lesson(const lesson::Lesson& l) {
+  // Another lesson replaces the runs this one made, as its next step would; a run A the
+  // lesson made goes on as the next lesson's A (it is selected), still a lesson's run.
+  bool owns_a = false;
+  if (lesson_) {
+    owns_a = lesson_->owns_run_a();
+    lesson_->drop_step_runs();
+  }
   lesson_.reset();
-  lesson_ = std::make_unique<LessonPlayer>(*this, l);
+  lesson_ = std::make_unique<LessonPlayer>(*this, l, owns_a);
   lesson_->go_to(0);
   set_status("lesson: " + l.title + " (PageDown / PageUp to move, Esc to leave)");
 }
 
-void MainWindow::leave_lesson() {
+void MainWindow::leave_lesson(bool keep_runs) {
   if (!lesson_) return;
+  const std::vector<int> own = lesson_->own_runs();
   lesson_.reset();
+  int removed = 0;
+  if (!keep_runs)
+    for (int id : own)
+      if (runs_->info(id).id >= 0 && runs_->size() > 1) runs_->remove(id), ++removed;
+  runs_changed();
   stop_sent_ = -1;  // the lesson drove the session; the "stop at" field applies again
-  set_status("left the lesson; its runs are kept in the run list");
+  if (own.empty())
+    set_status("left the lesson");
+  else if (keep_runs)
+    set_status("left the lesson; its " + std::to_string(own.size()) + " run(s) are kept in the run list");
+  else
+    set_status("left the lesson; its " + std::to_string(removed) + " run(s) removed, your own runs kept");
 }
 
 // [SECTION] Frame
@@ -509,7 +527,14 @@ void MainWindow::draw() {
     draw_menu_bar();
     const ImGuiViewport* lv = ImGui::GetMainViewport();
     if (lesson_) lesson_->draw(lv->WorkPos, lv->WorkSize);
-    if (lesson_ && lesson_->leave_requested) leave_lesson();
+    if (lesson_ && lesson_->leave_requested) {  // Esc, "Leave lesson": ask what becomes of the lesson's runs
+      lesson_->leave_requested = false;
+      if (interactive && !lesson_->own_runs().empty())
+        lesson_->ask_to_leave();
+      else
+        leave_lesson(true);
+    }
+    if (lesson_ && lesson_->leave_with >= 0) leave_lesson(lesson_->leave_with == 0);
     return;
   }
   if (interactive) handle_shortcuts();
@@ -682,7 +707,7 @@ void MainWindow::draw_menu_bar() {
     }
     if (lessons_.empty()) ImGui::TextDisabled("no lessons found in %s/lessons", assets_dir().c_str());
     ImGui::Separator();
-    if (ImGui::MenuItem("Leave lesson", "Esc", false, lesson_ != nullptr)) leave_lesson();
+    if (ImGui::MenuItem("Leave lesson", "Esc", false, lesson_ != nullptr)) lesson_->leave_requested = true;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {

@@ -190,7 +190,8 @@ class MainWindow {
   const std::vector<lesson::Lesson>& lessons() const { return lessons_; }
   std::string open_lesson(const std::string& name);  // one of lessons(), at its first step; "" or what is wrong
   void open_lesson(const lesson::Lesson& lesson);    // any lesson (a file, a test's), at its first step
-  void leave_lesson();                               // back to the full laboratory, the lesson's runs kept
+  // Back to the full laboratory; the runs the lesson made (LessonPlayer::own_runs) kept or removed.
+  void leave_lesson(bool keep_runs = true);
   LessonPlayer* lesson_player() { return lesson_.get(); }
   PanelGpu* panel_gpu() { return gpu_ok_ ? gpu_.get() : nullptr; }  // the GPU heatmaps, nullptr: draw on the CPU
 
