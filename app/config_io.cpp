@@ -61,6 +61,59 @@ bool read_file(const std::string& path, std::string* data, std::string* error) {
   return true;
 }
 
+namespace {
+
+// The "compare" field of a preset or config file (absent: none): a non-empty list of non-empty
+// strings. "" or what is wrong, naming `where`, the field and what is allowed.
+std::string parse_compare_list(const json& j, const std::string& where, std::vector<std::string>& out) {
+  out.clear();
+  if (!j.is_object() || !j.contains("compare")) return "";
+  const std::string allowed =
+      where +
+      ": \"compare\": expected a list of runs as `run --compare` takes them, each key=value pairs joined by "
+      "commas, e.g. [\"top_k=2\"] or [\"alpha=0\", \"top_k=1,alpha=0@500\"]";
+  if (!j["compare"].is_array() || j["compare"].empty()) return allowed + ", got " + j["compare"].dump();
+  for (const json& item : j["compare"]) {
+    if (!item.is_string() || item.get<std::string>().empty()) return allowed + ", got the entry " + item.dump();
+    out.push_back(item.get<std::string>());
+  }
+  return "";
+}
+
+// Each "compare" entry on the file's config: key=value[@STEP] items joined by commas, every
+// key a setting, every value allowed, the config with the step-0 items valid. `where` names
+// the file ("preset 'x'", "config file 'f.json'"). "" or the problem.
+std::string check_compare_list(const std::vector<std::string>& compare, const std::string& where, const Config& cfg) {
+  for (size_t i = 0; i < compare.size(); ++i) {
+    const std::string& spec = compare[i];
+    const std::string entry = where + ": \"compare\" entry " + std::to_string(i + 1) + " '" + spec + "'";
+    Config probe = cfg;
+    size_t from = 0;
+    while (from <= spec.size()) {
+      const size_t comma = spec.find(',', from);
+      std::string item = spec.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+      from = comma == std::string::npos ? spec.size() + 1 : comma + 1;
+      bool at_step_zero = true;
+      if (const size_t at = item.rfind('@'); at != std::string::npos) {
+        const std::string step = item.substr(at + 1);
+        if (step.empty() || step.size() > 12 || step.find_first_not_of("0123456789") != std::string::npos)
+          return entry + ": '" + item + "': the step after @ must be a whole number >= 0, e.g. alpha=0@500";
+        at_step_zero = std::stoll(step) == 0;
+        item = item.substr(0, at);
+      }
+      Config scratch = probe;
+      if (std::string err = apply_set(item, at_step_zero ? probe : scratch); !err.empty()) {
+        if (err.rfind("--set: ", 0) == 0) err.erase(0, 7);
+        return entry + ": " + err;
+      }
+    }
+    if (std::string err = validate(probe); !err.empty()) return entry + ": " + err;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* warnings) {
   std::string text, err;
   if (!read_file(path, &text, &err)) return "config file " + err;
@@ -75,10 +128,30 @@ std::string load_config_file(const std::string& path, Config& cfg, std::vector<s
   err = parse_json_text(text, where, j, warnings);
   if (!err.empty()) return err;
   if (!j.is_object()) return where + ": expected a JSON object of settings, got " + j.type_name();
-  if (j.contains("config") && j["config"].is_object()) return apply_json(j["config"], where, cfg);
-  j.erase("format");    // a saved config may carry a format tag and a schedule (read_config_schedule);
-  j.erase("schedule");  // everything else must be a setting
-  return apply_json(j, where, cfg);
+  // A "compare" list (a preset's, or a saved comparison's) is checked on the file's own config.
+  std::vector<std::string> compare;
+  if (err = parse_compare_list(j, where, compare); !err.empty()) return err;
+  if (j.contains("config") && j["config"].is_object()) {
+    err = apply_json(j["config"], where, cfg);
+  } else {
+    j.erase("format");    // a saved config may carry a format tag, a schedule (read_config_schedule)
+    j.erase("schedule");  // and a compare list (read_config_compare); everything else must be a setting
+    j.erase("compare");
+    err = apply_json(j, where, cfg);
+  }
+  if (err.empty()) err = check_compare_list(compare, where, cfg);
+  return err;
+}
+
+std::string read_config_compare(const std::string& path, std::vector<std::string>* compare) {
+  compare->clear();
+  std::string text, err;
+  if (!read_file(path, &text, &err)) return "config file " + err;
+  json j;
+  std::vector<std::string> said;  // duplicate keys: load_config_file has warned about them already
+  err = parse_json_text(text, "config file '" + path + "'", j, &said);
+  if (!err.empty()) return err;
+  return parse_compare_list(j, "config file '" + path + "'", *compare);
 }
 
 std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule) {
@@ -124,55 +197,8 @@ std::string preset_from_text(const std::string& text, const fs::path& path, Pres
   out.description = j.value("description", "");
   out.settings = j.value("config", json::object());
   if (j.contains("order") && j["order"].is_number_integer()) out.order = j["order"].get<int>();
-  out.compare.clear();
-  if (j.contains("compare")) {
-    const std::string allowed =
-        where +
-        ": \"compare\": expected a list of runs as `run --compare` takes them, each key=value pairs joined by "
-        "commas, e.g. [\"top_k=2\"] or [\"alpha=0\", \"top_k=1,alpha=0@500\"]";
-    if (!j["compare"].is_array() || j["compare"].empty()) return allowed;
-    for (const json& item : j["compare"]) {
-      if (!item.is_string() || item.get<std::string>().empty()) return allowed;
-      out.compare.push_back(item.get<std::string>());
-    }
-  }
-  return "";
+  return parse_compare_list(j, where, out.compare);
 }
-
-namespace {
-
-// Each "compare" entry of a preset on its config: key=value[@STEP] items joined by commas, every
-// key a setting, every value allowed, the config with the step-0 items valid. "" or the problem.
-std::string check_preset_compare(const Preset& p, const Config& cfg) {
-  for (size_t i = 0; i < p.compare.size(); ++i) {
-    const std::string& spec = p.compare[i];
-    const std::string where = "preset '" + p.name + "': \"compare\" entry " + std::to_string(i + 1) + " '" + spec + "'";
-    Config probe = cfg;
-    size_t from = 0;
-    while (from <= spec.size()) {
-      const size_t comma = spec.find(',', from);
-      std::string item = spec.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-      from = comma == std::string::npos ? spec.size() + 1 : comma + 1;
-      bool at_step_zero = true;
-      if (const size_t at = item.rfind('@'); at != std::string::npos) {
-        const std::string step = item.substr(at + 1);
-        if (step.empty() || step.size() > 12 || step.find_first_not_of("0123456789") != std::string::npos)
-          return where + ": '" + item + "': the step after @ must be a whole number >= 0, e.g. alpha=0@500";
-        at_step_zero = std::stoll(step) == 0;
-        item = item.substr(0, at);
-      }
-      Config scratch = probe;
-      if (std::string err = apply_set(item, at_step_zero ? probe : scratch); !err.empty()) {
-        if (err.rfind("--set: ", 0) == 0) err.erase(0, 7);
-        return where + ": " + err;
-      }
-    }
-    if (std::string err = validate(probe); !err.empty()) return where + ": " + err;
-  }
-  return "";
-}
-
-}  // namespace
 
 std::vector<Preset> list_presets(std::vector<std::string>* warnings) {
   std::vector<Preset> out;
@@ -212,7 +238,7 @@ std::string load_preset(const std::string& name, Config& cfg, Preset* out) {
     if (p.name == name) {
       cfg = default_config();
       std::string err = apply_json(p.settings, "preset '" + name + "'", cfg);
-      if (err.empty()) err = check_preset_compare(p, cfg);
+      if (err.empty()) err = check_compare_list(p.compare, "preset '" + p.name + "'", cfg);
       if (!err.empty()) return err;
       if (out) *out = p;
       return "";

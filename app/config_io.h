@@ -33,13 +33,20 @@ std::string apply_json(const nlohmann::json& obj, const std::string& where, Conf
 // The whole config as a JSON object in table order (what `--config` reads back).
 nlohmann::json config_to_json(const Config& cfg);
 // Reads a config or preset file (a regular file of at most 64 MiB) onto cfg; a saved session's
-// "schedule" (below) is not a setting and is skipped here. Returns "" or an
+// "schedule" and a "compare" list (below) are not settings: the compare entries are checked
+// against the file's config (an error names the entry), then skipped here. Returns "" or an
 // error naming the file; warnings (duplicate keys) go to *warnings, or to stderr when null.
 std::string load_config_file(const std::string& path, Config& cfg, std::vector<std::string>* warnings = nullptr);
 // The "schedule" of a saved session (the window's Ctrl+S): the changes its run made after
 // step 0, in --set syntax, e.g. "schedule": ["alpha=0.01@500", "top_k=1@800"]. Appends them
 // to *schedule (none if the file has no schedule); "" or an error naming the file.
 std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule);
+
+// The "compare" list of a config file (a preset file, or a comparison saved by the window):
+// more runs beside the file's own, as `run --compare` takes them. *compare is empty when the
+// file has none; "" or an error naming the file and the field. (load_config_file checks each
+// entry against the file's config.)
+std::string read_config_compare(const std::string& path, std::vector<std::string>* compare);
 
 std::string assets_dir();  // MOESCOPE_ASSETS, the installed share folder, or the source tree
 // A preset file's text (`path` names it and gives its stem as the name). "" or an error naming the file.

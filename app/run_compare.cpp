@@ -30,7 +30,13 @@ std::string split_settings(const std::string& text, std::vector<std::string>& ou
 }  // namespace
 
 std::vector<std::string> compare_or_preset(const RunSource& src, const std::vector<std::string>& given) {
-  if (!given.empty() || src.preset.empty()) return given;
+  if (!given.empty()) return given;
+  if (!src.config_file.empty()) {  // a config file's own "compare" list (a saved comparison)
+    std::vector<std::string> list;
+    if (src.preset.empty() && read_config_compare(src.config_file, &list).empty()) return list;
+    return given;
+  }
+  if (src.preset.empty()) return given;
   Config cfg;
   Preset p;
   if (!load_preset(src.preset, cfg, &p).empty()) return given;

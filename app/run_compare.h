@@ -30,8 +30,8 @@ struct ComparedRun {
 
 inline constexpr int kMaxCompareSeeds = 1000;
 
-// The --compare list a command trains: `given` when not empty, else the preset's own "compare"
-// list (config_io.h; none for a config file or a preset that cannot be read: its error comes later).
+// The --compare list a command trains: `given` when not empty, else the preset's or the config
+// file's own "compare" list (config_io.h; none for a file that cannot be read: its error comes later).
 std::vector<std::string> compare_or_preset(const RunSource& src, const std::vector<std::string>& given);
 
 // Builds every run, checked: "" or an error naming the --compare or --seeds and what is allowed.

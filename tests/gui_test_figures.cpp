@@ -22,10 +22,14 @@
 #include <thread>
 
 #include "config_io.h"
+#include "figure.h"
+#include "figure_export.h"
+#include "plot_cairo.h"
 #include "gui_test_fixture.h"
 #include "gui_test_image.h"
 #include "panels/panels.h"
 #include "run_process.h"
+#include "session_test_support.h"
 #include "test_support.h"
 #include "window.h"
 
@@ -270,6 +274,89 @@ TEST(Figures, WindowExportsEveryPanelAndItsDataIntoAFolder) {
     EXPECT_NE(svg.find("--panel entropy", at), std::string::npos);
     frame();  // the window draws on with its own layout
     EXPECT_EQ(win.panel_placements().size(), 4u);
+  }
+  gui.stop();
+}
+
+// A figure exported from the window (the right-click "Export figure..." path) records every run
+// of the run list as shot's options: a duplicate as --compare k=v, a fork as --compare k=v@STEP,
+// seed groups as --seeds; `shot --from` then makes the same figure again, byte for byte, from
+// the command alone. What the options cannot say (a pinned run) follows as a shell comment that
+// --from skips.
+TEST(Figures, WindowExportRecordsEveryRunAndShotFromRemakesIt) {
+  test::OffscreenGui gui;
+  std::string why;
+  if (!gui.create_gl(1600, 1000, &why)) GTEST_SKIP() << why;
+  FigureOptions fo;
+  fo.size_text = "3.5x2.4in";  // the export dialog's defaults
+  fo.font_pt = 8;
+  gui::FigureLayout lay;
+  ASSERT_EQ(gui::figure_layout(fo, 1.0f, lay), "");
+  ASSERT_TRUE(gui.start([&](ImGuiIO& io) {
+    io.DeltaTime = 1.0f / 60.0f;
+    gui::load_fonts(lay.ui_scale);  // the atlas shot makes for this figure
+  }));
+  {
+    Config cfg;
+    ASSERT_EQ(load_preset("collapse", cfg), "");
+    gui::MainWindow win(cfg, "collapse");
+    win.interactive = false;
+    win.ui().light_theme = true;
+    auto frame = [&] {
+      ImGuiIO& io = ImGui::GetIO();
+      io.DisplaySize = ImVec2(1600, 1000);
+      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui::NewFrame();
+      win.draw();
+      ImGui::Render();
+    };
+    test::train_all(win.runs(), 40);
+    ASSERT_EQ(win.add_run_with_change(false, "alpha=0.01"), "");  // a duplicate from step 0
+    ASSERT_EQ(win.add_run_with_change(true, "alpha=0.02"), "");   // a fork of the first run at step 40
+    test::train_all(win.runs(), 90);
+    frame();
+    ASSERT_EQ(win.runs().size(), 3);
+    const std::string a = temp_path("window_runs_a.svg"), b = temp_path("window_runs_b.svg");
+    win.request_export(1, a, 0, panel_index("entropy"));
+    win.run_pending_exports();
+    ASSERT_NE(win.status().find("exported"), std::string::npos) << win.status();
+    std::string err;
+    const std::string command = plot::ReadFigureProvenance(a, &err);
+    std::printf("window export: %s\n", command.c_str());
+    EXPECT_NE(command.find("--preset collapse --steps 90"), std::string::npos) << command;
+    EXPECT_NE(command.find("--compare alpha=0.01 --compare alpha=0.02@40"), std::string::npos) << command;
+    EXPECT_EQ(command.find("--seeds"), std::string::npos) << command;
+    EXPECT_EQ(command.find('#'), std::string::npos) << "every run is expressible: " << command;
+    test::ProcessResult r = test::run_moescope("shot --from " + a + " --out " + b);
+    ASSERT_EQ(r.status, 0) << r.out;
+    const std::string exported = slurp(a), remade = slurp(b);
+    EXPECT_NE(exported.find("alpha=0.02@40"), std::string::npos);
+    EXPECT_TRUE(exported == remade) << "shot --from remakes the window's figure byte for byte";
+    EXPECT_EQ(slurp(gui::csv_path_for(a)), slurp(gui::csv_path_for(b))) << "the same plotted numbers";
+
+    // Seed groups of one size are --seeds; a pinned run cannot be made by shot: said, and skipped by --from.
+    for (const RunView& v : win.runs().views()) ASSERT_EQ(win.runs().repeat_over_seeds(v.info.id, 2), "");
+    std::string pin_err;
+    ASSERT_GE(win.runs().pin(win.runs().first(), &pin_err), 0) << pin_err;
+    win.runs().set_label(win.runs().views()[2].info.id,
+                         "balanced");  // the fork (run 3) relabelled: said, not expressible
+    win.runs_changed();
+    test::train_all(win.runs(), 90);
+    frame();
+    const std::string c = temp_path("window_runs_c.svg"), d = temp_path("window_runs_d.svg");
+    win.request_export(1, c, 0, panel_index("collapse"));
+    win.run_pending_exports();
+    const std::string command2 = plot::ReadFigureProvenance(c, &err);
+    std::printf("window export: %s\n", command2.c_str());
+    EXPECT_NE(command2.find("--compare alpha=0.01 --compare alpha=0.02@40 --seeds 2"), std::string::npos) << command2;
+    EXPECT_NE(command2.find(" # not in this command: run 3 has a label typed in the window"), std::string::npos)
+        << command2;
+    EXPECT_NE(command2.find("; run 4 is pinned (a frozen copy at step 90)"), std::string::npos) << command2;
+    EXPECT_NE(slurp(gui::csv_path_for(c)).find("# not in this command"), std::string::npos);
+    r = test::run_moescope("shot --from " + c + " --out " + d);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(slurp(d).find("--seeds 2"), std::string::npos);
   }
   gui.stop();
 }

@@ -3,7 +3,9 @@
 // are runs of the window's RunSet exactly when the step compares or repeats over seeds), its
 // focus layout draws (the named panels' child windows exist and hold content), the
 // predict-first answer buttons hold the run until clicked; PageDown/PageUp and the arrow keys
-// move between steps, Esc leaves the lesson with its runs kept; an A/B step overlays A and B
+// move between steps, Esc leaves the lesson with its runs kept (asking first when it made runs:
+// removing them leaves exactly the user's runs; lesson after lesson the run list holds the
+// user's runs plus the step's, no more); an A/B step overlays A and B
 // in two run colours in the entropy plot, and going back or restarting gives the same runs; a
 // compare at a step forks A there; a seeds step draws the group's mean and band; a new user
 // opens lesson 3 from the Lessons menu with the mouse and sees the collapse alert within a
@@ -483,6 +485,101 @@ TEST(LessonHandouts, EveryLessonOnePngPerStepWithContentRunColoursAndBands) {
   EXPECT_GE(seed_steps, 1);
   std::printf("handouts of %zu lessons in %.1f s\n", lessons.size(),
               std::chrono::duration<double>(Clock::now() - t0).count());
+}
+
+// A lecturer plays lesson after lesson: each step's runs replace the step before's, another
+// lesson replaces the runs of the one before, so the run list stays bounded (the user's runs
+// plus this step's); leaving asks whether to keep the lesson's runs, and removing them leaves
+// every run the user made or pinned as it was.
+TEST_F(Lessons, LessonRunsStayBoundedAndLeavingAsksWhetherToKeepThemTheUsersRunsStay) {
+  RunSet& rs = win_->runs();
+  const int mine = rs.first();
+  std::string err;
+  const int dup = rs.duplicate(mine, {{0, "alpha", "0.02"}}, &err);
+  ASSERT_GE(dup, 0) << err;
+  ASSERT_EQ(rs.repeat_over_seeds(dup, 2), "");
+  const int pinned = rs.pin(mine, &err);
+  ASSERT_GE(pinned, 0) << err;
+  win_->runs_changed();
+  std::vector<int> users;
+  for (const RunView& v : rs.views()) users.push_back(v.info.id);
+  ASSERT_EQ(users.size(), 4u);
+  // A seed group's member is selected: the lessons play on a run A of their own.
+  win_->select_run(dup);
+  auto play_step = [&](gui::LessonPlayer& p, int i) {
+    p.go_to(i);
+    const lesson::Step& s = p.lesson().steps[size_t(i)];
+    if (s.has_predict) p.answer(s.predict.correct);
+    if (p.waiting()) p.play();
+    ASSERT_TRUE(settle(p));
+    frame();
+    EXPECT_EQ(p.error(), "");
+  };
+  size_t most = 0;
+  for (const char* name : {"balance-loss", "capacity", "bias-balancing"}) {
+    ASSERT_EQ(win_->open_lesson(name), "");
+    gui::LessonPlayer& p = *win_->lesson_player();
+    for (int i = 0; i < p.step_count(); ++i) {
+      SCOPED_TRACE(std::string(name) + " step " + std::to_string(i + 1));
+      play_step(p, i);
+      EXPECT_EQ(rs.size(), int(users.size() + p.runs().size())) << "the user's runs and this step's, no more";
+      EXPECT_TRUE(p.owns_run_a());
+      most = std::max(most, size_t(rs.size()));
+    }
+  }
+  EXPECT_EQ(most, users.size() + 2) << "at most A and B beside the user's runs";
+  // The seeds step of "collapse" (five seeds) after a compare step of another lesson.
+  ASSERT_EQ(win_->open_lesson("stability"), "");
+  play_step(*win_->lesson_player(), 2);
+  ASSERT_GE(win_->lesson_player()->run_b(), 0);
+  ASSERT_EQ(win_->open_lesson("collapse"), "");
+  gui::LessonPlayer* p = win_->lesson_player();
+  play_step(*p, 5);
+  EXPECT_EQ(p->runs().size(), 5u);
+  EXPECT_EQ(rs.size(), int(users.size()) + 5) << "stability's run B went when collapse opened";
+  // Esc asks first; removing the lesson's runs leaves exactly the user's, as they were.
+  frame(kKeyEscape);
+  ASSERT_NE(win_->lesson_player(), nullptr);
+  EXPECT_TRUE(p->asking_to_leave());
+  frame();
+  EXPECT_TRUE(p->asking_to_leave()) << "the question is open as a modal (it closes itself when it cannot show)";
+  {  // for a look: the question over the lesson
+    frame();
+    glViewport(0, 0, kW, kH);
+    const ImVec4 bg = gui::clear_colour(win_->ui().light_theme);
+    glClearColor(bg.x, bg.y, bg.z, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const std::string png = test::temp_path("lesson_leave.png");
+    EXPECT_EQ(gui::save_framebuffer_png(png, kW, kH), "");
+    std::printf("[ png      ] %s\n", png.c_str());
+  }
+  p->choose_leave(false);
+  frame();
+  EXPECT_EQ(win_->lesson_player(), nullptr);
+  std::vector<int> now;
+  for (const RunView& v : rs.views()) now.push_back(v.info.id);
+  EXPECT_EQ(now, users);
+  EXPECT_NE(win_->status().find("5 run(s) removed"), std::string::npos) << win_->status();
+  Config c;
+  ASSERT_TRUE(rs.describe(dup, &c, nullptr));
+  EXPECT_EQ(c.alpha, 0.02);
+  EXPECT_EQ(rs.info(pinned).kind, RunKind::Pinned);
+  // The user's own run as A: leaving with "keep" keeps run B; A, the user's run, is never removed.
+  win_->select_run(mine);
+  ASSERT_EQ(win_->open_lesson("balance-loss"), "");
+  p = win_->lesson_player();
+  play_step(*p, 1);
+  EXPECT_FALSE(p->owns_run_a());
+  EXPECT_EQ(p->own_runs(), std::vector<int>{p->run_b()});
+  const int b = p->run_b();
+  frame(kKeyEscape);
+  p->choose_leave(true);
+  frame();
+  EXPECT_EQ(win_->lesson_player(), nullptr);
+  EXPECT_EQ(rs.size(), int(users.size()) + 1);
+  EXPECT_GE(rs.info(b).id, 0) << "run B kept";
+  EXPECT_GE(rs.info(mine).id, 0);
 }
 
 }  // namespace

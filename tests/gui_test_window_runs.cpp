@@ -516,5 +516,59 @@ TEST_F(WindowRuns, AWorkspaceOpensTheSweepCsvItShowedAgainAndSaysWhenItIsGone) {
   EXPECT_EQ(other_->runs().size(), 1);
 }
 
+// [SECTION] A saved config holds the comparison
+
+// Ctrl+S with runs side by side saves the first run's config and the others as its "compare"
+// list: `run --config` then trains the same runs as `run --compare`, byte for byte, `shot
+// --config` draws them, and opening the file in a fresh window makes the same run list.
+TEST_F(WindowRuns, ASavedConfigHoldsTheComparisonAndOpensItAgain) {
+  Config cfg;
+  ASSERT_EQ(load_preset("collapse", cfg), "");
+  win_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  settle(*win_, 30);
+  ASSERT_EQ(win_->add_run_with_change(false, "alpha=0.01, top_k=2"), "");
+  ASSERT_EQ(win_->add_run_with_change(true, "alpha=0.02"), "");  // a fork of the first run at 30
+  settle(*win_, 40);
+  const std::string dir = test::temp_path("saved_cmp") + "/";
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(win_->save_config_file(dir + "cmp.json"), "");
+  EXPECT_NE(win_->status().find("2 more run(s) as \"compare\""), std::string::npos) << win_->status();
+  const nlohmann::json j = nlohmann::json::parse(test::slurp(dir + "cmp.json"));
+  ASSERT_TRUE(j.contains("compare")) << j.dump();
+  EXPECT_EQ(j["compare"], nlohmann::json({"top_k=2,alpha=0.01", "alpha=0.02@30"}))
+      << "settings in the property table's order";
+  const std::string bin = std::string(MOESCOPE_BINARY) + " ";
+  auto r = test::run_process(bin + "run --config " + dir + "cmp.json --steps 50 --quiet --out " + dir + "a.csv 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  r = test::run_process(bin + "run --preset collapse --compare alpha=0.01,top_k=2 --compare alpha=0.02@30 --steps 50 " +
+                        "--quiet --out " + dir + "b.csv 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(test::slurp(dir + "a.csv"), test::slurp(dir + "b.csv")) << "save -> run --config is the same comparison";
+  // shot --config draws the three runs: the same plotted numbers as the --compare shot.
+  const std::string shot = " --steps 50 --panel entropy --size 600x400 --out ";
+  r = test::run_process(bin + "shot --config " + dir + "cmp.json" + shot + dir + "c.svg 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  r = test::run_process(bin + "shot --preset collapse --compare alpha=0.01,top_k=2 --compare alpha=0.02@30" + shot +
+                        dir + "d.svg 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto data = [](const std::string& csv) { return csv.substr(csv.find('\n') + 1); };  // after the provenance line
+  const std::string c = data(test::slurp(dir + "c.csv"));
+  EXPECT_EQ(c, data(test::slurp(dir + "d.csv")));
+  EXPECT_NE(c.find("2e-2@30"), std::string::npos) << "the fork's column: " << c.substr(0, 300);
+  // A fresh window opens the file as the same three runs.
+  other_ = std::make_unique<gui::MainWindow>(cfg, "collapse");
+  ASSERT_EQ(other_->open_config_file(dir + "cmp.json"), "");
+  EXPECT_EQ(other_->runs().entries(), 3);
+  EXPECT_NE(other_->status().find("beside 2 more run(s)"), std::string::npos) << other_->status();
+  frame(*other_);
+  std::vector<std::string> labels;
+  for (const RunView& v : other_->runs().views()) labels.push_back(v.info.label);
+  ASSERT_EQ(labels.size(), 3u);
+  EXPECT_EQ(labels[1], "k=2, \xCE\xB1=1e-2");
+  EXPECT_EQ(labels[2], "\xCE\xB1=2e-2@30");
+  frame(*other_);
+  save_png("moescope_saved_cmp_window.png");
+}
+
 }  // namespace
 }  // namespace moe

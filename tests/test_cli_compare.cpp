@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -226,6 +227,69 @@ TEST_F(CliCompare, APresetsOwnCompareListRunsUnlessTheCommandLineGivesOne) {
   EXPECT_EQ(rows_of(a, 0, 3), rows_of(c, 0, 3));
   EXPECT_NE(rows_of(a, 1, 3), rows_of(c, 1, 3));
   EXPECT_FALSE(contains(a, "\n2,3,")) << "one compare run, the user's";
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream f(p, std::ios::binary);
+  f << text;
+}
+
+// A config file's own "compare" list (a preset file copied, or a comparison the window saved)
+// is what `run --config` trains unless --compare is given: the same bytes as the preset path
+// and as the same runs given on the command line; a bad list exits 2 naming the file, the
+// field or entry and what is allowed.
+TEST_F(CliCompare, AConfigFilesCompareListRunsLikeAPresetsAndIsChecked) {
+  const std::string sets =
+      "--set lm_text=generated text_length=4000 d_model=16 lm_heads=2 lm_context=8 batch_size=32 expert_hidden=16 "
+      "seed=3 --steps 6 --quiet ";
+  // The preset's own file as a config file: its "compare" list comes with it.
+  const fs::path preset_file = fs::path(MOESCOPE_SOURCE_DIR) / "assets" / "presets" / "lm-top1-vs-top2.json";
+  ASSERT_TRUE(json::parse(slurp(preset_file)).contains("compare"));
+  fs::copy_file(preset_file, dir_ / "lm.json");
+  ASSERT_EQ(run("run --preset lm-top1-vs-top2 " + sets + "--out p.csv").status, 0);
+  auto r = run("run --config lm.json " + sets + "--out c.csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(lines(file("c.csv")).size(), 1 + 2 * 6 * 2u) << "two runs of 6 steps, 2 layers each";
+  EXPECT_EQ(file("c.csv"), file("p.csv")) << "the config file's compare list trains the preset's runs, byte for byte";
+
+  // A flat config with a compare list, as the window saves it: the same bytes as --compare.
+  json cfg = json::parse(slurp(fs::path(MOESCOPE_SOURCE_DIR) / "assets" / "presets" / "balanced.json"))["config"];
+  write_text(dir_ / "plain.json", cfg.dump(2));
+  cfg["compare"] = {"alpha=0", "alpha=0@7", "top_k=1,alpha=0.02"};
+  write_text(dir_ / "cmp.json", cfg.dump(2));
+  const std::string small = "--set task=blobs num_experts=8 top_k=2 n_layers=1 seed=5 --steps 14 --quiet ";
+  ASSERT_EQ(run("run --config cmp.json " + small + "--seeds 2 --out a.csv").status, 0);
+  ASSERT_EQ(run("run --config plain.json " + small +
+                "--compare alpha=0 --compare alpha=0@7 --compare top_k=1,alpha=0.02 --seeds 2 --out b.csv")
+                .status,
+            0);
+  EXPECT_EQ(file("a.csv"), file("b.csv"));
+  EXPECT_TRUE(contains(file("a.csv"), "\n3,6,")) << "run 3, seed 6";
+  // The command line's own --compare wins.
+  ASSERT_EQ(run("run --config cmp.json " + small + "--compare lr=0.001 --out g.csv").status, 0);
+  ASSERT_EQ(run("run --config plain.json " + small + "--compare lr=0.001 --out h.csv").status, 0);
+  EXPECT_EQ(file("g.csv"), file("h.csv"));
+  EXPECT_FALSE(contains(file("g.csv"), "\n2,5,")) << "one compare run, the command line's";
+
+  // Bad lists: exit 2, one message naming the file, the field or entry, and what is allowed.
+  const std::pair<json, std::vector<std::string>> bad[] = {
+      {"alpha=0", {"cmp_bad.json", "\"compare\": expected a list of runs", "got \"alpha=0\""}},
+      {json::array(), {"cmp_bad.json", "\"compare\": expected a list"}},
+      {{3}, {"\"compare\": expected a list", "got the entry 3"}},
+      {{"alpha=0", "alpha=banana"}, {"cmp_bad.json", "\"compare\" entry 2 'alpha=banana'", "alpha"}},
+      {{"nosuch=1"}, {"\"compare\" entry 1 'nosuch=1'", "unknown setting 'nosuch'"}},
+      {{"alpha=0@soon"}, {"\"compare\" entry 1", "the step after @ must be a whole number"}},
+      {{"top_k=9"}, {"\"compare\" entry 1 'top_k=9'"}},
+  };
+  for (const auto& [list, said] : bad) {
+    json b = cfg;
+    b["compare"] = list;
+    write_text(dir_ / "cmp_bad.json", b.dump());
+    r = run("run --config cmp_bad.json " + small + "--out x.csv");
+    EXPECT_EQ(r.status, 2) << list.dump();
+    for (const std::string& s : said) EXPECT_TRUE(contains(r.err, s)) << list.dump() << ": " << r.err;
+    EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+  }
 }
 
 }  // namespace

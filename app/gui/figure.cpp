@@ -268,6 +268,8 @@ std::string split_command(const std::string& command, std::vector<std::string>& 
     } else if (ch == '\\' && i + 1 < command.size()) {
       cur += command[++i];
       in_word = true;
+    } else if (ch == '#' && !in_word) {
+      break;  // a shell comment to the end: a window export's "# not in this command: ..."
     } else if (ch == ' ' || ch == '\t' || ch == '\n') {
       if (in_word) args.push_back(cur);
       cur.clear();

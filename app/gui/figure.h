@@ -59,7 +59,8 @@ std::string view_help();  // the keys and values, for --view's help
 
 // The `moescope shot` command that makes this figure (every option that changes it).
 std::string shot_command(const ShotOptions& opt);
-// Splits a command as shot_command quotes it ('…' with '\'' for a quote). "" or what is wrong.
+// Splits a command as shot_command quotes it ('…' with '\'' for a quote); an unquoted # at a
+// word's start begins a comment to the end, as in a shell. "" or what is wrong.
 std::string split_command(const std::string& command, std::vector<std::string>& args);
 
 }  // namespace gui

@@ -13,6 +13,7 @@
 #include "gl_context.h"
 #include "plot_cairo.h"
 #include "plot_data.h"
+#include "gui_main.h"
 #include "safe_io.h"
 #include "ui_state.h"
 
@@ -103,29 +104,31 @@ namespace moe::gui {
 namespace {
 const char* const kFormats[] = {"svg", "pdf", "png"};
 
-std::string view_args(const UiState& ui) {
+// The window's view options as `shot --view key=value` items.
+std::vector<std::string> view_args(const UiState& ui) {
   static const char* const kLoad[] = {"lines", "stacked", "heatmap"};
-  std::string v = std::string(" --view load=") + kLoad[std::clamp(ui.load_view, 0, 2)];
+  std::vector<std::string> v;
   char buf[64];
-  std::snprintf(buf, sizeof buf, " --view smoothing=%g", double(ui.ema));
-  v += buf;
-  v += std::string(" --view log-y=") + (ui.log_y_losses ? "on" : "off");
-  v += std::string(" --view sort-gates=") + (ui.sort_gates_by_top1 ? "on" : "off");
-  std::snprintf(buf, sizeof buf, " --view alert=%g", double(ui.collapse_alert));
-  v += buf;
-  v += " --view layer=" + std::to_string(ui.layer);
-  v += std::string(" --view shares=") + (ui.specialisation_by_expert ? "expert" : "label");
-  if (ui.palette == Palette_Classic) v += " --view palette=classic";
-  if (ui.band_std) v += " --view band=std";
-  if (ui.difference_view) v += " --view difference=on";
-  if (ui.load_ab) v += " --view load-ab=on";
-  if (ui.attention_head != 0) v += " --view head=" + std::to_string(ui.attention_head);
+  v.push_back(std::string("load=") + kLoad[std::clamp(ui.load_view, 0, 2)]);
+  std::snprintf(buf, sizeof buf, "smoothing=%g", double(ui.ema));
+  v.push_back(buf);
+  v.push_back(std::string("log-y=") + (ui.log_y_losses ? "on" : "off"));
+  v.push_back(std::string("sort-gates=") + (ui.sort_gates_by_top1 ? "on" : "off"));
+  std::snprintf(buf, sizeof buf, "alert=%g", double(ui.collapse_alert));
+  v.push_back(buf);
+  v.push_back("layer=" + std::to_string(ui.layer));
+  v.push_back(std::string("shares=") + (ui.specialisation_by_expert ? "expert" : "label"));
+  if (ui.palette == Palette_Classic) v.push_back("palette=classic");
+  if (ui.band_std) v.push_back("band=std");
+  if (ui.difference_view) v.push_back("difference=on");
+  if (ui.load_ab) v.push_back("load-ab=on");
+  if (ui.attention_head != 0) v.push_back("head=" + std::to_string(ui.attention_head));
   static const char* const kTerms[] = {"task", "balance", "z", "importance", "total"};
   if (ui.loss_compare_term > 0 && ui.loss_compare_term < 5)
-    v += std::string(" --view loss-term=") + kTerms[ui.loss_compare_term];
+    v.push_back(std::string("loss-term=") + kTerms[ui.loss_compare_term]);
   if (!ui.steps_link.follow && ui.steps_link.set) {
-    std::snprintf(buf, sizeof buf, " --view x-range=%.17g:%.17g", ui.steps_link.range.min, ui.steps_link.range.max);
-    v += buf;
+    std::snprintf(buf, sizeof buf, "x-range=%.17g:%.17g", ui.steps_link.range.min, ui.steps_link.range.max);
+    v.push_back(buf);
   }
   return v;
 }
@@ -136,21 +139,32 @@ std::string file_name(const std::string& path) {
 }
 }  // namespace
 
+// The shot command, as shot_command writes it (so `shot --from` records the same text again):
+// every run of the window (runs_as_options), the figure's options, the view. What the options
+// cannot say follows as a shell comment, "# not in this command: ...", which --from skips.
 std::string MainWindow::figure_command(const PanelInfo* panel, const std::string& out, const std::string& size,
                                        float font_pt, bool figure) const {
-  std::string c = command();  // "moescope run ..."
-  c = "moescope shot" + c.substr(std::string("moescope run").size());
-  if (c.find(" --steps ") == std::string::npos) c += " --steps " + std::to_string(snap_->steps_done);
-  c += " --out " + file_name(out);
-  if (panel) c += std::string(" --panel ") + panel->name;
-  if (ui_.light_theme) c += " --theme light";
-  if (ui_.line_styles_every_series) c += " --grayscale-safe";
-  if (figure) c += " --figure";
-  if (!size.empty()) c += " --size " + size;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, " --font-pt %g", double(font_pt));
-  c += buf;
-  return c + view_args(ui_);
+  const RunsAsOptions runs = runs_as_options();
+  ShotOptions o;
+  o.source = runs.source;
+  o.steps = runs.steps;
+  o.compare = runs.compare;
+  o.seeds = runs.seeds;
+  o.results = runs.results;
+  o.out = file_name(out);
+  if (panel) o.panel = panel->name;
+  if (ui_.light_theme) o.theme = "light";
+  o.grayscale_safe = ui_.line_styles_every_series;
+  o.fig.figure = figure;
+  o.fig.size_text = size;
+  o.fig.font_pt = font_pt;
+  o.fig.views = view_args(ui_);
+  std::string c = shot_command(o);
+  if (!runs.notes.empty()) {
+    c += " # not in this command:";
+    for (size_t i = 0; i < runs.notes.size(); ++i) c += (i ? "; " : " ") + runs.notes[i];
+  }
+  return c;
 }
 
 void MainWindow::figure_context_menu(int panel_index) {

@@ -92,11 +92,12 @@ bool run_settled(const Session& s, int64_t target) {
 
 // [SECTION] Steps
 
-LessonPlayer::LessonPlayer(MainWindow& window, lesson::Lesson lesson) : window_(window), lesson_(std::move(lesson)) {
+LessonPlayer::LessonPlayer(MainWindow& window, lesson::Lesson lesson, bool owns_selected)
+    : window_(window), lesson_(std::move(lesson)) {
   RunSet& rs = window_.runs();
   // Run A: the selected run, unless it cannot be restarted on its own (a reference, a seed
   // group's member); then a run of the lesson's own, made at its first step.
-  if (const int sel = rs.selected(); rs.session(sel) && rs.info(sel).group < 0) a_id_ = sel;
+  if (const int sel = rs.selected(); rs.session(sel) && rs.info(sel).group < 0) a_id_ = sel, own_a_ = owns_selected;
   // The laboratory's other runs wait while the class watches the lesson's.
   for (const RunView& v : rs.views())
     if (v.info.id != a_id_ && v.info.kind == RunKind::Live && v.snap && v.snap->running) rs.set_paused(v.info.id, true);
@@ -108,6 +109,12 @@ LessonPlayer::~LessonPlayer() {
 }
 
 Session* LessonPlayer::session_b() { return b_id_ >= 0 ? window_.runs().session(b_id_) : nullptr; }
+
+std::vector<int> LessonPlayer::own_runs() const {
+  std::vector<int> ids = made_;
+  if (owns_run_a()) ids.insert(ids.begin(), a_id_);
+  return ids;
+}
 
 std::vector<int> LessonPlayer::runs() const {
   std::vector<int> ids;
@@ -164,7 +171,10 @@ void LessonPlayer::start_runs(bool train) {
   target_ = train ? plan_.play_to : plan_.start_from;
   RunSet& rs = window_.runs();
   std::string e;
-  if (!rs.session(a_id_)) a_id_ = rs.add_run(plan_.cfg, plan_.schedule, plan_.preset, RunInfo{}, &e);
+  if (!rs.session(a_id_)) {
+    a_id_ = rs.add_run(plan_.cfg, plan_.schedule, plan_.preset, RunInfo{}, &e);
+    own_a_ = a_id_ >= 0;  // the lesson's own run A: removed with its runs if the user says so
+  }
   Session* a = rs.session(a_id_);
   if (!a) {
     error_ = "run A: " + e;
@@ -332,7 +342,7 @@ bool LessonPlayer::settled() {
 
 void LessonPlayer::handle_keys() {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl) return;
+  if (io.WantTextInput || io.KeyCtrl || asking_leave_) return;  // the leave question takes the keys
   auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
   if (pressed(ImGui::GetKeyIndex(ImGuiKey_PageDown)) || pressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) ||
       pressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow)))
@@ -370,6 +380,42 @@ void LessonPlayer::draw(ImVec2 origin, ImVec2 size) {
   draw_text_column(text_w - 2 * ImGui::GetStyle().WindowPadding.x, body_size.y);
   ImGui::End();
   draw_focus(ImVec2(body.x + text_w, body.y), ImVec2(body_size.x - text_w, body_size.y));
+  draw_leave_popup();
+}
+
+// "Leave the lesson": keep the runs the lesson made in the run list, or remove them; Esc stays.
+void LessonPlayer::draw_leave_popup() {
+  if (!asking_leave_) return;
+  const char* id = "Leave the lesson";
+  if (open_leave_popup_) {
+    ImGui::OpenPopup(id);
+    open_leave_popup_ = false;
+  }
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+    asking_leave_ = false;  // closed some other way: stay in the lesson
+    return;
+  }
+  // What the lesson made: "run A, run B and 8 seed-group members".
+  const int n = int(own_runs().size());
+  const int members = int(made_.size()) - (b_id_ >= 0 ? 1 : 0);
+  std::vector<std::string> parts;
+  if (owns_run_a()) parts.push_back("run A");
+  if (b_id_ >= 0) parts.push_back("run B");
+  if (members > 0) parts.push_back(std::to_string(members) + " seed-group member" + (members == 1 ? "" : "s"));
+  std::string what;
+  for (size_t i = 0; i < parts.size(); ++i) what += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  ImGui::Text("This lesson made %d run%s: %s.", n, n == 1 ? "" : "s", what.c_str());
+  ImGui::TextUnformatted("Keep them in the run list beside your own runs, or remove them?");
+  ImGui::TextDisabled("Your own and pinned runs stay either way.");
+  if (ImGui::Button("Keep the lesson's runs")) choose_leave(true);
+  ImGui::SameLine();
+  if (ImGui::Button("Remove them")) choose_leave(false);
+  ImGui::SameLine();
+  if (ImGui::Button("Stay in the lesson") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+    asking_leave_ = false;
+  if (!asking_leave_) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
 }
 
 void LessonPlayer::draw_header(float width) {
@@ -399,7 +445,8 @@ void LessonPlayer::draw_header(float width) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("PageDown, \u2192 or \u2193");
   ImGui::SameLine();
   if (ImGui::Button(labels[3])) leave_requested = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the full laboratory, this run kept (Esc)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Back to the full laboratory (Esc); asks whether to keep the runs the lesson made");
 
   // Progress strip: one segment per step, done / current / to come; click one to go there.
   const ImVec2 p = ImGui::GetCursorScreenPos();

@@ -9,8 +9,11 @@
 // overlays the runs in the time plots (the lab's compare path: a line per run in its run
 // colour, a group as mean and band, the legend by run), stacks the load heatmaps of A and B,
 // and draws the other per-expert panels for A beside B. Entering a step replaces the runs
-// the previous step made, so going back or restarting gives the same runs; leaving the
-// lesson keeps them in the run list.
+// the previous step made, so going back or restarting gives the same runs, and opening another
+// lesson replaces the runs this one made (its run A, when the lesson made A itself, goes on as
+// the next lesson's A). Leaving asks whether to keep the lesson's own runs (B, the seed groups'
+// members, an A it made) in the run list or remove them; runs the user made or pinned, and
+// run A when it was the user's run, are never removed.
 //
 // Keys (what presentation clickers send): PageDown / → / ↓ next step, PageUp / ← / ↑
 // previous, Space play/pause, R restart the step, Esc leave the lesson.
@@ -32,7 +35,8 @@ class MainWindow;
 
 class LessonPlayer {
  public:
-  LessonPlayer(MainWindow& window, lesson::Lesson lesson);
+  // `owns_selected`: the selected run was made by a lesson before this one (it is this lesson's to remove).
+  LessonPlayer(MainWindow& window, lesson::Lesson lesson, bool owns_selected = false);
   ~LessonPlayer();
   LessonPlayer(const LessonPlayer&) = delete;
   LessonPlayer& operator=(const LessonPlayer&) = delete;
@@ -66,9 +70,20 @@ class LessonPlayer {
   int answered() const { return answered_; }  // the predict-first choice, -1 before one
   bool waiting() const { return waiting_; }   // the step holds for an answer or for Play before training
 
+  // The runs the lesson made (B, seed members, A when the lesson made it), none of the user's.
+  std::vector<int> own_runs() const;
+  bool owns_run_a() const { return own_a_ && a_id_ >= 0; }
+  void drop_step_runs() { drop_made_runs(); }  // the current step's B and seed members leave the RunSet
+  // Leaving: asks (a modal in draw) whether to keep the lesson's own runs; choose_leave answers it
+  // (the popup's buttons, tests): keep or remove them, then the window ends the lesson.
+  void ask_to_leave() { asking_leave_ = true, open_leave_popup_ = true; }
+  bool asking_to_leave() const { return asking_leave_; }
+  void choose_leave(bool keep_runs) { asking_leave_ = false, leave_with = keep_runs ? 0 : 1; }
+  int leave_with = -1;  // the answer: -1 none yet, 0 keep the lesson's runs, 1 remove them
+
   void handle_keys();                     // the lesson's shortcuts (interactive windows only)
   void draw(ImVec2 origin, ImVec2 size);  // the whole lesson view in that rectangle
-  bool leave_requested = false;           // Esc / "Leave lesson": the window ends the lesson after the frame
+  bool leave_requested = false;  // Esc / "Leave lesson": after the frame the window asks (ask_to_leave) or leaves
 
  private:
   void start_runs(bool train);
@@ -82,6 +97,7 @@ class LessonPlayer {
   void draw_predict(float width, float text_size);
   void draw_run_key(float width);
   void draw_focus(ImVec2 origin, ImVec2 size);
+  void draw_leave_popup();
 
   MainWindow& window_;
   lesson::Lesson lesson_;
@@ -94,6 +110,8 @@ class LessonPlayer {
   int64_t target_ = 0;  // where the step's runs train to now
   int answered_ = -1;
   bool waiting_ = false;  // the step holds before training (predict first or a pause action)
+  bool own_a_ = false;    // run A was made by a lesson (not the user's run)
+  bool asking_leave_ = false, open_leave_popup_ = false;
 };
 
 // `moescope lesson NAME --out DIR`: renders every step of the lesson offscreen (EGL, light theme,

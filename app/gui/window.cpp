@@ -363,10 +363,41 @@ std::string MainWindow::open_config_file(const std::string& path) {
   if (preset.empty()) origins_[name] = cfg;
   edit_ = cfg;
   preset_ = name;
+  // The file's own comparison ("compare", as a saved comparison writes it): runs beside it, as `run --config`.
+  std::vector<std::string> compare;
+  err = read_config_compare(path, &compare);
+  if (err.empty()) err = add_listed_runs(compare, cfg, schedule, name, "config file " + path);
+  if (!err.empty()) {
+    set_status(err, true);
+    return err;
+  }
   set_status("opened " + path +
              (schedule.empty() ? "" : ", with " + std::to_string(schedule.size()) + " scheduled changes") +
+             (compare.empty() ? "" : ", beside " + std::to_string(compare.size()) + " more run(s)") +
              (warnings.empty() ? "" : " (warning: " + warnings.front() + ")"));
   return "";
+}
+
+std::string MainWindow::add_listed_runs(const std::vector<std::string>& compare, const Config& cfg,
+                                        const std::vector<ScheduledChange>& schedule, const std::string& name,
+                                        const std::string& where) {
+  std::string err;
+  for (size_t i = 0; i < compare.size() && err.empty(); ++i) {
+    std::vector<ScheduledChange> changes, plan = schedule;  // the first run's changes, then the entry's
+    Config run = cfg;
+    err = parse_compare_spec(compare[i], cfg, &changes);
+    for (const ScheduledChange& c : changes)
+      if (err.empty() && c.step > 0)
+        plan.push_back(c);
+      else if (err.empty())
+        err = find_property(c.key)->set_from_text(run, c.value);
+    if (err.empty()) err = validate(run);
+    if (err.empty() && runs_->add_run(run, plan, name, RunInfo{}, &err) < 0 && err.empty())
+      err = "the run list is full";
+    if (!err.empty()) err = where + ": compare '" + compare[i] + "': " + err;
+  }
+  if (!compare.empty()) runs_changed();
+  return err;
 }
 
 std::string MainWindow::open_preset(const std::string& name) {
@@ -377,21 +408,7 @@ std::string MainWindow::open_preset(const std::string& name) {
     err = session_->restart(cfg, name);  // exactly the preset, from step 0, even when it is the one running
   // A preset's own comparison (its "compare" list, e.g. lm-top1-vs-top2): one more run beside it per entry,
   // made from the preset's config (the restarted run's snapshot may still show the old one).
-  for (size_t i = 0; i < preset.compare.size() && err.empty(); ++i) {
-    std::vector<ScheduledChange> changes, schedule;
-    Config run = cfg;
-    err = parse_compare_spec(preset.compare[i], cfg, &changes);
-    for (const ScheduledChange& c : changes)
-      if (err.empty() && c.step > 0)
-        schedule.push_back(c);
-      else if (err.empty())
-        err = find_property(c.key)->set_from_text(run, c.value);
-    if (err.empty()) err = validate(run);
-    if (err.empty() && runs_->add_run(run, schedule, name, RunInfo{}, &err) < 0 && err.empty())
-      err = "the run list is full";
-    if (!err.empty()) err = "preset " + name + ": compare '" + preset.compare[i] + "': " + err;
-  }
-  if (!preset.compare.empty()) runs_changed();
+  if (err.empty()) err = add_listed_runs(preset.compare, cfg, {}, name, "preset " + name);
   if (!err.empty()) {
     set_status(err, true);
     return err;
@@ -406,18 +423,40 @@ std::string MainWindow::open_preset(const std::string& name) {
 // The run's config at step 0 and, as "schedule", every change it made after (the
 // schedule and the user's live changes, "key=value@STEP" as --set reads them), so that
 // opening the file, or `moescope run --config FILE`, replays the run.
+// With runs side by side the file is the first run's, and "compare" lists every other run as
+// `run --compare` takes it (runs_as_options), so `run --config FILE`, `shot --config FILE` and
+// opening it here make the same comparison; what a compare list cannot hold is in the status.
 std::string MainWindow::save_config_file(const std::string& path) {
-  nlohmann::json j = config_to_json(snap_->run_config);
+  const bool several = runs_->entries() > 1;
+  Config run_config = snap_->run_config;
+  std::vector<ScheduledChange> changes = snap_->changes;
+  if (several) runs_->describe(runs_->first(), &run_config, &changes);
+  nlohmann::json j = config_to_json(run_config);
   j["schedule"] = nlohmann::json::array();
-  for (const ScheduledChange& c : snap_->changes)
-    if (c.step > 0) j["schedule"].push_back(c.key + "=" + c.value + "@" + std::to_string(c.step));
+  int scheduled = 0;
+  for (const ScheduledChange& c : changes)
+    if (c.step > 0) j["schedule"].push_back(c.key + "=" + c.value + "@" + std::to_string(c.step)), ++scheduled;
+  RunsAsOptions runs;
+  if (several) {
+    runs = runs_as_options();
+    if (!runs.compare.empty()) j["compare"] = runs.compare;
+    if (runs.seeds > 1) runs.notes.insert(runs.notes.begin(), "seed groups (a config holds no --seeds)");
+    if (!runs.results.empty()) runs.notes.insert(runs.notes.begin(), "results runs (open their files again)");
+  }
   std::string err = write_file_atomic(path, j.dump(2) + "\n");
   if (!err.empty()) {
     set_status(err, true);
     return err;
   }
-  set_status("saved " + path +
-             (snap_->changes.empty() ? "" : ", with " + std::to_string(snap_->changes.size()) + " scheduled changes"));
+  std::string said = "saved " + path;
+  if (several) said += " (the first run's config)";
+  if (scheduled > 0) said += ", with " + std::to_string(scheduled) + " scheduled changes";
+  if (!runs.compare.empty()) said += ", and " + std::to_string(runs.compare.size()) + " more run(s) as \"compare\"";
+  if (!runs.notes.empty()) {
+    said += "; not saved: ";
+    for (size_t i = 0; i < runs.notes.size(); ++i) said += (i ? "; " : "") + runs.notes[i];
+  }
+  set_status(said);
   return "";
 }
 
@@ -433,17 +472,35 @@ std::string MainWindow::open_lesson(const std::string& name) {
 }
 
 void MainWindow::open_lesson(const lesson::Lesson& l) {
+  // Another lesson replaces the runs this one made, as its next step would; a run A the
+  // lesson made goes on as the next lesson's A (it is selected), still a lesson's run.
+  bool owns_a = false;
+  if (lesson_) {
+    owns_a = lesson_->owns_run_a();
+    lesson_->drop_step_runs();
+  }
   lesson_.reset();
-  lesson_ = std::make_unique<LessonPlayer>(*this, l);
+  lesson_ = std::make_unique<LessonPlayer>(*this, l, owns_a);
   lesson_->go_to(0);
   set_status("lesson: " + l.title + " (PageDown / PageUp to move, Esc to leave)");
 }
 
-void MainWindow::leave_lesson() {
+void MainWindow::leave_lesson(bool keep_runs) {
   if (!lesson_) return;
+  const std::vector<int> own = lesson_->own_runs();
   lesson_.reset();
+  int removed = 0;
+  if (!keep_runs)
+    for (int id : own)
+      if (runs_->info(id).id >= 0 && runs_->size() > 1) runs_->remove(id), ++removed;
+  runs_changed();
   stop_sent_ = -1;  // the lesson drove the session; the "stop at" field applies again
-  set_status("left the lesson; its runs are kept in the run list");
+  if (own.empty())
+    set_status("left the lesson");
+  else if (keep_runs)
+    set_status("left the lesson; its " + std::to_string(own.size()) + " run(s) are kept in the run list");
+  else
+    set_status("left the lesson; its " + std::to_string(removed) + " run(s) removed, your own runs kept");
 }
 
 // [SECTION] Frame
@@ -470,7 +527,14 @@ void MainWindow::draw() {
     draw_menu_bar();
     const ImGuiViewport* lv = ImGui::GetMainViewport();
     if (lesson_) lesson_->draw(lv->WorkPos, lv->WorkSize);
-    if (lesson_ && lesson_->leave_requested) leave_lesson();
+    if (lesson_ && lesson_->leave_requested) {  // Esc, "Leave lesson": ask what becomes of the lesson's runs
+      lesson_->leave_requested = false;
+      if (interactive && !lesson_->own_runs().empty())
+        lesson_->ask_to_leave();
+      else
+        leave_lesson(true);
+    }
+    if (lesson_ && lesson_->leave_with >= 0) leave_lesson(lesson_->leave_with == 0);
     return;
   }
   if (interactive) handle_shortcuts();
@@ -643,7 +707,7 @@ void MainWindow::draw_menu_bar() {
     }
     if (lessons_.empty()) ImGui::TextDisabled("no lessons found in %s/lessons", assets_dir().c_str());
     ImGui::Separator();
-    if (ImGui::MenuItem("Leave lesson", "Esc", false, lesson_ != nullptr)) leave_lesson();
+    if (ImGui::MenuItem("Leave lesson", "Esc", false, lesson_ != nullptr)) lesson_->leave_requested = true;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {

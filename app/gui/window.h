@@ -22,6 +22,7 @@
 #include "export_state.h"
 #include "panels/panels.h"
 #include "run_set.h"
+#include "run_source.h"
 #include "session.h"
 #include "sweep_grid.h"
 #include "ui_state.h"
@@ -67,6 +68,22 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts();
 // (exact values), and --steps. `origin` is the preset's config ("" preset: the defaults).
 std::string run_command(const std::string& preset, const Config& origin, const Config& run_config,
                         const std::vector<ScheduledChange>& changes, int64_t steps);
+
+// The window's runs as `moescope shot` / `run` options (window_runs_options.cpp), for a figure's
+// provenance and a saved config: the first run as its preset and --set (a file or custom config
+// as its differences from the defaults), each other live run as a --compare against it
+// ("k=v[,k=v]" from step 0, "k=v@STEP" for a fork at STEP or a change made at STEP), equal seed
+// groups as --seeds, a results run read from a file as --results. `notes` says, in plain ASCII,
+// what these options cannot: pinned runs, hidden runs, edited labels, runs at other steps, a
+// change of the first run another run lacks, seed groups of different sizes...
+struct RunsAsOptions {
+  RunSource source;                  // the first run: preset and --set
+  int64_t steps = 0;                 // the first run's step
+  std::vector<std::string> compare;  // one per other live run (a seed group once), in list order
+  int seeds = 1;                     // --seeds: every live run's group size, when they agree
+  std::vector<std::string> results;  // results runs opened from a file, in list order
+  std::vector<std::string> notes;    // what the options above do not reproduce
+};
 
 // Where the last frame put one panel (screen pixels), for tests and the layout's own checks.
 struct PanelPlacement {
@@ -130,6 +147,7 @@ class MainWindow {
   std::string origin_label() const;  // "collapse", "collapse (modified: α, k)", "custom config"
   // The command line that reproduces what the window ran (File > Copy as command).
   std::string command() const;
+  RunsAsOptions runs_as_options() const;        // every run as shot's options (window_runs_options.cpp)
   void copy_command();                          // to the clipboard, and shown
   std::string revert_to_preset();               // the preset (or file) shown, exactly, from step 0
   int64_t stop_at() const { return stop_at_; }  // the "stop at" field (0 = never)
@@ -172,7 +190,8 @@ class MainWindow {
   const std::vector<lesson::Lesson>& lessons() const { return lessons_; }
   std::string open_lesson(const std::string& name);  // one of lessons(), at its first step; "" or what is wrong
   void open_lesson(const lesson::Lesson& lesson);    // any lesson (a file, a test's), at its first step
-  void leave_lesson();                               // back to the full laboratory, the lesson's runs kept
+  // Back to the full laboratory; the runs the lesson made (LessonPlayer::own_runs) kept or removed.
+  void leave_lesson(bool keep_runs = true);
   LessonPlayer* lesson_player() { return lesson_.get(); }
   PanelGpu* panel_gpu() { return gpu_ok_ ? gpu_.get() : nullptr; }  // the GPU heatmaps, nullptr: draw on the CPU
 
@@ -183,6 +202,11 @@ class MainWindow {
 
  private:
   void take_snapshot();
+  // One more live run per "compare" entry (`run --compare` text) on cfg with the first run's
+  // schedule, from step 0 (a preset's or a config file's list). "" or what is wrong (`where`: its source).
+  std::string add_listed_runs(const std::vector<std::string>& compare, const Config& cfg,
+                              const std::vector<ScheduledChange>& schedule, const std::string& name,
+                              const std::string& where);
   // "" or what could not be restored (a sweep's file gone).
   std::string apply_workspace_layout(const nlohmann::json& layout, const nlohmann::json& sweep);
   void refresh_runs();  // the runs' views, the selected run's session and snapshot
