@@ -643,19 +643,23 @@ void DrawAxes(CurrentPlot& p) {
   // Grid and tick marks.
   const AxisSetup& ax = p.axis[Axis_X];
   const AxisSetup& ay = p.axis[Axis_Y];
+  // A format that prints blanks (SetupAxisFormat(" ")) keeps room for labels the caller draws
+  // itself (categories: the sweep's values): its ticks get no marks, which would sit between them.
+  auto blank = [](const Tick& t) { return t.text[0] != '\0' && std::strspn(t.text, " ") == std::strlen(t.text); };
   for (Tick& t : p.ticks[Axis_X]) {
     t.pixel = std::round(float(p.tf.px(t.value)));
     if (t.pixel < p.area.Min.x - 0.5f || t.pixel > p.area.Max.x + 0.5f) continue;
     if (!(ax.flags & AxisFlags_NoGrid))  // grid lines as 1-pixel rectangles: no AA fringe to rasterise
       r.RectFilled(ImVec2(t.pixel, p.area.Min.y), ImVec2(t.pixel + 1, p.area.Max.y), t.major ? s.grid : s.grid_minor);
-    r.Line(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), Stroke{s.plot_border});
+    if (!blank(t))
+      r.Line(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), Stroke{s.plot_border});
   }
   for (Tick& t : p.ticks[Axis_Y]) {
     t.pixel = std::round(float(p.tf.py(t.value)));
     if (t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
     if (!(ay.flags & AxisFlags_NoGrid))
       r.RectFilled(ImVec2(p.area.Min.x, t.pixel), ImVec2(p.area.Max.x, t.pixel + 1), t.major ? s.grid : s.grid_minor);
-    if (t.major)
+    if (t.major && !blank(t))
       r.Line(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), Stroke{s.plot_border});
   }
 

@@ -43,7 +43,8 @@ ImU32 series_colour(int k) {  // Okabe-Ito hues (palette::series_colour), in Met
 // [SECTION] Banner
 
 // Full-width strip: red with white text while collapsed, quiet text otherwise (same height, so nothing jumps).
-void banner(const char* text, bool alarm) {
+// `full`: the whole line, shown on hover, where `text` is its short form.
+void banner(const char* text, bool alarm, const char* full = nullptr) {
   const float F = ImGui::GetFontSize();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
@@ -62,7 +63,8 @@ void banner(const char* text, bool alarm) {
     dl->AddText(at, light ? IM_COL32(30, 120, 60, 255) : IM_COL32(130, 215, 150, 255), text);
   }
   dl->PopClipRect();
-  if (ts.x > w - F && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);  // clipped: the whole line on hover
+  if ((full || ts.x > w - F) && ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", full ? full : text);  // clipped or shortened: the whole line on hover
 }
 
 // The banner for the latest step: the shown layer first, other collapsed layers named after it.
@@ -85,11 +87,15 @@ void collapse_banner(const PanelContext& ctx, int layer) {
     auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= room; };
     for (const char* line : {text, short_text}) {
       if (!line) continue;
+      const char* full = line == text ? nullptr : text;
       for (const std::string& n : names)
-        if (const std::string t = n + "  \xE2\x80\x94  " + line; fits(t)) return banner(t.c_str(), alarm);
-      if (fits(line)) return banner(line, alarm);
+        if (const std::string t = n + "  \xE2\x80\x94  " + line; fits(t)) return banner(t.c_str(), alarm, full);
+      if (fits(line)) return banner(line, alarm, full);
     }
-    banner(short_text && !fits(text) ? short_text : text, alarm);
+    if (short_text)
+      banner(short_text, alarm, text);
+    else
+      banner(text, alarm);
   };
   const int E = snap.cfg.routed_experts();
   const int n = int(snap.last.layers.size());
