@@ -570,6 +570,7 @@ class LogRecorder : public plot::Recorder {
   void Text(const plot::TextPrim& t) override {
     const std::string s = t.text_end ? std::string(t.text, t.text_end) : std::string(t.text);
     texts.push_back(s);
+    text_pos.push_back(t.pos);
     if (t.flags & plot::TextFlags_Vertical) vertical_texts.push_back(s);
     ops.push_back([=](plot::Recorder& r) {
       plot::TextPrim copy = t;
@@ -602,6 +603,7 @@ class LogRecorder : public plot::Recorder {
 
   std::vector<std::function<void(plot::Recorder&)>> ops;
   std::vector<std::string> texts, vertical_texts;
+  std::vector<ImVec2> text_pos;  // where each of `texts` was drawn (TextPrim::pos)
   std::vector<plot::ImagePrim> images;
   std::vector<plot::Stroke> line_strokes, polyline_strokes;  // every Line / Polyline's stroke, in order
   std::vector<ImU32> dot_colours, polygon_fills;             // every Dot's colour, every ConvexPolygon's fill
@@ -928,6 +930,65 @@ TEST_F(PlotRender, ZoomAndPanStayInsideTheDataOnLinkedAxes) {
   EXPECT_NEAR(link.range.max, x_max, 1e-6) << "panned to the end of the data, not past it";
   EXPECT_NEAR(link.range.size(), span, 1e-6 * x_max) << "panning keeps the zoom";
   EXPECT_NEAR(bottom_state->x.max, x_max, 1e-6) << "the linked plot shows the same";
+}
+
+// Issue: short plots (the collapse panel's stack, 45 px) got two y labels, "0 5". A short
+// plot keeps three labels where they fit a line of text apart, on a 1-2-5 step; a tall one
+// keeps them two lines apart. A y label longer than its axis is drawn in its short form
+// ("normalised entropy|entropy"), or without its "(...)", not across the text above it.
+TEST_F(PlotRender, AShortPlotKeepsThreeYLabelsALineApartAndAYLabelThatFits) {
+  const float xs[] = {0, 100, 200, 300, 400, 500, 600};
+  const float ys[] = {0, 0.5f, 1, 2, 4, 6, 7};
+  struct Case {
+    float height;
+    const char* y_label;
+    const char* drawn_label;
+    size_t least, most;  // labelled y ticks
+  } cases[] = {{90, "normalised entropy|entropy", "entropy", 3, 4},
+               {80, "loss (log scale)", "loss", 3, 4},
+               {320, "normalised entropy|entropy", "normalised entropy", 4, 8}};
+  for (const Case& c : cases) {
+    LogRecorder log;
+    auto ui = [&](LogRecorder* rec) {
+      ImGui::SetNextWindowPos(ImVec2(0, 0));
+      ImGui::SetNextWindowSize(ImVec2(kW, kH));
+      ImGui::Begin("short", nullptr,
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+      plot::SetRecorder(rec);
+      if (plot::BeginPlot("##short", ImVec2(400, c.height), plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+        plot::SetupAxes(nullptr, c.y_label, plot::AxisFlags_AutoFit | plot::AxisFlags_NoTickLabels,
+                        plot::AxisFlags_AutoFit);
+        plot::PlotLine("load", xs, ys, 7);
+        plot::EndPlot();
+      }
+      plot::SetRecorder(nullptr);
+      ImGui::End();
+    };
+    for (int i = 0; i < 3; ++i) frame([&] { ui(nullptr); });  // settle the fit
+    frame([&] { ui(&log); });
+    std::vector<double> values;
+    std::vector<float> tops;
+    std::string vertical;
+    for (size_t i = 0; i < log.texts.size(); ++i) {
+      if (std::find(log.vertical_texts.begin(), log.vertical_texts.end(), log.texts[i]) != log.vertical_texts.end()) {
+        vertical = log.texts[i];
+        continue;
+      }
+      values.push_back(std::stod(log.texts[i]));  // the only other texts: y tick labels
+      tops.push_back(log.text_pos[i].y);
+    }
+    EXPECT_EQ(vertical, c.drawn_label) << c.height << " px";
+    EXPECT_GE(values.size(), c.least) << c.height << " px";
+    EXPECT_LE(values.size(), c.most) << c.height << " px";
+    const float F = ImGui::GetFontSize();
+    for (size_t i = 1; i < values.size(); ++i) {
+      EXPECT_GE(std::abs(tops[i] - tops[i - 1]), F) << "labels " << values[i - 1] << " and " << values[i] << " touch";
+      const double step = std::abs(values[i] - values[i - 1]);
+      const double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+      EXPECT_TRUE(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 || std::abs(mantissa - 5) < 1e-6)
+          << "step " << step;
+    }
+  }
 }
 
 // A log axis (the losses panel's) zoomed out 50 wheel steps, over the data and over the

@@ -91,6 +91,7 @@ int write_lesson_handouts(const lesson::Lesson& l, const std::string& dir, int w
     MainWindow win(cfg, first.preset);
     win.interactive = false;
     win.ui().light_theme = true;
+    win.ui().handout = true;  // printed: a panel's view switches are chrome (the plot under them shows the view)
     if (!win.init_gl(&err)) std::fprintf(stderr, "moescope lesson: GPU heatmaps off (%s)\n", err.c_str());
     win.open_lesson(l);
     LessonPlayer* player = win.lesson_player();

@@ -52,9 +52,10 @@ struct UiState {
   bool controls_collapsed = false;  // the controls column folded to a thin strip (F2), giving the panels its width
   bool specialisation_by_expert = false;  // specialisation: shares of each expert (else of each label)
   // Figures (issue 12): figure mode drops the window chrome; --view y-range and hide=LABEL.
-  bool figure = false;                     // drawing a figure: no buttons, radio rows, sliders, readouts
-  bool view_y_set = false;                 // time plots' y axes fixed to view_y_range
-  plot::Range view_y_range;                // --view y-range=A:B
+  bool figure = false;       // drawing a figure: no buttons, radio rows, sliders, readouts
+  bool handout = false;      // a lesson handout (the whole window, printed): no view switches (load lines/stacked/...)
+  bool view_y_set = false;   // time plots' y axes fixed to view_y_range
+  plot::Range view_y_range;  // --view y-range=A:B
   std::vector<std::string> hidden_series;  // --view hide=LABEL: series not drawn (any plot)
   std::shared_ptr<SweepView>
       sweep;                     // the sweep view (sweep_view.h): null until a sweep is defined or opened; not saved

@@ -220,7 +220,10 @@ bool BeginPlot(const char* title_id, const ImVec2& size = ImVec2(-1, 0),
 void EndPlot();                       // legend, crosshair, tooltip, input state; only if BeginPlot returned true
 void SetupAxes(const char* x_label, const char* y_label, AxisFlags x_flags = 0,
                AxisFlags y_flags = 0);                              // labels may be nullptr
-void SetupAxis(Axis axis, const char* label, AxisFlags flags = 0);  // one axis
+void SetupAxis(Axis axis, const char* label, AxisFlags flags = 0);  // one axis; label "long|short": see below
+// An axis label longer than its axis (a short plot's y label would run into what is above and
+// below it) is drawn in a shorter form: the one after '|' ("normalised entropy|entropy"), else
+// the label without a trailing "(...)" ("loss (log scale)" -> "loss"). Data labels keep the long form.
 void SetupAxisLimits(Axis axis, double min, double max,
                      ImGuiCond cond = ImGuiCond_Once);  // Once: first frame; Always: every frame
 void SetupAxisLinks(Axis axis, AxisLink* link);         // share this axis' limits with other plots through *link

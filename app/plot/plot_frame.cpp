@@ -227,14 +227,26 @@ void ComputeTicks(Axis axis, const Range& r, float pixels, std::vector<Tick>& ou
   const AxisSetup& ax = p.axis[axis];
   out.clear();
   // Spacing from the text height, as plotting libraries do: y ticks at least 2 lines of text
-  // apart and at most 8 over the axis (1-2-5 steps then give 4..8), x ticks 3 text heights.
+  // apart and at most 8 over the axis (1-2-5 steps then give 4..8), x ticks 3 text heights;
+  // a short y axis takes its labels closer, to keep three.
   const float F = ImGui::GetFontSize();
   const float y_spacing = std::max({s.y_tick_spacing, F * 2.0f, pixels / 8.0f});
   const float x_spacing = std::max(s.x_tick_spacing, F * 3.0f);
-  if (axis == Axis_Y && (ax.flags & AxisFlags_Log))
+  if (axis == Axis_Y && (ax.flags & AxisFlags_Log)) {
     LogTicks(r, pixels, std::max(s.y_tick_spacing, F * 2.0f), ax, out);
-  else
-    LinearTicks(r, pixels, axis == Axis_X ? x_spacing : y_spacing, ax, out, false, axis == Axis_X ? F : -1.0f);
+  } else if (axis == Axis_X) {
+    LinearTicks(r, pixels, x_spacing, ax, out, false, F);
+  } else {
+    LinearTicks(r, pixels, y_spacing, ax, out);
+    // A short plot: two lines of text apart left two labels ("0 5"). Move the labels closer,
+    // down to 1.1 lines (DrawAxes drops a label less than a line apart), until three fit; the step stays 1-2-5.
+    for (const float lines : {1.6f, 1.3f, 1.1f}) {
+      if (out.size() >= 3) break;
+      std::vector<Tick> closer;
+      LinearTicks(r, pixels, F * lines, ax, closer);
+      if (closer.size() > out.size()) out.swap(closer);
+    }
+  }
   for (Tick& t : out)
     if (t.labelled) t.width = ImGui::CalcTextSize(t.text).x;
 }
@@ -322,6 +334,11 @@ void SetupAxis(Axis axis, const char* label, AxisFlags flags) {
   IM_ASSERT(!p.setup_done && "plot::SetupAxis: call Setup* before the first Plot* or utility call");
   IM_ASSERT((axis == Axis_Y || !(flags & AxisFlags_Log)) && "plot: AxisFlags_Log is supported on the y axis only");
   p.axis[axis].label = label ? std::string(label, DisplayEnd(label)) : std::string();
+  p.axis[axis].short_label.clear();
+  if (const size_t bar = p.axis[axis].label.find('|'); bar != std::string::npos) {
+    p.axis[axis].short_label = p.axis[axis].label.substr(bar + 1);
+    p.axis[axis].label.resize(bar);
+  }
   p.axis[axis].flags = flags;
 }
 
@@ -598,6 +615,24 @@ void HandleInput(CurrentPlot& p) {
   p.hovered = hovered && region == 0 && st.drag_region < 0 && !st.box_active && !(p.flags & PlotFlags_NoCrosshair);
 }
 
+// The label of `ax` in the longest form no longer than `room` pixels: the label, its short form
+// (SetupAxis "long|short"), either without a trailing " (...)"; the shortest of them if none fits.
+std::string FittingAxisLabel(const AxisSetup& ax, float room) {
+  auto drop_parenthesis = [](const std::string& t) {
+    const size_t open = t.rfind(" (");
+    return open != std::string::npos && open > 0 && t.back() == ')' ? t.substr(0, open) : t;
+  };
+  const std::string forms[] = {ax.label, drop_parenthesis(ax.label), ax.short_label, drop_parenthesis(ax.short_label)};
+  const std::string* shortest = &forms[0];
+  for (const std::string& f : forms) {
+    if (f.empty()) continue;
+    const float w = ImGui::CalcTextSize(f.c_str()).x;
+    if (w <= room) return f;
+    if (w < ImGui::CalcTextSize(shortest->c_str()).x) shortest = &f;
+  }
+  return *shortest;
+}
+
 void DrawAxes(CurrentPlot& p) {
   const Style& s = Ctx().style;
   Recorder& r = Rec();
@@ -608,19 +643,23 @@ void DrawAxes(CurrentPlot& p) {
   // Grid and tick marks.
   const AxisSetup& ax = p.axis[Axis_X];
   const AxisSetup& ay = p.axis[Axis_Y];
+  // A format that prints blanks (SetupAxisFormat(" ")) keeps room for labels the caller draws
+  // itself (categories: the sweep's values): its ticks get no marks, which would sit between them.
+  auto blank = [](const Tick& t) { return t.text[0] != '\0' && std::strspn(t.text, " ") == std::strlen(t.text); };
   for (Tick& t : p.ticks[Axis_X]) {
     t.pixel = std::round(float(p.tf.px(t.value)));
     if (t.pixel < p.area.Min.x - 0.5f || t.pixel > p.area.Max.x + 0.5f) continue;
     if (!(ax.flags & AxisFlags_NoGrid))  // grid lines as 1-pixel rectangles: no AA fringe to rasterise
       r.RectFilled(ImVec2(t.pixel, p.area.Min.y), ImVec2(t.pixel + 1, p.area.Max.y), t.major ? s.grid : s.grid_minor);
-    r.Line(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), Stroke{s.plot_border});
+    if (!blank(t))
+      r.Line(ImVec2(t.pixel + 0.5f, p.area.Max.y), ImVec2(t.pixel + 0.5f, p.area.Max.y + 3), Stroke{s.plot_border});
   }
   for (Tick& t : p.ticks[Axis_Y]) {
     t.pixel = std::round(float(p.tf.py(t.value)));
     if (t.pixel < p.area.Min.y - 0.5f || t.pixel > p.area.Max.y + 0.5f) continue;
     if (!(ay.flags & AxisFlags_NoGrid))
       r.RectFilled(ImVec2(p.area.Min.x, t.pixel), ImVec2(p.area.Max.x, t.pixel + 1), t.major ? s.grid : s.grid_minor);
-    if (t.major)
+    if (t.major && !blank(t))
       r.Line(ImVec2(p.area.Min.x - 3, t.pixel + 0.5f), ImVec2(p.area.Min.x, t.pixel + 0.5f), Stroke{s.plot_border});
   }
 
@@ -653,9 +692,13 @@ void DrawAxes(CurrentPlot& p) {
     AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Max.y - s.padding.y - F),
                 s.text, ax.label.c_str(), ImVec2(0.5f, 1));
   }
-  if (!ay.label.empty())
-    AddPlotText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, (p.area.Min.y + p.area.Max.y) * 0.5f), s.text,
-                ay.label.c_str(), ImVec2(0.5f, 0.5f), TextFlags_Vertical);
+  if (!ay.label.empty()) {  // centred on the data area, in a form that stays inside the frame
+    const float mid = (p.area.Min.y + p.area.Max.y) * 0.5f;
+    const float room = 2 * std::min(mid - p.frame.Min.y, p.frame.Max.y - mid);
+    const std::string text = FittingAxisLabel(ay, room);
+    AddPlotText(ImVec2(p.frame.Min.x + s.padding.x + F * 0.5f + 1, mid), s.text, text.c_str(), ImVec2(0.5f, 0.5f),
+                TextFlags_Vertical);
+  }
   if (!(p.flags & PlotFlags_NoTitle) && !p.title.empty()) {
     const ImVec2 sz = ImGui::CalcTextSize(p.title.c_str());
     AddPlotText(ImVec2(std::round((p.area.Min.x + p.area.Max.x - sz.x) * 0.5f), p.frame.Min.y + s.padding.y), s.text,

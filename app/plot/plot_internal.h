@@ -29,7 +29,8 @@ namespace moe::plot {
 // [SECTION] Context, current plot, item records, transforms
 
 struct AxisSetup {
-  std::string label;  // shown under/left of the axis
+  std::string label;        // shown under/left of the axis
+  std::string short_label;  // drawn instead where the label is longer than the axis (SetupAxis "long|short")
   AxisFlags flags = 0;
   bool has_limits = false;
   double limit_min = 0, limit_max = 1;

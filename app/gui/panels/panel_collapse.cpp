@@ -43,7 +43,8 @@ ImU32 series_colour(int k) {  // Okabe-Ito hues (palette::series_colour), in Met
 // [SECTION] Banner
 
 // Full-width strip: red with white text while collapsed, quiet text otherwise (same height, so nothing jumps).
-void banner(const char* text, bool alarm) {
+// `full`: the whole line, shown on hover, where `text` is its short form.
+void banner(const char* text, bool alarm, const char* full = nullptr) {
   const float F = ImGui::GetFontSize();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
@@ -62,7 +63,8 @@ void banner(const char* text, bool alarm) {
     dl->AddText(at, light ? IM_COL32(30, 120, 60, 255) : IM_COL32(130, 215, 150, 255), text);
   }
   dl->PopClipRect();
-  if (ts.x > w - F && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);  // clipped: the whole line on hover
+  if ((full || ts.x > w - F) && ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", full ? full : text);  // clipped or shortened: the whole line on hover
 }
 
 // The banner for the latest step: the shown layer first, other collapsed layers named after it.
@@ -78,13 +80,22 @@ void collapse_banner(const PanelContext& ctx, int layer) {
         if (const size_t colon = l.label.find(':'); colon != std::string::npos && colon <= 3)
           names.push_back(l.label.substr(0, colon));
       }
-  auto show = [&](const char* text, bool alarm) {
+  // The line in full, or where a narrow panel would clip it, its short form (the whole line
+  // stays in the tooltip of a clipped banner only when even that is too long).
+  auto show = [&](const char* text, bool alarm, const char* short_text = nullptr) {
     const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize();
-    for (const std::string& n : names) {
-      const std::string t = n + "  \xE2\x80\x94  " + text;
-      if (ImGui::CalcTextSize(t.c_str()).x <= room) return banner(t.c_str(), alarm);
+    auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= room; };
+    for (const char* line : {text, short_text}) {
+      if (!line) continue;
+      const char* full = line == text ? nullptr : text;
+      for (const std::string& n : names)
+        if (const std::string t = n + "  \xE2\x80\x94  " + line; fits(t)) return banner(t.c_str(), alarm, full);
+      if (fits(line)) return banner(line, alarm, full);
     }
-    banner(text, alarm);
+    if (short_text)
+      banner(short_text, alarm, text);
+    else
+      banner(text, alarm);
   };
   const int E = snap.cfg.routed_experts();
   const int n = int(snap.last.layers.size());
@@ -110,13 +121,19 @@ void collapse_banner(const PanelContext& ctx, int layer) {
     if (!others.empty() && len > 0 && len < int(sizeof text))
       std::snprintf(text + len, sizeof text - size_t(len), " (also layer%s %s)",
                     others.find(',') != std::string::npos ? "s" : "", others.c_str());
-    show(text, true);
+    char short_text[96];
+    std::snprintf(short_text, sizeof short_text, "Collapse%s: %d of %d experts dead",
+                  n > 1 ? (" in layer " + std::to_string(layer)).c_str() : "", m.dead_experts, E);
+    show(text, true, short_text);
   } else if (worst >= 0) {
     const LayerMetrics& w = snap.last.layers[size_t(worst)];
     std::snprintf(text, sizeof text,
                   "Collapse in layer %d: load entropy %.2f < %.2f \xE2\x80\x94 %d of %d experts dead (shown: layer %d)",
                   worst, w.load_entropy, threshold, w.dead_experts, E, layer);
-    show(text, true);
+    char short_text[96];
+    std::snprintf(short_text, sizeof short_text, "Collapse in layer %d: %d of %d experts dead", worst, w.dead_experts,
+                  E);
+    show(text, true, short_text);
   } else {
     // Tokens lost to a capacity lead the line, so a narrow panel still shows them.
     const bool ec = snap.cfg.router == RouterKind::expert_choice;
@@ -127,7 +144,12 @@ void collapse_banner(const PanelContext& ctx, int layer) {
                     ec ? "of tokens unrouted" : "of assignments dropped");
     std::snprintf(text, sizeof text, "No collapse%s: load entropy %.2f \xE2\x89\xA5 %.2f, %d of %d experts dead",
                   lost_text, m.load_entropy, threshold, m.dead_experts, E);
-    show(text, false);
+    char short_text[96];
+    if (lost > 0)
+      std::snprintf(short_text, sizeof short_text, "No collapse%s", lost_text);
+    else
+      std::snprintf(short_text, sizeof short_text, "No collapse: load entropy %.2f", m.load_entropy);
+    show(text, false, short_text);
   }
 }
 
@@ -180,14 +202,27 @@ void worst_case_line(const char* item, double y) {
 }
 
 // Labelled y ticks left of a data area at pos/size showing `yr`: multiples of a 1-2-5 step,
-// at least two and as many as fit a line of text apart.
-void y_ticks(const plot::Range& yr, const ImVec2& pos, const ImVec2& size, const char* fmt) {
+// two lines of text apart as on the other plots (a tall plot got one every line: 0, 0.5, ...
+// 7 in fifteen labels), closer where that leaves fewer than three, down to 1.05 lines; at least two.
+// `count_of` > 0: the axis counts 0..count_of (dead experts of E); where 1-2-5 steps leave two
+// labels ("0 5" of 8), an even count is labelled none, half and all ("0 4 8") if those fit.
+void y_ticks(const plot::Range& yr, const ImVec2& pos, const ImVec2& size, const char* fmt, int count_of = 0) {
   const float F = ImGui::GetFontSize();
   const double R = yr.size();
   if (!(R > 0) || size.y <= 0) return;
-  const int max_labels = std::max(2, int(size.y / (F * 1.05f)) + 1);
   std::vector<double> ticks;
-  if (!panel::nice_ticks(yr, max_labels, ticks)) return;
+  for (const float lines : {2.0f, 1.6f, 1.3f, 1.05f}) {
+    std::vector<double> closer;
+    if (!panel::nice_ticks(yr, std::max(2, int(size.y / (F * lines)) + 1), closer)) continue;
+    // nice_ticks bounds the count, not the spacing: labels closer than 1.05 lines would touch
+    if (closer.size() > 2 && float((closer[1] - closer[0]) / R) * size.y < F * 1.05f) continue;
+    if (closer.size() > ticks.size()) ticks.swap(closer);
+    if (ticks.size() >= 3) break;
+  }
+  if (ticks.size() < 3 && count_of >= 4 && count_of % 2 == 0 && yr.min <= 0 && yr.max >= count_of &&
+      float(count_of / 2 / R) * size.y >= F * 1.05f)
+    ticks = {0.0, double(count_of / 2), double(count_of)};
+  if (ticks.size() < 2) return;
   panel::RecordedDrawList rdl;  // through the recorder: names, ticks and events reach a figure file
   panel::RecordedDrawList* dl = &rdl;
   const plot::Style& st = plot::GetStyle();
@@ -324,7 +359,7 @@ void metric_plot(PanelContext& ctx, Metric metric, const std::vector<SeriesId>& 
   layout.have_mapping = true;
   const plot::Range yr = plot::GetPlotLimits(plot::Axis_Y);
   plot::EndPlot();
-  y_ticks(yr, pos, psize, metric == Dropped ? "%g%%" : "%g");
+  y_ticks(yr, pos, psize, metric == Dropped ? "%g%%" : "%g", metric == Dead && !diff ? E : 0);
   draw_names(ImVec2(row_min.x, pos.y), psize.y, names, n_names, tip);
 }
 

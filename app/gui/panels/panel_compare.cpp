@@ -6,6 +6,7 @@
 #include "panel_compare.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -213,20 +214,39 @@ int run_key_row(PanelContext& ctx) {
               (group && ref ? ", " : "") + (ref ? "reference" : "") + ")";
     labels.push_back(text);
   }
-  // One line at most (a key wrapping to three lines would take the plots' room): the runs that
-  // fit, then "+N more" naming the rest on hover (the run list above the panels has them all).
+  // Two lines at most (a key wrapping to three lines would take the plots' room): the runs that
+  // fit, wrapping as key_row wraps, then "+N more" naming the rest on hover (the run list above
+  // the panels has them all). The first line starts where the cursor is (after a panel's
+  // controls), the second at the panel's left edge.
   const float F = ImGui::GetFontSize();
   const float swatch = std::round(F * 2.2f) + 4, gap = std::round(F * 0.8f);
-  const float avail = ImGui::GetContentRegionAvail().x, more_w = ImGui::CalcTextSize("+99 more").x + gap;
-  float used = 0;
+  const float more_w = ImGui::CalcTextSize("+99 more").x + gap;
+  const ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float line_start = window->Pos.x + window->DC.Indent.x + window->DC.ColumnsOffset.x;
+  const float full = avail + std::max(0.0f, ImGui::GetCursorScreenPos().x - line_start);
+  constexpr int kMaxLines = 2;
+  int line = 0;
+  float used = 0, room = avail;
   size_t shown = 0;
   // A figure names every run: its key wraps to more lines rather than hide some.
   if (figure_mode(ctx)) shown = cmp.lines.size();
   for (; shown < cmp.lines.size(); ++shown) {
-    const float w = (shown ? gap : 0) + swatch + ImGui::CalcTextSize(labels[shown].c_str()).x;
+    const float w = swatch + ImGui::CalcTextSize(labels[shown].c_str()).x;
     const bool last = shown + 1 == cmp.lines.size();
-    if (used + w > avail - (last ? 0 : more_w)) break;
-    used += w;
+    const float reserve = last || line + 1 < kMaxLines ? 0.0f : more_w;  // "+N more" sits on the last line
+    if (shown == 0) {  // key_row puts the first entry at the cursor, whatever its width
+      used = w;
+      continue;
+    }
+    if (used + gap + w <= room - reserve) {
+      used += gap + w;
+      continue;
+    }
+    if (line + 1 >= kMaxLines || w > full - (last ? 0.0f : more_w)) break;  // no further line, or too wide for one
+    ++line;
+    room = full;
+    used = w;
   }
   shown = std::max<size_t>(shown, 1);
   for (size_t i = 0; i < shown; ++i) {

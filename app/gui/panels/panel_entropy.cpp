@@ -133,7 +133,7 @@ void draw_entropy(PanelContext& ctx) {
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(avail.x, std::max(avail.y, ImGui::GetFontSize() * 8));
-  if (!panel::begin_time_plot(ctx, "##entropy", size, "normalised entropy", plot::AxisFlags_Lock,
+  if (!panel::begin_time_plot(ctx, "##entropy", size, "normalised entropy|entropy", plot::AxisFlags_Lock,
                               plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle))
     return;
   plot::SetupAxisLimits(plot::Axis_Y, -0.03, 1.05, ImGuiCond_Always);  // 0 (collapsed) stays off the frame

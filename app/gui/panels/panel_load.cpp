@@ -329,10 +329,13 @@ void draw_load(PanelContext& ctx) {
   const bool ok = !dense && snap.history && layer < int(snap.ids.layers.size()) &&
                   snap.ids.of(layer, metric_index("load")) >= 0;
 
-  // Controls: the view, the layer shown, the colour key (a figure keeps only the key).
+  // Controls: the view, the layer shown, the colour key (a figure keeps only the key; a
+  // handout keeps the layer and the key, the plot's own y label naming the view).
   const bool figure = panel::figure_mode(ctx);
+  const bool view_switches = !figure && !ctx.ui.handout;
   const bool can_ab = ctx.comparing() && ctx.compare->lines.size() >= 2;
-  if (!figure) {
+  bool row_started = false;  // something is on the controls' row: the key follows on it where it fits
+  if (view_switches) {
     ImGui::AlignTextToFramePadding();
     ImGui::RadioButton("lines", &ctx.ui.load_view, LoadView_Lines);
     ImGui::SameLine();
@@ -345,15 +348,18 @@ void draw_load(PanelContext& ctx) {
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Stack the selected run's heatmap over the next visible run's, on the same steps");
     }
-    if (snap.cfg.n_layers > 1) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
-    }
+    row_started = true;
+  }
+  if (!figure && snap.cfg.n_layers > 1) {
+    if (row_started) ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("  layer %d of %d", layer, snap.cfg.n_layers);
+    row_started = true;
   }
   int hovered = -1;
   const int view = std::clamp(ctx.ui.load_view, int(LoadView_Lines), int(LoadView_Heatmap));
   if (ok && view != LoadView_Heatmap) {
-    if (!figure) {
+    if (row_started) {
       ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
       if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 12) ImGui::NewLine();
     }

@@ -50,46 +50,75 @@ std::string human(double v) {
   return "0";
 }
 
+// The summary's sentences, formatted once for drawing and for measuring.
+struct SummaryText {
+  char big[64] = "";       // "active per token: 15% of weights", in large type
+  char params[256] = "";   // the parameter counts and what is active
+  char compact[256] = "";  // the FLOPs in one sentence (compact layout)
+  char fewer[128] = "";    // how many times fewer FLOPs than dense ("" when no fewer)
+};
+
+SummaryText summary_text(const RunSnapshot& s, const SparsityFigures& sp) {
+  SummaryText t;
+  const double share = sp.total_params > 0 ? sp.active_params / sp.total_params : 0;
+  std::snprintf(t.big, sizeof t.big, "active per token: %.0f%% of weights", 100.0 * share);
+  const Config& cfg = s.cfg;
+  const std::string active = human(sp.active_params), total = human(sp.total_params);
+  if (cfg.router == RouterKind::dense)
+    std::snprintf(t.params, sizeof t.params, "%s of %s parameters: a dense model runs every weight for every token.",
+                  active.c_str(), total.c_str());
+  else if (cfg.shared_experts > 0)
+    std::snprintf(t.params, sizeof t.params,
+                  "%s of %s parameters: k = %d of %d routed experts, %d shared, and the layers around them.",
+                  active.c_str(), total.c_str(), cfg.active_k(), cfg.routed_experts(), cfg.shared_experts);
+  else
+    std::snprintf(t.params, sizeof t.params, "%s of %s parameters: k = %d of %d experts, and the layers around them.",
+                  active.c_str(), total.c_str(), cfg.active_k(), cfg.routed_experts());
+  const bool fewer = sp.flops_per_token > 0 && sp.dense_equal_flops > sp.flops_per_token * 1.005;
+  if (fewer) {
+    std::snprintf(t.compact, sizeof t.compact,
+                  "%s FLOPs per token; a dense FFN of the same total size: %s (%.1f\u00d7 more)",
+                  human(sp.flops_per_token).c_str(), human(sp.dense_equal_flops).c_str(),
+                  sp.dense_equal_flops / sp.flops_per_token);
+    std::snprintf(t.fewer, sizeof t.fewer, "%.1f\u00d7 fewer FLOPs than running every expert",
+                  sp.dense_equal_flops / sp.flops_per_token);
+  } else {
+    std::snprintf(t.compact, sizeof t.compact, "%s FLOPs per token, as many as a dense FFN of the same size",
+                  human(sp.flops_per_token).c_str());
+  }
+  return t;
+}
+
+// The large type's size: 1.7 lines, smaller until it fits `width`.
+float big_text_size(const char* big, float width) {
+  const float F = ImGui::GetFontSize();
+  float size = std::round(F * 1.7f);
+  while (size > F && ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0, big).x > width) size -= 1;
+  return size;
+}
+
+float wrapped_height(const char* text, float width) { return ImGui::CalcTextSize(text, nullptr, false, width).y; }
+
 // Big "active per token" figure, the parameter counts and the FLOPs comparison.
-void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, bool compact, ImU32 active_colour,
+void draw_summary(const SummaryText& t, const SparsityFigures& sp, float width, bool compact, ImU32 active_colour,
                   ImU32 total_colour) {
   const float F = ImGui::GetFontSize();
   panel::RecordedDrawList rdl;
   panel::RecordedDrawList* dl = &rdl;
-  const double share = sp.total_params > 0 ? sp.active_params / sp.total_params : 0;
-  char big[64];
-  std::snprintf(big, sizeof big, "active per token: %.0f%% of weights", 100.0 * share);
-  float big_size = std::round(F * 1.7f);
-  while (big_size > F && ImGui::GetFont()->CalcTextSizeA(big_size, FLT_MAX, 0, big).x > width) big_size -= 1;
+  // A short panel (compact) gives the large type less height, so the bars' caveat stays in view.
+  const float big_size = std::min(big_text_size(t.big, width), compact ? std::round(F * 1.4f) : FLT_MAX);
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  dl->AddText(ImGui::GetFont(), big_size, p, ImGui::GetColorU32(ImGuiCol_Text), big);
+  dl->AddText(ImGui::GetFont(), big_size, p, ImGui::GetColorU32(ImGuiCol_Text), t.big);
   ImGui::Dummy(ImVec2(width, big_size + 2));
   if (compact) {  // one wrapped line for the FLOPs, no bars
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    if (sp.flops_per_token > 0 && sp.dense_equal_flops > sp.flops_per_token * 1.005)
-      panel::key_text(true, "%s FLOPs per token; a dense FFN of the same total size: %s (%.1f\u00d7 more)",
-                      human(sp.flops_per_token).c_str(), human(sp.dense_equal_flops).c_str(),
-                      sp.dense_equal_flops / sp.flops_per_token);
-    else
-      panel::key_text(true, "%s FLOPs per token, as many as a dense FFN of the same size",
-                      human(sp.flops_per_token).c_str());
+    panel::key_text(true, "%s", t.compact);
     ImGui::PopTextWrapPos();
     return;
   }
 
-  const Config& cfg = s.cfg;
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  if (cfg.router == RouterKind::dense)
-    panel::key_text(true, "%s of %s parameters: a dense model runs every weight for every token.",
-                    human(sp.active_params).c_str(), human(sp.total_params).c_str());
-  else if (cfg.shared_experts > 0)
-    panel::key_text(true, "%s of %s parameters: k = %d of %d routed experts, %d shared, and the layers around them.",
-                    human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
-                    cfg.routed_experts(), cfg.shared_experts);
-  else
-    panel::key_text(true, "%s of %s parameters: k = %d of %d experts, and the layers around them.",
-                    human(sp.active_params).c_str(), human(sp.total_params).c_str(), cfg.active_k(),
-                    cfg.routed_experts());
+  panel::key_text(true, "%s", t.params);
   ImGui::PopTextWrapPos();
 
   // FLOPs per token: two bars on one linear scale.
@@ -114,18 +143,40 @@ void draw_summary(const RunSnapshot& s, const SparsityFigures& sp, float width, 
     dl->AddText(ImVec2(q.x + name_w + w + F * 0.3f, q.y), ImGui::GetColorU32(ImGuiCol_Text), human(r.flops).c_str());
     ImGui::Dummy(ImVec2(width, h + 3));
   }
-  if (sp.flops_per_token > 0 && sp.dense_equal_flops > sp.flops_per_token * 1.005)
-    panel::key_text(true, "%.1f\u00d7 fewer FLOPs than running every expert",
-                    sp.dense_equal_flops / sp.flops_per_token);
+  if (t.fewer[0]) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    panel::key_text(true, "%s", t.fewer);
+    ImGui::PopTextWrapPos();
+  }
 }
 
-// What the comparison shows and where its figures come from.
-void draw_notes(float width) {
+// What the comparison shows and where its figures come from: the citations in full, or
+// where the column is too short for them, by author and year only.
+const char* kComputeNote = "Compute per token follows the active parameters; memory holds all of them.";
+const char* kCitations = "Mixtral 8x7B: Jiang et al. 2024. DeepSeek-V3: DeepSeek-AI 2024 (R1 shares its weights).";
+const char* kShortCitations = "Sources: Jiang et al. 2024 (Mixtral), DeepSeek-AI 2024 (V3/R1).";
+
+void draw_notes(float width, bool short_citations) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  panel::key_text(false, "%s", "Compute per token follows the active parameters; memory holds all of them.");
+  panel::key_text(false, "%s", kComputeNote);
   ImGui::Spacing();
-  panel::key_text(true, "Mixtral 8x7B: Jiang et al. 2024. DeepSeek-V3: DeepSeek-AI 2024 (R1 shares its weights).");
+  panel::key_text(true, "%s", short_citations ? kShortCitations : kCitations);
   ImGui::PopTextWrapPos();
+}
+
+// The height the wide layout's left column (top_gap, summary, gap, notes) takes at `width`,
+// as draw_summary and draw_notes lay it out.
+float left_column_height(const SummaryText& t, float width, bool short_citations, float top_gap) {
+  const float F = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.y, line = ImGui::GetTextLineHeight();
+  float h = top_gap + sp;                                // top gap
+  h += big_text_size(t.big, width) + 2 + sp;             // large type
+  h += wrapped_height(t.params, width) + sp;             // parameters
+  h += F * 0.3f + sp + line + sp + 2 * (line + 3 + sp);  // FLOPs heading and its two bars
+  if (t.fewer[0]) h += wrapped_height(t.fewer, width) + sp;
+  h += F * 0.6f + sp;                                                          // gap
+  h += wrapped_height(kComputeNote, width) + sp + sp;                          // note, Spacing
+  h += wrapped_height(short_citations ? kShortCitations : kCitations, width);  // the group ends at its last line
+  return h;
 }
 
 }  // namespace
@@ -152,6 +203,7 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
   panel::RecordedDrawList rdl;
   panel::RecordedDrawList* dl = &rdl;
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const float bottom = ImGui::GetCursorScreenPos().y + size.y;  // the panel's room ends here
   panel::key_text(false, "%s", "active share of the weights, per token");
   const float width = size.x;
   float name_w = 0, value_w = 0;
@@ -170,9 +222,20 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
   const bool values = width - name_w - value_w > F * 8;  // the magnitudes only where the bars keep room
   const float bar_w = std::max(F * 4, width - name_w - (values ? value_w : 0.0f));
   // Rows a little tighter when the panel is short, so the caveat under them stays in view.
-  const bool tight = size.y < F * 13.5f;
-  const float row_h = std::round(F * (tight ? 1.3f : 1.55f)), bar_h = std::round(F * (tight ? 0.85f : 0.95f));
+  // The caveat: the long one where it fits, else one that still names both figures as unofficial.
+  const char* long_caveat =
+      "* GPT-4: OpenAI has published neither its size nor its routing. Third-party reports give ~1.8T parameters "
+      "with ~280B active per token (16%); popular articles repeat \"about 2% of 1.8T per token\". Both unofficial.";
+  const char* short_caveat = "* GPT-4, both unofficial: ~280B of 1.8T reported; ~2% popular.";
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float axis_h = F + 6 + ImGui::GetStyle().ItemSpacing.y;  // the % labels under the rows
+  // Rows a little tighter when the panel is short, and tighter still (down to 1.15 lines) where
+  // the short caveat would otherwise run off the bottom.
+  const bool tight = size.y < F * 13.5f;
+  float row_h = std::round(F * (tight ? 1.3f : 1.55f));
+  const float rows_room = bottom - p0.y - axis_h - ImGui::CalcTextSize(short_caveat, nullptr, false, width).y;
+  if (row_h * float(n) > rows_room) row_h = std::max(std::round(F * 1.15f), std::floor(rows_room / float(n)));
+  const float bar_h = std::min(std::round(F * (tight ? 0.85f : 0.95f)), row_h - 4);
   const float x0 = p0.x + name_w;
   // Grid at 0, 25, 50, 75, 100% behind the bars, labelled under them.
   const float rows_h = row_h * float(n);
@@ -210,13 +273,8 @@ void draw_active_shares(const SparsityFigures& sp, ImVec2 size, ImU32 active_col
                         human(r.total).c_str(), 100 * share, r.note);
   }
   ImGui::Dummy(ImVec2(width, rows_h + F + 6));
-  // The caveat: the long one where it fits, else one that still names both figures as unofficial.
-  const char* caveat =
-      "* GPT-4: OpenAI has published neither its size nor its routing. Third-party reports give ~1.8T parameters "
-      "with ~280B active per token (16%); popular articles repeat \"about 2% of 1.8T per token\". Both unofficial.";
-  const float left = p0.y + size.y - ImGui::GetCursorScreenPos().y - F * 2.2f;  // what remains below the axis
-  if (ImGui::CalcTextSize(caveat, nullptr, false, width).y > left)
-    caveat = "* GPT-4 unofficial: reports ~280B of 1.8T active; popular articles ~2%.";
+  const float left = bottom - ImGui::GetCursorScreenPos().y;  // what remains below the axis
+  const char* caveat = ImGui::CalcTextSize(long_caveat, nullptr, false, width).y <= left ? long_caveat : short_caveat;
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
   panel::key_text(true, "%s", caveat);
   ImGui::PopTextWrapPos();
@@ -240,12 +298,21 @@ void draw_sparsity(PanelContext& ctx) {
   }
   // Side by side when wide, else the summary above the comparison (compact when short).
   if (avail.x >= 1.45f * avail.y && avail.x >= 40 * F) {
-    const float left_w = std::round(std::clamp(avail.x * 0.36f, 18 * F, 28 * F));
+    // No text runs off the bottom: the citations by author and year where in full they would,
+    // then no gap above, then the left column wider (up to half the panel; the bars' magnitudes go first).
+    const SummaryText text = summary_text(s, sp);
+    float left_w = std::round(std::clamp(avail.x * 0.36f, 18 * F, 28 * F));
+    const float widest = std::max(left_w, std::round(std::min(avail.x * 0.5f, 32 * F)));
+    float top_gap = std::round(F * 0.5f);
+    const bool short_citations = left_column_height(text, left_w, false, top_gap) > avail.y;
+    if (left_column_height(text, left_w, short_citations, top_gap) > avail.y) top_gap = 0;
+    while (left_column_height(text, left_w, short_citations, top_gap) > avail.y && left_w < widest)
+      left_w = std::min(widest, left_w + F);
     ImGui::BeginGroup();
-    ImGui::Dummy(ImVec2(1, F * 0.5f));
-    draw_summary(s, sp, left_w, false, active_colour, total_colour);
+    ImGui::Dummy(ImVec2(1, top_gap));
+    draw_summary(text, sp, left_w, false, active_colour, total_colour);
     ImGui::Dummy(ImVec2(1, F * 0.6f));
-    draw_notes(left_w);
+    draw_notes(left_w, short_citations);
     ImGui::EndGroup();
     ImGui::SameLine(0, st.ItemSpacing.x + F * 0.5f);
     ImGui::BeginGroup();
@@ -253,7 +320,7 @@ void draw_sparsity(PanelContext& ctx) {
     ImGui::EndGroup();
   } else {
     const float y0 = ImGui::GetCursorPosY();
-    draw_summary(s, sp, avail.x, avail.y < 26 * F, active_colour, total_colour);
+    draw_summary(summary_text(s, sp), sp, avail.x, avail.y < 26 * F, active_colour, total_colour);
     const float used = ImGui::GetCursorPosY() - y0;
     draw_active_shares(sp, ImVec2(avail.x, std::max(6 * F, avail.y - used)), active_colour, total_colour);
   }

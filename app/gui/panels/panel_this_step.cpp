@@ -156,13 +156,22 @@ void draw_this_step(PanelContext& ctx) {
   else
     ImGui::Text("step %lld: k = %d of E = %d", (long long)s.steps_done, cfg.active_k(), E);
   if (!show_bias && !panel::figure_mode(ctx)) {
-    ImGui::SameLine(0, 2 * ImGui::GetFontSize());
-    if (cfg.router == RouterKind::dense)
-      ImGui::TextDisabled("dense baseline: one FFN takes every token");
-    else if (!bias_applies)
-      ImGui::TextDisabled("aux-free bias: not used by expert choice");
-    else
-      ImGui::TextDisabled("aux-free bias off (\u03b3 = 0)");
+    // Beside the step where it fits (closer, then shorter); left out where even that would be clipped.
+    const char* note = cfg.router == RouterKind::dense ? "dense baseline: one FFN takes every token"
+                       : !bias_applies                 ? "aux-free bias: not used by expert choice"
+                                                       : "aux-free bias off (\u03b3 = 0)";
+    const char* short_note = cfg.router == RouterKind::dense ? "dense baseline"
+                             : !bias_applies                 ? "no aux-free bias"
+                                                             : "bias off (\u03b3 = 0)";
+    const float F = ImGui::GetFontSize();
+    const float room = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x - ImGui::GetItemRectMax().x;
+    for (const char* text : {note, short_note}) {
+      const float w = ImGui::CalcTextSize(text).x;
+      if (w + F > room) continue;
+      ImGui::SameLine(0, std::min(2 * F, room - w));
+      ImGui::TextDisabled("%s", text);
+      break;
+    }
   }
 
   const ImGuiStyle& st = ImGui::GetStyle();
