@@ -249,16 +249,18 @@ struct FrameLoop {
   // Waits for input or the next frame time; true when this frame must be drawn.
   bool wait_for_frame() {
     UiState& ui = win.ui();
-    // Training: at most 60 frames/s (Xvfb and some drivers ignore vsync), waking at once on input.
-    // Paused and idle: wake on input, or a few times a second for the training thread's notices.
+    // Some run training: at most 60 frames/s (Xvfb and some drivers ignore vsync), fewer while
+    // several runs train (gui::watch_frame_interval), waking at once on input.
+    // Paused and idle: wake on input, or a few times a second for the training threads' notices.
     const double now = glfwGetTime();
+    const int training = win.training_runs();
     if (opt.frames > 0)
       glfwPollEvents();
-    else if (win.snapshot().running)
+    else if (training > 0)
       glfwWaitEventsTimeout(std::max(0.0, next_frame - now));
     else
       glfwWaitEventsTimeout(0.1);
-    next_frame = std::max(glfwGetTime(), next_frame + 1.0 / 60.0);
+    next_frame = std::max(glfwGetTime(), next_frame + gui::watch_frame_interval(training));
     // Draw only when something changed: input, a new snapshot (~30 per second while training),
     // a dropped file, or twice a second anyway; the CPU this saves goes to the training thread.
     if (g_input) render_budget = 4, g_input = false;

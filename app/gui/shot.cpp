@@ -24,6 +24,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -91,6 +92,12 @@ double render_frame(gui::MainWindow& win, const PanelInfo* panel, int w, int h, 
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   glFinish();
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// When the next frame is due while the window's runs train, as gui_main's loop paces it.
+Clock::time_point next_watch_frame(Clock::time_point prev, const gui::MainWindow& win) {
+  const auto interval = std::chrono::duration<double>(gui::watch_frame_interval(win.training_runs()));
+  return std::max(Clock::now(), prev + std::chrono::duration_cast<Clock::duration>(interval));
 }
 
 bool wait_all_idle(gui::MainWindow& win, int64_t steps, double timeout_s);  // below
@@ -171,29 +178,39 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
     r.headless_steps_per_s = double(n) / std::chrono::duration<double>(Clock::now() - a).count();
     r.headless_threads = tr->model().pool().size();
   }
-  // The side-by-side peer: each of the runs alone, headless, one after another (summed steps/s).
-  constexpr int kRuns = 4;
-  {
-    int64_t n = 0;
-    double el = 0;
-    for (int i = 0; i < kRuns; ++i) {
-      Config c = cfg;
-      c.seed = cfg.seed + uint64_t(i);
-      std::string err;
-      auto tr = Trainer::create(c, &err);
-      if (!tr) {
-        r.error = err;
-        return r;
-      }
-      for (int j = 0; j < 50; ++j) tr->step();
-      const auto a = Clock::now();
-      double run_el = 0;
-      while ((run_el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds / kRuns)
-        for (int j = 0; j < 20; ++j, ++n) tr->step();
-      el += run_el;
+  // The side-by-side peer: the same runs headless as `moescope run --seeds 4` trains them
+  // (cmd_run_compare.cpp): one run per core at once, each on one thread. Measured in rounds
+  // between the window's (below), so that a change in the machine's load falls on both.
+  constexpr int kRuns = 4, kRounds = 3;
+  std::vector<std::unique_ptr<Trainer>> headless_runs;
+  for (int i = 0; i < kRuns; ++i) {
+    Config c = cfg;
+    c.seed = cfg.seed + uint64_t(i);
+    c.threads = 1;
+    std::string err;
+    headless_runs.push_back(Trainer::create(c, &err));
+    if (!headless_runs.back()) {
+      r.error = err;
+      return r;
     }
-    r.runs_headless_steps_per_s = double(n) / el;
+    for (int j = 0; j < 50; ++j) headless_runs.back()->step();
   }
+  // One round: every run round_steps steps (about round_s seconds: the runs at once go about
+  // 1.5 times one run's speed), returning the seconds it took.
+  const double round_s = 2 * seconds / kRounds;
+  const int64_t round_steps = std::max<int64_t>(50, int64_t(1.5 * r.headless_steps_per_s * round_s / kRuns));
+  auto headless_round = [&] {
+    std::atomic<int> next{0};
+    const auto a = Clock::now();
+    std::vector<std::thread> workers;
+    for (int j = 0; j < std::min(kRuns, hardware_threads()); ++j)
+      workers.emplace_back([&] {
+        for (int i; (i = next++) < kRuns;)
+          for (int64_t k = 0; k < round_steps; ++k) headless_runs[size_t(i)]->step();
+      });
+    for (std::thread& t : workers) t.join();
+    return std::chrono::duration<double>(Clock::now() - a).count();
+  };
   const int w = 1600, h = 1000;
   gui::OffscreenGL gl;
   std::string err;
@@ -228,7 +245,7 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
     auto next_frame = Clock::now();
     while (std::chrono::duration<double>(Clock::now() - a).count() < seconds) {
       std::this_thread::sleep_until(next_frame);
-      next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+      next_frame = next_watch_frame(next_frame, win);
       if (win.has_new_snapshot()) frames.push_back(render_frame(win, nullptr, w, h, false));
     }
     win.session().pause();
@@ -255,26 +272,35 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
       for (const RunView& v : win.runs().views()) win.runs().session(v.info.id)->run_to(50);  // warm-up
       wait_all_idle(win, 50, 60.0);
       render_frame(win, nullptr, w, h, false);
-      auto measure = [&](bool draw, double* fps, double* frame_ms) {
+      // A round of round_s: the steps every run made, the seconds, and the frames drawn.
+      std::vector<double> frames;
+      auto window_round = [&](bool draw, int64_t* steps, double* el) {
         const int64_t s0 = steps_of_all(win);
-        std::vector<double> frames;
         const auto a = Clock::now();
         win.runs().play_all();
         auto next_frame = Clock::now();
-        while (std::chrono::duration<double>(Clock::now() - a).count() < seconds) {
+        while (std::chrono::duration<double>(Clock::now() - a).count() < round_s) {
           std::this_thread::sleep_until(next_frame);
-          next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+          next_frame = next_watch_frame(next_frame, win);
           if (draw && win.has_new_snapshot()) frames.push_back(render_frame(win, nullptr, w, h, false));
         }
         win.runs().pause_all();
         wait_all_idle(win, 0, 60.0);
-        const double el = std::chrono::duration<double>(Clock::now() - a).count();
-        if (fps) *fps = double(frames.size()) / el;
-        if (frame_ms) *frame_ms = percentile(frames, 0.5);
-        return double(steps_of_all(win) - s0) / el;
+        *el += std::chrono::duration<double>(Clock::now() - a).count();
+        *steps += steps_of_all(win) - s0;
       };
-      r.runs_window_steps_per_s = measure(true, &r.runs_frames_per_s, &r.runs_frame_ms);
-      r.runs_undrawn_steps_per_s = measure(false, nullptr, nullptr);
+      int64_t drawn_steps = 0, undrawn_steps = 0;
+      double drawn_s = 0, undrawn_s = 0, headless_s = 0;
+      for (int round = 0; round < kRounds; ++round) {
+        window_round(true, &drawn_steps, &drawn_s);
+        headless_s += headless_round();
+        window_round(false, &undrawn_steps, &undrawn_s);
+      }
+      r.runs_window_steps_per_s = double(drawn_steps) / drawn_s;
+      r.runs_undrawn_steps_per_s = double(undrawn_steps) / undrawn_s;
+      r.runs_headless_steps_per_s = double(kRounds * kRuns * round_steps) / headless_s;
+      r.runs_frames_per_s = double(frames.size()) / drawn_s;
+      r.runs_frame_ms = percentile(frames, 0.5);
     }
     win.shutdown_gl();
   }
@@ -571,7 +597,7 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
         while ((el = std::chrono::duration<double>(Clock::now() - a).count()) < seconds) {
           if (paced) {
             std::this_thread::sleep_until(next_frame);
-            next_frame = std::max(Clock::now(), next_frame + std::chrono::microseconds(16667));
+            next_frame = next_watch_frame(next_frame, win);
             if (win.has_new_snapshot()) {
               const double ms = render_frame(win, panel, opt.width, opt.height, opt.theme == "light");
               if (frames) frames->push_back(ms);

@@ -217,6 +217,12 @@ bool MainWindow::has_new_snapshot() const {
   return false;
 }
 
+int MainWindow::training_runs() const {
+  int n = 0;
+  for (const RunView& v : runs_->views()) n += v.info.kind == RunKind::Live && v.snap && v.snap->running;
+  return n;
+}
+
 void MainWindow::take_snapshot() {
   refresh_runs();
   compare_ = build_comparison(views_, runs_->selected(), runs_->first(), ui_);

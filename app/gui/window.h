@@ -99,6 +99,16 @@ std::vector<int> panels_in_layout(const UiState& ui, const Config& cfg);
 // "all", "four" or "one:NAME" (shot --layout) into ui.layout / ui.single_panel; "" or what is wrong.
 std::string parse_layout(const std::string& text, UiState& ui);
 
+// The pause between frames while runs train and nobody touches the window (input draws at
+// once, up to 60 frames/s): 1/60 s while one run trains. With several training, each frame's
+// drawing takes its CPU time from them (about 18 ms of CPU per 1600x1000 frame on llvmpipe),
+// so the window watches them at kWatchFramesPerS: side by side they keep about 90% of their
+// headless speed (`moescope bench`, "4 runs in the window").
+inline constexpr double kWatchFramesPerS = 10;
+inline double watch_frame_interval(int training_runs) {
+  return training_runs > 1 ? 1.0 / kWatchFramesPerS : 1.0 / 60.0;
+}
+
 class MainWindow {
  public:
   MainWindow(const Config& cfg, const std::string& preset, const std::vector<ScheduledChange>& scheduled = {});
@@ -140,6 +150,7 @@ class MainWindow {
   UiState& ui() { return ui_; }
   const RunSnapshot& snapshot() const { return *snap_; }  // the selected run's, as the last frame drew it
   bool has_new_snapshot() const;                          // some run's training thread published since
+  int training_runs() const;                              // live runs whose training thread is running now
   std::string title() const;  // "moescope — collapse (modified: α, k) — step 1200 — running"
   // The settings (short names, table order) in which the run's config differs from
   // the preset or file it was opened from; empty when it is that preset exactly.

@@ -328,6 +328,7 @@ int RunSet::add_live(std::unique_ptr<Session> s, RunInfo info, const Config& run
   r->run_config = run_config;
   r->changes = std::move(changes);
   runs_.push_back(std::move(r));
+  share_refreshes();
   if (selected_ < 0) selected_ = runs_.back()->info.id;
   return runs_.back()->info.id;
 }
@@ -478,6 +479,7 @@ int RunSet::pin(int id, std::string* error) {
   r->frozen = snap;
   src->describe(r->run_config, r->changes);
   runs_.push_back(std::move(r));
+  share_refreshes();
   return runs_.back()->info.id;
 }
 
@@ -562,7 +564,16 @@ int RunSet::add_results(std::shared_ptr<const RunSnapshot> snap, std::string lab
   r->changes = snap->changes;
   r->frozen = std::move(snap);
   runs_.push_back(std::move(r));
+  share_refreshes();
   return runs_.back()->info.id;
+}
+
+// Every live run learns how many train side by side (Session::set_side_by_side).
+void RunSet::share_refreshes() {
+  int live = 0;
+  for (const auto& r : runs_) live += r->session != nullptr;
+  for (const auto& r : runs_)
+    if (r->session) r->session->set_side_by_side(live);
 }
 
 void RunSet::remove(int id) {
@@ -571,6 +582,7 @@ void RunSet::remove(int id) {
   if (it == runs_.end()) return;
   const int group = (*it)->info.group;
   runs_.erase(it);  // the Session's destructor stops and joins its thread
+  share_refreshes();
   if (const std::vector<int> left = group_members(group); left.size() == 1) find(left[0])->info.group = -1;
   if (selected_ == id) selected_ = runs_.front()->info.id;
 }

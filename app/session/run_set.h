@@ -110,6 +110,7 @@ class RunSet {  // every run the window holds: the first run plus up to max_runs
   Run* find(int id);
   const Run* find(int id) const;
   int next_style() const;
+  void share_refreshes();
   std::vector<int> entry_of(int id) const;
   std::string auto_label(const Run& r) const;
   std::string first_label() const;

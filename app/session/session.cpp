@@ -329,6 +329,8 @@ void Session::reset_with_lr(double lr) {
   send(std::move(c));
 }
 
+void Session::set_side_by_side(int n) { side_by_side_ = std::max(1, n); }
+
 void Session::set_rate(double steps_per_s) {
   rate_ = std::max(0.0, steps_per_s);
   std::lock_guard lk(mu_);  // wake a thread sleeping for the old rate
@@ -387,8 +389,8 @@ void Session::thread_main() {
     train_if_due();
     // Publish after commands, when paused, and at most every kPublishInterval while training.
     const auto now = Clock::now();
-    if (ts.dirty &&
-        (had_commands || !running_ || Seconds(now - ts.last_publish).count() >= kPublishInterval || ts.probe_now)) {
+    if (ts.dirty && (had_commands || !running_ ||
+                     Seconds(now - ts.last_publish).count() >= kPublishInterval * side_by_side_ || ts.probe_now)) {
       publish();
     }
   }
@@ -730,7 +732,7 @@ void Session::publish() {
       }
       if (cfg.task == Task::lm) refresh_lm_view(tr, ts.lm, now);
       ts.probe_now = false;
-      ts.next_probe = now + std::chrono::duration_cast<Clock::duration>(Seconds(kProbeInterval));
+      ts.next_probe = now + std::chrono::duration_cast<Clock::duration>(Seconds(kProbeInterval * side_by_side_));
     }
     if (cfg.task != Task::lm) ts.lm = LmView{};
     s->probe_text = ts.lm.text;
@@ -746,7 +748,7 @@ void Session::publish() {
       tr.routing_map(map_layer, kMapResolution, ts.map);
       ts.map_layer = map_layer;
       ts.map_now = false;
-      ts.next_map = now + std::chrono::duration_cast<Clock::duration>(Seconds(kMapInterval));
+      ts.next_map = now + std::chrono::duration_cast<Clock::duration>(Seconds(kMapInterval * side_by_side_));
     }
     if (cfg.task != Task::blobs) ts.map = RoutingMap{};
     s->map = ts.map;

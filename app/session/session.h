@@ -119,6 +119,10 @@ class Session {
   std::string apply(const Config& next, const std::string& preset = "");
   void reset_with_lr(double lr);      // after divergence: restart with a smaller learning rate
   void set_rate(double steps_per_s);  // 0 = as fast as possible
+  // Live runs side by side with this one (RunSet), itself included: while training, the
+  // snapshot, probe and routing-map refreshes are n times further apart, so n runs together
+  // spend on them what one run does (the curves read the history, which every step appends).
+  void set_side_by_side(int n);
   double rate() const;
   void set_map_layer(int layer);  // which layer the routing map and probe describe first
   // Commands sent so far; a snapshot with commands_done equal to it reflects every one of them.
@@ -152,6 +156,7 @@ class Session {
   std::atomic<bool> stop_{false};
   std::atomic<bool> running_{false};
   std::atomic<double> rate_{0};
+  std::atomic<int> side_by_side_{1};
   std::atomic<int> map_layer_{0};
   std::atomic<int64_t> stop_at_{0};
   std::thread thread_;
