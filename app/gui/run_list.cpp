@@ -17,6 +17,7 @@
 #include "palette.h"
 #include "plot.h"
 #include "window.h"
+#include "window.h"
 
 namespace moe::gui {
 
@@ -239,7 +240,7 @@ void MainWindow::draw_run_list(ImVec2 origin, float width) {
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       ImGui::Text("%s: click to select, double-click to rename", name.c_str());
-      if (v.snap) ImGui::TextDisabled("%s", v.snap->preset.empty() ? "custom config" : v.snap->preset.c_str());
+      if (v.snap) ImGui::TextDisabled("%s", origin_name(*v.snap).c_str());
       if (info.fork_step >= 0) ImGui::TextDisabled("forked at step %lld", static_cast<long long>(info.fork_step));
       ImGui::EndTooltip();
     }

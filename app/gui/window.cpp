@@ -261,8 +261,15 @@ std::vector<std::string> MainWindow::modified_settings() const {
   return out;
 }
 
+std::string origin_name(const RunSnapshot& s) {
+  if (!s.preset.empty()) return s.preset;
+  for (const std::string& key : changed_settings(default_config(), s.cfg))
+    if (key != "threads") return "custom config";  // threads never changes the numbers
+  return "default settings";
+}
+
 std::string MainWindow::origin_label() const {
-  if (snap_->preset.empty()) return "custom config";
+  if (snap_->preset.empty()) return origin_name(*snap_);
   const std::vector<std::string> changed = modified_settings();
   if (changed.empty()) return snap_->preset;
   std::string t = snap_->preset + " (modified: ";
@@ -597,7 +604,7 @@ void MainWindow::draw_single_panel(const PanelInfo& panel) {
   ImGui::SetNextWindowSize(vp->Size);
   std::string title = panel.title;
   title += " \u2014 ";
-  title += snap_->preset.empty() ? std::string("custom config") : snap_->preset;
+  title += origin_name(*snap_);
   title += ", step " + std::to_string(snap_->steps_done);
   title += "###single";
   ImGui::Begin(title.c_str(), nullptr,

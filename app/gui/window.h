@@ -66,6 +66,9 @@ const std::vector<std::pair<const char*, const char*>>& keyboard_shortcuts();
 // `moescope run` arguments that reproduce a run: its config at step 0 as a preset plus
 // --set for every setting that differs from it, the changes as --set key=value@STEP
 // (exact values), and --steps. `origin` is the preset's config ("" preset: the defaults).
+// What a run was opened from, for titles: its preset's name, "default settings" when it is
+// moescope's defaults (the window opened without arguments), else "custom config".
+std::string origin_name(const RunSnapshot& s);
 std::string run_command(const std::string& preset, const Config& origin, const Config& run_config,
                         const std::vector<ScheduledChange>& changes, int64_t steps);
 
@@ -155,7 +158,7 @@ class MainWindow {
   // The settings (short names, table order) in which the run's config differs from
   // the preset or file it was opened from; empty when it is that preset exactly.
   std::vector<std::string> modified_settings() const;
-  std::string origin_label() const;  // "collapse", "collapse (modified: α, k)", "custom config"
+  std::string origin_label() const;  // "collapse", "collapse (modified: α, k)", "default settings", "custom config"
   // The command line that reproduces what the window ran (File > Copy as command).
   std::string command() const;
   RunsAsOptions runs_as_options() const;        // every run as shot's options (window_runs_options.cpp)

@@ -17,7 +17,7 @@ namespace moe::gui {
 std::string MainWindow::figure_title(const PanelInfo* panel) const {
   std::string t = panel ? panel->title : "moescope";
   t += " \u2014 ";
-  t += snap_->preset.empty() ? std::string("custom config") : snap_->preset;
+  t += origin_name(*snap_);
   t += ", step " + std::to_string(snap_->steps_done);
   // Runs side by side: a per-expert view shows the selected run; its title says which.
   if (panel && compare_.lines.size() >= 2) {

@@ -90,7 +90,7 @@ void draw_losses_compare(PanelContext& ctx, bool has_acc) {
   if (!has_acc) return;
   const float acc_w = align.begin(1, w);
   if (panel::begin_time_plot(ctx, "##accuracy_cmp", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)),
-                             diff ? "\xCE\x94 accuracy" : "accuracy",
+                             diff ? "\xCE\x94 accuracy|\xCE\x94 acc." : "accuracy|acc.",
                              diff ? plot::AxisFlags_AutoFit : plot::AxisFlags_Lock,
                              plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     if (!diff) plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);
@@ -211,7 +211,8 @@ void draw_losses(PanelContext& ctx) {
   if (!has_acc) return;
   const float acc_w = align.begin(1, w);
   if (panel::begin_time_plot(ctx, "##accuracy", ImVec2(acc_w, std::max(acc_h, ImGui::GetContentRegionAvail().y)),
-                             "accuracy", plot::AxisFlags_Lock, plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
+                             "accuracy|acc.", plot::AxisFlags_Lock,
+                             plot::PlotFlags_NoLegend | plot::PlotFlags_NoTitle)) {
     plot::SetupAxisLimits(plot::Axis_Y, -0.04, 1.06, ImGuiCond_Always);  // 0 and 1 stay off the frame
     align.record(1);
     panel::SeriesStyle st;
