@@ -143,24 +143,27 @@ std::string load_config_file(const std::string& path, Config& cfg, std::vector<s
   return err;
 }
 
-std::string read_config_compare(const std::string& path, std::vector<std::string>* compare) {
-  compare->clear();
+namespace {
+// A config file's JSON, read again for one of its lists (load_config_file has already read and
+// warned about it: duplicate keys are not said twice). "" or what is wrong.
+std::string read_config_json(const std::string& path, json& j) {
   std::string text, err;
   if (!read_file(path, &text, &err)) return "config file " + err;
+  std::vector<std::string> said;
+  return parse_json_text(text, "config file '" + path + "'", j, &said);
+}
+}  // namespace
+
+std::string read_config_compare(const std::string& path, std::vector<std::string>* compare) {
+  compare->clear();
   json j;
-  std::vector<std::string> said;  // duplicate keys: load_config_file has warned about them already
-  err = parse_json_text(text, "config file '" + path + "'", j, &said);
-  if (!err.empty()) return err;
+  if (std::string err = read_config_json(path, j); !err.empty()) return err;
   return parse_compare_list(j, "config file '" + path + "'", *compare);
 }
 
 std::string read_config_schedule(const std::string& path, std::vector<std::string>* schedule) {
-  std::string text, err;
-  if (!read_file(path, &text, &err)) return "config file " + err;
   json j;
-  std::vector<std::string> said;  // duplicate keys: load_config_file has warned about them already
-  err = parse_json_text(text, "config file '" + path + "'", j, &said);
-  if (!err.empty()) return err;
+  if (std::string err = read_config_json(path, j); !err.empty()) return err;
   if (!j.is_object() || !j.contains("schedule")) return "";
   const json& sch = j["schedule"];
   const std::string where = "config file '" + path + "': 'schedule'";

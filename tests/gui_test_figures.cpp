@@ -226,6 +226,18 @@ TEST(Figures, BadFigureOptionsExitTwoNamingWhatIsWrong) {
 // The window's File > Export all panels (and the right-click export) run between frames in
 // the window's own ImGui context: one figure and one CSV per panel of the layout, the
 // provenance a `moescope shot` command, and the window draws on as before.
+// One frame of the whole window at 1600x1000 with the mouse away (draw data only: exports
+// record the panels themselves).
+void draw_window_frame(gui::MainWindow& win) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(1600, 1000);
+  io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  win.draw();
+  ImGui::Render();
+}
+
 TEST(Figures, WindowExportsEveryPanelAndItsDataIntoAFolder) {
   test::OffscreenGui gui;
   std::string why;
@@ -243,15 +255,7 @@ TEST(Figures, WindowExportsEveryPanelAndItsDataIntoAFolder) {
     win.session().run_to(60);
     for (int i = 0; i < 2000 && win.session().snapshot()->steps_done < 60; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    auto frame = [&] {
-      ImGuiIO& io = ImGui::GetIO();
-      io.DisplaySize = ImVec2(1600, 1000);
-      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui::NewFrame();
-      win.draw();
-      ImGui::Render();
-    };
+    auto frame = [&] { draw_window_frame(win); };
     frame();
     const std::string folder = temp_path("window_all");
     std::filesystem::remove_all(folder);
@@ -302,15 +306,7 @@ TEST(Figures, WindowExportRecordsEveryRunAndShotFromRemakesIt) {
     gui::MainWindow win(cfg, "collapse");
     win.interactive = false;
     win.ui().light_theme = true;
-    auto frame = [&] {
-      ImGuiIO& io = ImGui::GetIO();
-      io.DisplaySize = ImVec2(1600, 1000);
-      io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui::NewFrame();
-      win.draw();
-      ImGui::Render();
-    };
+    auto frame = [&] { draw_window_frame(win); };
     test::train_all(win.runs(), 40);
     ASSERT_EQ(win.add_run_with_change(false, "alpha=0.01"), "");  // a duplicate from step 0
     ASSERT_EQ(win.add_run_with_change(true, "alpha=0.02"), "");   // a fork of the first run at step 40
