@@ -648,7 +648,8 @@ int shot(const ShotOptions& opt, const gui::FigureLayout& fig_layout) {
       std::printf("training: %.0f steps/s while drawing, %.0f steps/s without (%.0f%%)\n", windowed, headless,
                   headless > 0 ? 100.0 * windowed / headless : 0.0);
       std::printf(
-          "training as the window draws (a frame per new snapshot, at most 60/s): %.0f steps/s (%.0f%% of "
+          "training as the window draws (a frame per new snapshot, paced as the window paces it): %.0f steps/s (%.0f%% "
+          "of "
           "%.0f without drawing), %.0f frames/s\n",
           paced, headless > 0 ? 100.0 * paced / headless : 0.0, headless, double(paced_frames.size()) / 5.0);
       std::printf("history: %.1f MB for %lld steps\n", double(snap->history->memory_bytes()) / 1e6,
