@@ -152,6 +152,30 @@ int shot_figure(gui::MainWindow& win, const PanelInfo* panel, const ShotOptions&
 
 }  // namespace
 
+namespace {
+
+// The window's runs playing for `seconds`, a frame drawn (when `draw`) whenever one is due as
+// gui_main's loop paces it and a run has published; then paused until every run stands still.
+// Adds the steps all runs made to *steps, the seconds to *el and each frame's ms to *frames.
+void watch_window(gui::MainWindow& win, double seconds, bool draw, int w, int h, int64_t* steps, double* el,
+                  std::vector<double>* frames) {
+  const int64_t s0 = steps_of_all(win);
+  const auto a = Clock::now();
+  win.runs().play_all();
+  auto next_frame = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - a).count() < seconds) {
+    std::this_thread::sleep_until(next_frame);
+    next_frame = next_watch_frame(next_frame, win);
+    if (draw && win.has_new_snapshot()) frames->push_back(render_frame(win, nullptr, w, h, false));
+  }
+  win.runs().pause_all();
+  wait_all_idle(win, 0, 60.0);
+  *el += std::chrono::duration<double>(Clock::now() - a).count();
+  *steps += steps_of_all(win) - s0;
+}
+
+}  // namespace
+
 // Headless first (nothing else in the process yet, so threads = 0 means every core), then
 // the window offscreen at 1600x1000, drawing as gui_main's loop does while training: a
 // frame when the training thread has published a new snapshot, at most 60 a second.
@@ -238,22 +262,13 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
     win.session().run_to(50);  // warm-up, as the headless trainer had
     wait_idle(win.session(), 50, 60.0);
     render_frame(win, nullptr, w, h, false);
-    const int64_t s0 = win.session().snapshot()->steps_done;
     std::vector<double> frames;
-    const auto a = Clock::now();
-    win.session().play();
-    auto next_frame = Clock::now();
-    while (std::chrono::duration<double>(Clock::now() - a).count() < seconds) {
-      std::this_thread::sleep_until(next_frame);
-      next_frame = next_watch_frame(next_frame, win);
-      if (win.has_new_snapshot()) frames.push_back(render_frame(win, nullptr, w, h, false));
-    }
-    win.session().pause();
-    wait_idle(win.session(), 0, 60.0);
-    const double el = std::chrono::duration<double>(Clock::now() - a).count();
+    int64_t steps = 0;
+    double el = 0;
+    watch_window(win, seconds, true, w, h, &steps, &el, &frames);
     if (fps) *fps = double(frames.size()) / el;
     if (frame_ms) *frame_ms = percentile(frames, 0.5);
-    const double steps_per_s = double(win.session().snapshot()->steps_done - s0) / el;
+    const double steps_per_s = double(steps) / el;
     win.shutdown_gl();
     return steps_per_s;
   };
@@ -272,22 +287,9 @@ WindowSpeed measure_window_speed(const std::string& preset, double seconds) {
       for (const RunView& v : win.runs().views()) win.runs().session(v.info.id)->run_to(50);  // warm-up
       wait_all_idle(win, 50, 60.0);
       render_frame(win, nullptr, w, h, false);
-      // A round of round_s: the steps every run made, the seconds, and the frames drawn.
       std::vector<double> frames;
       auto window_round = [&](bool draw, int64_t* steps, double* el) {
-        const int64_t s0 = steps_of_all(win);
-        const auto a = Clock::now();
-        win.runs().play_all();
-        auto next_frame = Clock::now();
-        while (std::chrono::duration<double>(Clock::now() - a).count() < round_s) {
-          std::this_thread::sleep_until(next_frame);
-          next_frame = next_watch_frame(next_frame, win);
-          if (draw && win.has_new_snapshot()) frames.push_back(render_frame(win, nullptr, w, h, false));
-        }
-        win.runs().pause_all();
-        wait_all_idle(win, 0, 60.0);
-        *el += std::chrono::duration<double>(Clock::now() - a).count();
-        *steps += steps_of_all(win) - s0;
+        watch_window(win, round_s, draw, w, h, steps, el, &frames);
       };
       int64_t drawn_steps = 0, undrawn_steps = 0;
       double drawn_s = 0, undrawn_s = 0, headless_s = 0;
